@@ -1,0 +1,114 @@
+import json
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from app.api import bp
+from app.api.openapi import openapi_document
+from app.api.responses import json_error, json_field_errors
+from app.extensions import csrf, db
+from app.reports.operations import (
+    ClientUUIDConflict,
+    RegionForbidden,
+    ReportInvalid,
+    SubmissionSettings,
+    submit_report,
+)
+from app.reports.presenters import report_as_json
+from app.reports.queries import visible_report
+from app.reports.validation import parse_payload
+from app.taxonomy.queries import taxonomy_for
+
+PUBLIC_ENDPOINTS = {"api.csrf_token", "api.openapi"}
+
+# The API checks sign-in before CSRF, so an expired session answers 401 (sign in again) rather
+# than 400; writes are then protected by hand in ``_require_session_and_csrf``.
+csrf.exempt(bp)
+
+
+@bp.before_request
+def _require_session_and_csrf():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return json_error(401, "unauthenticated", "Sign in to continue.")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/csrf")
+def csrf_token():
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.get("/taxonomy")
+def taxonomy():
+    return jsonify(taxonomy_for(current_user))
+
+
+def _json_body():
+    """The parsed body, or an error response for a body that is not JSON at all."""
+    if not request.is_json:
+        return None, json_field_errors(
+            415, {"_body": ["Send JSON with Content-Type: application/json."]}, "Not JSON."
+        )
+    try:
+        return json.loads(request.get_data(cache=False) or b"null"), None
+    except (ValueError, RecursionError):
+        return None, json_field_errors(400, {"_body": ["The body is not valid JSON."]}, "Bad JSON.")
+
+
+@bp.post("/reports")
+def create_report():
+    body, error = _json_body()
+    if error is not None:
+        return error
+    payload, errors = parse_payload(body)
+    if errors:
+        return json_field_errors(422, errors, "Some fields need attention.")
+    try:
+        submission = submit_report(current_user, payload, SubmissionSettings.from_config(current_app.config))
+    except ReportInvalid as exc:
+        db.session.rollback()
+        return json_field_errors(422, exc.errors, "Some fields need attention.")
+    except RegionForbidden:
+        db.session.rollback()
+        return json_error(
+            403,
+            "forbidden",
+            "You can only report in your own regions.",
+            errors={"region_id": ["You do not belong to this region."]},
+        )
+    except ClientUUIDConflict:
+        db.session.rollback()
+        return json_error(
+            409,
+            "conflict",
+            "This client_uuid was already used for a different report. Make a new UUID.",
+            errors={"client_uuid": ["Already used for a different report."]},
+        )
+    db.session.commit()
+    report = submission.report
+    body = {"id": report.id, "client_uuid": str(report.client_uuid)}
+    return jsonify(body), 201 if submission.created else 200
+
+
+@bp.get("/reports/<int:report_id>")
+def get_report(report_id: int):
+    report = visible_report(current_user, report_id)
+    if report is None:
+        return json_error(404, "not_found", "No such report.")
+    return jsonify(report_as_json(report, current_user))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

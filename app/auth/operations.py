@@ -1,0 +1,130 @@
+"""Accounts and sessions. Operations flush and write their audit events; callers commit."""
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.auth.models import User, UserRole, UserSession
+from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from app.core.audit.operations import record_event
+from app.core.models import now_utc
+from app.core.roles import Role
+from app.extensions import db
+from app.taxonomy.models import Region
+
+# Touching last_seen_at on every request would make every page view a write.
+_LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+class AccountError(ValueError):
+    """A user-facing reason an account operation was refused."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str | None,
+    roles: Iterable[Role | str],
+    regions: Iterable[Region] = (),
+    actor: User | None = None,
+) -> User:
+    """Create an account with its roles and regions."""
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise AccountError("An e-mail address is required.")
+    if find_user_by_email(email) is not None:
+        raise AccountError(f"An account for {email} already exists.")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    role_values = sorted({Role(role).value for role in roles})
+    if not role_values:
+        raise AccountError("Give the user at least one role.")
+    user = User(
+        email=email,
+        name=name.strip() or email,
+        password_hash=hash_password(password) if password else None,
+        role_rows=[UserRole(role=value) for value in role_values],
+        regions=list(regions),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event(
+        "user.create",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        after={"roles": role_values, "region_ids": sorted(r.id for r in user.regions)},
+    )
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None. Upgrades outdated hashes."""
+    user = find_user_by_email(email)
+    # verify_password runs a full Argon2 check even for an unknown e-mail, so timing tells nothing.
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, *, user_agent: str | None = None) -> str:
+    """Open a server-side session for ``user`` and return the token the cookie will carry."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(user_id=user.id, token_hash=_token_hash(token), user_agent=(user_agent or "")[:200])
+    )
+    record_event("session.start", actor=user, object_type="user", object_id=user.id)
+    user.session_token = token
+    return token
+
+
+def load_session_user(token: str, *, absolute: timedelta, idle: timedelta) -> User | None:
+    """The user behind a live session token; None if unknown, ended, expired or deactivated."""
+    session_row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if session_row is None or session_row.ended_at is not None:
+        return None
+    now = now_utc()
+    if now - session_row.created_at > absolute or now - session_row.last_seen_at > idle:
+        session_row.ended_at = now
+        return None
+    user = session_row.user
+    if not user.active:
+        return None
+    if now - session_row.last_seen_at > _LAST_SEEN_GRANULARITY:
+        session_row.last_seen_at = now
+    user.session_token = token
+    return user
+
+
+def end_session(token: str, *, actor: User | None = None) -> None:
+    """End one session: the token stops working everywhere, whoever holds a copy of the cookie."""
+    session_row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if session_row is None or session_row.ended_at is not None:
+        return
+    session_row.ended_at = now_utc()
+    record_event(
+        "session.end",
+        actor=actor or session_row.user_id,
+        object_type="user",
+        object_id=session_row.user_id,
+    )

@@ -1,0 +1,30 @@
+"""Error pages and JSON errors: clear 4xx answers, never a stack trace."""
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.api.responses import json_error
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if _wants_json():
+            return json_error(
+                400, "csrf", "Missing or stale CSRF token: fetch /api/v1/csrf and send it again."
+            )
+        return render_template("errors/error.html", code=400, message=error.description), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if _wants_json():
+            return json_error(error.code, error.name.lower().replace(" ", "_"), error.description)
+        return (
+            render_template("errors/error.html", code=error.code, message=error.description),
+            error.code,
+        )

@@ -1,0 +1,43 @@
+"""The roles of SPEC §2 and which of them see the whole organisation."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    DSP = "dsp"
+    SUPERVISOR = "supervisor"
+    NURSE = "nurse"
+    SCHEDULER = "scheduler"
+    OPERATIONS_LEAD = "operations_lead"
+    QUALITY_LEAD = "quality_lead"
+    SAFEGUARDING_LEAD = "safeguarding_lead"
+    TRAINER = "trainer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.DSP: "Direct support professional",
+    Role.SUPERVISOR: "Supervisor",
+    Role.NURSE: "Nurse",
+    Role.SCHEDULER: "Scheduler",
+    Role.OPERATIONS_LEAD: "Operations lead",
+    Role.QUALITY_LEAD: "Quality lead",
+    Role.SAFEGUARDING_LEAD: "Safeguarding lead",
+    Role.TRAINER: "Trainer",
+    Role.MANAGER: "Manager",
+    Role.ADMIN: "Administrator",
+}
+
+ORGANISATION_WIDE_ROLES = frozenset({Role.QUALITY_LEAD, Role.SAFEGUARDING_LEAD, Role.MANAGER, Role.ADMIN})
+"""Roles that see every region's reports (SPEC §2)."""
+
+SEES_CONFIDENTIAL_REPORTERS = frozenset({Role.QUALITY_LEAD, Role.SAFEGUARDING_LEAD})
+"""Only these roles may see who filed a confidential report."""
+
+REGION_REVIEW_ROLES = frozenset({Role.SUPERVISOR, Role.NURSE, Role.SCHEDULER, Role.OPERATIONS_LEAD})
+"""Roles that see every report of their own regions; a DSP or trainer sees only their own."""

@@ -1,0 +1,311 @@
+"""Realistic near-miss texts per category, written the way DSPs write them on a phone.
+
+Each entry: what happened, what caught it (the barrier), the immediate action, the interface type
+(or None), and where.
+"""
+
+SCENARIOS = {
+    "medication": [
+        (
+            "Evening meds: blister pack still had the old dose of metformin after the GP changed it.",
+            "Checked the MAR against the pack before giving",
+            "Held the dose, phoned on-call pharmacist",
+            "medication_reconciliation",
+            "Kitchen",
+        ),
+        (
+            "Two people's inhalers were stored in the same box with no names on them.",
+            "Noticed when reading the labels",
+            "Labelled them and told the supervisor",
+            None,
+            "Hallway",
+        ),
+        (
+            "Insulin pen was out of the fridge since the morning visit.",
+            "Temperature check on the pen before use",
+            "Used a new pen, binned the old one",
+            "handover",
+            "Kitchen",
+        ),
+        (
+            "MAR showed a PRN painkiller given twice in an hour on the last shift.",
+            "Counted tablets before giving",
+            "Did not give, called the nurse",
+            "handover",
+            "Bedroom",
+        ),
+        (
+            "Pharmacy delivered antibiotics labelled for another client.",
+            "Read the name on the bag at the door",
+            "Returned it to the pharmacy",
+            None,
+            "Front door",
+        ),
+    ],
+    "skin_integrity": [
+        (
+            "Red patch on the left heel that did not fade, nothing in the handover notes.",
+            "Skin check during personal care",
+            "Repositioned, heel off-loaded, asked nurse review",
+            "handover",
+            "Bedroom",
+        ),
+        (
+            "Person more drowsy than usual and not drinking; fluid chart empty since yesterday.",
+            "Noticed during breakfast",
+            "Encouraged fluids, rang the on-call nurse",
+            "handover",
+            "Lounge",
+        ),
+        (
+            "Pressure cushion was missing from the wheelchair after the day centre trip.",
+            "Checked the chair before transfer",
+            "Found it in the bag, put it back",
+            "handover",
+            "Lounge",
+        ),
+        (
+            "Moisture lesion starting in the groin, cream not on the care plan yet.",
+            "Personal care check",
+            "Informed nurse, kept area clean and dry",
+            "plan_update",
+            "Bathroom",
+        ),
+    ],
+    "falls_mobility": [
+        (
+            "Hoist sling in the room was the wrong size for the person.",
+            "Checked the sling label against the plan",
+            "Used the correct sling from the store",
+            None,
+            "Bedroom",
+        ),
+        (
+            "Rug on the stairs was curled up at the edge.",
+            "Saw it on the way up",
+            "Taped it down and told the family",
+            None,
+            "Stairs",
+        ),
+        (
+            "Walking frame left out of reach next to the bed overnight.",
+            "Morning check",
+            "Moved it back, added a note for night staff",
+            "handover",
+            "Bedroom",
+        ),
+        (
+            "Brakes on the shower chair not working.",
+            "Tested the brakes before transfer",
+            "Used the spare chair, reported the fault",
+            None,
+            "Bathroom",
+        ),
+    ],
+    "equipment_environment": [
+        (
+            "Sharps cabinet in the flat was unlocked and the key left in it.",
+            "Noticed on arrival",
+            "Locked it and kept the key in the key safe",
+            None,
+            "Kitchen",
+        ),
+        (
+            "Smoke alarm in the hallway had no battery.",
+            "Pressed the test button on the visit",
+            "Fitted a battery, told the landlord",
+            None,
+            "Hallway",
+        ),
+        (
+            "Bed rail bumper was loose and gapped at the top.",
+            "Checked before the person went to bed",
+            "Refitted it, asked for an equipment check",
+            None,
+            "Bedroom",
+        ),
+        (
+            "Electric heater placed right next to the curtains.",
+            "Saw it during the visit",
+            "Moved the heater, talked with the person",
+            None,
+            "Lounge",
+        ),
+    ],
+    "scheduling_rota": [
+        (
+            "Rota sent me to the old address; the person moved two weeks ago.",
+            "Called the office before leaving",
+            "Office gave the new address, visit 20 min late",
+            "scheduling_change",
+            "Car",
+        ),
+        (
+            "Double-handed call booked with only one worker.",
+            "Read the call notes on the app",
+            "Waited for a second worker before the transfer",
+            "scheduling_change",
+            "Client home",
+        ),
+        (
+            "Visit dropped from the rota after the time change; nobody was booked.",
+            "Family phoned to ask where we were",
+            "Covered by on-call worker",
+            "scheduling_change",
+            "Office",
+        ),
+        (
+            "Two workers sent to the same call while another person had none.",
+            "Checked in and saw a colleague already there",
+            "Called the office, went to the other call",
+            "scheduling_change",
+            "Client home",
+        ),
+    ],
+    "transport": [
+        (
+            "Transport to dialysis not booked for tomorrow.",
+            "Checked the diary the day before",
+            "Booked transport with the hospital service",
+            "appointment_follow_up",
+            "Office",
+        ),
+        (
+            "Wheelchair clamps missing in the minibus.",
+            "Pre-trip vehicle check",
+            "Swapped vehicles",
+            None,
+            "Car park",
+        ),
+        (
+            "Taxi arrived without the booked wheelchair access.",
+            "Checked the vehicle at the kerb",
+            "Rebooked, rang the clinic to say we would be late",
+            None,
+            "Street",
+        ),
+    ],
+    "handover_documentation": [
+        (
+            "Care plan change (soft diet) not in the visit notes.",
+            "Read the new plan on the office board",
+            "Told the next shift, updated the notes",
+            "plan_update",
+            "Kitchen",
+        ),
+        (
+            "Allergy to penicillin missing from the one-page summary.",
+            "Cross-checked with the GP letter",
+            "Added it and told the supervisor",
+            "plan_update",
+            "Office",
+        ),
+        (
+            "Night staff handover did not mention a fall the evening before.",
+            "Asked the person how they slept",
+            "Checked for injury, logged it",
+            "handover",
+            "Bedroom",
+        ),
+    ],
+    "appointment_follow_up": [
+        (
+            "Blood test results from last week not chased; letter said to repeat in 7 days.",
+            "Found the letter in the post tray",
+            "Booked the repeat test",
+            "appointment_follow_up",
+            "Office",
+        ),
+        (
+            "Clinic letter changing a dose was sitting unopened for 5 days.",
+            "Opened the post during the visit",
+            "Passed it to the nurse the same day",
+            "appointment_follow_up",
+            "Hallway",
+        ),
+        (
+            "Dentist appointment moved but the family were not told.",
+            "Called to confirm the day before",
+            "Told the family, updated the diary",
+            "appointment_follow_up",
+            "Office",
+        ),
+    ],
+    "safeguarding_rights": [
+        (
+            "A visitor asked the person for their bank card and PIN while I was there.",
+            "I was in the room and stepped in",
+            "Asked the visitor to leave, told the safeguarding lead",
+            None,
+            "Lounge",
+        ),
+        (
+            "Bedroom door was locked from the outside with no plan in place.",
+            "Noticed on arrival",
+            "Unlocked it, reported at once",
+            None,
+            "Bedroom",
+        ),
+        (
+            "Family member said snacks are withheld as a 'consequence'.",
+            "Heard it during the visit",
+            "Reported to the supervisor and safeguarding lead",
+            None,
+            "Kitchen",
+        ),
+    ],
+    "infection_control": [
+        (
+            "No gloves or aprons left at the home for personal care.",
+            "Checked supplies on arrival",
+            "Used my spare stock, ordered more",
+            None,
+            "Bathroom",
+        ),
+        (
+            "Catheter bag was lying on the floor.",
+            "Saw it during the visit",
+            "Replaced and hung it correctly",
+            "handover",
+            "Bedroom",
+        ),
+        (
+            "Food in the fridge two days past its date.",
+            "Fridge check during meal prep",
+            "Threw it away, told the family",
+            None,
+            "Kitchen",
+        ),
+    ],
+    "other": [
+        (
+            "Key safe code was written on a sticker next to the key safe.",
+            "Noticed when arriving",
+            "Removed the sticker, told the office",
+            None,
+            "Front door",
+        ),
+        (
+            "Phone in the home had no credit for emergency calls.",
+            "Tried to call the office from it",
+            "Topped up, told the family",
+            None,
+            "Lounge",
+        ),
+    ],
+}
+
+# Relative weekly weight per category, so the demo has a believable mix.
+CATEGORY_WEIGHTS = {
+    "medication": 18,
+    "skin_integrity": 10,
+    "falls_mobility": 12,
+    "equipment_environment": 10,
+    "scheduling_rota": 14,
+    "transport": 6,
+    "handover_documentation": 12,
+    "appointment_follow_up": 7,
+    "safeguarding_rights": 3,
+    "infection_control": 5,
+    "other": 3,
+}

@@ -1,0 +1,43 @@
+"""Turning the capture form's fields into the same payload the JSON API receives."""
+
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+_YES_NO = {"yes": True, "no": False}
+_TEXT_FIELDS = (
+    "client_uuid",
+    "what_happened",
+    "category",
+    "occurred_at",
+    "region_id",
+    "barrier",
+    "program_id",
+    "location",
+    "person_ref",
+    "immediate_action",
+    "interface_tag",
+    "event_class",
+)
+
+
+def payload_from_form(form) -> dict:
+    """Map HTML form fields onto the API's payload; types are checked by the shared validator."""
+    payload = {name: form.get(name, "").strip() for name in _TEXT_FIELDS}
+    payload["still_at_risk"] = _YES_NO.get(form.get("still_at_risk", ""), form.get("still_at_risk"))
+    payload["occurred_at_approximate"] = form.get("occurred_at_approximate") == "on"
+    payload["confidential"] = form.get("confidential") == "on"
+    if not payload["event_class"]:
+        payload.pop("event_class")
+    return payload
+
+
+def blank_form_values(user, tz: ZoneInfo, now: datetime) -> dict:
+    """Sensible defaults: a fresh UUID (so a double tap files once), now, the user's only region."""
+    regions = sorted(user.regions, key=lambda r: r.name)
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "occurred_at": now.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "region_id": str(regions[0].id) if regions else "",
+        "event_class": "near_miss",
+    }

@@ -1,0 +1,71 @@
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.models import UTCDateTime, now_utc
+from app.extensions import db
+from app.taxonomy.models import Category, Program, Region
+
+
+class ReportStatus(StrEnum):
+    NEW = "new"
+    TRIAGED = "triaged"
+    IN_REVIEW = "in_review"
+    ACTION_PLANNED = "action_planned"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "new": "Received, waiting for triage",
+            "triaged": "Triaged",
+            "in_review": "Being reviewed",
+            "action_planned": "Action planned",
+            "closed": "Closed",
+        }[self.value]
+
+
+class Report(db.Model):
+    """A near miss or unsafe condition as captured on the device (SPEC §3.1, §5)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_region_occurred", "region_id", "occurred_at"),
+        Index("ix_reports_category_occurred", "category_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    # SHA-256 of the validated content: a replay with the same content is answered, not stored twice.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    what_happened: Mapped[str] = mapped_column(Text)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    event_class: Mapped[str] = mapped_column(String(20), default="near_miss")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    occurred_at_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    location: Mapped[str | None] = mapped_column(String(200))
+    person_ref: Mapped[str | None] = mapped_column(String(40))
+    still_at_risk: Mapped[bool] = mapped_column(Boolean)
+    barrier: Mapped[str] = mapped_column(Text)
+    immediate_action: Mapped[str | None] = mapped_column(Text)
+    interface_tag: Mapped[str | None] = mapped_column(String(40))
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ReportStatus.NEW.value, index=True)
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    region: Mapped[Region] = relationship(lazy="joined")
+    program: Mapped[Program | None] = relationship()
+    reporter: Mapped[User] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return ReportStatus(self.status).label

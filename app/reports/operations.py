@@ -1,0 +1,164 @@
+"""Writes for near-miss reports. Operations flush and audit; the request or command commits."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.core.audit.operations import record_event
+from app.core.models import now_utc
+from app.extensions import db
+from app.reports.models import Report, ReportStatus
+from app.reports.signals import report_submitted
+from app.reports.validation import ReportPayload, check_against_taxonomy
+from app.taxonomy.models import Category, Program, Region
+
+
+class ReportInvalid(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("report failed validation")
+        self.errors = errors
+
+
+class RegionForbidden(PermissionError):
+    """The reporter does not belong to the region named in the report."""
+
+
+class ClientUUIDConflict(ValueError):
+    """The client UUID was already used for a report with other content (or by someone else)."""
+
+    def __init__(self, existing: Report):
+        super().__init__("client_uuid already used for different content")
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class SubmissionSettings:
+    tz: ZoneInfo
+    clock_skew: timedelta
+    max_age: timedelta
+
+    @classmethod
+    def from_config(cls, config) -> "SubmissionSettings":
+        return cls(
+            tz=ZoneInfo(config["ORG_TIMEZONE"]),
+            clock_skew=timedelta(minutes=config["CLOCK_SKEW_MINUTES"]),
+            max_age=timedelta(days=config["MAX_REPORT_AGE_DAYS"]),
+        )
+
+
+@dataclass(frozen=True)
+class Submission:
+    report: Report
+    created: bool
+
+
+def _active_categories() -> dict:
+    categories = db.session.scalars(select(Category).where(Category.active)).all()
+    return {key: c for c in categories for key in (c.code, c.id)}
+
+
+def _active_programs() -> dict:
+    return {p.id: p for p in db.session.scalars(select(Program).where(Program.active))}
+
+
+def _replay_or_conflict(existing: Report, reporter: User, content_hash: str) -> Submission:
+    if existing.reporter_id == reporter.id and existing.content_hash == content_hash:
+        return Submission(existing, created=False)
+    raise ClientUUIDConflict(existing)
+
+
+def submit_report(
+    reporter: User,
+    payload: ReportPayload,
+    settings: SubmissionSettings,
+    *,
+    now: datetime | None = None,
+) -> Submission:
+    """Store a report exactly once per ``client_uuid``.
+
+    A replay of the same content by the same reporter returns the stored report
+    (``created=False``). Two devices racing with one UUID are settled by the unique index: the loser
+    rolls back its attempt and is answered as a replay or a conflict. That rollback is the one
+    place an operation ends a transaction, because the failed insert has already spoiled it.
+    """
+    now = now or now_utc()
+    region = db.session.get(Region, payload.region_id)
+    region_exists = region is not None and region.active
+    if region_exists and payload.region_id not in reporter.region_ids:
+        raise RegionForbidden(payload.region_id)
+    checked, errors = check_against_taxonomy(
+        payload,
+        categories=_active_categories(),
+        programs=_active_programs(),
+        region_exists=region_exists,
+        now=now,
+        tz=settings.tz,
+        clock_skew=settings.clock_skew,
+        max_age=settings.max_age,
+    )
+    if errors:
+        raise ReportInvalid(errors)
+    content_hash = checked.content_hash()
+    existing = db.session.scalar(select(Report).where(Report.client_uuid == payload.client_uuid))
+    if existing is not None:
+        return _replay_or_conflict(existing, reporter, content_hash)
+
+    report = Report(
+        client_uuid=payload.client_uuid,
+        content_hash=content_hash,
+        what_happened=payload.what_happened,
+        category_id=checked.category.id,
+        event_class=payload.event_class.value,
+        occurred_at=checked.occurred_at,
+        occurred_at_approximate=payload.occurred_at_approximate,
+        captured_at=checked.captured_at,
+        received_at=now,
+        region_id=payload.region_id,
+        program_id=checked.program.id if checked.program else None,
+        location=payload.location,
+        person_ref=payload.person_ref,
+        still_at_risk=payload.still_at_risk,
+        barrier=payload.barrier,
+        immediate_action=payload.immediate_action,
+        interface_tag=payload.interface_tag.value if payload.interface_tag else None,
+        confidential=payload.confidential,
+        reporter_id=reporter.id,
+        status=ReportStatus.NEW.value,
+    )
+    db.session.add(report)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.scalar(select(Report).where(Report.client_uuid == payload.client_uuid))
+        if existing is None:
+            raise
+        return _replay_or_conflict(existing, reporter, content_hash)
+
+    record_event(
+        "report.submit",
+        actor=reporter,
+        object_type="report",
+        object_id=report.id,
+        region_id=report.region_id,
+        after=audit_snapshot(report),
+    )
+    report_submitted.send(report)
+    return Submission(report, created=True)
+
+
+def audit_snapshot(report: Report) -> dict:
+    """The report's non-PHI state for the audit trail: no free text, no person reference."""
+    return {
+        "category": report.category_id,
+        "event_class": report.event_class,
+        "still_at_risk": report.still_at_risk,
+        "interface_tag": report.interface_tag,
+        "confidential": report.confidential,
+        "status": report.status,
+        "program_id": report.program_id,
+    }

@@ -1,0 +1,41 @@
+"""Reads of reports, always through the permission layer."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.core.permissions import can_view_report, scope_to_viewer
+from app.extensions import db
+from app.reports.models import Report
+
+
+def visible_report(user, report_id: int) -> Report | None:
+    """The report if ``user`` may read it; None for unknown and forbidden alike."""
+    if not 0 < report_id < 2**31:
+        return None
+    report = db.session.get(Report, report_id)
+    if report is None or not can_view_report(user, report):
+        return None
+    return report
+
+
+def reports_by(user, *, limit: int = 50) -> list[Report]:
+    """The user's own reports, newest first."""
+    return list(
+        db.session.scalars(
+            select(Report)
+            .where(Report.reporter_id == user.id)
+            .order_by(Report.received_at.desc(), Report.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def reports_visible_to(user, *, limit: int = 100) -> list[Report]:
+    """The newest reports ``user`` may read."""
+    statement = (
+        select(Report)
+        .options(selectinload(Report.reporter))
+        .order_by(Report.received_at.desc(), Report.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(scope_to_viewer(statement, Report, user)))

@@ -1,0 +1,111 @@
+from flask import abort, current_app, render_template, request
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+
+from app.core.models import now_utc
+from app.core.permissions import reporter_is_visible
+from app.extensions import db
+from app.reports import bp
+from app.reports.forms import blank_form_values, payload_from_form
+from app.reports.operations import (
+    ClientUUIDConflict,
+    RegionForbidden,
+    ReportInvalid,
+    SubmissionSettings,
+    submit_report,
+)
+from app.reports.queries import reports_by, reports_visible_to, visible_report
+from app.reports.validation import parse_payload
+from app.taxonomy.queries import active_categories, programs_for_regions
+from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, InterfaceType
+
+
+def render_capture_form(values: dict, errors: dict | None = None, *, status: int = 200, notice=None):
+    regions = sorted(current_user.regions, key=lambda r: r.name)
+    return (
+        render_template(
+            "reports/form.html",
+            values=values,
+            errors=errors or {},
+            notice=notice,
+            categories=active_categories(),
+            regions=regions,
+            programs=programs_for_regions(r.id for r in regions),
+            interface_types=list(InterfaceType),
+            event_classes=CAPTURE_EVENT_CLASSES,
+        ),
+        status,
+    )
+
+
+@bp.get("/report")
+@login_required
+def new_report():
+    settings = SubmissionSettings.from_config(current_app.config)
+    return render_capture_form(blank_form_values(current_user, settings.tz, now_utc()))
+
+
+@bp.post("/report")
+@login_required
+def create_report():
+    values = request.form.to_dict()
+    payload, errors = parse_payload(payload_from_form(request.form))
+    if errors:
+        return render_capture_form(values, errors, status=422)
+    try:
+        submission = submit_report(current_user, payload, SubmissionSettings.from_config(current_app.config))
+    except ReportInvalid as exc:
+        db.session.rollback()
+        return render_capture_form(values, exc.errors, status=422)
+    except RegionForbidden:
+        db.session.rollback()
+        errors = {"region_id": ["You can only report in your own regions."]}
+        return render_capture_form(values, errors, status=403)
+    except ClientUUIDConflict:
+        db.session.rollback()
+        settings = SubmissionSettings.from_config(current_app.config)
+        fresh_uuid = blank_form_values(current_user, settings.tz, now_utc())["client_uuid"]
+        values["client_uuid"] = fresh_uuid
+        notice = "This form was already used for another report. Check the details and send again."
+        return render_capture_form(values, status=409, notice=notice)
+    db.session.commit()
+    report = submission.report
+    return render_template("reports/sent.html", report=report, created=submission.created)
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """Never lose what a DSP typed because a token aged: show it again with a fresh token."""
+    if request.endpoint != "reports.create_report" or not current_user.is_authenticated:
+        return render_template("errors/error.html", code=400, message=error.description), 400
+    notice = "The form had expired. Your answers are kept; check them and send again."
+    return render_capture_form(request.form.to_dict(), status=400, notice=notice)
+
+
+@bp.get("/my-reports")
+@login_required
+def my_reports():
+    return render_template("reports/mine.html", reports=reports_by(current_user))
+
+
+@bp.get("/reports")
+@login_required
+def report_list():
+    return render_template(
+        "reports/list.html",
+        reports=reports_visible_to(current_user),
+        reporter_is_visible=reporter_is_visible,
+    )
+
+
+@bp.get("/reports/<int:report_id>")
+@login_required
+def report_detail(report_id: int):
+    report = visible_report(current_user, report_id)
+    if report is None:
+        abort(404)
+    return render_template(
+        "reports/detail.html",
+        report=report,
+        show_reporter=reporter_is_visible(current_user, report),
+    )

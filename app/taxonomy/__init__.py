@@ -1,0 +1,1 @@
+"""Regions, programs, categories and interface types: what a report is filed against."""

@@ -1,0 +1,118 @@
+"""Sign-in, sign-out that really ends the session, and deactivation."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from app.auth.models import User, UserSession
+from app.auth.operations import authenticate, load_session_user
+from app.auth.passwords import hash_password, verify_password
+from app.core.audit.models import AuditEvent
+from app.core.models import now_utc
+from app.extensions import db
+from tests.factories import PASSWORD, csrf_from_page, login
+
+
+def test_password_hash_is_argon2_and_verifies():
+    stored = hash_password("long enough password")
+    assert stored.startswith("$argon2id$")
+    assert verify_password(stored, "long enough password")
+    assert not verify_password(stored, "wrong password")
+    assert not verify_password(None, "anything")
+    assert not verify_password("garbage", "anything")
+
+
+def test_login_page_has_the_contract_fields(client):
+    html = client.get("/login").get_data(as_text=True)
+    for name in ('name="email"', 'name="password"', 'name="csrf_token"'):
+        assert name in html
+
+
+def test_login_success_and_failure(client, make):
+    make.user("dsp@x.test")
+    bad = login(client, "dsp@x.test", "wrong-password")
+    assert bad.status_code == 401
+    assert "do not match" in bad.get_data(as_text=True)
+    assert 'value="dsp@x.test"' in bad.get_data(as_text=True)
+    good = login(client, "DSP@x.test ", PASSWORD)
+    assert good.status_code == 302
+    assert client.get("/my-reports").status_code == 200
+
+
+def test_login_without_csrf_is_refused(client, make):
+    make.user("dsp@x.test")
+    response = client.post("/login", data={"email": "dsp@x.test", "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/my-reports").status_code == 302
+
+
+def test_next_only_redirects_within_the_site(client, make):
+    make.user("dsp@x.test")
+    token = csrf_from_page(client, "/login")
+    data = {"email": "dsp@x.test", "password": PASSWORD, "csrf_token": token}
+    response = client.post("/login?next=//evil.example/", data=data)
+    assert response.headers["Location"] == "/"
+
+
+def test_protected_pages_redirect_to_login(client):
+    response = client.get("/report")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_sign_out_invalidates_a_copied_cookie(app, client, make):
+    make.user("dsp@x.test")
+    login(client, "dsp@x.test")
+    stolen = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/my-reports").status_code == 200
+
+    token = csrf_from_page(client, "/my-reports")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/my-reports").status_code == 302
+    assert thief.get("/my-reports").status_code == 302
+    assert thief.get("/api/v1/taxonomy").status_code == 401
+
+
+def test_deactivated_user_is_signed_out_everywhere(app, client, make):
+    user_id = make.user("dsp@x.test")
+    login(client, "dsp@x.test")
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == user_id).values(active=False))
+        db.session.commit()
+        assert authenticate("dsp@x.test", PASSWORD) is None
+    assert client.get("/my-reports").status_code == 302
+
+
+def test_expired_and_idle_sessions_end(app, make):
+    make.user("dsp@x.test")
+    client = app.test_client()
+    login(client, "dsp@x.test")
+    with app.app_context():
+        row = db.session.scalar(select(UserSession))
+        token_hash = row.token_hash
+        row.last_seen_at = now_utc() - timedelta(hours=5)
+        db.session.commit()
+    assert client.get("/my-reports").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(
+            select(UserSession.ended_at).where(UserSession.token_hash == token_hash)
+        ) is not None
+        assert load_session_user("unknown", absolute=timedelta(hours=1),
+                                 idle=timedelta(hours=1)) is None
+
+
+def test_sign_in_and_out_are_audited(app, client, make):
+    make.user("dsp@x.test")
+    login(client, "dsp@x.test")
+    client.post("/logout", data={"csrf_token": csrf_from_page(client, "/my-reports")})
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
+    assert actions[-2:] == ["session.start", "session.end"]
+
+
+def test_session_cookie_flags(client, make):
+    make.user("dsp@x.test")
+    response = login(client, "dsp@x.test")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
