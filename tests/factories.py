@@ -44,8 +44,9 @@ class Factory:
 
         def build():
             rows = [db.session.get(Region, rid) for rid in region_ids]
-            return create_user(email=email, name=email.split("@")[0].title(), password=password,
-                               roles=roles, regions=rows).id
+            return create_user(
+                email=email, name=email.split("@")[0].title(), password=password, roles=roles, regions=rows
+            ).id
 
         return self._in_context(build)
 

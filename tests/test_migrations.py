@@ -8,9 +8,7 @@ from app.extensions import db
 
 def test_models_and_migrations_do_not_drift(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], f"run `flask db migrate`: models differ from migrations: {differences}"
 

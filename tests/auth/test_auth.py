@@ -95,11 +95,11 @@ def test_expired_and_idle_sessions_end(app, make):
         db.session.commit()
     assert client.get("/my-reports").status_code == 302
     with app.app_context():
-        assert db.session.scalar(
-            select(UserSession.ended_at).where(UserSession.token_hash == token_hash)
-        ) is not None
-        assert load_session_user("unknown", absolute=timedelta(hours=1),
-                                 idle=timedelta(hours=1)) is None
+        assert (
+            db.session.scalar(select(UserSession.ended_at).where(UserSession.token_hash == token_hash))
+            is not None
+        )
+        assert load_session_user("unknown", absolute=timedelta(hours=1), idle=timedelta(hours=1)) is None
 
 
 def test_sign_in_and_out_are_audited(app, client, make):

@@ -72,8 +72,9 @@ def test_not_signed_in_is_401_json_not_redirect(client, north):
 
 @pytest.mark.parametrize("token", ["", "stale-or-forged"])
 def test_missing_or_bad_csrf_is_400_json(dsp, north, token):
-    response = dsp.post("/api/v1/reports", json=report_body(north),
-                        headers={"X-CSRFToken": token} if token else {})
+    response = dsp.post(
+        "/api/v1/reports", json=report_body(north), headers={"X-CSRFToken": token} if token else {}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"] == "csrf"
 
@@ -144,10 +145,24 @@ def test_openapi_describes_the_report_payload(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     payload = document["components"]["schemas"]["ReportPayload"]
-    assert {"client_uuid", "what_happened", "category", "occurred_at", "region_id",
-            "still_at_risk", "barrier"} <= set(payload["required"])
+    assert {
+        "client_uuid",
+        "what_happened",
+        "category",
+        "occurred_at",
+        "region_id",
+        "still_at_risk",
+        "barrier",
+    } <= set(payload["required"])
     assert set(document["paths"]["/api/v1/reports"]["post"]["responses"]) >= {
-        "200", "201", "400", "401", "403", "409", "422"}
+        "200",
+        "201",
+        "400",
+        "401",
+        "403",
+        "409",
+        "422",
+    }
 
 
 def test_api_404_and_405_are_json(dsp):

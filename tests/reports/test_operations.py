@@ -63,9 +63,7 @@ def test_same_uuid_different_content_conflicts(app, org, ctx):
     submit_report(user("dsp@x.test"), ReportPayload(**body), settings(app))
     db.session.commit()
     with pytest.raises(ClientUUIDConflict):
-        submit_report(
-            user("dsp@x.test"), ReportPayload(**{**body, "barrier": "Other"}), settings(app)
-        )
+        submit_report(user("dsp@x.test"), ReportPayload(**{**body, "barrier": "Other"}), settings(app))
 
 
 def test_same_uuid_from_another_user_conflicts(app, org, ctx):
@@ -79,9 +77,7 @@ def test_same_uuid_from_another_user_conflicts(app, org, ctx):
 
 def test_other_region_is_forbidden(app, org, ctx):
     with pytest.raises(RegionForbidden):
-        submit_report(
-            user("dsp@x.test"), ReportPayload(**report_body(region_id("South"))), settings(app)
-        )
+        submit_report(user("dsp@x.test"), ReportPayload(**report_body(region_id("South"))), settings(app))
 
 
 def test_unknown_region_and_category_are_invalid(app, org, ctx):
@@ -126,8 +122,7 @@ def test_permission_layer(app, org, ctx):
         ReportPayload(**report_body(region_id("North"), confidential=True)),
         settings(app),
     ).report
-    dsp, dsp2, sup, quality = (user(e) for e in
-                               ("dsp@x.test", "dsp2@x.test", "sup@x.test", "quality@x.test"))
+    dsp, dsp2, sup, quality = (user(e) for e in ("dsp@x.test", "dsp2@x.test", "sup@x.test", "quality@x.test"))
     assert visible_region_ids(quality) is None
     assert visible_region_ids(dsp) == frozenset()
     assert visible_region_ids(sup) == {region_id("North")}

@@ -68,8 +68,15 @@ def test_submit_shows_confirmation_and_next_steps(app, client, north, monkeypatc
 
 def test_errors_keep_what_was_typed(app, client, north):
     login(client, "dsp@x.test")
-    data = form_data(client, north, still_at_risk="", category="", barrier="",
-                     what_happened="Typed with care <b>not html</b>", occurred_at="2099-01-01T10:00")
+    data = form_data(
+        client,
+        north,
+        still_at_risk="",
+        category="",
+        barrier="",
+        what_happened="Typed with care <b>not html</b>",
+        occurred_at="2099-01-01T10:00",
+    )
     response = client.post("/report", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -106,8 +113,9 @@ def test_form_cannot_file_in_another_region(app, client, north, make):
 
 
 def test_report_pages_respect_regions_and_confidentiality(app, client, north, make):
-    confidential = make.report("dsp@x.test", region="North", confidential=True,
-                               what_happened="Confidential visitor issue")
+    confidential = make.report(
+        "dsp@x.test", region="North", confidential=True, what_happened="Confidential visitor issue"
+    )
     south_report = make.report("dsp2@x.test", region="South", what_happened="South only issue")
     login(client, "sup@x.test")
     listing = client.get("/reports").get_data(as_text=True)

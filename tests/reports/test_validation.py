@@ -80,8 +80,15 @@ def test_bad_fields_get_a_message_on_that_field(overrides, field):
 
 def test_missing_fields_are_each_named():
     _, errors = parse_payload({})
-    required = {"client_uuid", "what_happened", "category", "occurred_at", "region_id",
-                "still_at_risk", "barrier"}
+    required = {
+        "client_uuid",
+        "what_happened",
+        "category",
+        "occurred_at",
+        "region_id",
+        "still_at_risk",
+        "barrier",
+    }
     assert required <= errors.keys()
     assert errors["barrier"] == ["Say what caught it."]
 

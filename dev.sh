@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# One entry point for a new machine (Debian/Ubuntu, Python 3.11+):
+#   ./dev.sh serve   set everything up, load the demo organisation on SQLite, serve on :5000
+#   ./dev.sh test    set everything up and run the whole test suite (lint, unit, routes, browser)
+# Extra arguments after "test" go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+DEMO_PASSWORD=${DEMO_PASSWORD:-demo-password-1}
+PORT=${PORT:-5000}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi
+}
+
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  if [ -z "${APT_UPDATED:-}" ]; then as_root apt-get update -qq || true; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+setup_python() {
+  if ! "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+    echo "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))." >&2; exit 1
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && "$PYTHON" -m venv "$VENV"; }
+  fi
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+}
+
+setup_browser() {
+  # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "Installing Debian's chromium for the browser tests..."
+    apt_install chromium fonts-dejavu-core || echo "Could not install chromium: browser tests will be skipped." >&2
+  fi
+}
+
+case "${1:-}" in
+  serve)
+    setup_python
+    export FLASK_APP=wsgi
+    "$VENV/bin/flask" db upgrade
+    "$VENV/bin/flask" demo load --password "$DEMO_PASSWORD"
+    echo
+    echo "Near-miss reporting is running at http://127.0.0.1:$PORT/"
+    echo "Sign in with any demo account and the password: $DEMO_PASSWORD"
+    echo "  dsp@demo.test (North County), dsp2@demo.test (Riverside), supervisor@demo.test,"
+    echo "  nurse@demo.test, scheduler@demo.test, operations@demo.test, quality@demo.test,"
+    echo "  safeguarding@demo.test, trainer@demo.test, manager@demo.test, admin@demo.test"
+    echo
+    exec "$VENV/bin/flask" run --host 127.0.0.1 --port "$PORT"
+    ;;
+  test)
+    shift
+    setup_python
+    setup_browser
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh serve | ./dev.sh test [pytest args]" >&2
+    exit 2
+    ;;
+esac

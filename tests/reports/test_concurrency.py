@@ -1,0 +1,43 @@
+"""Ten devices replaying one client_uuid at the same moment store exactly one row."""
+
+import threading
+import uuid
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.reports.models import Report
+from tests.factories import api_token, login, report_body
+
+
+def test_concurrent_submissions_of_one_uuid_give_one_row(app, make):
+    make.user("dsp@x.test", regions=["North"])
+    body = report_body(make.region("North"))
+    clients = []
+    for _ in range(10):
+        client = app.test_client()
+        login(client, "dsp@x.test")
+        clients.append((client, api_token(client)))
+
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def send(client, token):
+        barrier.wait()
+        response = client.post("/api/v1/reports", json=body, headers={"X-CSRFToken": token})
+        statuses.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=send, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    codes = sorted(code for code, _ in statuses)
+    assert codes == [200] * 9 + [201], statuses
+    assert len({answer["id"] for _, answer in statuses}) == 1
+    with app.app_context():
+        rows = db.session.scalar(
+            select(func.count(Report.id)).where(Report.client_uuid == uuid.UUID(body["client_uuid"]))
+        )
+    assert rows == 1
