@@ -60,10 +60,11 @@ def _tune_sqlite(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.pwa import bp as pwa_bp
     from app.reports import bp as reports_bp
     from app.system import bp as system_bp
 
-    for blueprint in (system_bp, auth_bp, reports_bp, api_bp):
+    for blueprint in (system_bp, auth_bp, reports_bp, api_bp, pwa_bp):
         app.register_blueprint(blueprint)
 
 

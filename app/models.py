@@ -2,7 +2,7 @@
 
 from app.auth.models import User, UserRole, UserSession, user_regions
 from app.core.audit.models import AuditEvent
-from app.reports.models import Report
+from app.reports.models import Report, ReportPhoto
 from app.taxonomy.models import Category, Program, Region
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Program",
     "Region",
     "Report",
+    "ReportPhoto",
     "User",
     "UserRole",
     "UserSession",

@@ -46,7 +46,9 @@ def _no_store(response):
 
 @bp.get("/csrf")
 def csrf_token():
-    return jsonify(csrf_token=generate_csrf())
+    """A fresh token, and whose session it belongs to, so a device only replays its user's reports."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    return jsonify(csrf_token=generate_csrf(), user_id=user_id)
 
 
 @bp.get("/taxonomy")

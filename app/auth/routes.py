@@ -36,4 +36,7 @@ def logout():
     logout_user()
     session.clear()
     flash("You are signed out.")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Cached pages go; the outbox (IndexedDB, "storage") stays, so unsent reports are never lost.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response

@@ -1,5 +1,6 @@
 """Turning the capture form's fields into the same payload the JSON API receives."""
 
+import base64
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -21,9 +22,15 @@ _TEXT_FIELDS = (
 )
 
 
-def payload_from_form(form) -> dict:
+def payload_from_form(form, files=None) -> dict:
     """Map HTML form fields onto the API's payload; types are checked by the shared validator."""
     payload = {name: form.get(name, "").strip() for name in _TEXT_FIELDS}
+    upload = files.get("photo") if files else None
+    if upload is not None and upload.filename:
+        payload["photo"] = {
+            "content_type": upload.mimetype,
+            "data": base64.b64encode(upload.read()).decode("ascii"),
+        }
     payload["still_at_risk"] = _YES_NO.get(form.get("still_at_risk", ""), form.get("still_at_risk"))
     payload["occurred_at_approximate"] = form.get("occurred_at_approximate") == "on"
     payload["confidential"] = form.get("confidential") == "on"

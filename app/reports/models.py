@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -65,7 +65,29 @@ class Report(db.Model):
     region: Mapped[Region] = relationship(lazy="joined")
     program: Mapped[Program | None] = relationship()
     reporter: Mapped[User] = relationship()
+    photo: Mapped["ReportPhoto | None"] = relationship(
+        back_populates="report", uselist=False, cascade="all, delete-orphan"
+    )
 
     @property
     def status_label(self) -> str:
         return ReportStatus(self.status).label
+
+
+class ReportPhoto(db.Model):
+    """A photo taken with a report, re-encoded on arrival so it carries no metadata (location).
+
+    Kept in the database so app servers hold no files of their own.
+    """
+
+    __tablename__ = "report_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    report: Mapped[Report] = relationship(back_populates="photo")

@@ -11,7 +11,8 @@ from app.auth.models import User
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.extensions import db
-from app.reports.models import Report, ReportStatus
+from app.reports.models import Report, ReportPhoto, ReportStatus
+from app.reports.photos import PhotoRejected, sanitise_photo
 from app.reports.signals import report_submitted
 from app.reports.validation import ReportPayload, check_against_taxonomy
 from app.taxonomy.models import Category, Program, Region
@@ -100,6 +101,12 @@ def submit_report(
         clock_skew=settings.clock_skew,
         max_age=settings.max_age,
     )
+    photo = None
+    if payload.photo is not None:
+        try:
+            photo = sanitise_photo(payload.photo.data)
+        except PhotoRejected as exc:
+            errors["photo"] = [str(exc)]
     if errors:
         raise ReportInvalid(errors)
     content_hash = checked.content_hash()
@@ -129,6 +136,10 @@ def submit_report(
         reporter_id=reporter.id,
         status=ReportStatus.NEW.value,
     )
+    if photo is not None:
+        report.photo = ReportPhoto(
+            content_type=photo.content_type, data=photo.data, width=photo.width, height=photo.height
+        )
     db.session.add(report)
     try:
         db.session.flush()
@@ -161,4 +172,5 @@ def audit_snapshot(report: Report) -> dict:
         "confidential": report.confidential,
         "status": report.status,
         "program_id": report.program_id,
+        "photo": report.photo is not None,
     }

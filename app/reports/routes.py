@@ -1,4 +1,4 @@
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
@@ -49,7 +49,7 @@ def new_report():
 @login_required
 def create_report():
     values = request.form.to_dict()
-    payload, errors = parse_payload(payload_from_form(request.form))
+    payload, errors = parse_payload(payload_from_form(request.form, request.files))
     if errors:
         return render_capture_form(values, errors, status=422)
     try:
@@ -109,3 +109,16 @@ def report_detail(report_id: int):
         report=report,
         show_reporter=reporter_is_visible(current_user, report),
     )
+
+
+@bp.get("/reports/<int:report_id>/photo")
+@login_required
+def report_photo(report_id: int):
+    report = visible_report(current_user, report_id)
+    if report is None or report.photo is None:
+        abort(404)
+    response = make_response(report.photo.data)
+    response.headers["Content-Type"] = report.photo.content_type
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

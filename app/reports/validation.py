@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, Base64Bytes, BaseModel, ConfigDict, Field, ValidationError
 
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, EventClass, InterfaceType
 
@@ -51,6 +51,15 @@ LIMITS = {
 }
 
 
+class PhotoUpload(BaseModel):
+    """A photo as the device sends it: base64 bytes; the claimed type is checked against content."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    content_type: _text(80) | None = None
+    data: Base64Bytes
+
+
 class ReportPayload(BaseModel):
     """What a device sends (SPEC §5). Unknown keys are ignored so older clients keep working."""
 
@@ -72,6 +81,7 @@ class ReportPayload(BaseModel):
     event_class: EventClass = EventClass.NEAR_MISS
     confidential: bool = False
     captured_at: DeviceTime | None = None
+    photo: PhotoUpload | None = None
 
 
 _FRIENDLY = {
@@ -87,6 +97,10 @@ _FRIENDLY = {
     "datetime_from_date_parsing": "Give a date and time like 2026-03-01T14:30.",
     "datetime_type": "Give a date and time like 2026-03-01T14:30.",
     "enum": "Choose one of the listed options.",
+    "base64_decode": "The photo could not be read; take it again.",
+    "bytes_type": "The photo could not be read; take it again.",
+    "model_type": "Send an object with the photo's data.",
+    "model_attributes_type": "Send an object with the photo's data.",
 }
 
 
@@ -121,6 +135,8 @@ def parse_payload(raw: Any) -> tuple[ReportPayload | None, dict[str, list[str]]]
     """Check shape and types. Returns the payload, or None and field errors."""
     if not isinstance(raw, dict):
         return None, {"_body": ["Send a JSON object with the report's fields."]}
+    if not isinstance(raw.get("photo", {}), dict | None):
+        return None, {"photo": [_FRIENDLY["model_type"]]}
     # A blank form field means "not given", exactly as if the key were absent.
     cleaned = {key: value for key, value in raw.items() if value != ""}
     try:
@@ -148,7 +164,9 @@ class CheckedReport:
 
     def content_hash(self) -> str:
         """Identity of the content, for telling a replay from a conflicting re-use of a UUID."""
-        content = self.payload.model_dump(mode="json", exclude={"occurred_at", "captured_at"})
+        content = self.payload.model_dump(mode="json", exclude={"occurred_at", "captured_at", "photo"})
+        if self.payload.photo is not None:
+            content["photo"] = hashlib.sha256(self.payload.photo.data).hexdigest()
         content["category"] = self.category.code
         content["occurred_at"] = self.occurred_at.isoformat()
         # Only what the device sent: a missing captured_at defaults to the arrival time, which

@@ -28,8 +28,8 @@ def test_phone_report_journey(app, make, live_server, phone, artifacts):
     phone.locator("label.category:has(input[value=equipment_environment])").tap()
     phone.fill("#barrier", "Checked before bedtime")
     phone.locator("button.big").tap()
-    phone.wait_for_selector(".confirmation")
-    assert "your report is in" in phone.inner_text(".confirmation")
+    phone.wait_for_selector(".form-notice.sent")
+    assert "your report is in" in phone.inner_text("#form-notice")
     phone.screenshot(path=str(artifacts / "report-sent-phone.png"), full_page=True)
 
     with app.app_context():

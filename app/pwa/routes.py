@@ -1,0 +1,77 @@
+import json
+
+from flask import abort, current_app, render_template, send_from_directory, url_for
+
+from app.pwa import bp
+from app.pwa.assets import SERVICE_WORKER_DIR, SHARED_MODULES, asset_version, static_shell_paths
+
+# Pages a DSP needs with no signal. Cue guides join this list when they exist.
+OFFLINE_PAGES = ("/report", "/offline")
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    body = {
+        "id": "/",
+        "name": f"Near misses · {current_app.config['ORG_NAME']}",
+        "short_name": "Near misses",
+        "description": "Report a near miss in under a minute, even with no signal.",
+        "start_url": "/report?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#f6f8fa",
+        "theme_color": "#174a7c",
+        "icons": [
+            {
+                "src": url_for("static", filename="icons/icon-192.png"),
+                "sizes": "192x192",
+                "type": "image/png",
+                "purpose": "any",
+            },
+            {
+                "src": url_for("static", filename="icons/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "any",
+            },
+            {
+                "src": url_for("static", filename="icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = current_app.response_class(json.dumps(body), mimetype="application/manifest+json")
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The worker, served from the root so its scope covers the app, stamped with the version."""
+    source = (SERVICE_WORKER_DIR / "sw.js").read_text()
+    config = {
+        "version": asset_version(),
+        "shell": static_shell_paths() + [f"/sw/{name}" for name in SHARED_MODULES],
+        "pages": list(OFFLINE_PAGES),
+    }
+    source = source.replace("self.__NEARMISS_CONFIG__", json.dumps(config))
+    response = current_app.response_class(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/sw/<name>")
+def service_worker_module(name: str):
+    if name not in SHARED_MODULES:
+        abort(404)
+    response = send_from_directory(SERVICE_WORKER_DIR, name, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    return render_template("pwa/offline.html")

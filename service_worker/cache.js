@@ -1,0 +1,72 @@
+// Cache names and strategies. Caches are versioned and prefixed; anything else with the prefix is
+// an old version and is deleted on activate.
+
+export const PREFIX = 'nearmiss-';
+const NETWORK_TIMEOUT_MS = 4000;
+
+export function cacheNames(version) {
+  return { static: `${PREFIX}static-${version}`, pages: `${PREFIX}pages-${version}` };
+}
+
+export async function deleteOldCaches(keep) {
+  const names = await caches.keys();
+  await Promise.all(
+    names.filter((name) => name.startsWith(PREFIX) && !keep.includes(name)).map((name) => caches.delete(name)),
+  );
+}
+
+/** Pages that hold user data (the report form's regions) go when the user signs out. */
+export async function deletePageCaches() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((n) => n.startsWith(`${PREFIX}pages-`)).map((n) => caches.delete(n)));
+}
+
+/** Only a real page answer is kept: not an error, not a redirect to the sign-in page. */
+export function cacheablePage(response) {
+  return response && response.ok && !response.redirected && response.type === 'basic';
+}
+
+export async function cacheFirst(request, cacheName) {
+  const cached = await caches.match(request, { cacheName });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) (await caches.open(cacheName)).put(request, response.clone());
+  return response;
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('network timeout')), ms);
+    promise.then((value) => { clearTimeout(timer); resolve(value); },
+      (error) => { clearTimeout(timer); reject(error); });
+  });
+}
+
+/** Fresh page when the network answers in time; the cached copy when it does not. */
+export async function networkFirstPage(request, cacheName, fallbackPath) {
+  const url = new URL(request.url);
+  try {
+    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+    if (cacheablePage(response)) {
+      (await caches.open(cacheName)).put(url.pathname, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const cached = (await caches.match(url.pathname, { cacheName }))
+      || (fallbackPath && (await caches.match(fallbackPath, { cacheName })));
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+export async function refreshPages(paths, cacheName) {
+  const cache = await caches.open(cacheName);
+  await Promise.all(paths.map(async (path) => {
+    try {
+      const response = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+      if (cacheablePage(response)) await cache.put(path, response);
+    } catch {
+      // Offline during install: the page is cached the next time it is visited online.
+    }
+  }));
+}

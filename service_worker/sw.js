@@ -1,0 +1,65 @@
+// The service worker: event wiring only. Strategies live in cache.js, the outbox in outbox*.js.
+// The server stamps CONFIG (version, app shell, offline pages) when it serves /sw.js.
+
+import {
+  cacheFirst, cacheNames, deleteOldCaches, deletePageCaches, networkFirstPage, refreshPages,
+} from '/sw/cache.js';
+import { syncOutbox } from '/sw/sync.js';
+
+const CONFIG = self.__NEARMISS_CONFIG__;
+const CACHES = cacheNames(CONFIG.version);
+const SYNC_TAG = 'nearmiss-outbox';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHES.static);
+    await cache.addAll(CONFIG.shell);
+    await refreshPages(CONFIG.pages, CACHES.pages);
+  })());
+  // No skipWaiting here: a page with a half-typed report decides when the new version takes over.
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    await deleteOldCaches([CACHES.static, CACHES.pages]);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  const type = event.data?.type;
+  if (type === 'SKIP_WAITING') self.skipWaiting();
+  if (type === 'CLEAR_USER_DATA') event.waitUntil(deletePageCaches());
+  if (type === 'CACHE_PAGES') event.waitUntil(refreshPages(CONFIG.pages, CACHES.pages));
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // Never cache API answers: they hold report data and must always be fresh.
+  if (url.pathname.startsWith('/api/')) return;
+  if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/sw/')) {
+    event.respondWith(cacheFirst(request, CACHES.static));
+    return;
+  }
+  if (request.mode === 'navigate') {
+    if (CONFIG.pages.includes(url.pathname)) {
+      event.respondWith(networkFirstPage(request, CACHES.pages, '/offline'));
+    } else {
+      event.respondWith(fetch(request).catch(async () => (
+        (await caches.match('/offline', { cacheName: CACHES.pages })) || Response.error()
+      )));
+    }
+  }
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil((async () => {
+    const summary = await syncOutbox();
+    // Ask the browser to try again later when the network or server failed.
+    if (summary.offline || summary.retry) throw new Error('outbox not fully delivered');
+  })());
+});

@@ -1,0 +1,271 @@
+// Every page: the service worker and its updates, the outbox badge and panel, delivery triggers,
+// and the sign-out guard. No framework; the page works without this script too.
+
+import { allEntries, openOutbox } from '/sw/outbox-db.js';
+import {
+  ATTENTION, SENDING, SENT, WAITING, discard, lastSyncAt, makeDueNow,
+} from '/sw/outbox.js';
+import { CHANNEL_NAME, syncOutbox } from '/sw/sync.js';
+
+const body = document.body;
+export const userId = body.dataset.userId ? Number(body.dataset.userId) : null;
+const SYNC_TAG = 'nearmiss-outbox';
+const PERIODIC_SYNC_MS = 30_000;
+const STATE_LABELS = {
+  [WAITING]: 'Waiting to send',
+  [SENDING]: 'Sending…',
+  [ATTENTION]: 'Needs attention',
+  [SENT]: 'Sent',
+};
+let lastSummary = null;
+
+export function formIsDirty() {
+  return body.dataset.dirty === 'yes';
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function categoryLabel(code) {
+  const input = document.querySelector(`input[name=category][value="${CSS.escape(code || '')}"]`);
+  const strong = input?.closest('label')?.querySelector('strong');
+  if (strong) return strong.textContent;
+  return (code || 'Report').replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+function timeLabel(ms) {
+  return new Date(ms).toLocaleString([], { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+async function readOutbox() {
+  const db = await openOutbox();
+  try {
+    const entries = (await allEntries(db)).filter((e) => userId === null || e.owner === userId);
+    return { entries, lastSync: await lastSyncAt(db) };
+  } finally {
+    db.close();
+  }
+}
+
+/** Redraw the badge and the panel from the outbox. */
+export async function refreshStatus() {
+  const { entries, lastSync } = await readOutbox();
+  const unsent = entries.filter((e) => e.state !== SENT);
+  const attention = unsent.filter((e) => e.state === ATTENTION).length;
+  const badge = document.getElementById('outbox-badge');
+  if (badge) {
+    badge.hidden = unsent.length === 0;
+    badge.textContent = `${unsent.length} waiting`;
+    badge.classList.toggle('attention', attention > 0);
+    badge.setAttribute('aria-label', `${unsent.length} reports waiting to send${attention ? `, ${attention} need attention` : ''}`);
+  }
+  const panel = document.getElementById('outbox-panel');
+  if (panel) renderPanel(panel, entries, unsent, lastSync);
+  const loginNote = document.getElementById('outbox-login-note');
+  if (loginNote) {
+    loginNote.hidden = unsent.length === 0;
+    loginNote.textContent = `${unsent.length} report${unsent.length === 1 ? ' is' : 's are'} waiting on this phone. Sign in and they are sent straight away.`;
+  }
+  await warnAboutStorage(unsent.length);
+}
+
+function renderPanel(panel, entries, unsent, lastSync) {
+  panel.hidden = entries.length === 0 && !lastSummary?.needsSignIn;
+  const summary = panel.querySelector('[data-outbox-summary]');
+  const parts = [`${unsent.length} waiting to send`];
+  if (lastSync) parts.push(`last sent ${timeLabel(lastSync)}`);
+  summary.textContent = parts.join(' · ');
+  const signIn = panel.querySelector('[data-outbox-signin]');
+  signIn.hidden = !(lastSummary?.needsSignIn && unsent.length > 0);
+  const offline = panel.querySelector('[data-outbox-offline]');
+  offline.hidden = navigator.onLine || unsent.length === 0;
+  const list = panel.querySelector('[data-outbox-list]');
+  list.replaceChildren(...[...entries].reverse().map(entryItem));
+}
+
+function entryItem(entry) {
+  const label = STATE_LABELS[entry.state];
+  const item = el('li', { class: `outbox-entry state-${entry.state}`, 'data-state': entry.state },
+    el('span', { class: 'meta' }, `${categoryLabel(entry.summary?.category)} · queued ${timeLabel(entry.created_at)}`),
+    el('strong', { class: 'state' }, entry.state === SENT && entry.server_id ? `${label} · NM-${entry.server_id}` : label));
+  if (entry.state === WAITING && entry.last_error?.retry) {
+    item.append(el('span', { class: 'meta' }, `${entry.last_error.message}; trying again by itself.`));
+  }
+  if (entry.state === ATTENTION) {
+    const errors = Object.values(entry.last_error?.errors || {}).flat();
+    item.append(el('p', { class: 'field-error' }, [entry.last_error?.message, ...errors].filter(Boolean).join(' ')));
+    item.append(el('div', { class: 'entry-actions' },
+      el('button', { type: 'button', class: 'fix', onclick: () => fixEntry(entry) }, 'Fix and send'),
+      el('button', { type: 'button', class: 'delete', onclick: () => deleteEntry(entry) }, 'Delete')));
+  }
+  return item;
+}
+
+function fixEntry(entry) {
+  if (document.getElementById('report-form')) {
+    document.dispatchEvent(new CustomEvent('outbox-fix', { detail: entry }));
+  } else {
+    window.location.href = `/report#fix-${entry.seq}`;
+  }
+}
+
+async function deleteEntry(entry) {
+  // eslint-disable-next-line no-alert
+  if (!window.confirm('Delete this report from the phone? It has not been sent.')) return;
+  const db = await openOutbox();
+  try {
+    await discard(db, entry.seq);
+  } finally {
+    db.close();
+  }
+  await refreshStatus();
+}
+
+let storageChecked = false;
+async function warnAboutStorage(pendingCount) {
+  const warning = document.getElementById('storage-warning');
+  if (!warning || !navigator.storage) return;
+  if (pendingCount === 0) {
+    warning.hidden = true;
+    return;
+  }
+  let persisted = await navigator.storage.persisted?.();
+  if (!persisted && !storageChecked) persisted = await navigator.storage.persist?.();
+  storageChecked = true;
+  const estimate = await navigator.storage.estimate?.();
+  const free = estimate ? estimate.quota - estimate.usage : Infinity;
+  const messages = [];
+  if (free < 20 * 1024 * 1024) messages.push('This phone is nearly out of storage space for the app.');
+  if (!persisted) messages.push('This browser may clear waiting reports if space runs short: send them as soon as you have signal, or install the app.');
+  warning.hidden = messages.length === 0;
+  warning.textContent = messages.join(' ');
+}
+
+let syncing = null;
+/** Deliver now (one run at a time in this page; Web Locks across tabs and the worker). */
+export async function sync() {
+  if (userId === null) {
+    await refreshStatus();
+    return null;
+  }
+  if (syncing) return syncing;
+  syncing = (async () => {
+    try {
+      lastSummary = await syncOutbox();
+      if (lastSummary?.busy) setTimeout(sync, 1500);
+      return lastSummary;
+    } finally {
+      syncing = null;
+      await refreshStatus();
+    }
+  })();
+  return syncing;
+}
+
+export async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register(SYNC_TAG);
+  } catch {
+    // No Background Sync here: the page's own triggers deliver instead.
+  }
+}
+
+async function sendNow() {
+  const db = await openOutbox();
+  try {
+    await makeDueNow(db);
+  } finally {
+    db.close();
+  }
+  await sync();
+}
+
+function guardSignOut() {
+  for (const form of document.querySelectorAll('form[data-signout]')) {
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const { entries } = await readOutbox();
+      const unsent = entries.filter((e) => e.state !== SENT).length;
+      if (unsent > 0 && form.dataset.confirmed !== 'yes') {
+        form.dataset.confirmed = 'yes';
+        const warning = document.getElementById('signout-warning');
+        warning.hidden = false;
+        warning.textContent = `${unsent} report${unsent === 1 ? ' is' : 's are'} still waiting on this phone. They stay here and are sent when you sign in again. Tap “Sign out” again to sign out anyway.`;
+        warning.scrollIntoView({ block: 'center' });
+        return;
+      }
+      await clearUserCaches();
+      form.submit();
+    });
+  }
+}
+
+/** Sign-out on a shared device: cached pages go; the outbox stays until it is delivered. */
+export async function clearUserCaches() {
+  if (!('caches' in window)) return;
+  const names = await caches.keys();
+  await Promise.all(names.filter((n) => n.startsWith('nearmiss-pages-')).map((n) => caches.delete(n)));
+  navigator.serviceWorker?.controller?.postMessage({ type: 'CLEAR_USER_DATA' });
+}
+
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  const registration = await navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' });
+  const offer = (worker) => {
+    if (!hadController && !navigator.serviceWorker.controller) return;
+    if (formIsDirty()) {
+      const banner = document.getElementById('update-banner');
+      if (banner) banner.hidden = false;
+      document.addEventListener('report-saved', () => worker.postMessage({ type: 'SKIP_WAITING' }), { once: true });
+    } else {
+      worker.postMessage({ type: 'SKIP_WAITING' });
+    }
+  };
+  if (registration.waiting) offer(registration.waiting);
+  registration.addEventListener('updatefound', () => {
+    const worker = registration.installing;
+    worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed') offer(worker);
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    // Reload once into the new version, and never over a half-typed report.
+    if (!hadController || reloading || formIsDirty()) return;
+    reloading = true;
+    window.location.reload();
+  });
+  if (userId !== null && sessionStorage.getItem('nearmiss-pages-cached') !== String(userId)) {
+    const ready = await navigator.serviceWorker.ready;
+    ready.active?.postMessage({ type: 'CACHE_PAGES' });
+    sessionStorage.setItem('nearmiss-pages-cached', String(userId));
+  }
+}
+
+function start() {
+  guardSignOut();
+  document.querySelectorAll('[data-outbox-send]').forEach((button) => button.addEventListener('click', sendNow));
+  if (typeof BroadcastChannel !== 'undefined') {
+    new BroadcastChannel(CHANNEL_NAME).onmessage = () => refreshStatus();
+  }
+  window.addEventListener('online', () => sync());
+  window.addEventListener('offline', () => refreshStatus());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') sync();
+  });
+  setInterval(() => { if (navigator.onLine) sync(); }, PERIODIC_SYNC_MS);
+  registerServiceWorker().catch(() => {});
+  sync();
+}
+
+start();

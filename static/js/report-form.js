@@ -1,0 +1,236 @@
+// The capture form, offline-first: every report goes into the outbox before anything else, so
+// nothing typed is lost to a dead signal, an expired session or a server error.
+
+import { getEntry, openOutbox } from '/sw/outbox-db.js';
+import { ATTENTION, SENT, enqueue, resubmit } from '/sw/outbox.js';
+import { refreshStatus, requestBackgroundSync, sync, userId } from '/static/js/app.js';
+
+const form = document.getElementById('report-form');
+const notice = document.getElementById('form-notice');
+const MAX_PHOTO_EDGE = 1600;
+
+const REQUIRED = {
+  still_at_risk: 'Answer yes or no.',
+  what_happened: 'Say in a few words what happened.',
+  category: 'Choose one of the listed categories.',
+  barrier: 'Say what caught it.',
+  occurred_at: 'Give the date and time it happened.',
+  region_id: 'Choose one of your regions.',
+};
+
+function localNow() {
+  const now = new Date();
+  now.setSeconds(0, 0);
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+function freshForm() {
+  form.elements.client_uuid.value = crypto.randomUUID();
+  form.elements.occurred_at.value = localNow();
+  delete form.dataset.editingSeq;
+  document.body.dataset.dirty = 'no';
+}
+
+function clearErrors() {
+  form.querySelectorAll('.field-error[data-client]').forEach((node) => node.remove());
+  form.querySelectorAll('[aria-invalid=true]').forEach((node) => node.removeAttribute('aria-invalid'));
+}
+
+function showError(name, message) {
+  const field = form.elements[name];
+  const anchor = field instanceof RadioNodeList ? field[0]?.closest('fieldset') : field;
+  if (!anchor) return;
+  const error = document.createElement('p');
+  error.className = 'field-error';
+  error.dataset.client = 'yes';
+  error.id = `${name}-client-error`;
+  error.textContent = message;
+  if (anchor.tagName === 'FIELDSET') anchor.append(error);
+  else {
+    anchor.setAttribute('aria-invalid', 'true');
+    anchor.setAttribute('aria-describedby', error.id);
+    anchor.after(error);
+  }
+}
+
+function value(name) {
+  return (form.elements[name]?.value ?? '').trim();
+}
+
+function bodyFromForm() {
+  const occurred = value('occurred_at');
+  const parsed = occurred ? new Date(occurred) : null;
+  const optional = (name) => value(name) || null;
+  return {
+    client_uuid: value('client_uuid'),
+    what_happened: value('what_happened'),
+    category: value('category'),
+    // The device's own offset goes with the time, so a phone in another zone is still right.
+    occurred_at: parsed && !Number.isNaN(parsed.getTime()) ? parsed.toISOString() : occurred,
+    occurred_at_approximate: form.elements.occurred_at_approximate.checked,
+    region_id: Number(value('region_id')),
+    still_at_risk: value('still_at_risk') === 'yes',
+    barrier: value('barrier'),
+    program_id: value('program_id') ? Number(value('program_id')) : null,
+    location: optional('location'),
+    person_ref: optional('person_ref'),
+    immediate_action: optional('immediate_action'),
+    interface_tag: optional('interface_tag'),
+    event_class: value('event_class') || 'near_miss',
+    confidential: form.elements.confidential.checked,
+    captured_at: new Date().toISOString(),
+  };
+}
+
+function missingAnswers() {
+  const missing = {};
+  for (const [name, message] of Object.entries(REQUIRED)) {
+    if (!value(name)) missing[name] = message;
+  }
+  return missing;
+}
+
+/** Downscale on the phone and re-encode (which also drops the camera's location metadata). */
+async function photoBytes() {
+  const file = form.elements.photo?.files?.[0];
+  if (!file) return null;
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8));
+  return { content_type: 'image/jpeg', bytes: await blob.arrayBuffer() };
+}
+
+function say(kind, html) {
+  notice.hidden = false;
+  notice.className = `form-notice ${kind}`;
+  notice.replaceChildren(...html);
+  notice.scrollIntoView({ block: 'start' });
+}
+
+function text(tag, content, cls) {
+  const node = document.createElement(tag);
+  node.textContent = content;
+  if (cls) node.className = cls;
+  return node;
+}
+
+async function outcomeFor(seq, stillAtRisk) {
+  const db = await openOutbox();
+  let entry;
+  try {
+    entry = await getEntry(db, seq);
+  } finally {
+    db.close();
+  }
+  if (entry?.state === SENT) {
+    const lines = [text('strong', 'Thank you — your report is in.'), text('p', `Reference NM-${entry.server_id}.`)];
+    if (stillAtRisk) lines.push(text('p', 'Your supervisor is alerted now. Stay with the person if it is safe.'));
+    lines.push(text('p', 'A supervisor looks at it today. Follow it under My reports.'));
+    say('sent', lines);
+  } else if (entry?.state === ATTENTION) {
+    say('attention', [text('strong', 'The server could not accept this report.'),
+      text('p', 'It is kept on this phone under “Needs attention” below: fix it and send it again.')]);
+  } else {
+    const lines = [text('strong', 'Saved on this phone — waiting to send.'),
+      text('p', 'It is sent by itself as soon as there is signal. You do not need to do anything else.')];
+    if (stillAtRisk) lines.push(text('p', 'Someone is still at risk: phone your supervisor now, because this report cannot reach them yet.', 'field-error'));
+    say('waiting', lines);
+  }
+}
+
+async function handleSubmit(event) {
+  if (userId === null) return; // not signed in: let the browser post; the server asks for sign-in
+  event.preventDefault();
+  clearErrors();
+  const missing = missingAnswers();
+  if (Object.keys(missing).length) {
+    Object.entries(missing).forEach(([name, message]) => showError(name, message));
+    say('attention', [text('strong', 'Some answers need attention — see below. Nothing you typed is lost.')]);
+    return;
+  }
+  const body = bodyFromForm();
+  let photo = null;
+  try {
+    photo = await photoBytes();
+  } catch {
+    showError('photo', 'This photo could not be read; take it again or send without it.');
+    return;
+  }
+  const stillAtRisk = body.still_at_risk;
+  const db = await openOutbox();
+  let seq;
+  try {
+    if (form.dataset.editingSeq) {
+      seq = Number(form.dataset.editingSeq);
+      const previous = await getEntry(db, seq);
+      const conflicted = previous?.last_error?.status === 409;
+      await resubmit(db, seq, body, { newUuid: conflicted ? crypto.randomUUID() : null });
+    } else {
+      seq = await enqueue(db, { body, owner: userId, photo });
+    }
+  } finally {
+    db.close();
+  }
+  form.reset();
+  freshForm();
+  document.dispatchEvent(new Event('report-saved'));
+  await refreshStatus();
+  requestBackgroundSync();
+  await sync();
+  await outcomeFor(seq, stillAtRisk);
+}
+
+function loadEntry(entry) {
+  clearErrors();
+  const data = entry.body || {};
+  for (const [name, raw] of Object.entries(data)) {
+    const field = form.elements[name];
+    if (!field || name === 'photo') continue;
+    if (name === 'still_at_risk') {
+      form.querySelector(`input[name=still_at_risk][value=${raw ? 'yes' : 'no'}]`).checked = true;
+    } else if (name === 'occurred_at' && raw) {
+      const date = new Date(raw);
+      field.value = new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    } else if (field.type === 'checkbox') {
+      field.checked = Boolean(raw);
+    } else if (field instanceof RadioNodeList) {
+      field.value = raw ?? '';
+    } else {
+      field.value = raw ?? '';
+    }
+  }
+  form.dataset.editingSeq = String(entry.seq);
+  document.body.dataset.dirty = 'yes';
+  for (const [name, messages] of Object.entries(entry.last_error?.errors || {})) {
+    showError(name, messages.join(' '));
+  }
+  if (entry.last_error?.errors && Object.keys(entry.last_error.errors).some((n) => ['program_id', 'location', 'person_ref', 'immediate_action', 'interface_tag', 'event_class'].includes(n))) {
+    form.querySelector('details.more').open = true;
+  }
+  say('attention', [text('strong', 'Fix the answers marked below, then tap “Send report”.')]);
+}
+
+async function loadEntryFromHash() {
+  const match = window.location.hash.match(/^#fix-(\d+)$/);
+  if (!match) return;
+  const db = await openOutbox();
+  try {
+    const entry = await getEntry(db, Number(match[1]));
+    if (entry && entry.state === ATTENTION) loadEntry(entry);
+  } finally {
+    db.close();
+  }
+}
+
+if (form) {
+  if (form.dataset.blank === 'yes') freshForm();
+  form.addEventListener('input', () => { document.body.dataset.dirty = 'yes'; });
+  form.addEventListener('change', () => { document.body.dataset.dirty = 'yes'; });
+  form.addEventListener('submit', handleSubmit);
+  document.addEventListener('outbox-fix', (event) => loadEntry(event.detail));
+  loadEntryFromHash();
+}
