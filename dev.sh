@@ -32,6 +32,15 @@ setup_python() {
   "$VENV/bin/python" -m pip install --quiet -e ".[test]"
 }
 
+setup_node() {
+  # The outbox's own tests run under Node's test runner with fake-indexeddb.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "Installing Node.js for the service worker tests..."
+    apt_install nodejs npm
+  fi
+  npm ci --no-audit --no-fund --silent
+}
+
 setup_browser() {
   # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
   if [ ! -x /usr/bin/chromium ]; then
@@ -58,9 +67,13 @@ case "${1:-}" in
   test)
     shift
     setup_python
+    setup_node
     setup_browser
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
+    echo "== Outbox and service worker tests (node --test) =="
+    node --test tests/js/
+    echo "== Python tests (pytest) =="
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)

@@ -42,8 +42,8 @@ function withTimeout(promise, ms) {
   });
 }
 
-/** Fresh page when the network answers in time; the cached copy when it does not. */
-export async function networkFirstPage(request, cacheName, fallbackPath) {
+/** Fresh page when the network answers in time; the cached copy (or `fallback()`) when not. */
+export async function networkFirstPage(request, cacheName, fallback) {
   const url = new URL(request.url);
   try {
     const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
@@ -51,11 +51,8 @@ export async function networkFirstPage(request, cacheName, fallbackPath) {
       (await caches.open(cacheName)).put(url.pathname, response.clone());
     }
     return response;
-  } catch (error) {
-    const cached = (await caches.match(url.pathname, { cacheName }))
-      || (fallbackPath && (await caches.match(fallbackPath, { cacheName })));
-    if (cached) return cached;
-    throw error;
+  } catch {
+    return (await caches.match(url.pathname, { cacheName })) || fallback();
   }
 }
 

@@ -10,10 +10,15 @@ const CONFIG = self.__NEARMISS_CONFIG__;
 const CACHES = cacheNames(CONFIG.version);
 const SYNC_TAG = 'nearmiss-outbox';
 
+async function offlinePage() {
+  return (await caches.match(CONFIG.offline, { cacheName: CACHES.static })) || Response.error();
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHES.static);
     await cache.addAll(CONFIG.shell);
+    await cache.add(new Request(CONFIG.offline, { credentials: 'omit' }));
     await refreshPages(CONFIG.pages, CACHES.pages);
   })());
   // No skipWaiting here: a page with a half-typed report decides when the new version takes over.
@@ -46,11 +51,9 @@ self.addEventListener('fetch', (event) => {
   }
   if (request.mode === 'navigate') {
     if (CONFIG.pages.includes(url.pathname)) {
-      event.respondWith(networkFirstPage(request, CACHES.pages, '/offline'));
+      event.respondWith(networkFirstPage(request, CACHES.pages, offlinePage));
     } else {
-      event.respondWith(fetch(request).catch(async () => (
-        (await caches.match('/offline', { cacheName: CACHES.pages })) || Response.error()
-      )));
+      event.respondWith(fetch(request).catch(offlinePage));
     }
   }
 });

@@ -5,8 +5,10 @@ from flask import abort, current_app, render_template, send_from_directory, url_
 from app.pwa import bp
 from app.pwa.assets import SERVICE_WORKER_DIR, SHARED_MODULES, asset_version, static_shell_paths
 
-# Pages a DSP needs with no signal. Cue guides join this list when they exist.
-OFFLINE_PAGES = ("/report", "/offline")
+# Pages a DSP needs with no signal, cached per user and dropped at sign-out. Cue guides join later.
+OFFLINE_PAGES = ("/report",)
+# Shown for any other page while offline; fetched without cookies, so it holds nobody's data.
+OFFLINE_FALLBACK = "/offline"
 
 
 @bp.get("/manifest.webmanifest")
@@ -55,6 +57,7 @@ def service_worker():
         "version": asset_version(),
         "shell": static_shell_paths() + [f"/sw/{name}" for name in SHARED_MODULES],
         "pages": list(OFFLINE_PAGES),
+        "offline": OFFLINE_FALLBACK,
     }
     source = source.replace("self.__NEARMISS_CONFIG__", json.dumps(config))
     response = current_app.response_class(source, mimetype="text/javascript")

@@ -73,6 +73,13 @@ def create_report():
     return render_template("reports/sent.html", report=report, created=submission.created)
 
 
+@bp.after_request
+def _no_store(response):
+    """Report pages hold health information: never keep them in any cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.errorhandler(CSRFError)
 def expired_form(error):
     """Never lose what a DSP typed because a token aged: show it again with a fresh token."""
@@ -119,6 +126,5 @@ def report_photo(report_id: int):
         abort(404)
     response = make_response(report.photo.data)
     response.headers["Content-Type"] = report.photo.content_type
-    response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -80,7 +80,9 @@ export async function refreshStatus() {
 function renderPanel(panel, entries, unsent, lastSync) {
   panel.hidden = entries.length === 0 && !lastSummary?.needsSignIn;
   const summary = panel.querySelector('[data-outbox-summary]');
+  const needAttention = unsent.filter((e) => e.state === ATTENTION).length;
   const parts = [`${unsent.length} waiting to send`];
+  if (needAttention) parts.push(`${needAttention} need${needAttention === 1 ? 's' : ''} attention`);
   if (lastSync) parts.push(`last sent ${timeLabel(lastSync)}`);
   summary.textContent = parts.join(' · ');
   const signIn = panel.querySelector('[data-outbox-signin]');
@@ -165,9 +167,20 @@ export async function sync() {
     } finally {
       syncing = null;
       await refreshStatus();
+      await scheduleRetry();
     }
   })();
   return syncing;
+}
+
+let retryTimer = null;
+/** Wake up when the earliest backed-off entry is due, rather than waiting for the next tick. */
+async function scheduleRetry() {
+  const { entries } = await readOutbox();
+  const due = entries.filter((e) => e.state === WAITING && e.next_attempt_at > Date.now());
+  if (retryTimer || due.length === 0 || userId === null) return;
+  const wait = Math.min(...due.map((e) => e.next_attempt_at)) - Date.now() + 250;
+  retryTimer = setTimeout(() => { retryTimer = null; if (navigator.onLine) sync(); }, wait);
 }
 
 export async function requestBackgroundSync() {

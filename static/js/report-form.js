@@ -145,6 +145,7 @@ async function outcomeFor(seq, stillAtRisk) {
 async function handleSubmit(event) {
   if (userId === null) return; // not signed in: let the browser post; the server asks for sign-in
   event.preventDefault();
+  notice.hidden = true;
   clearErrors();
   const missing = missingAnswers();
   if (Object.keys(missing).length) {

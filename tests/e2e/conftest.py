@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,14 +31,64 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+class FaultInjector:
+    """WSGI middleware for the live server: answer the next N matching requests with an error."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+        self.planned: list[tuple[str, str, int]] = []
+        self.seen: list[tuple[str, str, int]] = []
+
+    def fail_next(self, method: str, path: str, status: int, count: int = 1):
+        with self.lock:
+            self.planned.extend([(method, path, status)] * count)
+
+    def __call__(self, environ, start_response):
+        key = (environ["REQUEST_METHOD"], environ["PATH_INFO"])
+        with self.lock:
+            planned = next((p for p in self.planned if p[:2] == key), None)
+            if planned:
+                self.planned.remove(planned)
+        if planned:
+            self.seen.append(planned)
+            start_response(f"{planned[2]} Injected", [("Content-Type", "application/json")])
+            return [b'{"error": "injected"}']
+        return self.app(environ, start_response)
+
+    def reset(self):
+        with self.lock:
+            self.planned.clear()
+            self.seen.clear()
+
+
+@dataclass
+class LiveServer:
+    url: str
+    faults: FaultInjector
+
+
 @pytest.fixture(scope="session")
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def _live_server(app):
+    faults = FaultInjector(app)
+    server = make_server("127.0.0.1", 0, faults, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", faults)
     server.shutdown()
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def live(_live_server):
+    _live_server.faults.reset()
+    yield _live_server
+    _live_server.faults.reset()
+
+
+@pytest.fixture
+def live_server(live):
+    return live.url
 
 
 @pytest.fixture(scope="session")
