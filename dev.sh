@@ -2,6 +2,7 @@
 # One entry point for a new machine (Debian/Ubuntu, Python 3.11+):
 #   ./dev.sh serve   set everything up, load the demo organisation on SQLite, serve on :5000
 #   ./dev.sh test    set everything up and run the whole test suite (lint, unit, routes, browser)
+#   ./dev.sh bench   run the benchmarks in bench/ (each prints ratios against its own baseline)
 # Extra arguments after "test" go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -76,8 +77,17 @@ case "${1:-}" in
     echo "== Python tests (pytest) =="
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+  bench)
+    setup_python
+    setup_browser
+    for module in bench/[a-z]*.py; do
+      name=$(basename "$module" .py)
+      [ "$name" = common ] && continue
+      "$VENV/bin/python" -m "bench.$name"
+    done
+    ;;
   *)
-    echo "usage: ./dev.sh serve | ./dev.sh test [pytest args]" >&2
+    echo "usage: ./dev.sh serve | ./dev.sh test [pytest args] | ./dev.sh bench" >&2
     exit 2
     ;;
 esac
