@@ -100,3 +100,8 @@ def _csrf_from(html: str) -> str:
 
 def csrf_from_page(client, path: str) -> str:
     return _csrf_from(client.get(path).get_data(as_text=True))
+
+
+def yesterday_local() -> str:
+    """A datetime-local value for this time yesterday (as a phone's form field would hold it)."""
+    return (now_utc() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")

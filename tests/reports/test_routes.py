@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.core.roles import Role
 from app.extensions import db
 from app.reports.models import Report
-from tests.factories import csrf_from_page, login
+from tests.factories import csrf_from_page, login, yesterday_local
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def form_data(client, region_id, **overrides):
         "what_happened": "Sharps cabinet unlocked",
         "category": "equipment_environment",
         "barrier": "Noticed on arrival",
-        "occurred_at": "2026-11-20T09:15",
+        "occurred_at": yesterday_local(),
         "region_id": str(region_id),
     }
     data.update(overrides)

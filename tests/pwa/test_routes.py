@@ -1,0 +1,72 @@
+"""Manifest, service worker and offline page as the server serves them."""
+
+import json
+
+from app.pwa.assets import asset_version
+
+
+def test_manifest_is_installable(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.get_data())
+    assert manifest["start_url"].startswith("/report")
+    assert manifest["display"] == "standalone"
+    assert manifest["theme_color"] and manifest["background_color"]
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+
+
+def test_service_worker_is_served_from_the_root_with_its_version(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    source = response.get_data(as_text=True)
+    assert "__NEARMISS_CONFIG__" not in source
+    assert asset_version() in source
+    assert '"/report"' in source and '"/static/css/app.css"' in source
+    assert "/api/" in source  # the rule that keeps API answers out of every cache
+
+
+def test_only_worker_modules_are_served_under_sw(client):
+    assert client.get("/sw/outbox.js").status_code == 200
+    assert client.get("/sw/sw.js").status_code == 404
+    assert client.get("/sw/..%2Fpyproject.toml").status_code == 404
+
+
+def test_offline_page_needs_no_sign_in_and_holds_no_user_data(client):
+    response = client.get("/offline")
+    assert response.status_code == 200
+    assert "No signal right now" in response.get_data(as_text=True)
+    assert "data-user-id" not in response.get_data(as_text=True)
+
+
+def test_report_pages_and_api_are_never_cached(client, make):
+    from tests.factories import login
+
+    make.user("dsp@x.test")
+    login(client, "dsp@x.test")
+    for path in ("/report", "/my-reports", "/api/v1/taxonomy", "/api/v1/csrf"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_csrf_endpoint_names_the_session_user(client, make):
+    from tests.factories import login
+
+    user_id = make.user("dsp@x.test")
+    assert client.get("/api/v1/csrf").get_json()["user_id"] is None
+    login(client, "dsp@x.test")
+    assert client.get("/api/v1/csrf").get_json()["user_id"] == user_id
+
+
+def test_sign_out_clears_cached_pages_but_not_storage(client, make):
+    from tests.factories import csrf_from_page, login
+
+    make.user("dsp@x.test")
+    login(client, "dsp@x.test")
+    response = client.post("/logout", data={"csrf_token": csrf_from_page(client, "/my-reports")})
+    assert response.headers["Clear-Site-Data"] == '"cache"'
