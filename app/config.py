@@ -46,6 +46,16 @@ class Config:
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
     REMEMBER_COOKIE_DURATION = 0
+    # E-mail: off by default (messages are logged instead); SMTP settings when on.
+    MAIL_ENABLED = _bool("MAIL_ENABLED", False)
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "near-misses@localhost")
+    # Absolute links in e-mails.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # How far a device clock may run ahead of the server before "occurred in the future" is refused.
     CLOCK_SKEW_MINUTES = 10
     # How old an event may be when first reported; older events belong in a retrospective review.

@@ -8,8 +8,10 @@ from sqlalchemy import text
 
 from app import create_app
 from app.config import TestConfig
+from app.escalations.operations import ensure_default_external_bodies
 from app.extensions import db
 from app.taxonomy.defaults import ensure_default_categories
+from app.triage.operations import current_matrix
 from tests.factories import Factory
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -51,7 +53,7 @@ def _empty_tables() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_data(request):
-    """Every test starts from the state of a fresh install: empty tables and default categories."""
+    """Every test starts from the state of a fresh install: what the migrations seed, nothing else."""
     if "app" not in request.fixturenames:
         yield
         return
@@ -59,6 +61,8 @@ def _fresh_data(request):
     with app.app_context():
         _empty_tables()
         ensure_default_categories()
+        ensure_default_external_bodies()
+        current_matrix()
         db.session.commit()
     yield
     with app.app_context():

@@ -8,6 +8,7 @@ from app.core.roles import Role
 from app.extensions import db
 from app.reports.models import Report
 from app.taxonomy.models import Region
+from app.triage.models import Triage
 
 
 def test_demo_load_creates_every_role_and_reports(app):
@@ -43,6 +44,8 @@ def test_demo_load_creates_every_role_and_reports(app):
         categories = db.session.scalar(select(func.count(func.distinct(Report.category_id))))
         assert categories >= 8
         assert first_chain_problem() is None
+        triaged = db.session.scalar(select(func.count(Triage.id)))
+        assert 0 < triaged < reports, "older reports triaged, the newest left for the queue"
     again = runner.invoke(args=["demo", "load", "--password", "demo-password-1"])
     assert again.exit_code == 0 and "already loaded" in again.output
 
@@ -104,3 +107,21 @@ def test_user_create_command(app, make):
         ]
     )
     assert unknown.exit_code != 0 and "Atlantis" in unknown.output
+
+
+def test_clocks_check_escalates_overdue_alerts(app, make):
+    from datetime import timedelta
+
+    from app.escalations.models import StopTheLineAlert
+
+    make.user("dsp@x.test", regions=["North"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    make.report("dsp@x.test", still_at_risk=True)
+    with app.app_context():
+        alert = db.session.scalar(select(StopTheLineAlert))
+        alert.raised_at -= timedelta(minutes=20)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["clocks", "check"])
+    assert result.exit_code == 0 and "1 alert(s) escalated" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(StopTheLineAlert.level)) == 2

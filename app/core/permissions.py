@@ -6,9 +6,9 @@ and safeguarding leads (and the reporter). Functions take duck-typed objects so 
 on no feature.
 """
 
-from sqlalchemy import or_
+from sqlalchemy import and_, false, not_, or_, true
 
-from app.core.roles import REGION_REVIEW_ROLES
+from app.core.roles import REGION_REVIEW_ROLES, SAFEGUARDING_NEED_TO_KNOW, Role
 
 
 def visible_region_ids(user) -> frozenset[int] | None:
@@ -24,11 +24,28 @@ def can_file_in_region(user, region_id: int) -> bool:
     return region_id in user.region_ids
 
 
+def sees_safeguarding_in(user, region_id: int) -> bool:
+    """Safeguarding reports go to those who need them: the safeguarding and quality leads, and the
+    supervisors of the report's region (who protect the person now)."""
+    if user.roles & SAFEGUARDING_NEED_TO_KNOW:
+        return True
+    return Role.SUPERVISOR in user.roles and region_id in user.region_ids
+
+
 def can_view_report(user, report) -> bool:
     if report.reporter_id == user.id:
         return True
     regions = visible_region_ids(user)
-    return regions is None or report.region_id in regions
+    if regions is not None and report.region_id not in regions:
+        return False
+    return not report.safeguarding_restricted or sees_safeguarding_in(user, report.region_id)
+
+
+def can_triage(user, report) -> bool:
+    """Supervisors triage their own regions; the quality lead triages anywhere."""
+    if Role.QUALITY_LEAD in user.roles:
+        return True
+    return Role.SUPERVISOR in user.roles and report.region_id in user.region_ids
 
 
 def reporter_is_visible(user, report) -> bool:
@@ -39,6 +56,12 @@ def reporter_is_visible(user, report) -> bool:
 def scope_to_viewer(statement, report_model, user):
     """Restrict a SELECT of reports to those ``user`` may read."""
     regions = visible_region_ids(user)
-    if regions is None:
-        return statement
-    return statement.where(or_(report_model.reporter_id == user.id, report_model.region_id.in_(regions)))
+    in_regions = true() if regions is None else report_model.region_id.in_(regions)
+    if user.roles & SAFEGUARDING_NEED_TO_KNOW:
+        safeguarding_ok = true()
+    elif Role.SUPERVISOR in user.roles:
+        safeguarding_ok = report_model.region_id.in_(user.region_ids)
+    else:
+        safeguarding_ok = false()
+    allowed = and_(in_regions, or_(not_(report_model.safeguarding_restricted), safeguarding_ok))
+    return statement.where(or_(report_model.reporter_id == user.id, allowed))

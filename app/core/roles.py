@@ -41,3 +41,9 @@ SEES_CONFIDENTIAL_REPORTERS = frozenset({Role.QUALITY_LEAD, Role.SAFEGUARDING_LE
 
 REGION_REVIEW_ROLES = frozenset({Role.SUPERVISOR, Role.NURSE, Role.SCHEDULER, Role.OPERATIONS_LEAD})
 """Roles that see every report of their own regions; a DSP or trainer sees only their own."""
+
+SAFEGUARDING_NEED_TO_KNOW = frozenset({Role.SAFEGUARDING_LEAD, Role.QUALITY_LEAD})
+"""Roles that see every safeguarding report; a region's supervisors see their regions' too."""
+
+TRIAGE_ROLES = frozenset({Role.SUPERVISOR, Role.QUALITY_LEAD})
+"""Supervisors triage their regions; the quality lead may triage anywhere."""

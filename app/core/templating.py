@@ -2,6 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
+from app.core.durations import format_duration
 from app.core.roles import Role
 
 
@@ -13,6 +14,8 @@ def register(app) -> None:
         if value is None:
             return ""
         return value.astimezone(tz).strftime(fmt)
+
+    app.add_template_filter(format_duration, "duration")
 
     @app.context_processor
     def _globals():

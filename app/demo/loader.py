@@ -17,11 +17,17 @@ from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
+from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
+from app.escalations.operations import complete_external_duty, decide_safeguarding, record_safeguards
 from app.extensions import db
+from app.notifications.models import Notification
+from app.reports.models import Report
 from app.reports.operations import SubmissionSettings, submit_report
 from app.reports.validation import ReportPayload
 from app.taxonomy.defaults import ensure_default_categories
 from app.taxonomy.models import Program, Region
+from app.triage.matrix import propose_review_level
+from app.triage.operations import TriageAnswers, current_matrix, recurrence_for, triage_report
 
 REGION_NAMES = ("North County", "Riverside", "Eastgate")
 DEMO_DOMAIN = "demo.test"
@@ -116,7 +122,116 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
         received = min(payload.captured_at + timedelta(minutes=rng.randint(0, 180)), now)
         submit_report(reporter, payload, settings, now=received)
         count += 1
+    _work_the_queue(rng, now, tz=settings.tz)
     return users, count
+
+
+SEVERITY_WEIGHTS = {
+    "medication": (2, 5, 3),
+    "skin_integrity": (2, 4, 4),
+    "safeguarding_rights": (1, 3, 6),
+    "falls_mobility": (3, 5, 2),
+}
+INVESTIGATIONS = {
+    "none": "Log and learn: no further investigation.",
+    "brief_structured_review": "Brief structured review with the team at the next huddle.",
+    "barrier_review": "Barrier review of the cluster with the people involved (30 minutes).",
+    "full_systems_review": "Full systems review: map the pathway across roles and systems.",
+}
+
+
+def _work_the_queue(rng: random.Random, now: datetime, *, tz) -> None:
+    """Give the demo a year of supervision: alerts acknowledged, reports triaged, safeguarding
+    decided, duties done - all but the last two days, which are left for someone to triage."""
+
+    supervisors = {}
+    for user in db.session.scalars(select(User)):
+        if user.has_role(Role.SUPERVISOR):
+            for region in user.regions:
+                supervisors.setdefault(region.id, []).append(user)
+    quality = db.session.scalar(select(User).where(User.email == f"quality@{DEMO_DOMAIN}"))
+    safeguarding = db.session.scalar(select(User).where(User.email == f"safeguarding@{DEMO_DOMAIN}"))
+    bodies = {b.code: b for b in db.session.scalars(select(ExternalBody))}
+    cutoff = now - timedelta(days=2)
+    matrix = current_matrix().cells
+
+    for alert in db.session.scalars(select(StopTheLineAlert)):
+        if alert.raised_at > now - timedelta(hours=3):
+            continue  # left open: something for the supervisor to act on
+        supervisor = rng.choice(supervisors[alert.region_id])
+        minutes = rng.choice([3, 5, 6, 8, 10, 12, 14, 18, 25])
+        record_safeguards(
+            alert,
+            supervisor,
+            rng.choice(
+                [
+                    "Repositioned, heel off-loaded; same-day nurse review booked.",
+                    "Equipment taken out of use and replaced; family told.",
+                    "Visitor asked to leave; person safe with staff; safeguarding lead informed.",
+                    "Second worker sent; transfer done safely.",
+                ]
+            ),
+            now=alert.raised_at + timedelta(minutes=minutes),
+        )
+
+    reports = db.session.scalars(
+        select(Report).where(Report.received_at < cutoff).order_by(Report.received_at)
+    ).all()
+    for report in reports:
+        code = report.category.code
+        severity = rng.choices(("low", "medium", "high"), SEVERITY_WEIGHTS.get(code, (4, 5, 1)))[0]
+        recurrence = recurrence_for(report).recurrence.value
+        proposed = propose_review_level(matrix, severity, recurrence).value
+        override = rng.random() < 0.04 and severity != "high" and recurrence != "cluster"
+        level = "brief_structured_review" if override and proposed == "none" else proposed
+        triggers = ["financial_exploitation"] if code == "safeguarding_rights" and rng.random() < 0.4 else []
+        duties = [bodies["adult_protective_services"].id] if triggers and rng.random() < 0.5 else []
+        triager = quality if rng.random() < 0.1 else rng.choice(supervisors[report.region_id])
+        triage_report(
+            report,
+            triager,
+            TriageAnswers(
+                still_at_risk_now=False,
+                severity=severity,
+                recurrence=recurrence,
+                minimum_investigation=INVESTIGATIONS[level],
+                event_class=report.event_class,
+                review_level=level,
+                override_reason="Family raised the same worry last month; a brief review is worth it."
+                if level != proposed
+                else "",
+                interface_flag=bool(report.interface_tag),
+                interface_type=report.interface_tag or "",
+                safeguarding_triggers=triggers,
+                external_body_ids=duties,
+            ),
+            tz=tz,
+            now=report.received_at + timedelta(hours=rng.choice([1, 2, 3, 5, 8, 20, 30])),
+        )
+        for duty in report.external_duties:
+            complete_external_duty(
+                duty,
+                triager,
+                reference=f"APS-{rng.randint(10000, 99999)}",
+                done_at=duty.due_at - timedelta(hours=rng.randint(1, 20)),
+            )
+
+    for case in db.session.scalars(select(SafeguardingCase).where(SafeguardingCase.routed_at < cutoff)):
+        decision = rng.choice(["raise_concern", "monitor", "no_further_action", "refer_external"])
+        decide_safeguarding(
+            case,
+            safeguarding,
+            decision=decision,
+            rationale="Reviewed the report and spoke with the supervisor and the person.",
+            persons_views="The person wants to keep seeing the staff they know.",
+            now=case.routed_at + timedelta(hours=rng.choice([2, 4, 8, 20, 30])),
+        )
+    db.session.execute(
+        Notification.__table__.update()
+        .where(Notification.created_at < now - timedelta(days=1))
+        .values(read_at=now)
+    )
+    db.session.flush()
 
 
 def _planned_reports(rng: random.Random, now: datetime, weeks: int):

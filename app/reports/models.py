@@ -16,6 +16,7 @@ class ReportStatus(StrEnum):
     TRIAGED = "triaged"
     IN_REVIEW = "in_review"
     ACTION_PLANNED = "action_planned"
+    HANDED_OFF = "handed_off"
     CLOSED = "closed"
 
     @property
@@ -25,6 +26,7 @@ class ReportStatus(StrEnum):
             "triaged": "Triaged",
             "in_review": "Being reviewed",
             "action_planned": "Action planned",
+            "handed_off": "Handed to the incident process",
             "closed": "Closed",
         }[self.value]
 
@@ -60,6 +62,8 @@ class Report(db.Model):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=ReportStatus.NEW.value, index=True)
+    # Safeguarding and rights reports are shown only to those who need them (see core.permissions).
+    safeguarding_restricted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     category: Mapped[Category] = relationship(lazy="joined")
     region: Mapped[Region] = relationship(lazy="joined")

@@ -1,7 +1,10 @@
 from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 
+from app.auth.models import User
+from app.core.audit.queries import events_for
 from app.core.models import now_utc
 from app.core.permissions import reporter_is_visible
 from app.extensions import db
@@ -15,6 +18,7 @@ from app.reports.operations import (
     submit_report,
 )
 from app.reports.queries import reports_by, reports_visible_to, visible_report
+from app.reports.signals import report_page_sections
 from app.reports.validation import parse_payload
 from app.taxonomy.queries import active_categories, programs_for_regions
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, InterfaceType
@@ -111,11 +115,28 @@ def report_detail(report_id: int):
     report = visible_report(current_user, report_id)
     if report is None:
         abort(404)
+    sections = [html for _, html in report_page_sections.send(report, viewer=current_user) if html]
     return render_template(
         "reports/detail.html",
         report=report,
         show_reporter=reporter_is_visible(current_user, report),
+        sections=sections,
+        history=history_for(report, current_user),
     )
+
+
+def history_for(report, viewer) -> list[dict]:
+    """The report's audit trail, naming actors except a confidential reporter."""
+    events = events_for("report", report.id)
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    names = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+    show_reporter = reporter_is_visible(viewer, report)
+    rows = []
+    for event in events:
+        hidden = event.actor_id == report.reporter_id and not show_reporter
+        actor = "The reporter (confidential)" if hidden else names.get(event.actor_id, "The system")
+        rows.append({"at": event.occurred_at, "action": event.action, "actor": actor})
+    return rows
 
 
 @bp.get("/reports/<int:report_id>/photo")

@@ -1,0 +1,78 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.admin import bp
+from app.core.roles import Role
+from app.core.settings import SETTINGS, SettingError, all_settings, set_setting
+from app.extensions import db
+from app.triage.matrix import Recurrence, ReviewLevel, Severity
+from app.triage.models import TriageMatrixVersion
+from app.triage.operations import TriageInvalid, current_matrix, save_matrix
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if Role.ADMIN not in current_user.roles:
+        abort(403, "Administration is for administrators.")
+
+
+@bp.route("/triage-matrix", methods=["GET", "POST"])
+def triage_matrix():
+    errors, status = {}, 200
+    cells = current_matrix().cells
+    if request.method == "POST":
+        cells = {
+            s.value: {r.value: request.form.get(f"{s.value}.{r.value}", "") for r in Recurrence}
+            for s in Severity
+        }
+        try:
+            version = save_matrix(cells, actor=current_user, note=request.form.get("note", ""))
+        except TriageInvalid as exc:
+            db.session.rollback()
+            errors, status = exc.errors, 422
+        else:
+            db.session.commit()
+            flash(f"Matrix version {version.version} is now in force.")
+            return redirect(url_for("admin.triage_matrix"))
+    versions = db.session.scalars(
+        select(TriageMatrixVersion).order_by(TriageMatrixVersion.version.desc())
+    ).all()
+    return render_template(
+        "admin/matrix.html",
+        cells=cells,
+        errors=errors,
+        versions=versions,
+        severities=list(Severity),
+        recurrences=list(Recurrence),
+        levels=list(ReviewLevel),
+    ), status
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    errors, status = {}, 200
+    values = all_settings()
+    if request.method == "POST":
+        for key in SETTINGS:
+            raw = request.form.get(key, "").strip()
+            try:
+                number = float(raw)
+            except ValueError:
+                errors[key] = "Give a number."
+                continue
+            if number != values[key]:
+                try:
+                    set_setting(key, number, actor=current_user)
+                except SettingError as exc:
+                    errors[key] = str(exc)
+        if errors:
+            db.session.rollback()
+            values = {**values, **{k: request.form.get(k, "") for k in SETTINGS}}
+            status = 422
+        else:
+            db.session.commit()
+            flash("Settings saved.")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", specs=SETTINGS, values=values, errors=errors), status

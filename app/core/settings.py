@@ -1,0 +1,74 @@
+"""Organisation settings (targets, windows) stored in the database, with defaults in code."""
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.audit.operations import record_event
+from app.extensions import db
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    label: str
+    default: float
+    minimum: float
+    maximum: float
+    unit: str
+
+
+SETTINGS = {
+    "stop_the_line_ack_minutes": SettingSpec("Stop-the-line: acknowledge within", 15, 1, 240, "minutes"),
+    "triage_target_hours": SettingSpec("Triage within", 24, 1, 24 * 14, "hours"),
+    "safeguarding_decision_hours": SettingSpec("Safeguarding decision within", 24, 1, 24 * 14, "hours"),
+    "recurrence_repeat_days": SettingSpec("Repeat: similar report within", 90, 1, 730, "days"),
+    "recurrence_cluster_days": SettingSpec("Cluster: reports within", 28, 1, 365, "days"),
+    "recurrence_cluster_size": SettingSpec("Cluster: at least this many reports", 3, 2, 50, "reports"),
+}
+
+
+class Setting(db.Model):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+def get_setting(key: str) -> float:
+    """The stored value of a setting, or its default."""
+    spec = SETTINGS[key]
+    raw = db.session.scalar(select(Setting.value).where(Setting.key == key))
+    return spec.default if raw is None else json.loads(raw)
+
+
+def all_settings() -> dict[str, float]:
+    stored = {s.key: json.loads(s.value) for s in db.session.scalars(select(Setting))}
+    return {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
+
+
+class SettingError(ValueError):
+    pass
+
+
+def set_setting(key: str, value: float, *, actor) -> None:
+    """Change a setting within its bounds, and audit the change."""
+    spec = SETTINGS.get(key)
+    if spec is None:
+        raise SettingError(f"Unknown setting {key}.")
+    if not spec.minimum <= value <= spec.maximum:
+        raise SettingError(f"{spec.label}: between {spec.minimum:g} and {spec.maximum:g} {spec.unit}.")
+    before = get_setting(key)
+    row = db.session.get(Setting, key) or Setting(key=key)
+    row.value = json.dumps(value)
+    db.session.add(row)
+    db.session.flush()
+    record_event(
+        "setting.change",
+        actor=actor,
+        object_type="setting",
+        object_id=key,
+        before={"value": before},
+        after={"value": value},
+    )

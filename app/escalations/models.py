@@ -1,0 +1,85 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.models import UTCDateTime, now_utc
+from app.extensions import db
+from app.reports.models import Report
+
+
+class StopTheLineAlert(db.Model):
+    """Someone may still be at risk: supervisors are told at once and must acknowledge."""
+
+    __tablename__ = "stop_the_line_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    safeguards: Mapped[str | None] = mapped_column(Text)
+    safeguards_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    safeguards_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    report: Mapped[Report] = relationship(backref=db.backref("stop_the_line", uselist=False))
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+    safeguards_by: Mapped[User | None] = relationship(foreign_keys=[safeguards_by_id])
+
+
+class SafeguardingCase(db.Model):
+    """A safeguarding or rights signal routed to the safeguarding lead, with its decision."""
+
+    __tablename__ = "safeguarding_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
+    routed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    routed_because: Mapped[str] = mapped_column(String(20))  # "category" or "triage"
+    triggers: Mapped[list] = mapped_column(JSON, default=list)
+    decision: Mapped[str | None] = mapped_column(String(40))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    persons_views: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    report: Mapped[Report] = relationship(backref=db.backref("safeguarding_case", uselist=False))
+    decided_by: Mapped[User | None] = relationship()
+
+
+class ExternalBody(db.Model):
+    """A body the provider may have to report to, with its due-time rule."""
+
+    __tablename__ = "external_bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    due_amount: Mapped[float] = mapped_column(Float)
+    due_in_business_days: Mapped[bool] = mapped_column(Boolean, default=False)
+    for_incidents: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ExternalDuty(db.Model):
+    """A duty to report one report to one body: due, done, by whom, and the body's reference."""
+
+    __tablename__ = "external_duties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("external_bodies.id"))
+    identified_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reference: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    report: Mapped[Report] = relationship(backref=db.backref("external_duties"))
+    body: Mapped[ExternalBody] = relationship(lazy="joined")
+    done_by: Mapped[User | None] = relationship()

@@ -1,0 +1,293 @@
+"""Stop-the-line alerts, safeguarding routing and external duties. Callers commit."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.auth.models import User, UserRole, user_regions
+from app.core.audit.operations import record_event
+from app.core.models import now_utc
+from app.core.roles import Role
+from app.core.settings import get_setting
+from app.escalations.clocks import Target, due_at, escalation_level
+from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
+from app.escalations.vocabulary import (
+    DEFAULT_EXTERNAL_BODIES,
+    SAFEGUARDING_DECISIONS,
+    SAFEGUARDING_TRIGGERS,
+)
+from app.extensions import db
+from app.notifications.operations import notify
+from app.reports.models import Report
+
+MAX_ESCALATION_LEVEL = 3
+
+
+class EscalationError(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("escalation input refused")
+        self.errors = errors
+
+
+def users_with_role(role: Role, *, region_id: int | None = None, exclude_region: int | None = None):
+    statement = select(User).join(UserRole).where(UserRole.role == role.value, User.active)
+    if region_id is not None:
+        statement = statement.join(user_regions).where(user_regions.c.region_id == region_id)
+    users = list(db.session.scalars(statement).unique())
+    if exclude_region is not None:
+        users = [u for u in users if exclude_region not in u.region_ids]
+    return users
+
+
+def alert_recipients(alert: StopTheLineAlert, level: int) -> list[User]:
+    """Level 1: the region's supervisors; 2: another supervisor; 3: the operations lead."""
+    if level == 1:
+        return users_with_role(Role.SUPERVISOR, region_id=alert.region_id)
+    if level == 2:
+        return users_with_role(Role.SUPERVISOR, exclude_region=alert.region_id)
+    return users_with_role(Role.OPERATIONS_LEAD)
+
+
+def can_handle_alert(user, alert: StopTheLineAlert) -> bool:
+    if Role.SUPERVISOR in user.roles and (alert.region_id in user.region_ids or alert.level >= 2):
+        return True
+    return Role.OPERATIONS_LEAD in user.roles and alert.level >= 3
+
+
+def _alert_title(report: Report) -> str:
+    return f"Stop the line: report NM-{report.id} in {report.region.name} needs acknowledging"
+
+
+def raise_stop_the_line(report: Report, *, now: datetime | None = None) -> StopTheLineAlert:
+    """Someone may still be at risk: alert the region's supervisors at once."""
+    existing = db.session.scalar(select(StopTheLineAlert).where(StopTheLineAlert.report_id == report.id))
+    if existing is not None:
+        return existing
+    alert = StopTheLineAlert(report=report, region_id=report.region_id, raised_at=now or now_utc())
+    db.session.add(alert)
+    db.session.flush()
+    notify(
+        alert_recipients(alert, 1),
+        kind="stop_the_line",
+        title=_alert_title(report),
+        link=f"/alerts/{alert.id}",
+    )
+    record_event(
+        "stop_the_line.raise",
+        object_type="report",
+        object_id=report.id,
+        region_id=report.region_id,
+        after={"alert_id": alert.id, "level": 1},
+    )
+    return alert
+
+
+def escalate_overdue_alerts(*, now: datetime | None = None) -> list[StopTheLineAlert]:
+    """Move every unacknowledged alert up a level for each target period it has waited."""
+    now = now or now_utc()
+    step = timedelta(minutes=get_setting("stop_the_line_ack_minutes"))
+    escalated = []
+    open_alerts = db.session.scalars(
+        select(StopTheLineAlert).where(StopTheLineAlert.acknowledged_at.is_(None))
+    )
+    for alert in open_alerts:
+        due_level = escalation_level(alert.raised_at, now, step, MAX_ESCALATION_LEVEL)
+        if due_level <= alert.level:
+            continue
+        before = alert.level
+        for level in range(alert.level + 1, due_level + 1):
+            notify(
+                alert_recipients(alert, level),
+                kind="stop_the_line_escalated",
+                title=f"Escalated: {_alert_title(alert.report)}",
+                link=f"/alerts/{alert.id}",
+            )
+        alert.level = due_level
+        alert.escalated_at = now
+        record_event(
+            "stop_the_line.escalate",
+            object_type="report",
+            object_id=alert.report_id,
+            region_id=alert.region_id,
+            before={"level": before},
+            after={"level": due_level},
+        )
+        escalated.append(alert)
+    db.session.flush()
+    return escalated
+
+
+def acknowledge_alert(alert: StopTheLineAlert, user, *, now: datetime | None = None) -> None:
+    if alert.acknowledged_at is not None:
+        return
+    alert.acknowledged_at = now or now_utc()
+    alert.acknowledged_by_id = user.id
+    record_event(
+        "stop_the_line.acknowledge",
+        actor=user,
+        object_type="report",
+        object_id=alert.report_id,
+        region_id=alert.region_id,
+        after={"level": alert.level},
+    )
+
+
+def record_safeguards(alert: StopTheLineAlert, user, safeguards: str, *, now=None) -> None:
+    """The immediate safeguards taken (acknowledging the alert too, if nobody had yet)."""
+    text = (safeguards or "").strip()
+    if len(text) < 5:
+        raise EscalationError({"safeguards": ["Say what was done to keep the person safe."]})
+    if len(text) > 2000:
+        raise EscalationError({"safeguards": ["Keep this under 2000 characters."]})
+    now = now or now_utc()
+    acknowledge_alert(alert, user, now=now)
+    before = {"recorded": alert.safeguards_at is not None}
+    alert.safeguards = text
+    alert.safeguards_at = now
+    alert.safeguards_by_id = user.id
+    record_event(
+        "stop_the_line.safeguards",
+        actor=user,
+        object_type="report",
+        object_id=alert.report_id,
+        region_id=alert.region_id,
+        before=before,
+        after={"recorded": True},
+    )
+
+
+def route_to_safeguarding(report: Report, *, because: str, triggers=(), actor=None, now=None):
+    """Send a safeguarding or rights signal to the safeguarding lead now, and restrict the report."""
+    unknown = [t for t in triggers if t not in SAFEGUARDING_TRIGGERS]
+    if unknown:
+        raise EscalationError({"safeguarding_triggers": ["Choose from the listed triggers."]})
+    case = db.session.scalar(select(SafeguardingCase).where(SafeguardingCase.report_id == report.id))
+    if case is not None:
+        merged = sorted(set(case.triggers or []) | set(triggers))
+        if merged != sorted(case.triggers or []):
+            record_event(
+                "safeguarding.triggers",
+                actor=actor,
+                object_type="report",
+                object_id=report.id,
+                region_id=report.region_id,
+                before={"triggers": case.triggers},
+                after={"triggers": merged},
+            )
+            case.triggers = merged
+        return case
+    case = SafeguardingCase(
+        report=report, routed_at=now or now_utc(), routed_because=because, triggers=sorted(set(triggers))
+    )
+    report.safeguarding_restricted = True
+    db.session.add(case)
+    db.session.flush()
+    notify(
+        users_with_role(Role.SAFEGUARDING_LEAD),
+        kind="safeguarding",
+        title=f"Safeguarding signal: report NM-{report.id} in {report.region.name}",
+        link=f"/safeguarding/{case.id}",
+    )
+    record_event(
+        "safeguarding.route",
+        actor=actor,
+        object_type="report",
+        object_id=report.id,
+        region_id=report.region_id,
+        after={"because": because, "triggers": case.triggers, "case_id": case.id},
+    )
+    return case
+
+
+def decide_safeguarding(
+    case: SafeguardingCase, user, *, decision: str, rationale: str, persons_views: str = "", now=None
+) -> None:
+    """Record the safeguarding lead's decision, its rationale and the person's views."""
+    errors = {}
+    if decision not in SAFEGUARDING_DECISIONS:
+        errors["decision"] = ["Choose a decision."]
+    if len((rationale or "").strip()) < 10:
+        errors["rationale"] = ["Give the reason for the decision (a sentence or two)."]
+    if len(rationale or "") > 4000 or len(persons_views or "") > 4000:
+        errors.setdefault("rationale", []).append("Keep each answer under 4000 characters.")
+    if errors:
+        raise EscalationError(errors)
+    before = {"decision": case.decision}
+    case.decision = decision
+    case.rationale = rationale.strip()
+    case.persons_views = (persons_views or "").strip() or None
+    case.decided_by_id = user.id
+    case.decided_at = now or now_utc()
+    record_event(
+        "safeguarding.decide",
+        actor=user,
+        object_type="report",
+        object_id=case.report_id,
+        region_id=case.report.region_id,
+        before=before,
+        after={"decision": decision},
+    )
+
+
+def ensure_default_external_bodies() -> None:
+    existing = set(db.session.scalars(select(ExternalBody.code)))
+    for spec in DEFAULT_EXTERNAL_BODIES:
+        if spec["code"] not in existing:
+            db.session.add(ExternalBody(**spec))
+    db.session.flush()
+
+
+def active_external_bodies() -> list[ExternalBody]:
+    return list(
+        db.session.scalars(select(ExternalBody).where(ExternalBody.active).order_by(ExternalBody.name))
+    )
+
+
+def add_external_duty(report: Report, body: ExternalBody, *, tz: ZoneInfo, actor=None) -> ExternalDuty:
+    """A duty to report to ``body``, due by its rule counted from when the report arrived."""
+    for duty in report.external_duties:
+        if duty.body_id == body.id:
+            return duty
+    target = Target(body.due_amount, body.due_in_business_days)
+    duty = ExternalDuty(report=report, body=body, due_at=due_at(report.received_at, target, tz))
+    db.session.add(duty)
+    db.session.flush()
+    record_event(
+        "external_duty.add",
+        actor=actor,
+        object_type="report",
+        object_id=report.id,
+        region_id=report.region_id,
+        after={"body": body.code, "due_at": duty.due_at.isoformat()},
+    )
+    return duty
+
+
+def complete_external_duty(duty: ExternalDuty, user, *, reference: str, notes: str = "", done_at=None):
+    """Record that the body was told: when, by whom, and the reference it gave."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise EscalationError({"reference": ["Give the reference the body gave you."]})
+    if len(reference) > 120:
+        raise EscalationError({"reference": ["Keep the reference under 120 characters."]})
+    duty.done_at = done_at or now_utc()
+    duty.done_by_id = user.id
+    duty.reference = reference
+    duty.notes = (notes or "").strip()[:2000] or None
+    record_event(
+        "external_duty.done",
+        actor=user,
+        object_type="report",
+        object_id=duty.report_id,
+        region_id=duty.report.region_id,
+        after={"body": duty.body.code, "reference": True},
+    )
+
+
+def on_report_submitted(report: Report) -> None:
+    """Subscriber to reports' ``report_submitted``: stop the line and route safeguarding at once."""
+    if report.still_at_risk or report.category.is_stop_the_line:
+        raise_stop_the_line(report, now=report.received_at)
+    if report.category.is_safeguarding:
+        route_to_safeguarding(report, because="category", now=report.received_at)

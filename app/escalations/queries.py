@@ -1,0 +1,73 @@
+"""Reads for escalations: open alerts, safeguarding cases, and each report's clocks."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app.core.settings import get_setting
+from app.escalations.clocks import Clock, clock
+from app.escalations.models import SafeguardingCase, StopTheLineAlert
+from app.escalations.operations import can_handle_alert
+from app.extensions import db
+
+
+def open_alerts_for(user) -> list[StopTheLineAlert]:
+    """Unacknowledged or unsafeguarded alerts this user may handle, oldest first."""
+    alerts = db.session.scalars(
+        select(StopTheLineAlert)
+        .where(StopTheLineAlert.safeguards_at.is_(None))
+        .order_by(StopTheLineAlert.raised_at)
+    )
+    return [a for a in alerts if can_handle_alert(user, a)]
+
+
+def safeguarding_cases(*, open_only: bool = True) -> list[SafeguardingCase]:
+    statement = select(SafeguardingCase).order_by(SafeguardingCase.routed_at)
+    if open_only:
+        statement = statement.where(SafeguardingCase.decided_at.is_(None))
+    return list(db.session.scalars(statement))
+
+
+def report_clocks(report, now: datetime) -> list[Clock]:
+    """Every clock that applies to ``report``: met, running, late or breached."""
+    clocks = []
+    alert = getattr(report, "stop_the_line", None)
+    if alert is not None:
+        ack_target = timedelta(minutes=get_setting("stop_the_line_ack_minutes"))
+        clocks.append(
+            clock(
+                "Stop-the-line acknowledged",
+                alert.raised_at,
+                alert.raised_at + ack_target,
+                alert.acknowledged_at,
+                now,
+            )
+        )
+    triage = getattr(report, "triage", None)
+    triage_target = timedelta(hours=get_setting("triage_target_hours"))
+    clocks.append(
+        clock(
+            "Triaged",
+            report.received_at,
+            report.received_at + triage_target,
+            triage.triaged_at if triage else None,
+            now,
+        )
+    )
+    case = getattr(report, "safeguarding_case", None)
+    if case is not None:
+        decision_target = timedelta(hours=get_setting("safeguarding_decision_hours"))
+        clocks.append(
+            clock(
+                "Safeguarding decision",
+                case.routed_at,
+                case.routed_at + decision_target,
+                case.decided_at,
+                now,
+            )
+        )
+    for duty in report.external_duties:
+        clocks.append(
+            clock(f"Reported to {duty.body.name}", report.received_at, duty.due_at, duty.done_at, now)
+        )
+    return clocks

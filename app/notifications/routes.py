@@ -1,0 +1,46 @@
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.extensions import db
+from app.notifications import bp
+from app.notifications.models import Notification
+from app.notifications.operations import mark_all_read, mark_read, unread_count
+
+
+@bp.app_context_processor
+def _unread_notifications():
+    if not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    return {"unread_notifications": unread_count(current_user)}
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    notifications = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.created_at.desc())
+        .limit(100)
+    ).all()
+    return render_template("notifications/index.html", notifications=notifications)
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@login_required
+def open_notification(notification_id: int):
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    mark_read(notification)
+    db.session.commit()
+    return redirect(notification.link)
+
+
+@bp.post("/notifications/read")
+@login_required
+def read_all():
+    mark_all_read(current_user)
+    db.session.commit()
+    return redirect(url_for("notifications.index"))

@@ -1,0 +1,263 @@
+"""Triage writes: the matrix versions and the triage decision. Callers commit."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from app.core.audit.operations import record_event
+from app.core.models import now_utc
+from app.core.settings import get_setting
+from app.escalations.models import ExternalBody
+from app.escalations.operations import (
+    add_external_duty,
+    raise_stop_the_line,
+    route_to_safeguarding,
+)
+from app.escalations.vocabulary import SAFEGUARDING_TRIGGERS
+from app.extensions import db
+from app.reports.models import Report, ReportStatus
+from app.taxonomy.vocabulary import EventClass, InterfaceType
+from app.triage.matrix import (
+    DEFAULT_MATRIX,
+    Recurrence,
+    ReviewLevel,
+    Severity,
+    as_plain,
+    propose_review_level,
+    validate_matrix,
+)
+from app.triage.models import Triage, TriageMatrixVersion
+from app.triage.recurrence import Occurrence, RecurrenceProposal, RecurrenceWindows, propose_recurrence
+
+
+class TriageInvalid(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("triage refused")
+        self.errors = errors
+
+
+def current_matrix() -> TriageMatrixVersion:
+    """The matrix in force (the newest version); version 1 is the default matrix."""
+    latest = db.session.scalar(
+        select(TriageMatrixVersion).order_by(TriageMatrixVersion.version.desc()).limit(1)
+    )
+    if latest is None:
+        latest = TriageMatrixVersion(version=1, cells=as_plain(DEFAULT_MATRIX), note="Default matrix")
+        db.session.add(latest)
+        db.session.flush()
+    return latest
+
+
+def save_matrix(cells: dict, *, actor, note: str = "") -> TriageMatrixVersion:
+    """Keep the old version and put a new one in force."""
+    errors = validate_matrix(cells)
+    if errors:
+        raise TriageInvalid({key: [message] for key, message in errors.items()})
+    previous = current_matrix()
+    clean = {s.value: {r.value: cells[s.value][r.value] for r in Recurrence} for s in Severity}
+    version = TriageMatrixVersion(
+        version=previous.version + 1, cells=clean, note=note.strip()[:500], created_by_id=actor.id
+    )
+    db.session.add(version)
+    db.session.flush()
+    record_event(
+        "triage_matrix.save",
+        actor=actor,
+        object_type="triage_matrix",
+        object_id=version.version,
+        before=previous.cells,
+        after=clean,
+    )
+    return version
+
+
+def recurrence_windows() -> RecurrenceWindows:
+    return RecurrenceWindows(
+        repeat=timedelta(days=get_setting("recurrence_repeat_days")),
+        cluster=timedelta(days=get_setting("recurrence_cluster_days")),
+        cluster_size=int(get_setting("recurrence_cluster_size")),
+    )
+
+
+def _occurrence(report: Report) -> Occurrence:
+    return Occurrence(
+        report.id,
+        report.category_id,
+        report.region_id,
+        report.occurred_at,
+        report.location,
+        report.person_ref,
+    )
+
+
+def recurrence_for(report: Report) -> RecurrenceProposal:
+    """Propose single / repeat / cluster from similar reports within the configured windows."""
+    windows = recurrence_windows()
+    candidates = db.session.scalars(
+        select(Report).where(
+            Report.category_id == report.category_id,
+            Report.id != report.id,
+            Report.occurred_at >= report.occurred_at - windows.repeat,
+            Report.occurred_at <= report.occurred_at + windows.repeat,
+        )
+    )
+    return propose_recurrence(_occurrence(report), [_occurrence(c) for c in candidates], windows)
+
+
+@dataclass
+class TriageAnswers:
+    still_at_risk_now: bool | None
+    severity: str
+    recurrence: str
+    minimum_investigation: str
+    event_class: str
+    review_level: str
+    override_reason: str = ""
+    interface_flag: bool = False
+    interface_type: str = ""
+    safeguarding_triggers: list[str] = field(default_factory=list)
+    external_body_ids: list[int] = field(default_factory=list)
+
+
+def _check(answers: TriageAnswers) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def need(name, ok, message):
+        if not ok:
+            errors.setdefault(name, []).append(message)
+
+    need("still_at_risk_now", answers.still_at_risk_now is not None, "Answer yes or no.")
+    need("severity", answers.severity in {s.value for s in Severity}, "Choose the severity potential.")
+    need(
+        "recurrence", answers.recurrence in {r.value for r in Recurrence}, "Choose single, repeat or cluster."
+    )
+    need("review_level", answers.review_level in {r.value for r in ReviewLevel}, "Choose a review level.")
+    need("event_class", answers.event_class in {e.value for e in EventClass}, "Choose the event class.")
+    need(
+        "minimum_investigation",
+        3 <= len(answers.minimum_investigation.strip()) <= 2000,
+        "Say what minimum investigation will show the system failure (under 2000 characters).",
+    )
+    need("override_reason", len(answers.override_reason) <= 2000, "Keep the reason under 2000 characters.")
+    if answers.interface_flag:
+        need(
+            "interface_type",
+            answers.interface_type in {t.value for t in InterfaceType},
+            "Choose the type of interface that failed.",
+        )
+    need(
+        "safeguarding_triggers",
+        all(t in SAFEGUARDING_TRIGGERS for t in answers.safeguarding_triggers),
+        "Choose from the listed triggers.",
+    )
+    return errors
+
+
+def triage_report(
+    report: Report, actor, answers: TriageAnswers, *, tz: ZoneInfo, now: datetime | None = None
+) -> Triage:
+    """Record the triage: validates, proposes from the matrix in force, and sets off escalations."""
+    errors = _check(answers)
+    bodies = {}
+    if answers.external_body_ids:
+        bodies = {
+            b.id: b
+            for b in db.session.scalars(
+                select(ExternalBody).where(
+                    ExternalBody.id.in_(answers.external_body_ids), ExternalBody.active
+                )
+            )
+        }
+        if len(bodies) != len(set(answers.external_body_ids)):
+            errors["external_body_ids"] = ["Choose from the listed bodies."]
+    matrix = current_matrix()
+    proposed = None
+    if "severity" not in errors and "recurrence" not in errors:
+        proposed = propose_review_level(matrix.cells, answers.severity, answers.recurrence)
+        if (
+            answers.review_level
+            and answers.review_level != proposed.value
+            and not answers.override_reason.strip()
+        ):
+            errors["override_reason"] = [
+                f"The matrix proposes “{proposed.label}”. Give a reason to choose another level."
+            ]
+    if errors:
+        raise TriageInvalid(errors)
+
+    now = now or now_utc()
+    proposal = recurrence_for(report)
+    triage = report.triage or Triage(report=report)
+    before = _snapshot(triage) if triage.id else None
+    triage.triaged_by_id = actor.id
+    triage.triaged_at = now
+    triage.still_at_risk_now = answers.still_at_risk_now
+    triage.severity = answers.severity
+    triage.recurrence_proposed = proposal.recurrence.value
+    triage.recurrence = answers.recurrence
+    triage.similar_report_ids = [o.id for o in proposal.similar]
+    triage.minimum_investigation = answers.minimum_investigation.strip()
+    triage.event_class = answers.event_class
+    triage.interface_flag = answers.interface_flag
+    triage.interface_type = answers.interface_type if answers.interface_flag else None
+    triage.safeguarding_triggers = sorted(set(answers.safeguarding_triggers))
+    triage.external_body_ids = sorted(bodies)
+    triage.matrix_version_id = matrix.id
+    triage.proposed_review_level = proposed.value
+    triage.review_level = answers.review_level
+    triage.override_reason = (
+        answers.override_reason.strip() if answers.review_level != proposed.value else None
+    )
+    db.session.add(triage)
+
+    report_before = {"status": report.status, "event_class": report.event_class}
+    report.event_class = answers.event_class
+    report.status = (
+        ReportStatus.HANDED_OFF if answers.event_class == EventClass.INCIDENT else ReportStatus.TRIAGED
+    ).value
+    db.session.flush()
+    record_event(
+        "triage.record",
+        actor=actor,
+        object_type="report",
+        object_id=report.id,
+        region_id=report.region_id,
+        before={**(before or {}), **report_before},
+        after={**_snapshot(triage), "status": report.status, "event_class": report.event_class},
+    )
+
+    if answers.safeguarding_triggers:
+        route_to_safeguarding(
+            report, because="triage", triggers=answers.safeguarding_triggers, actor=actor, now=now
+        )
+    if answers.event_class == EventClass.INCIDENT:
+        for body in db.session.scalars(
+            select(ExternalBody).where(ExternalBody.for_incidents, ExternalBody.active)
+        ):
+            bodies.setdefault(body.id, body)
+    for body in bodies.values():
+        add_external_duty(report, body, tz=tz, actor=actor)
+    if answers.still_at_risk_now:
+        raise_stop_the_line(report, now=now)
+    return triage
+
+
+def _snapshot(triage: Triage) -> dict:
+    return {
+        "severity": triage.severity,
+        "recurrence": triage.recurrence,
+        "recurrence_proposed": triage.recurrence_proposed,
+        "review_level": triage.review_level,
+        "proposed_review_level": triage.proposed_review_level,
+        "overridden": bool(triage.override_reason),
+        "matrix_version_id": triage.matrix_version_id,
+        "interface_type": triage.interface_type,
+        "triggers": triage.safeguarding_triggers,
+        "still_at_risk_now": triage.still_at_risk_now,
+    }
+
+
+def untriaged_count() -> int:
+    return db.session.scalar(select(func.count(Report.id)).where(Report.status == ReportStatus.NEW.value))

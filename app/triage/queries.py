@@ -1,0 +1,90 @@
+"""The triage queue: the reports a user may triage, riskiest and oldest first."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.core.permissions import scope_to_viewer
+from app.core.roles import Role
+from app.core.settings import get_setting
+from app.escalations.clocks import Clock, clock
+from app.extensions import db
+from app.reports.models import Report, ReportStatus
+
+QUEUE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    region_id: int | None = None
+    category_id: int | None = None
+    status: str = "new"
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    report: Report
+    clock: Clock
+    urgent: bool
+
+
+def triage_regions(user) -> frozenset[int] | None:
+    """Regions whose reports ``user`` triages (None: all)."""
+    if Role.QUALITY_LEAD in user.roles:
+        return None
+    if Role.SUPERVISOR in user.roles:
+        return user.region_ids
+    return frozenset()
+
+
+def _risk_rank(report: Report) -> int:
+    alert = report.stop_the_line
+    if alert is not None and alert.safeguards_at is None:
+        return 0
+    if report.still_at_risk or report.safeguarding_restricted:
+        return 1
+    return 2
+
+
+def triage_queue(user, filters: QueueFilters, now: datetime) -> list[QueueItem]:
+    """Reports to triage, open stop-the-line first, then safeguarding, then oldest first."""
+    regions = triage_regions(user)
+    statement = select(Report).options(
+        selectinload(Report.category),
+        selectinload(Report.region),
+        selectinload(Report.triage),
+        selectinload(Report.stop_the_line),
+    )
+    statement = scope_to_viewer(statement, Report, user)
+    if regions is not None:
+        statement = statement.where(Report.region_id.in_(regions))
+    if filters.region_id:
+        statement = statement.where(Report.region_id == filters.region_id)
+    if filters.category_id:
+        statement = statement.where(Report.category_id == filters.category_id)
+    if filters.status == "new":
+        statement = statement.where(Report.status == ReportStatus.NEW.value)
+    elif filters.status != "all":
+        statement = statement.where(Report.status == filters.status)
+    # The untriaged queue shows the oldest first; other views the most recent.
+    newest_first = filters.status != "new"
+    ordered = statement.order_by(Report.received_at.desc() if newest_first else Report.received_at).limit(
+        QUEUE_LIMIT
+    )
+    reports = list(db.session.scalars(ordered))
+    target = timedelta(hours=get_setting("triage_target_hours"))
+    items = []
+    for report in reports:
+        triaged_at = report.triage.triaged_at if report.triage else None
+        items.append(
+            QueueItem(
+                report,
+                clock("Triage", report.received_at, report.received_at + target, triaged_at, now),
+                _risk_rank(report) < 2,
+            )
+        )
+    if not newest_first:
+        items.sort(key=lambda item: (_risk_rank(item.report), item.report.received_at))
+    return items

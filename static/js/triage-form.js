@@ -1,0 +1,30 @@
+// Triage form: show the matrix's proposal as severity and recurrence change, preselect it, and ask
+// for a reason only when the chosen level differs. The server checks all of this again.
+
+const form = document.getElementById('triage-form');
+const LABELS = {
+  none: 'None (log and learn)',
+  brief_structured_review: 'Brief structured review',
+  barrier_review: 'Barrier review',
+  full_systems_review: 'Full systems review',
+};
+
+if (form) {
+  const matrix = JSON.parse(form.dataset.matrix);
+  const levelSelect = form.elements.review_level;
+  const proposedText = document.getElementById('proposed-level');
+  const overrideBox = document.getElementById('override-box');
+  let lastProposal = null;
+
+  const update = () => {
+    const severity = form.elements.severity.value;
+    const recurrence = form.elements.recurrence.value;
+    const proposal = severity && recurrence ? matrix[severity]?.[recurrence] : null;
+    proposedText.textContent = proposal ? LABELS[proposal] : 'choose severity and recurrence';
+    if (proposal && (!levelSelect.value || levelSelect.value === lastProposal)) levelSelect.value = proposal;
+    lastProposal = proposal;
+    overrideBox.hidden = !proposal || levelSelect.value === proposal;
+  };
+  form.addEventListener('change', update);
+  update();
+}
