@@ -58,13 +58,16 @@ def _tune_sqlite(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.actions import bp as actions_bp
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.escalations import bp as escalations_bp
+    from app.feedback import bp as feedback_bp
     from app.notifications import bp as notifications_bp
     from app.pwa import bp as pwa_bp
     from app.reports import bp as reports_bp
+    from app.reviews import bp as reviews_bp
     from app.system import bp as system_bp
     from app.triage import bp as triage_bp
 
@@ -77,6 +80,9 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         escalations_bp,
         triage_bp,
+        reviews_bp,
+        actions_bp,
+        feedback_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)
@@ -98,7 +104,7 @@ def register_commands(app: Flask) -> None:
     from app.auth.cli import user_cli
     from app.core.audit.cli import audit_cli
     from app.demo.cli import demo_cli
-    from app.escalations.cli import clocks_cli
+    from app.system.cli import clocks_cli
 
     for group in (user_cli, audit_cli, demo_cli, clocks_cli):
         app.cli.add_command(group)

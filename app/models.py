@@ -1,31 +1,39 @@
 """Imports every model so SQLAlchemy's metadata (and so Alembic) sees the whole schema."""
 
+from app.actions.models import Action, SpotCheck, Verification
 from app.auth.models import User, UserRole, UserSession, user_regions
 from app.core.audit.models import AuditEvent
 from app.core.settings import Setting
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
+from app.feedback.models import FeedbackPost
 from app.notifications.models import Notification
 from app.reports.models import Report, ReportPhoto
+from app.reviews.models import Review
 from app.taxonomy.models import Category, Program, Region
 from app.triage.models import Triage, TriageMatrixVersion
 
 __all__ = [
+    "Action",
     "AuditEvent",
     "Category",
     "ExternalBody",
     "ExternalDuty",
+    "FeedbackPost",
     "Notification",
     "Program",
     "Region",
     "Report",
     "ReportPhoto",
+    "Review",
     "SafeguardingCase",
     "Setting",
+    "SpotCheck",
     "StopTheLineAlert",
     "Triage",
     "TriageMatrixVersion",
     "User",
     "UserRole",
     "UserSession",
+    "Verification",
     "user_regions",
 ]

@@ -122,6 +122,6 @@ def test_clocks_check_escalates_overdue_alerts(app, make):
         alert.raised_at -= timedelta(minutes=20)
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["clocks", "check"])
-    assert result.exit_code == 0 and "1 alert(s) escalated" in result.output
+    assert result.exit_code == 0 and "1 alert(s) escalated" in result.output, result.output
     with app.app_context():
         assert db.session.scalar(select(StopTheLineAlert.level)) == 2

@@ -63,6 +63,11 @@ class User(UserMixin, db.Model):
         return bool(self.roles.intersection(roles))
 
     @property
+    def is_dsp_only(self) -> bool:
+        """A frontline reporter with no other role: lands on the report form, sees only their own."""
+        return self.roles == {Role.DSP}
+
+    @property
     def is_organisation_wide(self) -> bool:
         return bool(self.roles & ORGANISATION_WIDE_ROLES)
 

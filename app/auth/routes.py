@@ -8,6 +8,11 @@ from app.auth.sessions import safe_next_url
 from app.extensions import db
 
 
+def landing_page(user) -> str:
+    """DSPs land on the report form (capture in under a minute); everyone else on the home page."""
+    return url_for("reports.new_report") if user.is_dsp_only else url_for("system.home")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -23,7 +28,7 @@ def login():
             start_session(user, user_agent=request.headers.get("User-Agent"))
             login_user(user)
             db.session.commit()
-            return redirect(safe_next_url(request.args.get("next")) or url_for("system.home"))
+            return redirect(safe_next_url(request.args.get("next")) or landing_page(user))
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
 

@@ -26,6 +26,9 @@ SETTINGS = {
     "recurrence_repeat_days": SettingSpec("Repeat: similar report within", 90, 1, 730, "days"),
     "recurrence_cluster_days": SettingSpec("Cluster: reports within", 28, 1, 365, "days"),
     "recurrence_cluster_size": SettingSpec("Cluster: at least this many reports", 3, 2, 50, "reports"),
+    "action_baseline_weeks": SettingSpec("Action baseline: weeks before the start", 8, 2, 104, "weeks"),
+    "spot_check_interval_days": SettingSpec("Spot checks of effective controls every", 90, 7, 730, "days"),
+    "action_due_soon_days": SettingSpec("Warn owners this many days before a due date", 3, 1, 60, "days"),
 }
 
 

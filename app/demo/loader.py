@@ -106,7 +106,7 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
         for local, name, roles, region_names in DEMO_USERS
     ]
     reporters_by_region = {
-        name: [u for u in users if u.roles == {Role.DSP} and u.regions[0].name == name]
+        name: [u for u in users if u.is_dsp_only and u.regions[0].name == name]
         + [
             u
             for u in users

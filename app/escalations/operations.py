@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.auth.models import User, UserRole, user_regions
+from app.auth.models import User
+from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
@@ -28,16 +29,6 @@ class EscalationError(ValueError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("escalation input refused")
         self.errors = errors
-
-
-def users_with_role(role: Role, *, region_id: int | None = None, exclude_region: int | None = None):
-    statement = select(User).join(UserRole).where(UserRole.role == role.value, User.active)
-    if region_id is not None:
-        statement = statement.join(user_regions).where(user_regions.c.region_id == region_id)
-    users = list(db.session.scalars(statement).unique())
-    if exclude_region is not None:
-        users = [u for u in users if exclude_region not in u.region_ids]
-    return users
 
 
 def alert_recipients(alert: StopTheLineAlert, level: int) -> list[User]:

@@ -51,7 +51,7 @@ def test_next_only_redirects_within_the_site(client, make):
     token = csrf_from_page(client, "/login")
     data = {"email": "dsp@x.test", "password": PASSWORD, "csrf_token": token}
     response = client.post("/login?next=//evil.example/", data=data)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/report", "a DSP lands on the form, never another site"
 
 
 def test_protected_pages_redirect_to_login(client):

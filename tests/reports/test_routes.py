@@ -42,9 +42,9 @@ def count_reports(app):
 
 
 def test_dsp_lands_on_the_form_with_defaults(client, north):
-    login(client, "dsp@x.test")
-    home = client.get("/")
-    assert home.headers["Location"] == "/report"
+    assert login(client, "dsp@x.test").headers["Location"] == "/report"
+    home = client.get("/").get_data(as_text=True)
+    assert "What changed because you reported" in home and "Report a near miss" in home
     html = client.get("/report").get_data(as_text=True)
     assert "Is anyone still at risk right now?" in html
     assert f'<option value="{north}" selected>' in html

@@ -1,0 +1,114 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.models import UTCDateTime, now_utc
+from app.extensions import db
+from app.reports.models import Report
+from app.reviews.models import Review
+
+action_reports = Table(
+    "action_reports",
+    db.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+)
+action_reviews = Table(
+    "action_reviews",
+    db.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("review_id", ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Action(db.Model):
+    """A corrective action or control, with a verification measure fixed before its test starts."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    change: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    strength: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    progress_note: Mapped[str] = mapped_column(Text, default="")
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    measure: Mapped[dict] = mapped_column(JSON)
+    baseline_weeks: Mapped[int] = mapped_column(Integer, default=8)
+    baseline_count: Mapped[int] = mapped_column(Integer, default=0)
+    target_reduction_percent: Mapped[float] = mapped_column(Float)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_soon_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ready_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    reports: Mapped[list[Report]] = relationship(
+        secondary=action_reports, backref=db.backref("actions", order_by="Action.id")
+    )
+    reviews: Mapped[list[Review]] = relationship(
+        secondary=action_reviews, backref=db.backref("actions", order_by="Action.id")
+    )
+    verifications: Mapped[list["Verification"]] = relationship(
+        back_populates="action", order_by="Verification.id", cascade="all, delete-orphan"
+    )
+    spot_checks: Mapped[list["SpotCheck"]] = relationship(
+        back_populates="action", order_by="SpotCheck.due_date", cascade="all, delete-orphan"
+    )
+
+    @property
+    def latest_verification(self):
+        return self.verifications[-1] if self.verifications else None
+
+
+class Verification(db.Model):
+    """The before/after comparison when the window ended, and the verifier's verdict."""
+
+    __tablename__ = "verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    before_count: Mapped[int] = mapped_column(Integer)
+    before_days: Mapped[int] = mapped_column(Integer)
+    after_count: Mapped[int] = mapped_column(Integer)
+    after_days: Mapped[int] = mapped_column(Integer)
+    rate_ratio: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    target_met: Mapped[bool | None] = mapped_column(Boolean)
+    verdict: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    verifier_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    action: Mapped[Action] = relationship(back_populates="verifications")
+    verifier: Mapped[User] = relationship()
+
+
+class SpotCheck(db.Model):
+    """A "still in place" check of an effective control."""
+
+    __tablename__ = "spot_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    action: Mapped[Action] = relationship(back_populates="spot_checks")
+    done_by: Mapped[User | None] = relationship()

@@ -1,0 +1,434 @@
+"""The action register: actions, verification and spot checks. Callers commit."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.actions.measure import (
+    Comparison,
+    MeasureFilter,
+    Windows,
+    baseline_windows,
+    compare_rates,
+    split_counts,
+)
+from app.actions.models import Action, SpotCheck, Verification
+from app.auth.models import User
+from app.auth.queries import users_with_role
+from app.core.audit.operations import record_event
+from app.core.models import now_utc
+from app.core.roles import Role
+from app.core.settings import get_setting
+from app.extensions import db
+from app.notifications.operations import notify
+from app.reports.models import Report, ReportStatus
+from app.reviews.models import Review
+from app.taxonomy.models import Category, Program, Region
+from app.taxonomy.vocabulary import InterfaceType
+
+STRENGTHS = {
+    "strong": "Strong — removes the hazard or changes the system",
+    "intermediate": "Intermediate — checklists, standardising, redundancy",
+    "weak": "Weak — reminders, training, policy",
+}
+VERDICTS = {
+    "effective": "Effective",
+    "not_effective": "Not effective",
+    "extend": "Extend the test",
+}
+STATUSES = {
+    "open": "Being put in place",
+    "done": "In place, being tested",
+    "effective": "Verified effective",
+    "not_effective": "Not effective",
+}
+MIN_WINDOW_DAYS = 7
+VERIFIER_ROLES = frozenset({Role.QUALITY_LEAD, Role.OPERATIONS_LEAD, Role.SUPERVISOR, Role.MANAGER})
+
+
+class ActionInvalid(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("action refused")
+        self.errors = errors
+
+
+@dataclass
+class ActionInput:
+    title: str
+    change: str
+    owner_id: int | None
+    due_date: date | None
+    strength: str
+    window_start: date | None
+    window_end: date | None
+    measure: MeasureFilter
+    target_reduction_percent: float | None
+    report_ids: list[int] = field(default_factory=list)
+    review_ids: list[int] = field(default_factory=list)
+
+
+def _known(model, ids) -> dict:
+    ids = [i for i in ids if 0 < i < 2**31]
+    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+
+def _check(
+    data: ActionInput, today: date, *, measure_locked: bool, kept_due: date | None
+) -> tuple[dict, dict]:
+    errors: dict[str, list[str]] = {}
+
+    def need(name, ok, message):
+        if not ok:
+            errors.setdefault(name, []).append(message)
+
+    need("title", 3 <= len(data.title.strip()) <= 200, "Give the action a short title.")
+    need("change", 3 <= len(data.change.strip()) <= 5000, "Say what the action changes.")
+    need("strength", data.strength in STRENGTHS, "Choose how strong the action is.")
+    owner = db.session.get(User, data.owner_id) if data.owner_id and data.owner_id < 2**31 else None
+    need("owner_id", owner is not None and owner.active, "Choose an active owner.")
+    need("due_date", data.due_date is not None, "Give a due date.")
+    if data.due_date is not None and data.due_date != kept_due:
+        need("due_date", data.due_date >= today, "The due date is in the past.")
+    need("window_start", data.window_start is not None, "Give the day the test starts.")
+    need("window_end", data.window_end is not None, "Give the day the test ends.")
+    if data.window_start and data.window_end:
+        need(
+            "window_end",
+            (data.window_end - data.window_start).days + 1 >= MIN_WINDOW_DAYS,
+            f"The test window must be at least {MIN_WINDOW_DAYS} days and end after it starts.",
+        )
+    if not measure_locked and data.window_start is not None:
+        need(
+            "window_start",
+            data.window_start >= today,
+            "The measure must be defined before the test starts: start today or later.",
+        )
+    if data.due_date and data.window_end:
+        need(
+            "due_date",
+            data.due_date <= data.window_end,
+            "The action must be due before its test window ends.",
+        )
+    target = data.target_reduction_percent
+    need(
+        "target_reduction_percent",
+        target is not None and 0 < target <= 100,
+        "Give the target as a reduction between 1 and 100 percent.",
+    )
+    need(
+        "measure",
+        not data.measure.is_empty(),
+        "Say which reports count: choose at least one category, region, program or interface type.",
+    )
+    m = data.measure
+    need("measure", len(_known(Category, m.category_ids)) == len(m.category_ids), "Unknown category.")
+    need("measure", len(_known(Region, m.region_ids)) == len(m.region_ids), "Unknown region.")
+    need("measure", len(_known(Program, m.program_ids)) == len(m.program_ids), "Unknown program.")
+    need(
+        "measure",
+        all(t in {i.value for i in InterfaceType} for t in m.interface_types),
+        "Unknown interface type.",
+    )
+    reports = _known(Report, data.report_ids)
+    need("report_ids", len(reports) == len(set(data.report_ids)), "Link only existing reports.")
+    reviews = _known(Review, data.review_ids)
+    need("review_ids", len(reviews) == len(set(data.review_ids)), "Link only existing reviews.")
+    return errors, {"reports": list(reports.values()), "reviews": list(reviews.values())}
+
+
+def matching_report_days(measure: MeasureFilter, first: date, last: date, tz: ZoneInfo) -> list[date]:
+    """Local dates of the reports that count for ``measure`` between two dates (inclusive)."""
+    start = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=2), datetime.min.time(), tzinfo=tz)
+    statement = select(
+        Report.occurred_at, Report.category_id, Report.region_id, Report.program_id, Report.interface_tag
+    ).where(Report.occurred_at >= start, Report.occurred_at < end)
+    if measure.category_ids:
+        statement = statement.where(Report.category_id.in_(measure.category_ids))
+    if measure.region_ids:
+        statement = statement.where(Report.region_id.in_(measure.region_ids))
+    days = []
+    for row in db.session.execute(statement):
+        local = row.occurred_at.astimezone(tz).date()
+        if first <= local <= last and measure.matches(row):
+            days.append(local)
+    return days
+
+
+def windows_for(action: Action) -> Windows:
+    return baseline_windows(action.window_start, action.window_end, action.baseline_weeks)
+
+
+def comparison_for(action: Action, tz: ZoneInfo) -> Comparison:
+    """The before/after comparison of the action's measure over its windows."""
+    windows = windows_for(action)
+    days = matching_report_days(
+        MeasureFilter.from_json(action.measure), windows.baseline_start, windows.end, tz
+    )
+    before, after = split_counts(days, windows)
+    return compare_rates(before, windows.before_days, after, windows.after_days)
+
+
+def _snapshot(action: Action) -> dict:
+    return {
+        "title_set": bool(action.title),
+        "owner_id": action.owner_id,
+        "due_date": str(action.due_date),
+        "strength": action.strength,
+        "status": action.status,
+        "window": [str(action.window_start), str(action.window_end)],
+        "measure": action.measure,
+        "baseline_count": action.baseline_count,
+        "target": action.target_reduction_percent,
+    }
+
+
+def save_action(actor, data: ActionInput, *, tz: ZoneInfo, today: date, action: Action | None = None):
+    """Create or edit an action. Once its test has started the measure, baseline and target are fixed."""
+    locked = action is not None and today >= action.window_start
+    if locked and (
+        data.measure.to_json() != MeasureFilter.from_json(action.measure).to_json()
+        or data.window_start != action.window_start
+        or data.target_reduction_percent != action.target_reduction_percent
+    ):
+        raise ActionInvalid(
+            {"measure": ["The measure, start and target are fixed once the test has started."]}
+        )
+    errors, links = _check(
+        data, today, measure_locked=locked, kept_due=action.due_date if action is not None else None
+    )
+    if errors:
+        raise ActionInvalid(errors)
+    created = action is None
+    before = None if created else _snapshot(action)
+    action = action or Action(created_by_id=actor.id, status="open")
+    action.title = data.title.strip()
+    action.change = data.change.strip()
+    action.owner_id = data.owner_id
+    action.due_date = data.due_date
+    action.strength = data.strength
+    action.window_start = data.window_start
+    action.window_end = data.window_end
+    action.target_reduction_percent = data.target_reduction_percent
+    if not locked:
+        action.measure = data.measure.to_json()
+        action.baseline_weeks = int(get_setting("action_baseline_weeks"))
+        windows = baseline_windows(action.window_start, action.window_end, action.baseline_weeks)
+        days = matching_report_days(data.measure, windows.baseline_start, windows.start, tz)
+        action.baseline_count = split_counts(days, windows)[0]
+    new_reports = [r for r in links["reports"] if r not in action.reports]
+    action.reports = links["reports"]
+    action.reviews = links["reviews"]
+    db.session.add(action)
+    db.session.flush()
+    record_event(
+        "action.create" if created else "action.update",
+        actor=actor,
+        object_type="action",
+        object_id=action.id,
+        before=before,
+        after=_snapshot(action),
+    )
+    for report in new_reports:
+        previous = report.status
+        if report.status in (
+            ReportStatus.NEW.value,
+            ReportStatus.TRIAGED.value,
+            ReportStatus.IN_REVIEW.value,
+        ):
+            report.status = ReportStatus.ACTION_PLANNED.value
+        record_event(
+            "action.link",
+            actor=actor,
+            object_type="report",
+            object_id=report.id,
+            region_id=report.region_id,
+            before={"status": previous},
+            after={"status": report.status, "action_id": action.id},
+        )
+    return action
+
+
+def mark_done(action: Action, actor, *, note: str = "") -> None:
+    """The owner (or the quality lead) says the change is in place."""
+    if action.status != "open":
+        return
+    action.status = "done"
+    action.completed_at = now_utc()
+    action.progress_note = note.strip()[:2000] or action.progress_note
+    record_event(
+        "action.done",
+        actor=actor,
+        object_type="action",
+        object_id=action.id,
+        before={"status": "open"},
+        after={"status": "done"},
+    )
+
+
+def can_verify(user, action: Action) -> bool:
+    return user.id != action.owner_id and bool(user.roles & VERIFIER_ROLES)
+
+
+def verify(
+    action: Action,
+    verifier,
+    *,
+    verdict: str,
+    note: str,
+    tz: ZoneInfo,
+    today: date,
+    new_window_end: date | None = None,
+) -> Verification:
+    """Record the verdict on the computed comparison. The verifier is never the owner."""
+    errors: dict[str, list[str]] = {}
+    if verifier.id == action.owner_id:
+        errors["verdict"] = ["The owner cannot verify their own action: ask someone else."]
+    elif not can_verify(verifier, action):
+        errors["verdict"] = ["Only a quality lead, manager, operations lead or supervisor verifies."]
+    if today <= action.window_end:
+        errors.setdefault("verdict", []).append(
+            f"The test window runs until {action.window_end:%d %b %Y}; verify after it ends."
+        )
+    if verdict not in VERDICTS:
+        errors.setdefault("verdict", []).append("Choose a verdict.")
+    if verdict == "extend" and (new_window_end is None or new_window_end <= action.window_end):
+        errors["new_window_end"] = ["Give a new end date after the current one."]
+    if len(note) > 4000:
+        errors["note"] = ["Keep the note under 4000 characters."]
+    if errors:
+        raise ActionInvalid(errors)
+    comparison = comparison_for(action, tz)
+    verification = Verification(
+        action=action,
+        window_start=action.window_start,
+        window_end=action.window_end,
+        before_count=comparison.before_count,
+        before_days=comparison.before_days,
+        after_count=comparison.after_count,
+        after_days=comparison.after_days,
+        rate_ratio=comparison.rate_ratio,
+        ci_low=comparison.ci_low,
+        ci_high=comparison.ci_high,
+        target_met=comparison.target_met(action.target_reduction_percent),
+        verdict=verdict,
+        note=note.strip(),
+        verifier_id=verifier.id,
+        decided_at=now_utc(),
+    )
+    db.session.add(verification)
+    before = {"status": action.status, "window_end": str(action.window_end)}
+    if verdict == "effective":
+        action.status = "effective"
+        interval = timedelta(days=get_setting("spot_check_interval_days"))
+        db.session.add(SpotCheck(action=action, due_date=today + interval))
+    elif verdict == "not_effective":
+        action.status = "not_effective"
+    else:
+        action.window_end = new_window_end
+        action.ready_notified_at = None
+    db.session.flush()
+    record_event(
+        "action.verify",
+        actor=verifier,
+        object_type="action",
+        object_id=action.id,
+        before=before,
+        after={
+            "status": action.status,
+            "verdict": verdict,
+            "rate_ratio": verification.rate_ratio,
+            "window_end": str(action.window_end),
+        },
+    )
+    return verification
+
+
+def record_spot_check(check: SpotCheck, actor, *, passed: bool | None, note: str, today: date) -> None:
+    """A "still in place" check. Passing schedules the next; failing reopens the action."""
+    if passed is None:
+        raise ActionInvalid({"passed": ["Say whether the control is still in place."]})
+    if len(note.strip()) < 3:
+        raise ActionInvalid({"note": ["Say what you checked."]})
+    check.done_at = now_utc()
+    check.done_by_id = actor.id
+    check.passed = passed
+    check.note = note.strip()[:2000]
+    action = check.action
+    if passed:
+        interval = timedelta(days=get_setting("spot_check_interval_days"))
+        db.session.add(SpotCheck(action=action, due_date=today + interval))
+    else:
+        action.status = "open"
+        action.reopened_at = now_utc()
+        action.completed_at = None
+    db.session.flush()
+    record_event(
+        "action.spot_check",
+        actor=actor,
+        object_type="action",
+        object_id=action.id,
+        after={"passed": passed, "status": action.status},
+    )
+
+
+def notify_due(today: date) -> int:
+    """Tell owners and the quality lead about actions due soon or overdue, spot checks due, and
+    test windows that have ended and wait for a verdict. Each fact is told once."""
+    leads = users_with_role(Role.QUALITY_LEAD)
+    soon = today + timedelta(days=get_setting("action_due_soon_days"))
+    told = 0
+    now = now_utc()
+    open_actions = db.session.scalars(select(Action).where(Action.status == "open"))
+    for action in open_actions:
+        link = f"/actions/{action.id}"
+        if action.due_date < today and action.overdue_notified_at is None:
+            notify(
+                [action.owner, *leads],
+                kind="action_overdue",
+                link=link,
+                title=f"Action A-{action.id} is overdue (due {action.due_date:%d %b})",
+            )
+            action.overdue_notified_at = now
+            told += 1
+        elif today <= action.due_date <= soon and action.due_soon_notified_at is None:
+            notify(
+                [action.owner, *leads],
+                kind="action_due_soon",
+                link=link,
+                title=f"Action A-{action.id} is due {action.due_date:%d %b}",
+            )
+            action.due_soon_notified_at = now
+            told += 1
+    waiting = db.session.scalars(
+        select(Action).where(
+            Action.status == "done", Action.window_end < today, Action.ready_notified_at.is_(None)
+        )
+    )
+    for action in waiting:
+        notify(
+            leads,
+            kind="action_verify",
+            link=f"/actions/{action.id}",
+            title=f"Action A-{action.id}: its test window has ended - verify it",
+        )
+        action.ready_notified_at = now
+        told += 1
+    checks = db.session.scalars(
+        select(SpotCheck).where(
+            SpotCheck.done_at.is_(None), SpotCheck.due_date <= soon, SpotCheck.notified_at.is_(None)
+        )
+    )
+    for check in checks:
+        notify(
+            [check.action.owner, *leads],
+            kind="spot_check_due",
+            link=f"/actions/{check.action_id}",
+            title=f"Spot check of action A-{check.action_id} due {check.due_date:%d %b}",
+        )
+        check.notified_at = now
+        told += 1
+    db.session.flush()
+    return told

@@ -1,0 +1,290 @@
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.actions import bp
+from app.actions.measure import MeasureFilter, weekly_counts
+from app.actions.models import Action, SpotCheck
+from app.actions.operations import (
+    STATUSES,
+    STRENGTHS,
+    VERDICTS,
+    ActionInput,
+    ActionInvalid,
+    can_verify,
+    comparison_for,
+    mark_done,
+    matching_report_days,
+    record_spot_check,
+    save_action,
+    verify,
+    windows_for,
+)
+from app.actions.queries import ActionFilters, actions_for, can_change_action, can_view_action, is_overdue
+from app.auth.queries import active_users
+from app.core.charts import Bar, Level, bar_chart
+from app.core.clock import org_today as today
+from app.core.clock import org_tz
+from app.core.forms import form_date, form_float, form_ids, form_int
+from app.extensions import db
+from app.taxonomy.models import Program, Region
+from app.taxonomy.queries import active_categories
+from app.taxonomy.vocabulary import InterfaceType
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _action(action_id: int) -> Action:
+    action = db.session.get(Action, action_id) if action_id < 2**31 else None
+    if action is None or not can_view_action(current_user, action):
+        abort(404)
+    return action
+
+
+@bp.get("/actions")
+@login_required
+def index():
+    owner = request.args.get("owner", "")
+    filters = ActionFilters(
+        owner_id=current_user.id if owner == "me" else form_int(owner),
+        status=request.args.get("status", "") if request.args.get("status") in STATUSES else "",
+        overdue=request.args.get("overdue") == "1",
+    )
+    day = today()
+    return render_template(
+        "actions/index.html",
+        actions=actions_for(current_user, filters, day),
+        filters=filters,
+        owner=owner,
+        statuses=STATUSES,
+        strengths=STRENGTHS,
+        is_overdue=lambda a: is_overdue(a, day),
+        owners=active_users(),
+        can_create=can_change_action(current_user),
+        today=day,
+    )
+
+
+def _input(form) -> ActionInput:
+    return ActionInput(
+        title=form.get("title", ""),
+        change=form.get("change", ""),
+        owner_id=form_int(form.get("owner_id")),
+        due_date=form_date(form.get("due_date")),
+        strength=form.get("strength", ""),
+        window_start=form_date(form.get("window_start")),
+        window_end=form_date(form.get("window_end")),
+        measure=MeasureFilter(
+            category_ids=tuple(sorted(i for i in form_ids(form.getlist("category_ids")))),
+            region_ids=tuple(sorted(i for i in form_ids(form.getlist("region_ids")))),
+            program_ids=tuple(sorted(i for i in form_ids(form.getlist("program_ids")))),
+            interface_types=tuple(sorted(form.getlist("interface_types"))),
+        ),
+        target_reduction_percent=form_float(form.get("target_reduction_percent")),
+        report_ids=form_ids([form.get("report_ids", "")]),
+        review_ids=form_ids([form.get("review_ids", "")]),
+    )
+
+
+def _values(action: Action | None) -> dict:
+    day = today()
+    if action is None:
+        report = request.args.get("report", "")
+        review = request.args.get("review", "")
+        return {
+            "report_ids": f"NM-{report}" if report.isdigit() else "",
+            "review_ids": f"R-{review}" if review.isdigit() else "",
+            "due_date": (day + timedelta(days=14)).isoformat(),
+            "window_start": (day + timedelta(days=14)).isoformat(),
+            "window_end": (day + timedelta(days=42)).isoformat(),
+            "target_reduction_percent": "50",
+            "category_ids": [],
+            "region_ids": [],
+            "program_ids": [],
+            "interface_types": [],
+        }
+    measure = MeasureFilter.from_json(action.measure)
+    return {
+        "title": action.title,
+        "change": action.change,
+        "owner_id": str(action.owner_id),
+        "due_date": action.due_date.isoformat(),
+        "strength": action.strength,
+        "window_start": action.window_start.isoformat(),
+        "window_end": action.window_end.isoformat(),
+        "target_reduction_percent": f"{action.target_reduction_percent:g}",
+        "report_ids": ", ".join(f"NM-{r.id}" for r in action.reports),
+        "review_ids": ", ".join(f"R-{r.id}" for r in action.reviews),
+        "category_ids": [str(i) for i in measure.category_ids],
+        "region_ids": [str(i) for i in measure.region_ids],
+        "program_ids": [str(i) for i in measure.program_ids],
+        "interface_types": list(measure.interface_types),
+    }
+
+
+def _render_form(action, values, errors, status=200):
+    return render_template(
+        "actions/form.html",
+        action=action,
+        values=values,
+        errors=errors,
+        strengths=STRENGTHS,
+        owners=active_users(),
+        categories=active_categories(),
+        regions=db.session.query(Region).order_by(Region.name).all(),
+        programs=db.session.query(Program).order_by(Program.name).all(),
+        interface_types=list(InterfaceType),
+        locked=action is not None and today() >= action.window_start,
+    ), status
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(action_id: int | None = None):
+    action = _action(action_id) if action_id is not None else None
+    if not can_change_action(current_user, action):
+        abort(403, "Only the quality lead and the action's owner change actions.")
+    if request.method == "GET":
+        return _render_form(action, _values(action), {})
+    try:
+        saved = save_action(current_user, _input(request.form), tz=org_tz(), today=today(), action=action)
+    except ActionInvalid as exc:
+        db.session.rollback()
+        values = request.form.to_dict()
+        for name in ("category_ids", "region_ids", "program_ids", "interface_types"):
+            values[name] = request.form.getlist(name)
+        return _render_form(action, values, exc.errors, 422)
+    db.session.commit()
+    flash(f"Action A-{saved.id} saved.")
+    return redirect(url_for("actions.show", action_id=saved.id))
+
+
+def measure_chart(action: Action, tz: ZoneInfo):
+    windows = windows_for(action)
+    days = matching_report_days(
+        MeasureFilter.from_json(action.measure), windows.baseline_start, windows.end, tz
+    )
+    weeks = weekly_counts(days, windows.baseline_start, windows.end, windows.start)
+    bars = [Bar(f"{w.week_start:%d %b}", w.count, w.after_start) for w in weeks]
+    first_after = next((i for i, w in enumerate(weeks) if w.after_start), len(weeks))
+    before = [w.count for w in weeks[:first_after]]
+    after = [w.count for w in weeks[first_after:] if w.week_start <= today()]
+    levels = []
+    if before:
+        levels.append(
+            Level(
+                0, first_after - 1, sum(before) / len(before), f"before: {sum(before) / len(before):.1f}/wk"
+            )
+        )
+    if after:
+        levels.append(
+            Level(
+                first_after,
+                first_after + len(after) - 1,
+                sum(after) / len(after),
+                f"after: {sum(after) / len(after):.1f}/wk",
+            )
+        )
+    description = (
+        f"Reports per week matching the measure: {sum(before)} in the {len(before)} weeks before "
+        f"{action.window_start:%d %b %Y} and {sum(after)} in the {len(after)} weeks since."
+    )
+    return bar_chart(
+        bars,
+        title=f"Action A-{action.id}: reports per week before and after the change",
+        description=description,
+        marker_at=first_after,
+        marker_label="change starts",
+        levels=tuple(levels),
+        y_label="reports/week",
+    )
+
+
+@bp.get("/actions/<int:action_id>")
+@login_required
+def show(action_id: int, errors=None, status=200):
+    action = _action(action_id)
+    day = today()
+    tz = org_tz()
+    return render_template(
+        "actions/show.html",
+        action=action,
+        measure=MeasureFilter.from_json(action.measure),
+        comparison=comparison_for(action, tz),
+        chart=measure_chart(action, tz),
+        today=day,
+        statuses=STATUSES,
+        strengths=STRENGTHS,
+        verdicts=VERDICTS,
+        errors=errors or {},
+        can_change=can_change_action(current_user, action),
+        can_verify=can_verify(current_user, action),
+        window_ended=day > action.window_end,
+        overdue=is_overdue(action, day),
+        categories={c.id: c.name for c in active_categories()},
+        regions={r.id: r.name for r in db.session.query(Region)},
+        programs={p.id: p.name for p in db.session.query(Program)},
+    ), status
+
+
+@bp.post("/actions/<int:action_id>/done")
+@login_required
+def done(action_id: int):
+    action = _action(action_id)
+    if not can_change_action(current_user, action):
+        abort(403, "Only the quality lead and the action's owner change actions.")
+    mark_done(action, current_user, note=request.form.get("progress_note", ""))
+    db.session.commit()
+    flash("Marked as in place. The test window measures whether it works.")
+    return redirect(url_for("actions.show", action_id=action.id))
+
+
+@bp.post("/actions/<int:action_id>/verify")
+@login_required
+def record_verdict(action_id: int):
+    action = _action(action_id)
+    try:
+        verify(
+            action,
+            current_user,
+            verdict=request.form.get("verdict", ""),
+            note=request.form.get("note", ""),
+            tz=org_tz(),
+            today=today(),
+            new_window_end=form_date(request.form.get("new_window_end")),
+        )
+    except ActionInvalid as exc:
+        db.session.rollback()
+        return show(action_id, errors=exc.errors, status=422)
+    db.session.commit()
+    flash("Verdict recorded.")
+    return redirect(url_for("actions.show", action_id=action.id))
+
+
+@bp.post("/actions/<int:action_id>/spot-checks/<int:check_id>")
+@login_required
+def spot_check(action_id: int, check_id: int):
+    action = _action(action_id)
+    check = db.session.get(SpotCheck, check_id) if check_id < 2**31 else None
+    if check is None or check.action_id != action.id or check.done_at is not None:
+        abort(404)
+    if not (can_change_action(current_user, action) or can_verify(current_user, action)):
+        abort(403, "Spot checks are recorded by the owner, the quality lead or a verifier.")
+    passed = {"yes": True, "no": False}.get(request.form.get("passed", ""))
+    try:
+        record_spot_check(
+            check, current_user, passed=passed, note=request.form.get("note", ""), today=today()
+        )
+    except ActionInvalid as exc:
+        db.session.rollback()
+        return show(action_id, errors=exc.errors, status=422)
+    db.session.commit()
+    flash("Spot check recorded." if passed else "Spot check failed: the action is reopened.")
+    return redirect(url_for("actions.show", action_id=action.id))

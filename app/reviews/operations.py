@@ -1,0 +1,131 @@
+"""Reviews in proportion to triage. Callers commit."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.core.audit.operations import record_event
+from app.core.models import now_utc
+from app.extensions import db
+from app.reports.models import Report, ReportStatus
+from app.reviews.models import Review
+
+REVIEW_KINDS = {
+    "brief_structured_review": "Brief structured review",
+    "pathway_map": "Information-pathway map (interface failure)",
+    "barrier_review": "Barrier review of a cluster",
+    "full_systems_review": "Full systems review",
+}
+MAX_STEPS = 8
+
+
+class ReviewInvalid(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("review refused")
+        self.errors = errors
+
+
+@dataclass
+class ReviewInput:
+    kind: str
+    title: str
+    reports: list[Report]
+    held_on: date | None = None
+    duration_minutes: int | None = None
+    participants: list[dict] = field(default_factory=list)
+    findings: str = ""
+    root_pattern: str = ""
+    barriers_held: str = ""
+    barriers_failed: str = ""
+    pathway_steps: list[dict] = field(default_factory=list)
+    complete: bool = False
+
+
+def _check(data: ReviewInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def need(name, ok, message):
+        if not ok:
+            errors.setdefault(name, []).append(message)
+
+    need("kind", data.kind in REVIEW_KINDS, "Choose the kind of review.")
+    need("title", 3 <= len(data.title.strip()) <= 200, "Give the review a short title.")
+    need("reports", bool(data.reports), "Link at least one report.")
+    need(
+        "duration_minutes",
+        data.duration_minutes is None or 1 <= data.duration_minutes <= 24 * 60,
+        "Give the duration in minutes.",
+    )
+    for name in ("findings", "root_pattern", "barriers_held", "barriers_failed"):
+        need(name, len(getattr(data, name)) <= 5000, "Keep this under 5000 characters.")
+    if data.complete:
+        need("findings", bool(data.findings.strip()), "Record what the review found before completing it.")
+        need("held_on", data.held_on is not None, "Give the date the review was held.")
+        need("participants", bool(data.participants), "List who took part, by role.")
+        if data.kind == "barrier_review":
+            need("root_pattern", bool(data.root_pattern.strip()), "Name the root pattern of the cluster.")
+            need("duration_minutes", data.duration_minutes is not None, "Give the duration in minutes.")
+        if data.kind == "pathway_map":
+            need("pathway_steps", bool(data.pathway_steps), "Map at least one step of the pathway.")
+            need(
+                "pathway_steps",
+                any(s.get("broke") for s in data.pathway_steps),
+                "Mark the step where it broke.",
+            )
+    return errors
+
+
+def _apply(review: Review, data: ReviewInput) -> None:
+    review.kind = data.kind
+    review.title = data.title.strip()
+    review.held_on = data.held_on
+    review.duration_minutes = data.duration_minutes
+    review.participants = data.participants
+    review.findings = data.findings.strip()
+    review.root_pattern = data.root_pattern.strip()
+    review.barriers_held = data.barriers_held.strip()
+    review.barriers_failed = data.barriers_failed.strip()
+    review.pathway_steps = data.pathway_steps[:MAX_STEPS]
+
+
+def save_review(actor, data: ReviewInput, review: Review | None = None) -> Review:
+    """Create or update a review; linking a report puts it "in review"."""
+    errors = _check(data)
+    if errors:
+        raise ReviewInvalid(errors)
+    created = review is None
+    review = review or Review(created_by_id=actor.id)
+    before_ids = {r.id for r in review.reports}
+    _apply(review, data)
+    review.reports = list(data.reports)
+    if data.complete and review.status != "completed":
+        review.status = "completed"
+        review.completed_at = now_utc()
+    db.session.add(review)
+    db.session.flush()
+    record_event(
+        "review.create" if created else "review.update",
+        actor=actor,
+        object_type="review",
+        object_id=review.id,
+        after={
+            "kind": review.kind,
+            "status": review.status,
+            "report_ids": sorted(r.id for r in review.reports),
+        },
+    )
+    for report in review.reports:
+        if report.id in before_ids:
+            continue
+        before = report.status
+        if report.status in (ReportStatus.NEW.value, ReportStatus.TRIAGED.value):
+            report.status = ReportStatus.IN_REVIEW.value
+        record_event(
+            "review.link",
+            actor=actor,
+            object_type="report",
+            object_id=report.id,
+            region_id=report.region_id,
+            before={"status": before},
+            after={"status": report.status, "review_id": review.id},
+        )
+    return review
