@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.actions.measure import MeasureFilter
+from app.actions.operations import ActionInput, mark_done, save_action, verify
 from app.auth.models import User
 from app.auth.operations import create_user
 from app.core.audit.operations import record_event
@@ -20,12 +22,14 @@ from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
 from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
 from app.escalations.operations import complete_external_duty, decide_safeguarding, record_safeguards
 from app.extensions import db
+from app.feedback.operations import FeedbackInput, publish
 from app.notifications.models import Notification
 from app.reports.models import Report
 from app.reports.operations import SubmissionSettings, submit_report
 from app.reports.validation import ReportPayload
+from app.reviews.operations import ReviewInput, save_review
 from app.taxonomy.defaults import ensure_default_categories
-from app.taxonomy.models import Program, Region
+from app.taxonomy.models import Category, Program, Region
 from app.triage.matrix import propose_review_level
 from app.triage.operations import TriageAnswers, current_matrix, recurrence_for, triage_report
 
@@ -123,7 +127,140 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
         submit_report(reporter, payload, settings, now=received)
         count += 1
     _work_the_queue(rng, now, tz=settings.tz)
+    _improvement_loop(now, tz=settings.tz)
     return users, count
+
+
+LOOPS = (
+    # (cluster, review title, root pattern, action title, change, strength, verdict or None)
+    (
+        CLUSTERS[0],
+        "Riverside medication cluster",
+        "Pharmacy deliveries were accepted without checking the name on the bag; nobody owned the check.",
+        "Name check on every pharmacy delivery",
+        "Deliveries are checked against the MAR at the door and signed for by name.",
+        "strong",
+        "effective",
+    ),
+    (
+        CLUSTERS[1],
+        "North County wrong-address visits",
+        "Address changes in the client record did not reach the rota: no step tells the scheduler.",
+        "Rota refresh when a client record changes",
+        "A change of address in the client record now opens a rota task for the scheduler.",
+        "strong",
+        None,
+    ),
+    (CLUSTERS[2], "Eastgate skin changes not handed over", "", "", "", "", None),
+)
+
+
+def _improvement_loop(now: datetime, *, tz) -> None:
+    """Reviews of the planted clusters, actions with measures, a verdict, and feedback to reporters."""
+    quality = db.session.scalar(select(User).where(User.email == f"quality@{DEMO_DOMAIN}"))
+    scheduler = db.session.scalar(select(User).where(User.email == f"scheduler@{DEMO_DOMAIN}"))
+    manager = db.session.scalar(select(User).where(User.email == f"manager@{DEMO_DOMAIN}"))
+    today = now.astimezone(tz).date()
+    for cluster, review_title, pattern, action_title, change, strength, verdict in LOOPS:
+        region = db.session.scalar(select(Region).where(Region.name == cluster.region))
+        category = db.session.scalar(select(Category).where(Category.code == cluster.category))
+        since = now - timedelta(weeks=cluster.weeks_ago + 1)
+        reports = list(
+            db.session.scalars(
+                select(Report)
+                .where(
+                    Report.region_id == region.id,
+                    Report.category_id == category.id,
+                    Report.occurred_at >= since,
+                    Report.occurred_at < since + timedelta(weeks=2),
+                )
+                .limit(12)
+            )
+        )
+        if not reports:
+            continue  # a short demo (--weeks) does not reach back to this cluster
+        held = (since + timedelta(weeks=2, days=2)).astimezone(tz).date()
+        review = save_review(
+            quality,
+            ReviewInput(
+                kind="barrier_review",
+                title=review_title,
+                reports=reports,
+                held_on=held if pattern else None,
+                duration_minutes=30 if pattern else None,
+                participants=[
+                    {"role": "Quality lead", "name": quality.name},
+                    {"role": "Supervisor", "name": ""},
+                    {"role": "DSP", "name": ""},
+                ]
+                if pattern
+                else [],
+                findings="Walked through the last reports with the people involved." if pattern else "",
+                root_pattern=pattern,
+                barriers_held="Staff checked before acting." if pattern else "",
+                barriers_failed="No system step caught it before a person did." if pattern else "",
+                complete=bool(pattern),
+            ),
+        )
+        if not action_title:
+            continue
+        start = held + timedelta(days=7)
+        end = start + timedelta(weeks=4)
+        action = save_action(
+            quality,
+            ActionInput(
+                title=action_title,
+                change=change,
+                owner_id=scheduler.id,
+                due_date=start,
+                strength=strength,
+                window_start=start,
+                window_end=end,
+                measure=MeasureFilter(category_ids=(category.id,), region_ids=(region.id,)),
+                target_reduction_percent=50.0,
+                report_ids=[r.id for r in reports],
+                review_ids=[review.id],
+            ),
+            tz=tz,
+            today=held,
+        )
+        if start <= today:
+            mark_done(action, scheduler)
+        if verdict and end < today:
+            verify(
+                action,
+                manager,
+                verdict=verdict,
+                note="Reports fell after the change.",
+                tz=tz,
+                today=end + timedelta(days=1),
+            )
+            publish(
+                quality,
+                FeedbackInput(
+                    title=f"{action_title}: it worked",
+                    what_changed=change,
+                    why=f"{len(reports)} of you reported near misses like this in {cluster.region}. "
+                    "The change was tested for four weeks and the reports fell.",
+                    action_ids=[action.id],
+                    report_ids=[r.id for r in reports],
+                ),
+                now=datetime.combine(end + timedelta(days=2), datetime.min.time(), tzinfo=tz)
+                + timedelta(hours=10),
+            )
+        elif start <= today:
+            publish(
+                quality,
+                FeedbackInput(
+                    title=f"Trying now: {action_title.lower()}",
+                    what_changed=change,
+                    why=f"You reported visits that nearly went wrong in {cluster.region}. "
+                    "We are testing a fix.",
+                    action_ids=[action.id],
+                    report_ids=[r.id for r in reports],
+                ),
+                now=datetime.combine(start, datetime.min.time(), tzinfo=tz) + timedelta(hours=9),
+            )
 
 
 SEVERITY_WEIGHTS = {
@@ -253,6 +390,16 @@ def _planned_reports(rng: random.Random, now: datetime, weeks: int):
             if cluster.weeks_ago in (week, week + 1):
                 for _ in range(cluster.extra_reports // 2):
                     planned.append((_time_in_week(rng, week_start), cluster.region, cluster.category))
+    # The pharmacy delivery check (see LOOPS) worked: those reports fall after it starts.
+    fixed = CLUSTERS[0]
+    fixed_from = now - timedelta(weeks=fixed.weeks_ago - 3)
+    planned = [
+        p
+        for p in planned
+        if not (
+            p[1] == fixed.region and p[2] == fixed.category and p[0] >= fixed_from and rng.random() < 0.75
+        )
+    ]
     planned = [p for p in planned if p[0] < now - timedelta(minutes=5)]
     planned.sort(key=lambda p: p[0])
     return planned

@@ -4,8 +4,9 @@ from statistics import median
 
 from sqlalchemy import select
 
+from app.actions.models import action_reports
 from app.extensions import db
-from app.feedback.models import FeedbackPost, feedback_reports
+from app.feedback.models import FeedbackPost, feedback_actions, feedback_reports
 from app.feedback.operations import is_for
 from app.reports.models import Report
 
@@ -15,15 +16,30 @@ def feed_for(user, *, limit: int = 30) -> list[FeedbackPost]:
     return [p for p in posts if is_for(p, user)][:limit]
 
 
+def posts_about(report) -> list[FeedbackPost]:
+    """Updates about ``report``: linked directly or through an action that answers it."""
+    posts = {p.id: p for p in getattr(report, "feedback_posts", [])}
+    for action in getattr(report, "actions", []):
+        posts.update({p.id: p for p in action.feedback_posts})
+    return sorted(posts.values(), key=lambda p: p.published_at)
+
+
 def days_to_feedback() -> list[float]:
-    """For every report linked to a post: days from the report's arrival to the first post about it."""
-    rows = db.session.execute(
+    """For every report a post is about (directly or through an action): days from the report's
+    arrival to the first post about it."""
+    direct = (
         select(Report.id, Report.received_at, FeedbackPost.published_at)
         .join(feedback_reports, feedback_reports.c.report_id == Report.id)
         .join(FeedbackPost, FeedbackPost.id == feedback_reports.c.post_id)
     )
+    through_actions = (
+        select(Report.id, Report.received_at, FeedbackPost.published_at)
+        .join(action_reports, action_reports.c.report_id == Report.id)
+        .join(feedback_actions, feedback_actions.c.action_id == action_reports.c.action_id)
+        .join(FeedbackPost, FeedbackPost.id == feedback_actions.c.post_id)
+    )
     first = {}
-    for report_id, received, published in rows:
+    for report_id, received, published in [*db.session.execute(direct), *db.session.execute(through_actions)]:
         days = (published - received).total_seconds() / 86400
         first[report_id] = min(days, first.get(report_id, days))
     return sorted(first.values())

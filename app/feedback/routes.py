@@ -7,7 +7,7 @@ from app.extensions import db
 from app.feedback import bp
 from app.feedback.models import FeedbackPost
 from app.feedback.operations import FeedbackInput, FeedbackInvalid, can_publish, is_for, publish
-from app.feedback.queries import feed_for, median_days_to_feedback
+from app.feedback.queries import feed_for, median_days_to_feedback, posts_about
 from app.taxonomy.models import Region
 
 
@@ -21,7 +21,7 @@ def _latest_feedback():
         posts = feed_for(current_user, limit=1)
         return posts[0] if posts else None
 
-    return {"latest_feedback": latest_feedback}
+    return {"latest_feedback": latest_feedback, "changes_for": posts_about}
 
 
 @bp.get("/feedback")
@@ -85,7 +85,8 @@ def new():
 def show(post_id: int):
     post = db.session.get(FeedbackPost, post_id) if post_id < 2**31 else None
     if post is None or not is_for(post, current_user):
-        mine = post is not None and any(r.reporter_id == current_user.id for r in post.reports)
+        about = post.reports + [r for a in post.actions for r in a.reports] if post is not None else []
+        mine = any(r.reporter_id == current_user.id for r in about)
         if not mine:
             abort(404)
     return render_template("feedback/show.html", post=post)
