@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
     from app.escalations import bp as escalations_bp
     from app.feedback import bp as feedback_bp
     from app.notifications import bp as notifications_bp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         actions_bp,
         feedback_bp,
+        dashboard_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)
@@ -104,7 +106,7 @@ def register_commands(app: Flask) -> None:
     from app.auth.cli import user_cli
     from app.core.audit.cli import audit_cli
     from app.demo.cli import demo_cli
-    from app.system.cli import clocks_cli
+    from app.system.cli import clocks_cli, clusters_cli
 
-    for group in (user_cli, audit_cli, demo_cli, clocks_cli):
+    for group in (user_cli, audit_cli, demo_cli, clocks_cli, clusters_cli):
         app.cli.add_command(group)

@@ -4,6 +4,7 @@ from app.actions.models import Action, SpotCheck, Verification
 from app.auth.models import User, UserRole, UserSession, user_regions
 from app.core.audit.models import AuditEvent
 from app.core.settings import Setting
+from app.dashboard.models import Cluster, Exposure
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.feedback.models import FeedbackPost
 from app.notifications.models import Notification
@@ -16,6 +17,8 @@ __all__ = [
     "Action",
     "AuditEvent",
     "Category",
+    "Cluster",
+    "Exposure",
     "ExternalBody",
     "ExternalDuty",
     "FeedbackPost",

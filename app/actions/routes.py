@@ -1,11 +1,11 @@
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.actions import bp
-from app.actions.measure import MeasureFilter, weekly_counts
+from app.actions.charts import measure_chart
+from app.actions.measure import MeasureFilter
 from app.actions.models import Action, SpotCheck
 from app.actions.operations import (
     STATUSES,
@@ -16,15 +16,12 @@ from app.actions.operations import (
     can_verify,
     comparison_for,
     mark_done,
-    matching_report_days,
     record_spot_check,
     save_action,
     verify,
-    windows_for,
 )
 from app.actions.queries import ActionFilters, actions_for, can_change_action, can_view_action, is_overdue
 from app.auth.queries import active_users
-from app.core.charts import Bar, Level, bar_chart
 from app.core.clock import org_today as today
 from app.core.clock import org_tz
 from app.core.forms import form_date, form_float, form_ids, form_int
@@ -166,47 +163,6 @@ def edit(action_id: int | None = None):
     return redirect(url_for("actions.show", action_id=saved.id))
 
 
-def measure_chart(action: Action, tz: ZoneInfo):
-    windows = windows_for(action)
-    days = matching_report_days(
-        MeasureFilter.from_json(action.measure), windows.baseline_start, windows.end, tz
-    )
-    weeks = weekly_counts(days, windows.baseline_start, windows.end, windows.start)
-    bars = [Bar(f"{w.week_start:%d %b}", w.count, w.after_start) for w in weeks]
-    first_after = next((i for i, w in enumerate(weeks) if w.after_start), len(weeks))
-    before = [w.count for w in weeks[:first_after]]
-    after = [w.count for w in weeks[first_after:] if w.week_start <= today()]
-    levels = []
-    if before:
-        levels.append(
-            Level(
-                0, first_after - 1, sum(before) / len(before), f"before: {sum(before) / len(before):.1f}/wk"
-            )
-        )
-    if after:
-        levels.append(
-            Level(
-                first_after,
-                first_after + len(after) - 1,
-                sum(after) / len(after),
-                f"after: {sum(after) / len(after):.1f}/wk",
-            )
-        )
-    description = (
-        f"Reports per week matching the measure: {sum(before)} in the {len(before)} weeks before "
-        f"{action.window_start:%d %b %Y} and {sum(after)} in the {len(after)} weeks since."
-    )
-    return bar_chart(
-        bars,
-        title=f"Action A-{action.id}: reports per week before and after the change",
-        description=description,
-        marker_at=first_after,
-        marker_label="change starts",
-        levels=tuple(levels),
-        y_label="reports/week",
-    )
-
-
 @bp.get("/actions/<int:action_id>")
 @login_required
 def show(action_id: int, errors=None, status=200):
@@ -218,7 +174,7 @@ def show(action_id: int, errors=None, status=200):
         action=action,
         measure=MeasureFilter.from_json(action.measure),
         comparison=comparison_for(action, tz),
-        chart=measure_chart(action, tz),
+        chart=measure_chart(action, tz, day),
         today=day,
         statuses=STATUSES,
         strengths=STRENGTHS,

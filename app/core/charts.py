@@ -1,6 +1,7 @@
 """Server-rendered SVG charts: readable with no script, titled and described for screen readers,
 and the same markup in pages and PDFs. Pure: data in, markup out."""
 
+import hashlib
 from dataclasses import dataclass
 from html import escape
 
@@ -46,9 +47,9 @@ def bar_chart(
     step = plot_w / max(len(bars), 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'class="chart" aria-labelledby="chart-title chart-desc">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(description)}</desc>',
+        f'class="chart" aria-labelledby="{_id(title)}-t {_id(title)}-d">',
+        f'<title id="{_id(title)}-t">{escape(title)}</title>',
+        f'<desc id="{_id(title)}-d">{escape(description)}</desc>',
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="#59636e"/>',
         f'<text x="4" y="{TOP + 10}" font-size="11" fill="#59636e">{escape(y_label)}</text>',
     ]
@@ -103,3 +104,124 @@ def _ticks(top: float) -> list[float]:
         if top / step <= 5:
             return [step * i for i in range(1, int(top // step) + 1)]
     return [top]
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: list[float | None]
+    colour: str = AFTER_COLOUR
+    dashed: bool = False
+    step: bool = False  # draw as steps (control limits that change with exposure)
+    show_points: bool = True
+
+
+def line_chart(
+    labels: list[str],
+    series: list[Series],
+    *,
+    title: str,
+    description: str,
+    highlighted: tuple[int, ...] = (),
+    reference: tuple[float, str] | None = None,
+    y_label: str = "",
+    y_max: float | None = None,
+) -> Markup:
+    """Lines over weeks; ``None`` breaks a line. Highlighted points (signals) are ringed in red."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    values = [v for s in series for v in s.values if v is not None]
+    top = y_max or max(values + ([reference[0]] if reference else []) + [1]) * 1.1
+    step = plot_w / max(len(labels), 1)
+
+    def x(i):
+        return LEFT + i * step + step / 2
+
+    def y(v):
+        return TOP + plot_h - v / top * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
+        f'aria-labelledby="{_id(title)}-t {_id(title)}-d">',
+        f'<title id="{_id(title)}-t">{escape(title)}</title>',
+        f'<desc id="{_id(title)}-d">{escape(description)}</desc>',
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="#59636e"/>',
+        f'<text x="4" y="{TOP + 10}" font-size="11" fill="#59636e">{escape(y_label)}</text>',
+    ]
+    for tick in _ticks(top / 1.1):
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y(tick):.1f}" x2="{LEFT + plot_w}" y2="{y(tick):.1f}" stroke="#eef1f4"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="#59636e">{tick:g}</text>'
+        )
+    if reference:
+        value, label = reference
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y(value):.1f}" x2="{LEFT + plot_w}" y2="{y(value):.1f}" '
+            f'stroke="{MARK_COLOUR}" stroke-dasharray="4 3"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT + plot_w - 4}" y="{y(value) - 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="{MARK_COLOUR}">{escape(label)}</text>'
+        )
+    for s in series:
+        segments, current = [], []
+        for i, v in enumerate(s.values):
+            if v is None:
+                if current:
+                    segments.append(current)
+                current = []
+                continue
+            if s.step:
+                current += [(x(i) - step / 2, y(v)), (x(i) + step / 2, y(v))]
+            else:
+                current.append((x(i), y(v)))
+        if current:
+            segments.append(current)
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        for segment in segments:
+            points = " ".join(f"{px:.1f},{py:.1f}" for px, py in segment)
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{s.colour}" stroke-width="2"{dash}/>'
+            )
+        if s.show_points:
+            for i, v in enumerate(s.values):
+                if v is not None:
+                    parts.append(
+                        f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{s.colour}">'
+                        f"<title>{escape(labels[i])}: {v:.4g}</title></circle>"
+                    )
+    main = series[0] if series else None
+    for i in highlighted:
+        if main and i < len(main.values) and main.values[i] is not None:
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(main.values[i]):.1f}" r="7" fill="none" '
+                f'stroke="{MARK_COLOUR}" stroke-width="2"/>'
+            )
+    label_every = max(1, len(labels) // 8)
+    for i, label in enumerate(labels):
+        if i % label_every == 0:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="11" text-anchor="middle" '
+                f'fill="#1b1f24">{escape(label)}</text>'
+            )
+    legend_x = LEFT
+    for s in (s for s in series if s.name):
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        parts.append(
+            f'<line x1="{legend_x}" y1="{HEIGHT - 8}" x2="{legend_x + 16}" y2="{HEIGHT - 8}" '
+            f'stroke="{s.colour}" stroke-width="2"{dash}/>'
+        )
+        parts.append(
+            f'<text x="{legend_x + 20}" y="{HEIGHT - 4}" font-size="11" fill="#1b1f24">'
+            f"{escape(s.name)}</text>"
+        )
+        legend_x += 30 + 7 * len(s.name)
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every piece of text above is escaped
+
+
+def _id(title: str) -> str:
+    """A stable element id per chart, so several charts on one page keep their own labels."""
+    return "c" + hashlib.sha1(title.encode()).hexdigest()[:10]  # noqa: S324 - an id, not security

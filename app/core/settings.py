@@ -28,6 +28,9 @@ SETTINGS = {
     "recurrence_cluster_size": SettingSpec("Cluster: at least this many reports", 3, 2, 50, "reports"),
     "action_baseline_weeks": SettingSpec("Action baseline: weeks before the start", 8, 2, 104, "weeks"),
     "spot_check_interval_days": SettingSpec("Spot checks of effective controls every", 90, 7, 730, "days"),
+    "cluster_baseline_weeks": SettingSpec("Cluster detection: baseline weeks", 12, 4, 104, "weeks"),
+    "cluster_fdr_percent": SettingSpec("Cluster detection: false-discovery rate", 10, 1, 50, "%"),
+    "timeliness_target_percent": SettingSpec("Timeliness floor (CMS INCID style)", 90, 50, 100, "%"),
     "action_due_soon_days": SettingSpec("Warn owners this many days before a due date", 3, 1, 60, "days"),
 }
 

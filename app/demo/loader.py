@@ -18,6 +18,9 @@ from app.auth.operations import create_user
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
+from app.dashboard.exposure_csv import ExposureRow
+from app.dashboard.operations import detect_clusters, handle_cluster, import_exposure
+from app.dashboard.queries import monday
 from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
 from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
 from app.escalations.operations import complete_external_duty, decide_safeguarding, record_safeguards
@@ -128,7 +131,35 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
         count += 1
     _work_the_queue(rng, now, tz=settings.tz)
     _improvement_loop(now, tz=settings.tz)
+    _visits_and_clusters(rng, now, regions, tz=settings.tz, weeks=weeks)
     return users, count
+
+
+def _visits_and_clusters(rng: random.Random, now: datetime, regions: dict, *, tz, weeks: int) -> None:
+    """Weekly visit figures (the denominator for rates) and cluster detection over recent weeks."""
+    this_monday = monday(now.astimezone(tz).date())
+    base_visits = {"North County": 1100, "Riverside": 1400, "Eastgate": 800}
+    rows = [
+        ExposureRow(
+            regions[name].id,
+            this_monday - timedelta(weeks=w),
+            int(rng.gauss(base_visits[name], base_visits[name] * 0.05)),
+            None,
+        )
+        for name in REGION_NAMES
+        for w in range(1, weeks + 1)
+    ]
+    import_exposure(rows, actor=None)
+    quality = db.session.scalar(select(User).where(User.email == f"quality@{DEMO_DOMAIN}"))
+    for weeks_back in range(min(weeks, 10), 0, -1):
+        for cluster in detect_clusters(this_monday - timedelta(weeks=weeks_back), tz=tz):
+            if weeks_back > 4:
+                handle_cluster(
+                    cluster,
+                    quality,
+                    action="dismiss",
+                    reason="Looked at in the weekly review: within the usual variation.",
+                )
 
 
 LOOPS = (
@@ -226,6 +257,7 @@ def _improvement_loop(now: datetime, *, tz) -> None:
         )
         if start <= today:
             mark_done(action, scheduler)
+            action.completed_at = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=tz)
         if verdict and end < today:
             verify(
                 action,

@@ -38,6 +38,7 @@ class Report(db.Model):
     __table_args__ = (
         Index("ix_reports_region_occurred", "region_id", "occurred_at"),
         Index("ix_reports_category_occurred", "category_id", "occurred_at"),
+        Index("ix_reports_occurred_at", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

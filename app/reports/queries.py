@@ -30,12 +30,30 @@ def reports_by(user, *, limit: int = 50) -> list[Report]:
     )
 
 
-def reports_visible_to(user, *, limit: int = 100) -> list[Report]:
-    """The newest reports ``user`` may read."""
+def reports_visible_to(user, *, limit: int = 100, filters: dict | None = None) -> list[Report]:
+    """The newest reports ``user`` may read, optionally narrowed (the dashboard's drill-down):
+    ``region``, ``category``, ``program`` (ids), ``interface`` (type or ""), ``start``/``end`` (datetimes)."""
+    filters = filters or {}
     statement = (
         select(Report)
         .options(selectinload(Report.reporter))
         .order_by(Report.received_at.desc(), Report.id.desc())
         .limit(limit)
     )
+    for name, column in (
+        ("region", Report.region_id),
+        ("category", Report.category_id),
+        ("program", Report.program_id),
+    ):
+        if filters.get(name) is not None:
+            statement = statement.where(column == filters[name])
+    if "interface" in filters:
+        value = filters["interface"]
+        statement = statement.where(
+            Report.interface_tag == value if value else Report.interface_tag.is_(None)
+        )
+    if filters.get("start") is not None:
+        statement = statement.where(Report.occurred_at >= filters["start"])
+    if filters.get("end") is not None:
+        statement = statement.where(Report.occurred_at < filters["end"])
     return list(db.session.scalars(scope_to_viewer(statement, Report, user)))

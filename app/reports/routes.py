@@ -1,3 +1,6 @@
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -102,11 +105,34 @@ def my_reports():
 @bp.get("/reports")
 @login_required
 def report_list():
+    filters = _list_filters(request.args)
     return render_template(
         "reports/list.html",
-        reports=reports_visible_to(current_user),
+        reports=reports_visible_to(current_user, limit=200, filters=filters),
+        filtered=bool(filters),
         reporter_is_visible=reporter_is_visible,
     )
+
+
+def _list_filters(args) -> dict:
+    """Filters from the dashboard's drill-down links; anything malformed is ignored."""
+    tz = ZoneInfo(current_app.config["ORG_TIMEZONE"])
+    filters = {}
+    for name in ("region", "category", "program"):
+        value = args.get(name, "")
+        if value.isdigit() and len(value) < 10:
+            filters[name] = int(value)
+    if "interface" in args:
+        filters["interface"] = (
+            args["interface"] if args["interface"] in {t.value for t in InterfaceType} else ""
+        )
+    for name, key, extra in (("from", "start", 0), ("to", "end", 7)):
+        try:
+            day = date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            continue
+        filters[key] = datetime.combine(day + timedelta(days=extra), time(), tzinfo=tz)
+    return filters
 
 
 @bp.get("/reports/<int:report_id>")

@@ -1,0 +1,141 @@
+"""Weekly cluster detection (SPEC §7). Pure: counts and report records in, candidate clusters out.
+
+Two methods, both stated:
+1. Poisson exceedance per cell (region x category, and region x interface type): the week's count
+   against a Poisson expectation from the previous baseline weeks, p = P(X >= observed | λ), with
+   λ = (baseline total + 0.5) / baseline weeks so a cell never seen before is not certain to alarm.
+   Benjamini-Hochberg controls the false-discovery rate across all cells tested that week.
+2. The local rule: 3 or more reports of one category in one region, or about one person, within 28
+   days (window inclusive at both ends) ending on the detection week's last day. Where a region and
+   category usually see that many anyway, the region arm also needs at least twice the cell's usual
+   28-day volume (from the baseline weeks) - otherwise every busy cell would be a "cluster" every week.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Cell:
+    region_id: int
+    category_id: int | None = None
+    interface_type: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.region_id}:{self.category_id or '-'}:{self.interface_type or '-'}"
+
+
+@dataclass(frozen=True)
+class Exceedance:
+    cell: Cell
+    observed: int
+    expected: float
+    p_value: float
+    q_value: float = 1.0
+    flagged: bool = False
+
+
+def poisson_sf(observed: int, expected: float) -> float:
+    """P(X >= observed) for X ~ Poisson(expected)."""
+    if observed <= 0:
+        return 1.0
+    term = math.exp(-expected)
+    cumulative = term
+    for k in range(1, observed):
+        term *= expected / k
+        cumulative += term
+    return max(0.0, min(1.0, 1.0 - cumulative))
+
+
+def benjamini_hochberg(p_values: list[float], fdr: float) -> tuple[list[float], list[bool]]:
+    """Adjusted q-values and which hypotheses are rejected at the given false-discovery rate."""
+    m = len(p_values)
+    if m == 0:
+        return [], []
+    order = sorted(range(m), key=lambda i: p_values[i])
+    q = [0.0] * m
+    running = 1.0
+    for rank in range(m, 0, -1):
+        index = order[rank - 1]
+        running = min(running, p_values[index] * m / rank)
+        q[index] = running
+    return q, [value <= fdr for value in q]
+
+
+def poisson_exceedances(
+    current: dict[Cell, int],
+    baseline: dict[Cell, int],
+    baseline_weeks: int,
+    fdr: float = 0.1,
+    min_observed: int = 2,
+) -> list[Exceedance]:
+    """Test every cell seen this week or in the baseline; flag those BH keeps at ``fdr``."""
+    cells = sorted(set(current) | set(baseline), key=lambda c: c.key)
+    tested = []
+    for cell in cells:
+        observed = current.get(cell, 0)
+        expected = (baseline.get(cell, 0) + 0.5) / baseline_weeks
+        tested.append(Exceedance(cell, observed, expected, poisson_sf(observed, expected)))
+    q_values, rejected = benjamini_hochberg([t.p_value for t in tested], fdr)
+    return [
+        Exceedance(t.cell, t.observed, t.expected, t.p_value, q, flag and t.observed >= min_observed)
+        for t, q, flag in zip(tested, q_values, rejected, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class ReportPoint:
+    id: int
+    region_id: int
+    category_id: int
+    occurred_at: datetime
+    person_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class LocalCluster:
+    region_id: int | None
+    category_id: int
+    person_ref: str | None
+    report_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+def local_rule(
+    reports: list[ReportPoint],
+    window_end: date,
+    days: int = 28,
+    size: int = 3,
+    to_local_date=lambda moment: moment.date(),
+    usual: dict | None = None,
+) -> list[LocalCluster]:
+    """Groups of ``size`` or more reports of one category in one region, or about one person,
+    that occurred within the ``days`` ending on ``window_end`` (both ends inclusive).
+
+    ``usual`` maps (region_id, category_id) to the cell's usual count over ``days``; a region group
+    must also reach twice that. Person groups need no such guard: three about one person is never routine.
+    """
+    usual = usual or {}
+    window_start = window_end - timedelta(days=days - 1)
+    by_region, by_person = defaultdict(list), defaultdict(list)
+    for report in reports:
+        day = to_local_date(report.occurred_at)
+        if not window_start <= day <= window_end:
+            continue
+        by_region[(report.region_id, report.category_id)].append(report.id)
+        person = " ".join((report.person_ref or "").casefold().split())
+        if person:
+            by_person[(person, report.category_id)].append(report.id)
+    found = [
+        LocalCluster(region, category, None, tuple(sorted(ids)))
+        for (region, category), ids in sorted(by_region.items())
+        if len(ids) >= size and len(ids) >= 2 * usual.get((region, category), 0)
+    ]
+    found += [
+        LocalCluster(None, category, person, tuple(sorted(ids)))
+        for (person, category), ids in sorted(by_person.items())
+        if len(ids) >= size
+    ]
+    return found

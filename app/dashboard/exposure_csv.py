@@ -1,0 +1,73 @@
+"""Reading exposure (visits per region per week) from CSV. Pure: text and known regions in, rows or
+a list of row errors out - a file with any bad row imports nothing."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+REQUIRED = ("region", "week_start", "visits")
+MAX_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class ExposureRow:
+    region_id: int
+    week_start: date
+    visits: int
+    service_hours: float | None
+
+
+def parse_exposure_csv(text: str, regions_by_name: dict[str, int]) -> tuple[list[ExposureRow], list[str]]:
+    """Rows to import, or errors naming each bad line. ``region`` may be a name or an id."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        return [], [f"The first line must name the columns: missing {', '.join(missing)}."]
+    reader.fieldnames = header
+    known_ids = set(regions_by_name.values())
+    lookup = {name.casefold(): rid for name, rid in regions_by_name.items()}
+    rows, errors, seen = [], [], {}
+    for line, raw in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            errors.append(f"More than {MAX_ROWS} rows: split the file.")
+            break
+        problems = []
+        region_text = (raw.get("region") or "").strip()
+        region_id = lookup.get(region_text.casefold())
+        if region_id is None and region_text.isdigit() and int(region_text) in known_ids:
+            region_id = int(region_text)
+        if region_id is None:
+            problems.append(f"unknown region “{region_text}”")
+        week = None
+        try:
+            week = date.fromisoformat((raw.get("week_start") or "").strip())
+            if week.weekday() != 0:
+                problems.append(f"week_start {week} is not a Monday")
+        except ValueError:
+            problems.append("week_start must be a date like 2026-03-02")
+        visits_text = (raw.get("visits") or "").strip()
+        visits = int(visits_text) if visits_text.isdigit() and len(visits_text) < 9 else None
+        if visits is None:
+            problems.append("visits must be a whole number, 0 or more")
+        hours_text = (raw.get("service_hours") or "").strip()
+        hours = None
+        if hours_text:
+            try:
+                hours = float(hours_text)
+                if not 0 <= hours < 1e7:
+                    raise ValueError
+            except ValueError:
+                problems.append("service_hours must be a number, 0 or more")
+        key = (region_id, week)
+        if not problems and key in seen:
+            problems.append(f"the same region and week as line {seen[key]}")
+        if problems:
+            errors.append(f"Line {line}: " + "; ".join(problems) + ".")
+            continue
+        seen[key] = line
+        rows.append(ExposureRow(region_id, week, visits, hours))
+    if not rows and not errors:
+        errors.append("The file has no data rows.")
+    return ([] if errors else rows), errors

@@ -1,0 +1,242 @@
+"""Cluster detection runs and what the quality lead does with a cluster; exposure imports."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from app.auth.queries import users_with_role
+from app.core.audit.operations import record_event
+from app.core.models import now_utc
+from app.core.roles import Role
+from app.core.settings import get_setting
+from app.dashboard.clusters import Cell, ReportPoint, local_rule, poisson_exceedances
+from app.dashboard.exposure_csv import ExposureRow
+from app.dashboard.models import Cluster, Exposure
+from app.dashboard.queries import monday, week_bucket
+from app.extensions import db
+from app.notifications.operations import notify
+from app.reports.models import Report
+from app.reviews.operations import ReviewInput, save_review
+
+
+class ClusterError(ValueError):
+    pass
+
+
+def _cell_counts(first_week: date, weeks: int, tz: ZoneInfo, dimension) -> dict[date, dict[Cell, int]]:
+    start = datetime.combine(first_week, time(), tzinfo=tz)
+    end = datetime.combine(first_week + timedelta(weeks=weeks), time(), tzinfo=tz)
+    week = week_bucket(Report.occurred_at, tz, first_week).label("week")
+    statement = (
+        select(week, Report.region_id, dimension, func.count())
+        .where(Report.occurred_at >= start, Report.occurred_at < end, dimension.is_not(None))
+        .group_by(week, Report.region_id, dimension)
+    )
+    by_week: dict[date, dict[Cell, int]] = {}
+    for w, region_id, value, count in db.session.execute(statement):
+        day = w if isinstance(w, date) else date.fromisoformat(str(w)[:10])
+        cell = Cell(region_id, value) if dimension is Report.category_id else Cell(region_id, None, value)
+        by_week.setdefault(day, {})[cell] = count
+    return by_week
+
+
+def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Cluster]:
+    """Run both methods for the week starting ``week_start`` (a Monday) and store new clusters."""
+    week_start = monday(week_start)
+    baseline_weeks = int(get_setting("cluster_baseline_weeks"))
+    fdr = get_setting("cluster_fdr_percent") / 100
+    first = week_start - timedelta(weeks=baseline_weeks)
+    found = []
+    for dimension in (Report.category_id, Report.interface_tag):
+        counts = _cell_counts(first, baseline_weeks + 1, tz, dimension)
+        current = counts.get(week_start, {})
+        baseline: dict[Cell, int] = {}
+        for day, cells in counts.items():
+            if day < week_start:
+                for cell, n in cells.items():
+                    baseline[cell] = baseline.get(cell, 0) + n
+        for result in poisson_exceedances(current, baseline, baseline_weeks, fdr=fdr):
+            if result.flagged:
+                found.append(("poisson_fdr", result.cell, None, result))
+
+    window_end = week_start + timedelta(days=6)
+    window_start_dt = datetime.combine(window_end - timedelta(days=28), time(), tzinfo=tz)
+    window_end_dt = datetime.combine(window_end + timedelta(days=1), time(), tzinfo=tz)
+    points = [
+        ReportPoint(*row)
+        for row in db.session.execute(
+            select(
+                Report.id, Report.region_id, Report.category_id, Report.occurred_at, Report.person_ref
+            ).where(Report.occurred_at >= window_start_dt, Report.occurred_at < window_end_dt)
+        )
+    ]
+    category_baseline = {}
+    for cells in _cell_counts(first, baseline_weeks, tz, Report.category_id).values():
+        for cell, n in cells.items():
+            key = (cell.region_id, cell.category_id)
+            category_baseline[key] = category_baseline.get(key, 0) + n
+    usual = {key: n / baseline_weeks * 4 for key, n in category_baseline.items()}
+    local = local_rule(
+        points, window_end, to_local_date=lambda moment: moment.astimezone(tz).date(), usual=usual
+    )
+    stored = []
+    for method, cell, _, result in found:
+        stored.append(
+            _store(
+                method,
+                week_start,
+                cell.key,
+                region_id=cell.region_id,
+                category_id=cell.category_id,
+                interface_type=cell.interface_type,
+                observed=result.observed,
+                expected=result.expected,
+                p_value=result.p_value,
+                q_value=result.q_value,
+                report_ids=_cell_report_ids(cell, week_start, tz),
+            )
+        )
+    for cluster in local:
+        key = f"{cluster.region_id or '-'}:{cluster.category_id}:{cluster.person_ref or '-'}"
+        stored.append(
+            _store(
+                "local_rule",
+                week_start,
+                key,
+                region_id=cluster.region_id,
+                category_id=cluster.category_id,
+                person_ref=cluster.person_ref,
+                observed=len(cluster.report_ids),
+                report_ids=list(cluster.report_ids),
+            )
+        )
+    new = [c for c in stored if c is not None]
+    db.session.flush()
+    if new:
+        notify(
+            users_with_role(Role.QUALITY_LEAD),
+            kind="cluster",
+            link="/dashboard#clusters",
+            title=f"{len(new)} new cluster(s) detected for the week of {week_start:%d %b %Y}",
+        )
+    record_event(
+        "clusters.detect",
+        actor=actor,
+        object_type="clusters",
+        object_id=week_start.isoformat(),
+        after={"new": [c.id for c in new], "tested_week": week_start.isoformat()},
+    )
+    return new
+
+
+def _cell_report_ids(cell: Cell, week_start: date, tz: ZoneInfo) -> list[int]:
+    start = datetime.combine(week_start, time(), tzinfo=tz)
+    statement = select(Report.id).where(
+        Report.region_id == cell.region_id,
+        Report.occurred_at >= start,
+        Report.occurred_at < start + timedelta(days=7),
+    )
+    if cell.category_id is not None:
+        statement = statement.where(Report.category_id == cell.category_id)
+    if cell.interface_type is not None:
+        statement = statement.where(Report.interface_tag == cell.interface_type)
+    return list(db.session.scalars(statement))
+
+
+def _store(method, week_start, cell_key, *, report_ids, **fields) -> Cluster | None:
+    """A new cluster, or None when this method already found it, or an open local-rule cluster of
+    the same cell already holds these reports (then it is extended instead of repeated)."""
+    exists = db.session.scalar(
+        select(Cluster).where(
+            Cluster.method == method, Cluster.week_start == week_start, Cluster.cell_key == cell_key
+        )
+    )
+    if exists is not None:
+        return None
+    reports = list(db.session.scalars(select(Report).where(Report.id.in_(report_ids)))) if report_ids else []
+    if method == "local_rule":
+        open_one = db.session.scalar(
+            select(Cluster).where(
+                Cluster.method == method,
+                Cluster.cell_key == cell_key,
+                Cluster.status.in_(("new", "acknowledged")),
+                Cluster.week_start >= week_start - timedelta(days=28),
+            )
+        )
+        if open_one is not None:
+            open_one.reports = sorted(set(open_one.reports) | set(reports), key=lambda r: r.id)
+            open_one.observed = len(open_one.reports)
+            return None
+    cluster = Cluster(method=method, week_start=week_start, cell_key=cell_key, reports=reports, **fields)
+    db.session.add(cluster)
+    return cluster
+
+
+def handle_cluster(cluster: Cluster, user, *, action: str, reason: str = "") -> None:
+    """Acknowledge, dismiss (with a reason) or send a cluster to a barrier review."""
+    if cluster.status in ("dismissed", "reviewing"):
+        raise ClusterError("This cluster has already been dealt with.")
+    before = {"status": cluster.status}
+    if action == "acknowledge":
+        cluster.status = "acknowledged"
+    elif action == "dismiss":
+        if len(reason.strip()) < 5:
+            raise ClusterError("Say why the cluster is dismissed.")
+        cluster.status = "dismissed"
+        cluster.dismissed_reason = reason.strip()[:2000]
+    elif action == "review":
+        if not cluster.reports:
+            raise ClusterError("This cluster has no reports to review.")
+        where = cluster.region.name if cluster.region else f"person {cluster.person_ref}"
+        what = cluster.category.name if cluster.category else (cluster.interface_type or "").replace("_", " ")
+        review = save_review(
+            user,
+            ReviewInput(
+                kind="barrier_review", title=f"Cluster: {what} in {where}", reports=list(cluster.reports)
+            ),
+        )
+        cluster.review_id = review.id
+        cluster.status = "reviewing"
+    else:
+        raise ClusterError("Choose what to do with the cluster.")
+    cluster.handled_by_id = user.id
+    cluster.handled_at = now_utc()
+    record_event(
+        f"cluster.{action}",
+        actor=user,
+        object_type="cluster",
+        object_id=cluster.id,
+        region_id=cluster.region_id,
+        before=before,
+        after={"status": cluster.status},
+    )
+
+
+def import_exposure(rows: list[ExposureRow], *, actor) -> int:
+    """Insert or replace each (region, week) figure; all rows were checked before this is called."""
+    for row in rows:
+        existing = db.session.scalar(
+            select(Exposure).where(Exposure.region_id == row.region_id, Exposure.week_start == row.week_start)
+        )
+        if existing is None:
+            db.session.add(
+                Exposure(
+                    region_id=row.region_id,
+                    week_start=row.week_start,
+                    visits=row.visits,
+                    service_hours=row.service_hours,
+                )
+            )
+        else:
+            existing.visits = row.visits
+            existing.service_hours = row.service_hours
+    db.session.flush()
+    record_event(
+        "exposure.import",
+        actor=actor,
+        object_type="exposure",
+        object_id=len(rows),
+        after={"rows": len(rows), "weeks": sorted({r.week_start.isoformat() for r in rows})[:52]},
+    )
+    return len(rows)

@@ -1,0 +1,230 @@
+"""Aggregates for the dashboard, computed in SQL (never by loading reports one by one).
+
+Weeks start on Monday in the organisation's time zone. PostgreSQL converts each timestamp exactly;
+SQLite has no time zones, so it shifts by the zone's offset at the start of the period (an hour's
+error around a daylight-saving change, at most).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, case, cast, func, literal, select
+from sqlalchemy.sql import ColumnElement
+
+from app.actions.models import Action
+from app.dashboard.models import Exposure
+from app.escalations.models import SafeguardingCase
+from app.extensions import db
+from app.reports.models import Report
+from app.triage.models import Triage
+
+NON_ANSWERS = ("", "-", "n/a", "na", "none", "nothing", "luck", "don't know", "dont know", "unknown")
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_bucket(column, tz: ZoneInfo, reference: date) -> ColumnElement:
+    """SQL for the Monday (local) of the week a stored UTC timestamp falls in."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        local = func.timezone(tz.key, func.timezone("UTC", column))
+        return cast(func.date_trunc("week", local), Date)
+    offset = datetime.combine(reference, time(12), tzinfo=tz).utcoffset()
+    minutes = int(offset.total_seconds() // 60)
+    return func.date(column, f"{minutes:+d} minutes", "weekday 0", "-6 days")
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the dashboard looks at: whole weeks from ``first_week`` to ``last_week`` (Mondays)."""
+
+    first_week: date
+    last_week: date
+    region_ids: frozenset[int] | None  # None: every region
+    program_id: int | None = None
+    category_id: int | None = None
+    interface_type: str | None = None
+
+    @property
+    def weeks(self) -> list[date]:
+        count = (self.last_week - self.first_week).days // 7 + 1
+        return [self.first_week + timedelta(weeks=i) for i in range(count)]
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        start = datetime.combine(self.first_week, time(), tzinfo=tz)
+        end = datetime.combine(self.last_week + timedelta(days=7), time(), tzinfo=tz)
+        return start, end
+
+
+def _filtered(statement, scope: Scope, tz: ZoneInfo, column=Report.occurred_at):
+    start, end = scope.bounds(tz)
+    statement = statement.where(column >= start, column < end)
+    if scope.region_ids is not None:
+        statement = statement.where(Report.region_id.in_(scope.region_ids))
+    if scope.program_id:
+        statement = statement.where(Report.program_id == scope.program_id)
+    if scope.category_id:
+        statement = statement.where(Report.category_id == scope.category_id)
+    if scope.interface_type:
+        statement = statement.where(Report.interface_tag == scope.interface_type)
+    return statement
+
+
+def weekly_counts(scope: Scope, tz: ZoneInfo) -> list[int]:
+    """Reports per week (by when they occurred), one number per week of the scope, zeros included."""
+    week = week_bucket(Report.occurred_at, tz, scope.first_week).label("week")
+    rows = db.session.execute(_filtered(select(week, func.count()).group_by(week), scope, tz))
+    counts = {_as_date(w): n for w, n in rows}
+    return [counts.get(w, 0) for w in scope.weeks]
+
+
+def weekly_counts_by(scope: Scope, tz: ZoneInfo, column) -> dict:
+    """``{key: [count per week]}`` for one dimension (region, category, ...)."""
+    week = week_bucket(Report.occurred_at, tz, scope.first_week).label("week")
+    statement = _filtered(select(column, week, func.count()).group_by(column, week), scope, tz)
+    series: dict = {}
+    index = {w: i for i, w in enumerate(scope.weeks)}
+    for key, w, n in db.session.execute(statement):
+        position = index.get(_as_date(w))
+        if position is not None:
+            series.setdefault(key, [0] * len(scope.weeks))[position] = n
+    return series
+
+
+def breakdown(scope: Scope, tz: ZoneInfo, column) -> list[tuple]:
+    """Total reports per value of ``column`` over the scope, largest first."""
+    statement = _filtered(select(column, func.count().label("n")).group_by(column), scope, tz)
+    return sorted(db.session.execute(statement).all(), key=lambda row: (-row[1], str(row[0])))
+
+
+def weekly_exposure(scope: Scope) -> list[float | None]:
+    """Visits per week over the scope's regions; None where no region has a figure."""
+    statement = (
+        select(Exposure.week_start, func.sum(Exposure.visits))
+        .where(Exposure.week_start >= scope.first_week, Exposure.week_start <= scope.last_week)
+        .group_by(Exposure.week_start)
+    )
+    if scope.region_ids is not None:
+        statement = statement.where(Exposure.region_id.in_(scope.region_ids))
+    visits = {_as_date(w): v for w, v in db.session.execute(statement)}
+    return [visits.get(w) for w in scope.weeks]
+
+
+@dataclass(frozen=True)
+class WeeklyShare:
+    label: str
+    met: list[int]
+    total: list[int]
+
+    @property
+    def shares(self) -> list[float | None]:
+        return [m / t * 100 if t else None for m, t in zip(self.met, self.total, strict=True)]
+
+    @property
+    def overall(self) -> float | None:
+        total = sum(self.total)
+        return sum(self.met) / total * 100 if total else None
+
+
+def _weekly_share(label, scope, tz, statement_for) -> WeeklyShare:
+    met, total = [0] * len(scope.weeks), [0] * len(scope.weeks)
+    index = {w: i for i, w in enumerate(scope.weeks)}
+    for w, ok, n in db.session.execute(statement_for()):
+        position = index.get(_as_date(w))
+        if position is not None:
+            met[position] += int(ok or 0)
+            total[position] += int(n or 0)
+    return WeeklyShare(label, met, total)
+
+
+def _within(done, started, target: timedelta):
+    """SQL: ``done`` happened no later than ``target`` after ``started``."""
+    if _is_postgres():
+        return done <= started + literal(target)
+    return func.julianday(done) - func.julianday(started) <= target.total_seconds() / 86400
+
+
+def triage_timeliness(scope: Scope, tz: ZoneInfo, target: timedelta, now: datetime) -> WeeklyShare:
+    """INCID-1 style: of the reports received each week, the share triaged within the target.
+
+    A report still inside its target counts once it is triaged or once its time has run out.
+    """
+    week = week_bucket(Report.received_at, tz, scope.first_week).label("week")
+
+    def statement():
+        met = func.sum(case((_within(Triage.triaged_at, Report.received_at, target), 1), else_=0))
+        counted = func.sum(case((Triage.id.is_not(None), 1), (Report.received_at < now - target, 1), else_=0))
+        base = select(week, met, counted).select_from(Report).outerjoin(Triage, Triage.report_id == Report.id)
+        return _filtered(base.group_by(week), scope, tz, column=Report.received_at)
+
+    return _weekly_share("Triaged within target", scope, tz, statement)
+
+
+def safeguarding_timeliness(scope: Scope, tz: ZoneInfo, target: timedelta, now: datetime) -> WeeklyShare:
+    """Of the safeguarding cases routed each week, the share decided within the target."""
+    week = week_bucket(SafeguardingCase.routed_at, tz, scope.first_week).label("week")
+
+    def statement():
+        case_row = SafeguardingCase
+        met = func.sum(case((_within(case_row.decided_at, case_row.routed_at, target), 1), else_=0))
+        counted = func.sum(
+            case((case_row.decided_at.is_not(None), 1), (case_row.routed_at < now - target, 1), else_=0)
+        )
+        base = select(week, met, counted).select_from(case_row).join(Report, Report.id == case_row.report_id)
+        return _filtered(base.group_by(week), scope, tz, column=case_row.routed_at)
+
+    return _weekly_share("Safeguarding decided within target", scope, tz, statement)
+
+
+def action_timeliness(scope: Scope, tz: ZoneInfo) -> WeeklyShare:
+    """INCID-3 style: of the actions due each week, how many were in place by their due date."""
+    met, total = [0] * len(scope.weeks), [0] * len(scope.weeks)
+    index = {w: i for i, w in enumerate(scope.weeks)}
+    rows = db.session.execute(
+        select(Action.due_date, Action.completed_at).where(
+            Action.due_date >= scope.first_week, Action.due_date < scope.last_week + timedelta(days=7)
+        )
+    )
+    for due, completed in rows:
+        position = index.get(monday(due))
+        if position is None:
+            continue
+        total[position] += 1
+        if completed is not None and completed.astimezone(tz).date() <= due:
+            met[position] += 1
+    return WeeklyShare("Actions in place by their due date", met, total)
+
+
+def barrier_share(scope: Scope, tz: ZoneInfo) -> float | None:
+    """Share of reports that name what caught the near miss (not "luck" or "nothing")."""
+    named = func.sum(case((func.lower(func.trim(Report.barrier)).in_(NON_ANSWERS), 0), else_=1))
+    total, with_barrier = db.session.execute(_filtered(select(func.count(), named), scope, tz)).one()
+    return (with_barrier or 0) / total * 100 if total else None
+
+
+def verified_share(today: date) -> tuple[int, int]:
+    """(verified, ended): of the actions whose test window has ended, how many have a verdict."""
+    ended = db.session.scalar(select(func.count(Action.id)).where(Action.window_end < today)) or 0
+    verified = (
+        db.session.scalar(
+            select(func.count(Action.id)).where(
+                Action.window_end < today, Action.status.in_(("effective", "not_effective"))
+            )
+        )
+        or 0
+    )
+    return verified, ended
+
+
+def _is_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"

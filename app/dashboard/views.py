@@ -1,0 +1,190 @@
+"""Assembling the dashboard: plain data and SVG charts built from the aggregate queries."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.actions.charts import measure_chart
+from app.actions.models import Action
+from app.actions.queries import can_view_action
+from app.core.charts import Series, line_chart
+from app.core.settings import get_setting
+from app.dashboard import queries
+from app.dashboard.models import Cluster
+from app.dashboard.spc import Signal, run_chart, u_chart
+from app.extensions import db
+from app.feedback.queries import median_days_to_feedback
+from app.reports.models import Report
+from app.taxonomy.models import Category, Program, Region
+
+
+@dataclass
+class ControlChart:
+    kind: str  # "u" or "run"
+    svg: object
+    signals: list[Signal]
+    rows: list[tuple]  # (label, count, exposure, value, centre, lower, upper)
+    centre: float
+
+
+@dataclass
+class Dashboard:
+    scope: queries.Scope
+    labels: list[str]
+    counts: list[int]
+    control: ControlChart
+    breakdowns: dict[str, list[tuple]]
+    by_region: list[tuple[str, list[int]]]
+    timeliness: list[queries.WeeklyShare]
+    timeliness_svg: object
+    target_percent: float
+    culture: dict
+    clusters: list[Cluster]
+    actions: list[tuple] = field(default_factory=list)
+
+
+def control_chart(counts, exposure, labels) -> ControlChart:
+    """A u-chart per 1,000 visits where exposure is known, otherwise a run chart of counts."""
+    if any(exposure):
+        chart = u_chart(counts, exposure, labels)
+        signal_points = tuple(i for s in chart.signals for i in s.indexes)
+        svg = line_chart(
+            labels,
+            [
+                Series("reports per 1,000 visits", chart.rates),
+                Series(
+                    "centre (ū)",
+                    [chart.centre if r is not None else None for r in chart.rates],
+                    "#59636e",
+                    dashed=True,
+                    show_points=False,
+                ),
+                Series("3-sigma limits", chart.upper, "#b42318", dashed=True, step=True, show_points=False),
+                Series("", chart.lower, "#b42318", dashed=True, step=True, show_points=False),
+            ],
+            title="u-chart: reports per 1,000 visits",
+            highlighted=signal_points,
+            y_label="per 1,000 visits",
+            description=f"Weekly reports per 1,000 visits, centre line {chart.centre:.1f}, limits that "
+            f"vary with each week's visits. {len(chart.signals)} signal(s).",
+        )
+        rows = [
+            (labels[i], counts[i], exposure[i], chart.rates[i], chart.centre, chart.lower[i], chart.upper[i])
+            for i in range(len(labels))
+        ]
+        return ControlChart("u", svg, chart.signals, rows, chart.centre)
+    chart = run_chart(counts, labels)
+    signal_points = tuple(i for s in chart.signals for i in s.indexes)
+    svg = line_chart(
+        labels,
+        [
+            Series("reports", [float(c) for c in counts]),
+            Series("median", [chart.centre] * len(counts), "#59636e", dashed=True, show_points=False),
+        ],
+        title="Run chart: reports per week",
+        highlighted=signal_points,
+        y_label="reports",
+        description=f"Weekly reports with the median {chart.centre:g}. {len(chart.signals)} signal(s) by "
+        "Anhøj's rules.",
+    )
+    rows = [(labels[i], counts[i], None, counts[i], chart.centre, None, None) for i in range(len(labels))]
+    return ControlChart("run", svg, chart.signals, rows, chart.centre)
+
+
+def _names(model) -> dict:
+    return {row.id: row.name for row in db.session.scalars(select(model))}
+
+
+def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime) -> Dashboard:
+    labels = [f"{w:%d %b}" for w in scope.weeks]
+    counts = queries.weekly_counts(scope, tz)
+    exposure = queries.weekly_exposure(scope)
+    regions, categories, programs = _names(Region), _names(Category), _names(Program)
+    breakdowns = {
+        "Region": [
+            (regions.get(k, "—"), n, ("region", k)) for k, n in queries.breakdown(scope, tz, Report.region_id)
+        ],
+        "Category": [
+            (categories.get(k, "—"), n, ("category", k))
+            for k, n in queries.breakdown(scope, tz, Report.category_id)
+        ],
+        "Program": [
+            (programs.get(k, "No program"), n, ("program", k or ""))
+            for k, n in queries.breakdown(scope, tz, Report.program_id)
+        ],
+        "Interface type": [
+            ((k or "none recorded").replace("_", " "), n, ("interface", k or ""))
+            for k, n in queries.breakdown(scope, tz, Report.interface_tag)
+        ],
+    }
+    by_region = sorted(
+        (
+            (regions.get(k, "—"), series)
+            for k, series in queries.weekly_counts_by(scope, tz, Report.region_id).items()
+        ),
+        key=lambda r: r[0],
+    )
+    triage_target = timedelta(hours=get_setting("triage_target_hours"))
+    decision_target = timedelta(hours=get_setting("safeguarding_decision_hours"))
+    timeliness = [
+        queries.triage_timeliness(scope, tz, triage_target, now),
+        queries.safeguarding_timeliness(scope, tz, decision_target, now),
+        queries.action_timeliness(scope, tz),
+    ]
+    target = get_setting("timeliness_target_percent")
+    colours = ("#174a7c", "#6b3fa0", "#1a7f37")
+    timeliness_svg = line_chart(
+        labels,
+        [Series(t.label, t.shares, colour) for t, colour in zip(timeliness, colours, strict=True)],
+        title="Timeliness by week",
+        reference=(target, f"{target:g}% floor"),
+        y_max=105,
+        y_label="%",
+        description="Share of reports triaged within target, safeguarding decisions within target and "
+        f"actions in place by their due date, each week, against the {target:g}% floor.",
+    )
+    verified, ended = queries.verified_share(today)
+    weeks = len(scope.weeks)
+    culture = {
+        "reports_per_week": sum(counts) / weeks if weeks else 0,
+        "barrier_share": queries.barrier_share(scope, tz),
+        "median_days_to_feedback": median_days_to_feedback(),
+        "verified": verified,
+        "ended": ended,
+    }
+    statement = (
+        select(Cluster)
+        .where(Cluster.status.in_(("new", "acknowledged")))
+        .order_by(Cluster.week_start.desc(), Cluster.id.desc())
+        .limit(50)
+    )
+    clusters = [
+        c
+        for c in db.session.scalars(statement)
+        if scope.region_ids is None or (c.region_id is not None and c.region_id in scope.region_ids)
+    ]
+    actions = []
+    earliest = scope.first_week - timedelta(weeks=8)
+    for action in db.session.scalars(
+        select(Action)
+        .where(Action.window_start >= earliest, Action.window_start <= scope.last_week)
+        .order_by(Action.window_start)
+    ):
+        if can_view_action(user, action):
+            actions.append((action, measure_chart(action, tz, today)))
+    return Dashboard(
+        scope,
+        labels,
+        counts,
+        control_chart(counts, exposure, labels),
+        breakdowns,
+        by_region,
+        timeliness,
+        timeliness_svg,
+        target,
+        culture,
+        clusters,
+        actions,
+    )

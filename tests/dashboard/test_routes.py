@@ -1,0 +1,159 @@
+"""The dashboard through the test client: scoping, exposure, clusters, drill-down, empty data."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from app.core.roles import Role
+from app.dashboard.models import Cluster, Exposure
+from app.dashboard.queries import Scope, monday, weekly_counts
+from app.extensions import db
+from app.reviews.models import Review
+from tests.factories import csrf_from_page, login
+
+TZ = ZoneInfo("America/New_York")
+THIS_MONDAY = monday(date.today())
+
+
+@pytest.fixture
+def org(make):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("dsp-south@x.test", regions=["South"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    make.region("South")
+    return make
+
+
+def as_user(app, email):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def at(day: date, hour=12, minute=0) -> str:
+    return datetime.combine(day, time(hour, minute), tzinfo=TZ).isoformat()
+
+
+def test_dsp_has_no_dashboard(app, org):
+    assert as_user(app, "dsp@x.test").get("/dashboard").status_code == 403
+
+
+def test_empty_dashboard_renders_a_run_chart(app, org):
+    response = as_user(app, "quality@x.test").get("/dashboard")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Reports per week (run chart)" in html and "No signal" in html and "No open clusters." in html
+
+
+def test_supervisor_sees_only_their_regions(app, org):
+    org.report("dsp@x.test", occurred_at=at(THIS_MONDAY - timedelta(days=5)))
+    org.report("dsp-south@x.test", region="South", occurred_at=at(THIS_MONDAY - timedelta(days=5)))
+    with app.app_context():
+        south_id = db.session.scalar(select(Cluster.id))  # none yet; the region id comes next
+        from app.taxonomy.models import Region
+
+        south_id = db.session.scalar(select(Region.id).where(Region.name == "South"))
+    html = as_user(app, "sup@x.test").get(f"/dashboard?region={south_id}").get_data(as_text=True)
+    assert ">North<" in html and ">South<" not in html
+    assert "1 reports in 26 weeks" in html
+
+
+def test_drill_down_lists_the_reports_behind_a_number(app, org):
+    org.report(
+        "dsp@x.test",
+        category="transport",
+        what_happened="Taxi without a ramp",
+        occurred_at=at(THIS_MONDAY - timedelta(days=3)),
+    )
+    org.report(
+        "dsp@x.test",
+        category="medication",
+        what_happened="Wrong pack",
+        occurred_at=at(THIS_MONDAY - timedelta(days=3)),
+    )
+    quality = as_user(app, "quality@x.test")
+    html = quality.get("/dashboard").get_data(as_text=True)
+    link = html.split('">Transport</a>', 1)[0].rsplit('href="', 1)[1].replace("&amp;", "&")
+    listing = quality.get(link).get_data(as_text=True)
+    assert "Taxi without a ramp" in listing and "Wrong pack" not in listing
+
+
+def test_weeks_are_local_mondays_and_empty_weeks_are_zero(app, org, ctx):
+    week = date(2026, 1, 12)  # winter: New York is UTC-5
+    org.report("dsp@x.test", occurred_at=at(week - timedelta(days=1), 23, 30))  # Sunday night: week before
+    org.report("dsp@x.test", occurred_at=at(week, 0, 10))  # Monday just after midnight: this week
+    scope = Scope(week - timedelta(weeks=2), week + timedelta(weeks=1), None)
+    assert weekly_counts(scope, TZ) == [0, 1, 1, 0]
+
+
+def test_exposure_turns_the_chart_into_a_u_chart(app, org):
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/dashboard/exposure")
+    weeks = [THIS_MONDAY - timedelta(weeks=w) for w in range(1, 4)]
+    csv_text = "region,week_start,visits\n" + "".join(f"North,{w},1000\n" for w in weeks)
+    assert quality.post("/dashboard/exposure", data={"csrf_token": token, "csv": csv_text}).status_code == 302
+    with app.app_context():
+        assert db.session.query(Exposure).count() == 3
+    html = quality.get("/dashboard").get_data(as_text=True)
+    assert "Reports per 1,000 visits (u-chart)" in html
+
+
+def test_a_bad_exposure_file_imports_nothing(app, org):
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/dashboard/exposure")
+    csv_text = f"region,week_start,visits\nNorth,{THIS_MONDAY},1000\nNowhere,{THIS_MONDAY},5\n"
+    response = quality.post("/dashboard/exposure", data={"csrf_token": token, "csv": csv_text})
+    assert response.status_code == 422
+    assert "Line 3: unknown region “Nowhere”." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Exposure).count() == 0
+    assert as_user(app, "sup@x.test").get("/dashboard/exposure").status_code == 403
+
+
+def test_detection_and_handling_clusters(app, org):
+    last_week = THIS_MONDAY - timedelta(weeks=1)
+    for day in range(3):
+        org.report(
+            "dsp@x.test",
+            category="transport",
+            person_ref="AB-12",
+            occurred_at=at(last_week + timedelta(days=day)),
+        )
+    supervisor = as_user(app, "sup@x.test")
+    token = csrf_from_page(supervisor, "/dashboard")
+    assert supervisor.post("/dashboard/clusters/detect", data={"csrf_token": token}).status_code == 403
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/dashboard")
+    assert quality.post("/dashboard/clusters/detect", data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        clusters = db.session.scalars(select(Cluster).order_by(Cluster.id)).all()
+        found = {(c.method, c.person_ref) for c in clusters}
+        ids = [c.id for c in clusters]
+    assert ("local_rule", "ab-12") in found and ("local_rule", None) in found
+    html = quality.get("/dashboard").get_data(as_text=True)
+    assert "person ab-12" in html and "local rule: 3 reports within 28 days" in html
+    refused = quality.post(
+        f"/dashboard/clusters/{ids[0]}",
+        data={"csrf_token": token, "action": "dismiss"},
+        follow_redirects=True,
+    )
+    assert "Say why the cluster is dismissed." in refused.get_data(as_text=True)
+    quality.post(
+        f"/dashboard/clusters/{ids[0]}",
+        data={"csrf_token": token, "action": "dismiss", "reason": "Same visit reported three times"},
+    )
+    response = quality.post(f"/dashboard/clusters/{ids[1]}", data={"csrf_token": token, "action": "review"})
+    assert "/reviews/" in response.headers["Location"]
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Cluster.id, Cluster.status)).all())
+        assert (statuses[ids[0]], statuses[ids[1]]) == ("dismissed", "reviewing")
+        review = db.session.scalar(select(Review))
+        assert review.kind == "barrier_review" and len(review.reports) == 3
+
+
+def test_detection_from_the_command_line(app, org):
+    result = app.test_cli_runner().invoke(args=["clusters", "detect", "--week", str(THIS_MONDAY)])
+    assert result.exit_code == 0 and "0 new cluster(s)" in result.output
