@@ -2,7 +2,8 @@
 # One entry point for a new machine (Debian/Ubuntu, Python 3.11+):
 #   ./dev.sh serve   set everything up, load the demo organisation on SQLite, serve on :5000
 #   ./dev.sh test    set everything up and run the whole test suite (lint, unit, routes, browser)
-#   ./dev.sh bench   run the benchmarks in bench/ (each prints ratios against its own baseline)
+#   ./dev.sh bench   run the benchmarks in bench/ (each prints ratios against its own baseline;
+#                    dashboard_scale needs the PostgreSQL on 127.0.0.1:5432)
 # Extra arguments after "test" go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -95,6 +95,11 @@ class ReportPoint:
     person_ref: str | None = None
 
 
+def normal_person(person_ref: str | None) -> str:
+    """Person references compared without case or spaces: "J D-102" and "jd-102" are one person."""
+    return "".join((person_ref or "").casefold().split())
+
+
 @dataclass(frozen=True)
 class LocalCluster:
     region_id: int | None
@@ -125,7 +130,7 @@ def local_rule(
         if not window_start <= day <= window_end:
             continue
         by_region[(report.region_id, report.category_id)].append(report.id)
-        person = " ".join((report.person_ref or "").casefold().split())
+        person = normal_person(report.person_ref)
         if person:
             by_person[(person, report.category_id)].append(report.id)
     found = [

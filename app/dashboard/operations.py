@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
@@ -61,24 +61,20 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
                 found.append(("poisson_fdr", result.cell, None, result))
 
     window_end = week_start + timedelta(days=6)
-    window_start_dt = datetime.combine(window_end - timedelta(days=28), time(), tzinfo=tz)
-    window_end_dt = datetime.combine(window_end + timedelta(days=1), time(), tzinfo=tz)
-    points = [
-        ReportPoint(*row)
-        for row in db.session.execute(
-            select(
-                Report.id, Report.region_id, Report.category_id, Report.occurred_at, Report.person_ref
-            ).where(Report.occurred_at >= window_start_dt, Report.occurred_at < window_end_dt)
-        )
-    ]
     category_baseline = {}
     for cells in _cell_counts(first, baseline_weeks, tz, Report.category_id).values():
         for cell, n in cells.items():
             key = (cell.region_id, cell.category_id)
             category_baseline[key] = category_baseline.get(key, 0) + n
     usual = {key: n / baseline_weeks * 4 for key, n in category_baseline.items()}
+    points = _local_rule_candidates(window_end, tz, usual)
     local = local_rule(
-        points, window_end, to_local_date=lambda moment: moment.astimezone(tz).date(), usual=usual
+        points,
+        window_end,
+        days=LOCAL_RULE_DAYS,
+        size=LOCAL_RULE_SIZE,
+        to_local_date=lambda moment: moment.astimezone(tz).date(),
+        usual=usual,
     )
     stored = []
     for method, cell, _, result in found:
@@ -128,6 +124,44 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
         after={"new": [c.id for c in new], "tested_week": week_start.isoformat()},
     )
     return new
+
+
+LOCAL_RULE_DAYS, LOCAL_RULE_SIZE = 28, 3
+
+
+def _local_rule_candidates(window_end: date, tz: ZoneInfo, usual: dict) -> list[ReportPoint]:
+    """Only the reports that could form a local-rule cluster, so a busy database is not loaded
+    into memory: SQL counts each region x category and each person x category in the window, and
+    only groups that pass the rule's thresholds are fetched for the pure ``local_rule`` to judge."""
+    start = datetime.combine(window_end - timedelta(days=LOCAL_RULE_DAYS - 1), time(), tzinfo=tz)
+    end = datetime.combine(window_end + timedelta(days=1), time(), tzinfo=tz)
+    in_window = (Report.occurred_at >= start, Report.occurred_at < end)
+    cells = [
+        (region, category)
+        for region, category, n in db.session.execute(
+            select(Report.region_id, Report.category_id, func.count())
+            .where(*in_window)
+            .group_by(Report.region_id, Report.category_id)
+        )
+        if n >= LOCAL_RULE_SIZE and n >= 2 * usual.get((region, category), 0)
+    ]
+    person_key = func.lower(func.replace(func.trim(Report.person_ref), " ", ""))
+    people = [
+        (person, category)
+        for person, category in db.session.execute(
+            select(person_key, Report.category_id)
+            .where(*in_window, Report.person_ref.is_not(None))
+            .group_by(person_key, Report.category_id)
+            .having(func.count() >= LOCAL_RULE_SIZE)
+        )
+    ]
+    if not cells and not people:
+        return []
+    columns = (Report.id, Report.region_id, Report.category_id, Report.occurred_at, Report.person_ref)
+    conditions = [and_(Report.region_id == r, Report.category_id == c) for r, c in cells]
+    conditions += [and_(person_key == p, Report.category_id == c) for p, c in people]
+    rows = db.session.execute(select(*columns).where(*in_window, or_(*conditions)))
+    return [ReportPoint(*row) for row in rows]
 
 
 def _cell_report_ids(cell: Cell, week_start: date, tz: ZoneInfo) -> list[int]:

@@ -107,7 +107,8 @@ def _run_signals(rules: RunRules, labels: list[str], centre_name: str) -> list[S
             Signal(
                 "few_crossings",
                 (),
-                f"Only {rules.crossings} crossings of {centre_name} in {rules.useful} weeks "
+                f"Only {rules.crossings} crossing{'s' if rules.crossings != 1 else ''} of {centre_name} "
+                f"in {rules.useful} weeks "
                 f"(fewer than {rules.crossings_limit} suggests the process has changed).",
             )
         )

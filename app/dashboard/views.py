@@ -16,7 +16,6 @@ from app.dashboard.models import Cluster
 from app.dashboard.spc import Signal, run_chart, u_chart
 from app.extensions import db
 from app.feedback.queries import median_days_to_feedback
-from app.reports.models import Report
 from app.taxonomy.models import Category, Program, Region
 
 
@@ -99,37 +98,26 @@ def _names(model) -> dict:
 
 def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime) -> Dashboard:
     labels = [f"{w:%d %b}" for w in scope.weeks]
-    counts = queries.weekly_counts(scope, tz)
+    triage_target = timedelta(hours=get_setting("triage_target_hours"))
+    summary = queries.period_summary(scope, tz, triage_target=triage_target, now=now)
+    counts = summary.weekly
     exposure = queries.weekly_exposure(scope)
     regions, categories, programs = _names(Region), _names(Category), _names(Program)
     breakdowns = {
-        "Region": [
-            (regions.get(k, "—"), n, ("region", k)) for k, n in queries.breakdown(scope, tz, Report.region_id)
-        ],
-        "Category": [
-            (categories.get(k, "—"), n, ("category", k))
-            for k, n in queries.breakdown(scope, tz, Report.category_id)
-        ],
-        "Program": [
-            (programs.get(k, "No program"), n, ("program", k or ""))
-            for k, n in queries.breakdown(scope, tz, Report.program_id)
-        ],
+        "Region": [(regions.get(k, "—"), n, ("region", k)) for k, n in summary.by_region],
+        "Category": [(categories.get(k, "—"), n, ("category", k)) for k, n in summary.by_category],
+        "Program": [(programs.get(k, "No program"), n, ("program", k or "")) for k, n in summary.by_program],
         "Interface type": [
             ((k or "none recorded").replace("_", " "), n, ("interface", k or ""))
-            for k, n in queries.breakdown(scope, tz, Report.interface_tag)
+            for k, n in summary.by_interface
         ],
     }
     by_region = sorted(
-        (
-            (regions.get(k, "—"), series)
-            for k, series in queries.weekly_counts_by(scope, tz, Report.region_id).items()
-        ),
-        key=lambda r: r[0],
+        ((regions.get(k, "—"), series) for k, series in summary.weekly_by_region.items()), key=lambda r: r[0]
     )
-    triage_target = timedelta(hours=get_setting("triage_target_hours"))
     decision_target = timedelta(hours=get_setting("safeguarding_decision_hours"))
     timeliness = [
-        queries.triage_timeliness(scope, tz, triage_target, now),
+        summary.triage,
         queries.safeguarding_timeliness(scope, tz, decision_target, now),
         queries.action_timeliness(scope, tz),
     ]
@@ -149,7 +137,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
     weeks = len(scope.weeks)
     culture = {
         "reports_per_week": sum(counts) / weeks if weeks else 0,
-        "barrier_share": queries.barrier_share(scope, tz),
+        "barrier_share": summary.barrier_share,
         "median_days_to_feedback": median_days_to_feedback(),
         "verified": verified,
         "ended": ended,

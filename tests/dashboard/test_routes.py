@@ -157,3 +157,38 @@ def test_detection_and_handling_clusters(app, org):
 def test_detection_from_the_command_line(app, org):
     result = app.test_cli_runner().invoke(args=["clusters", "detect", "--week", str(THIS_MONDAY)])
     assert result.exit_code == 0 and "0 new cluster(s)" in result.output
+
+
+def test_one_scan_summary_matches_the_single_queries(app, org, ctx):
+    from app.dashboard.queries import (
+        barrier_share,
+        breakdown,
+        period_summary,
+        triage_timeliness,
+        weekly_counts_by,
+    )
+    from app.reports.models import Report
+
+    for days, category, barrier in (
+        (3, "transport", "luck"),
+        (10, "medication", "MAR check"),
+        (10, "transport", "Checked"),
+        (30, "other", "Checked"),
+    ):
+        org.report(
+            "dsp@x.test",
+            category=category,
+            barrier=barrier,
+            occurred_at=at(THIS_MONDAY - timedelta(days=days)),
+        )
+    org.report("dsp-south@x.test", region="South", occurred_at=at(THIS_MONDAY - timedelta(days=4)))
+    scope = Scope(THIS_MONDAY - timedelta(weeks=6), THIS_MONDAY - timedelta(weeks=1), None)
+    now = datetime.now(TZ)
+    summary = period_summary(scope, TZ, triage_target=timedelta(hours=24), now=now)
+    assert summary.weekly == weekly_counts(scope, TZ) and sum(summary.weekly) == 5
+    assert summary.weekly_by_region == weekly_counts_by(scope, TZ, Report.region_id)
+    assert summary.by_category == breakdown(scope, TZ, Report.category_id)
+    assert sorted(summary.by_region) == sorted(breakdown(scope, TZ, Report.region_id))
+    assert summary.barrier_share == barrier_share(scope, TZ) == 80.0
+    single = triage_timeliness(scope, TZ, timedelta(hours=24), now)
+    assert (summary.triage.met, summary.triage.total) == (single.met, single.total)
