@@ -3,19 +3,24 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from app.actions.measure import MeasureFilter, weekly_counts
+from app.actions.measure import MeasureFilter, WeekCount, weekly_counts
 from app.actions.models import Action
 from app.actions.operations import matching_report_days, windows_for
 from app.core.charts import Bar, Level, bar_chart
 
 
-def measure_chart(action: Action, tz: ZoneInfo, today: date):
-    """Weekly reports matching the action's measure, before and after its start, with both means."""
+def measure_weeks(action: Action, tz: ZoneInfo) -> list[WeekCount]:
+    """Reports matching the action's measure per week, from the baseline's start to the window's end."""
     windows = windows_for(action)
     days = matching_report_days(
         MeasureFilter.from_json(action.measure), windows.baseline_start, windows.end, tz
     )
-    weeks = weekly_counts(days, windows.baseline_start, windows.end, windows.start)
+    return weekly_counts(days, windows.baseline_start, windows.end, windows.start)
+
+
+def measure_chart(action: Action, tz: ZoneInfo, today: date, weeks: list[WeekCount] | None = None):
+    """Weekly reports matching the action's measure, before and after its start, with both means."""
+    weeks = weeks if weeks is not None else measure_weeks(action, tz)
     bars = [Bar(f"{w.week_start:%d %b}", w.count, w.after_start) for w in weeks]
     first_after = next((i for i, w in enumerate(weeks) if w.after_start), len(weeks))
     before = [w.count for w in weeks[:first_after]]

@@ -3,8 +3,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.admin import bp
+from app.core.forms import form_float, form_int
 from app.core.roles import Role
 from app.core.settings import SETTINGS, SettingError, all_settings, set_setting
+from app.escalations.models import ExternalBody
+from app.escalations.operations import EscalationError, save_external_body
 from app.extensions import db
 from app.triage.matrix import Recurrence, ReviewLevel, Severity
 from app.triage.models import TriageMatrixVersion
@@ -76,3 +79,33 @@ def settings():
             flash("Settings saved.")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", specs=SETTINGS, values=values, errors=errors), status
+
+
+@bp.route("/external-bodies", methods=["GET", "POST"])
+def external_bodies():
+    errors, status = {}, 200
+    if request.method == "POST":
+        body_id = form_int(request.form.get("body_id"))
+        body = db.session.get(ExternalBody, body_id) if body_id else None
+        try:
+            save_external_body(
+                current_user,
+                body=body,
+                code=request.form.get("code", "") if body is None else body.code,
+                name=request.form.get("name", ""),
+                due_amount=form_float(request.form.get("due_amount")),
+                business_days=request.form.get("unit") == "business_days",
+                for_incidents=request.form.get("for_incidents") == "on",
+                active=request.form.get("active") == "on",
+            )
+        except EscalationError as exc:
+            db.session.rollback()
+            errors, status = exc.errors, 422
+        else:
+            db.session.commit()
+            flash("Saved.")
+            return redirect(url_for("admin.external_bodies"))
+    bodies = db.session.scalars(select(ExternalBody).order_by(ExternalBody.name)).all()
+    return render_template(
+        "admin/external_bodies.html", bodies=bodies, errors=errors, values=request.form
+    ), status

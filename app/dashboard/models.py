@@ -3,6 +3,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Date, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.actions.models import Action
 from app.auth.models import User
 from app.core.models import UTCDateTime, now_utc
 from app.extensions import db
@@ -32,6 +33,14 @@ cluster_reports = Table(
     db.metadata,
     Column("cluster_id", ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True),
     Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+cluster_actions = Table(
+    "cluster_actions",
+    db.metadata,
+    Column("cluster_id", ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True),
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
@@ -65,3 +74,5 @@ class Cluster(db.Model):
     handled_by: Mapped[User | None] = relationship()
     review: Mapped[Review | None] = relationship()
     reports: Mapped[list[Report]] = relationship(secondary=cluster_reports, backref="clusters")
+    # The actions that answer this cluster (the action page lists them as ``action.clusters``).
+    actions: Mapped[list[Action]] = relationship(secondary=cluster_actions, backref="clusters")

@@ -207,9 +207,10 @@ def _store(method, week_start, cell_key, *, report_ids, **fields) -> Cluster | N
     return cluster
 
 
-def handle_cluster(cluster: Cluster, user, *, action: str, reason: str = "") -> None:
-    """Acknowledge, dismiss (with a reason) or send a cluster to a barrier review."""
-    if cluster.status in ("dismissed", "reviewing"):
+def handle_cluster(cluster: Cluster, user, *, action: str, reason: str = "", linked_action=None) -> None:
+    """Acknowledge, dismiss (with a reason), link to the action that answers it, or send a cluster
+    to a barrier review."""
+    if cluster.status in ("dismissed", "reviewing") and action != "link":
         raise ClusterError("This cluster has already been dealt with.")
     before = {"status": cluster.status}
     if action == "acknowledge":
@@ -219,6 +220,12 @@ def handle_cluster(cluster: Cluster, user, *, action: str, reason: str = "") -> 
             raise ClusterError("Say why the cluster is dismissed.")
         cluster.status = "dismissed"
         cluster.dismissed_reason = reason.strip()[:2000]
+    elif action == "link":
+        if linked_action is None:
+            raise ClusterError("Give the number of an existing action (A-number).")
+        if linked_action not in cluster.actions:
+            cluster.actions.append(linked_action)
+        cluster.status = "acknowledged" if cluster.status == "new" else cluster.status
     elif action == "review":
         if not cluster.reports:
             raise ClusterError("This cluster has no reports to review.")
@@ -243,7 +250,7 @@ def handle_cluster(cluster: Cluster, user, *, action: str, reason: str = "") -> 
         object_id=cluster.id,
         region_id=cluster.region_id,
         before=before,
-        after={"status": cluster.status},
+        after={"status": cluster.status, "action_ids": [a.id for a in cluster.actions]},
     )
 
 

@@ -4,8 +4,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.actions.models import Action
 from app.core.clock import org_today, org_tz
-from app.core.forms import form_date, form_int
+from app.core.forms import form_date, form_ids, form_int
 from app.core.models import now_utc
 from app.core.permissions import visible_region_ids
 from app.core.roles import Role
@@ -117,11 +118,14 @@ def cluster_action(cluster_id: int):
     if cluster is None:
         abort(404)
     try:
+        action_ids = form_ids([request.form.get("action_id", "")])
+        linked = db.session.get(Action, action_ids[0]) if action_ids and action_ids[0] > 0 else None
         handle_cluster(
             cluster,
             current_user,
             action=request.form.get("action", ""),
             reason=request.form.get("reason", ""),
+            linked_action=linked,
         )
     except ClusterError as exc:
         db.session.rollback()

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.actions.charts import measure_chart
+from app.actions.charts import measure_chart, measure_weeks
 from app.actions.models import Action
 from app.actions.queries import can_view_action
 from app.core.charts import Series, line_chart
@@ -161,7 +161,8 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         .order_by(Action.window_start)
     ):
         if can_view_action(user, action):
-            actions.append((action, measure_chart(action, tz, today)))
+            weeks = measure_weeks(action, tz)
+            actions.append((action, measure_chart(action, tz, today, weeks), weeks))
     return Dashboard(
         scope,
         labels,

@@ -282,3 +282,56 @@ def on_report_submitted(report: Report) -> None:
         raise_stop_the_line(report, now=report.received_at)
     if report.category.is_safeguarding:
         route_to_safeguarding(report, because="category", now=report.received_at)
+
+
+def save_external_body(
+    actor,
+    *,
+    body: ExternalBody | None,
+    code: str,
+    name: str,
+    due_amount,
+    business_days: bool,
+    for_incidents: bool,
+    active: bool,
+) -> ExternalBody:
+    """Add or change a body the provider reports to, with its due-time rule."""
+    errors: dict[str, list[str]] = {}
+    code = (code or "").strip().lower().replace(" ", "_")
+    if not code or len(code) > 40 or not code.replace("_", "").isalnum():
+        errors["code"] = ["Give a short code of letters, digits and underscores."]
+    elif body is None and db.session.scalar(select(ExternalBody).where(ExternalBody.code == code)):
+        errors["code"] = ["That code is already used."]
+    if not 2 <= len((name or "").strip()) <= 120:
+        errors["name"] = ["Give the body's name."]
+    if due_amount is None or not 0 < due_amount <= 365 * 24:
+        errors["due_amount"] = ["Give the time allowed as a number of hours or business days."]
+    if errors:
+        raise EscalationError(errors)
+    before = (
+        None
+        if body is None
+        else {
+            "code": body.code,
+            "due": body.due_amount,
+            "business_days": body.due_in_business_days,
+            "active": body.active,
+        }
+    )
+    body = body or ExternalBody(code=code)
+    body.name = name.strip()
+    body.due_amount = due_amount
+    body.due_in_business_days = business_days
+    body.for_incidents = for_incidents
+    body.active = active
+    db.session.add(body)
+    db.session.flush()
+    record_event(
+        "external_body.save",
+        actor=actor,
+        object_type="external_body",
+        object_id=body.id,
+        before=before,
+        after={"code": body.code, "due": body.due_amount, "business_days": business_days, "active": active},
+    )
+    return body

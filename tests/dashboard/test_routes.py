@@ -192,3 +192,44 @@ def test_one_scan_summary_matches_the_single_queries(app, org, ctx):
     assert summary.barrier_share == barrier_share(scope, TZ) == 80.0
     single = triage_timeliness(scope, TZ, timedelta(hours=24), now)
     assert (summary.triage.met, summary.triage.total) == (single.met, single.total)
+
+
+def test_a_cluster_is_linked_to_the_action_that_answers_it(app, org):
+    last_week = THIS_MONDAY - timedelta(weeks=1)
+    for day in range(3):
+        org.report("dsp@x.test", category="transport", occurred_at=at(last_week + timedelta(days=day)))
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/dashboard")
+    quality.post("/dashboard/clusters/detect", data={"csrf_token": token})
+    with app.app_context():
+        from app.actions.measure import MeasureFilter
+        from app.actions.models import Action
+
+        cluster_id = db.session.scalar(select(Cluster.id))
+        action = Action(
+            title="Ramp taxis",
+            change="Book ramp taxis",
+            owner_id=1,
+            due_date=THIS_MONDAY,
+            strength="strong",
+            window_start=THIS_MONDAY,
+            window_end=THIS_MONDAY + timedelta(days=28),
+            measure=MeasureFilter(category_ids=(1,)).to_json(),
+            target_reduction_percent=50,
+            created_by_id=1,
+        )
+        db.session.add(action)
+        db.session.commit()
+        action_id = action.id
+    unknown = quality.post(
+        f"/dashboard/clusters/{cluster_id}",
+        follow_redirects=True,
+        data={"csrf_token": token, "action": "link", "action_id": "A-999"},
+    )
+    assert "Give the number of an existing action" in unknown.get_data(as_text=True)
+    quality.post(
+        f"/dashboard/clusters/{cluster_id}",
+        data={"csrf_token": token, "action": "link", "action_id": f"A-{action_id}"},
+    )
+    page = quality.get(f"/actions/{action_id}").get_data(as_text=True)
+    assert "clusters: Transport in North" in page

@@ -220,3 +220,31 @@ def test_duty_is_recorded_with_the_bodys_reference(app, org):
     supervisor.post(f"/duties/{duty_id}/done", data={"csrf_token": token, "reference": "LIC-2026-118"})
     html = supervisor.get(f"/reports/{report_id}").get_data(as_text=True)
     assert "reference LIC-2026-118" in html
+
+
+def test_admin_configures_external_bodies(app, org):
+    admin = as_user(app, "admin@x.test")
+    token = csrf_from_page(admin, "/admin/external-bodies")
+    bad = admin.post(
+        "/admin/external-bodies",
+        data={"csrf_token": token, "code": "ombudsman", "name": "Ombudsman", "due_amount": "soon"},
+    )
+    assert bad.status_code == 422 and "Give the time allowed" in bad.get_data(as_text=True)
+    ok = admin.post(
+        "/admin/external-bodies",
+        data={
+            "csrf_token": token,
+            "code": "ombudsman",
+            "name": "Ombudsman",
+            "due_amount": "5",
+            "unit": "business_days",
+            "active": "on",
+        },
+    )
+    assert ok.status_code == 302
+    with app.app_context():
+        from app.escalations.models import ExternalBody
+
+        body = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "ombudsman"))
+        assert body.due_amount == 5 and body.due_in_business_days and body.active
+    assert as_user(app, "quality@x.test").get("/admin/external-bodies").status_code == 403
