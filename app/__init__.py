@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from app.dashboard import bp as dashboard_bp
     from app.escalations import bp as escalations_bp
     from app.feedback import bp as feedback_bp
+    from app.guides import bp as guides_bp
     from app.notifications import bp as notifications_bp
     from app.pwa import bp as pwa_bp
     from app.reports import bp as reports_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         actions_bp,
         feedback_bp,
         dashboard_bp,
+        guides_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -56,6 +56,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "near-misses@localhost")
     # Absolute links in e-mails.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Printed cue guides: "letter" (US) or "a4"; any guide can also be printed with ?size=.
+    GUIDE_PAGE_SIZE = os.environ.get("GUIDE_PAGE_SIZE", "letter")
     # How far a device clock may run ahead of the server before "occurred in the future" is refused.
     CLOCK_SKEW_MINUTES = 10
     # How old an event may be when first reported; older events belong in a retrospective review.

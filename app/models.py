@@ -7,6 +7,7 @@ from app.core.settings import Setting
 from app.dashboard.models import Cluster, Exposure
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.feedback.models import FeedbackPost
+from app.guides.models import CueGuideVersion
 from app.notifications.models import Notification
 from app.reports.models import Report, ReportPhoto
 from app.reviews.models import Review
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "Category",
     "Cluster",
+    "CueGuideVersion",
     "Exposure",
     "ExternalBody",
     "ExternalDuty",

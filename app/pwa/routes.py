@@ -5,8 +5,15 @@ from flask import abort, current_app, render_template, send_from_directory, url_
 from app.pwa import bp
 from app.pwa.assets import SERVICE_WORKER_DIR, SHARED_MODULES, asset_version, static_shell_paths
 
-# Pages a DSP needs with no signal, cached per user and dropped at sign-out. Cue guides join later.
-OFFLINE_PAGES = ("/report",)
+# Pages a DSP needs with no signal (the form and the cue guides), cached and dropped at sign-out.
+OFFLINE_PAGES = (
+    "/report",
+    "/guides",
+    "/guides/dsp",
+    "/guides/supervisor",
+    "/guides/nurse",
+    "/guides/scheduler",
+)
 # Shown for any other page while offline; fetched without cookies, so it holds nobody's data.
 OFFLINE_FALLBACK = "/offline"
 

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("guides", __name__)
+
+from app.guides import routes  # noqa: E402, F401
