@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from app.feedback import bp as feedback_bp
     from app.guides import bp as guides_bp
     from app.notifications import bp as notifications_bp
+    from app.packs import bp as packs_bp
     from app.pwa import bp as pwa_bp
     from app.reports import bp as reports_bp
     from app.reviews import bp as reviews_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         feedback_bp,
         dashboard_bp,
         guides_bp,
+        packs_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -31,6 +31,7 @@ SETTINGS = {
     "cluster_baseline_weeks": SettingSpec("Cluster detection: baseline weeks", 12, 4, 104, "weeks"),
     "cluster_fdr_percent": SettingSpec("Cluster detection: false-discovery rate", 10, 1, 50, "%"),
     "timeliness_target_percent": SettingSpec("Timeliness floor (CMS INCID style)", 90, 50, 100, "%"),
+    "pack_suppress_below": SettingSpec("Evidence packs: show counts below this as '<n'", 5, 1, 20, "reports"),
     "action_due_soon_days": SettingSpec("Warn owners this many days before a due date", 3, 1, 60, "days"),
 }
 

@@ -1,0 +1,271 @@
+"""The oversight evidence pack as a plain dict: every figure comes from the dashboard's own queries
+for the same scope, so pack and dashboard always agree. Person references are pseudonymised and
+small counts suppressed before anything reaches the template."""
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.actions.charts import measure_chart
+from app.actions.models import Action, Verification
+from app.actions.operations import STATUSES, STRENGTHS
+from app.actions.queries import action_region_ids
+from app.core.audit.models import AuditEvent
+from app.core.audit.operations import first_chain_problem
+from app.core.settings import get_setting
+from app.dashboard import views
+from app.dashboard.models import Cluster
+from app.dashboard.queries import Scope
+from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
+from app.extensions import db
+from app.feedback.models import FeedbackPost
+from app.reports.models import Report
+from app.triage.matrix import Recurrence, ReviewLevel, Severity
+from app.triage.operations import current_matrix
+
+
+def pseudonym(person_ref: str | None) -> str:
+    """A stable stand-in for a person reference: the same person reads the same, nobody is named."""
+    if not person_ref:
+        return ""
+    key = current_app.config["SECRET_KEY"].encode()
+    return "P-" + hmac.new(key, person_ref.casefold().encode(), hashlib.sha256).hexdigest()[:6].upper()
+
+
+def suppressed(count: int, threshold: int) -> str:
+    """Counts small enough to point at a person are shown as "<threshold"."""
+    return f"<{threshold}" if 0 < count < threshold else str(count)
+
+
+def _bounds(scope: Scope, tz: ZoneInfo):
+    return scope.bounds(tz)
+
+
+def _share(met: int, total: int) -> float | None:
+    return met / total * 100 if total else None
+
+
+def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region_name: str) -> dict:
+    board = views.build(scope, user, tz=tz, today=today, now=now)
+    threshold = int(get_setting("pack_suppress_below"))
+    start, end = _bounds(scope, tz)
+
+    def in_scope(statement, report_column=Report.region_id):
+        if scope.region_ids is not None:
+            statement = statement.where(report_column.in_(scope.region_ids))
+        return statement
+
+    alerts = db.session.execute(
+        in_scope(
+            select(StopTheLineAlert.raised_at, StopTheLineAlert.acknowledged_at)
+            .join(Report)
+            .where(StopTheLineAlert.raised_at >= start, StopTheLineAlert.raised_at < end)
+        )
+    ).all()
+    ack_target = timedelta(minutes=get_setting("stop_the_line_ack_minutes"))
+    ack_minutes = [(a - r).total_seconds() / 60 for r, a in alerts if a is not None]
+    acked_in_time = sum(1 for r, a in alerts if a is not None and a - r <= ack_target)
+
+    duties = (
+        db.session.execute(
+            in_scope(
+                select(ExternalDuty)
+                .join(Report)
+                .where(ExternalDuty.identified_at >= start, ExternalDuty.identified_at < end)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    clusters = [
+        c
+        for c in db.session.scalars(
+            select(Cluster)
+            .where(Cluster.week_start >= scope.first_week, Cluster.week_start <= scope.last_week)
+            .order_by(Cluster.week_start)
+        )
+        if scope.region_ids is None or c.region_id in (scope.region_ids or ())
+    ]
+    posts = db.session.scalars(
+        select(FeedbackPost)
+        .where(FeedbackPost.published_at >= start, FeedbackPost.published_at < end)
+        .order_by(FeedbackPost.published_at)
+    ).all()
+    actions = [a for a, _chart, _weeks in board.actions] or []
+    register = list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.created_at < end, (Action.window_end >= scope.first_week - timedelta(weeks=8)))
+            .order_by(Action.due_date)
+        )
+    )
+    register = [a for a in register if a in actions or _action_in_regions(a, scope)]
+    verified = [a for a in register if a.latest_verification is not None]
+    cases = db.session.scalar(
+        in_scope(
+            select(func.count(SafeguardingCase.id))
+            .join(Report)
+            .where(SafeguardingCase.routed_at >= start, SafeguardingCase.routed_at < end)
+        )
+    )
+    total = sum(board.counts)
+    timeliness = {t.label: (sum(t.met), sum(t.total), t.overall) for t in board.timeliness}
+    problem = first_chain_problem()
+    events = db.session.scalar(select(func.count(AuditEvent.id)))
+    matrix = current_matrix()
+    return {
+        "cover": {
+            "org": current_app.config["ORG_NAME"],
+            "region": region_name,
+            "from": scope.first_week,
+            "to": scope.last_week + timedelta(days=6),
+            "weeks": len(scope.weeks),
+            "generated_at": now.astimezone(tz),
+            "generated_by": user.name,
+        },
+        "kpis": [
+            {"label": "Near misses reported", "value": str(total), "target": None},
+            {
+                "label": "Reports per week",
+                "value": f"{board.culture['reports_per_week']:.1f}",
+                "target": None,
+            },
+            *[
+                {
+                    "label": label,
+                    "value": _pct(share),
+                    "target": board.target_percent,
+                    "met": met,
+                    "total": counted,
+                    "ok": share is not None and share >= board.target_percent,
+                }
+                for label, (met, counted, share) in timeliness.items()
+            ],
+            {
+                "label": "Stop-the-line acknowledged within target",
+                "value": _pct(_share(acked_in_time, len(alerts))),
+                "target": board.target_percent,
+                "met": acked_in_time,
+                "total": len(alerts),
+                "ok": bool(alerts) and _share(acked_in_time, len(alerts)) >= board.target_percent,
+            },
+        ],
+        "weekly": list(zip(board.labels, board.counts, strict=True)),
+        "control": {
+            "kind": board.control.kind,
+            "svg": board.control.svg,
+            "signals": [s.message for s in board.control.signals],
+        },
+        "timeliness_svg": board.timeliness_svg,
+        "timeliness": [
+            {"label": t.label, "met": sum(t.met), "total": sum(t.total), "share": _pct(t.overall)}
+            for t in board.timeliness
+        ],
+        "breakdowns": {
+            name: [(label, suppressed(count, threshold)) for label, count, _link in rows]
+            for name, rows in board.breakdowns.items()
+        },
+        "suppress_below": threshold,
+        "clusters": [
+            {
+                "week": c.week_start,
+                "method": "Poisson exceedance (FDR)" if c.method == "poisson_fdr" else "Local rule",
+                "where": c.region.name if c.region else pseudonym(c.person_ref),
+                "what": c.category.name if c.category else (c.interface_type or "").replace("_", " "),
+                "observed": suppressed(c.observed, threshold),
+                "status": c.status,
+                "done": c.dismissed_reason
+                or (f"Barrier review R-{c.review_id}" if c.review_id else "")
+                or ", ".join(f"A-{a.id}" for a in c.actions),
+            }
+            for c in clusters
+        ],
+        "register": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "owner": a.owner.name,
+                "due": a.due_date,
+                "strength": a.strength,
+                "status": STATUSES[a.status],
+                "completed": a.completed_at.astimezone(tz).date() if a.completed_at else None,
+                "verification": _verification(a.latest_verification),
+            }
+            for a in register
+        ],
+        "strengths": STRENGTHS,
+        "prepost": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "svg": measure_chart(a, tz, today),
+                "verification": _verification(a.latest_verification),
+            }
+            for a in verified
+        ],
+        "stop_the_line": {
+            "alerts": len(alerts),
+            "acknowledged": len(ack_minutes),
+            "median_minutes": median(ack_minutes) if ack_minutes else None,
+            "within": acked_in_time,
+            "target_minutes": ack_target.total_seconds() / 60,
+        },
+        "safeguarding_cases": cases or 0,
+        "duties": [
+            {
+                "body": d.body.name,
+                "due": d.due_at.astimezone(tz),
+                "done": d.done_at.astimezone(tz) if d.done_at else None,
+                "on_time": d.done_at is not None and d.done_at <= d.due_at,
+                "reference": "recorded" if d.reference else "",
+            }
+            for d in duties
+        ],
+        "feedback": [
+            {
+                "title": p.title,
+                "published": p.published_at.astimezone(tz).date(),
+                "reports": len(p.reports) + sum(len(a.reports) for a in p.actions),
+            }
+            for p in posts
+        ],
+        "culture": board.culture,
+        "matrix": {
+            "version": matrix.version,
+            "rows": [
+                (s.value, [ReviewLevel(matrix.cells[s.value][r.value]).label for r in Recurrence])
+                for s in Severity
+            ],
+            "columns": [r.value for r in Recurrence],
+        },
+        "audit": {"intact": problem is None, "problem": str(problem) if problem else "", "events": events},
+        "verified_count": len(verified),
+    }
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0f}%"
+
+
+def _verification(v: Verification | None) -> dict | None:
+    if v is None:
+        return None
+    return {
+        "verdict": v.verdict.replace("_", " "),
+        "before": v.before_count,
+        "after": v.after_count,
+        "ratio": v.rate_ratio,
+        "low": v.ci_low,
+        "high": v.ci_high,
+        "target_met": v.target_met,
+    }
+
+
+def _action_in_regions(action: Action, scope: Scope) -> bool:
+    regions = action_region_ids(action)
+    return scope.region_ids is None or not regions or bool(regions & set(scope.region_ids))

@@ -1,0 +1,220 @@
+"""Oversight evidence packs and the CSV export: sections, the dashboard's numbers, privacy, safety."""
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.core.pdf import PdfRenderError, render_pdf
+from app.core.roles import Role
+from app.dashboard.queries import Scope, monday
+from app.extensions import db
+from tests.factories import csrf_from_page, login
+
+TZ = ZoneInfo("America/New_York")
+LAST_WEEK = monday(date.today()) - timedelta(weeks=1)
+FIRST_WEEK = LAST_WEEK - timedelta(weeks=11)
+PERIOD = f"from={FIRST_WEEK}&to={LAST_WEEK + timedelta(days=6)}"
+
+
+def at(day: date) -> str:
+    return datetime.combine(day, time(11), tzinfo=TZ).isoformat()
+
+
+@pytest.fixture
+def org(app, make):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    make.user("manager@x.test", roles=[Role.MANAGER], regions=[])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    for weeks_back in range(12):
+        for n in range(2 + weeks_back % 3):
+            make.report(
+                "dsp@x.test",
+                category="falls_mobility",
+                occurred_at=at(LAST_WEEK - timedelta(weeks=weeks_back) + timedelta(days=n)),
+            )
+    for day in range(3):
+        make.report(
+            "dsp@x.test",
+            category="medication",
+            person_ref="Jane Doe 1942",
+            occurred_at=at(LAST_WEEK + timedelta(days=day)),
+        )
+    return make
+
+
+def as_user(app, email):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def pdf_text(response) -> tuple[PdfReader, str]:
+    assert response.status_code == 200, response.get_data(as_text=True)[:400]
+    reader = PdfReader(io.BytesIO(response.data))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_only_managers_and_the_quality_lead_get_packs(app, org):
+    assert as_user(app, "dsp@x.test").get(f"/packs/oversight.pdf?{PERIOD}").status_code == 403
+    assert as_user(app, "sup@x.test").get(f"/packs/oversight.zip?{PERIOD}").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=soon",
+        "from=2026-05-01&to=2026-04-01",
+        "region=north",
+        "region=99999",
+        "from=2001-01-01&to=2026-01-01",
+    ],
+)
+def test_bad_parameters_are_clear_4xx(app, org, query):
+    assert as_user(app, "manager@x.test").get(f"/packs/oversight.pdf?{query}").status_code in (400, 404)
+
+
+def test_pack_sections_and_numbers_equal_the_dashboard(app, org):
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/dashboard")
+    quality.post("/dashboard/clusters/detect", data={"csrf_token": token, "week": str(LAST_WEEK)})
+    reader, text = pdf_text(as_user(app, "manager@x.test").get(f"/packs/oversight.pdf?{PERIOD}"))
+    flat = " ".join(text.split())
+    for section in (
+        "Summary and KPIs against targets",
+        "Trends and control charts",
+        "Clusters detected",
+        "Action register",
+        "Timeliness and escalation",
+        "External reports made",
+        "Feedback published",
+        "Method and definitions",
+        "Audit integrity",
+        "was verified when this pack was generated",
+    ):
+        assert section in flat, section
+    assert "Generated" in flat and "by Manager" in flat
+
+    with app.app_context():
+        from app.auth.models import User
+        from app.core.clock import org_today
+        from app.core.models import now_utc
+        from app.dashboard import views
+
+        manager = db.session.scalar(select(User).where(User.email == "manager@x.test"))
+        board = views.build(
+            Scope(FIRST_WEEK, LAST_WEEK, None), manager, tz=TZ, today=org_today(), now=now_utc()
+        )
+    assert f"Near misses reported {sum(board.counts)}" in flat
+    for label, count in zip(board.labels, board.counts, strict=True):
+        assert re.search(rf"{re.escape(label)} {count}\b", flat), (label, count)
+    triage = board.timeliness[0]
+    assert re.search(rf"Triaged within target \S+ {sum(triage.met)} / {sum(triage.total)}", flat)
+
+
+def test_person_references_are_pseudonymised_and_small_counts_suppressed(app, org):
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/dashboard")
+    quality.post("/dashboard/clusters/detect", data={"csrf_token": token, "week": str(LAST_WEEK)})
+    _, text = pdf_text(quality.get(f"/packs/oversight.pdf?{PERIOD}"))
+    flat = " ".join(text.split())
+    assert "Jane Doe" not in flat and "jane" not in flat.lower()
+    assert re.search(r"P-[0-9A-F]{6}", flat)
+    assert "Medication <5" in flat  # 3 medication reports: suppressed in the breakdown
+
+
+def test_hostile_user_text_prints_as_text_and_fetches_nothing(app, org):
+    from app.actions.measure import MeasureFilter
+    from app.actions.models import Action
+
+    hostile = (
+        '<link rel="attachment" href="file:///etc/passwd"><img src="http://169.254.169.254/">'
+        '<img src="file:///dev/urandom"><b style="font-size:999999px">x</b>'
+    )
+    with app.app_context():
+        action = Action(
+            title=hostile[:200],
+            change="x",
+            owner_id=1,
+            due_date=LAST_WEEK,
+            strength="weak",
+            window_start=LAST_WEEK,
+            window_end=LAST_WEEK + timedelta(days=28),
+            measure=MeasureFilter(category_ids=(1,)).to_json(),
+            target_reduction_percent=50,
+            created_by_id=1,
+            created_at=datetime.combine(FIRST_WEEK, time(), tzinfo=TZ),
+        )
+        db.session.add(action)
+        db.session.commit()
+    reader, text = pdf_text(as_user(app, "manager@x.test").get(f"/packs/oversight.pdf?{PERIOD}"))
+    assert "root:x:0:0" not in text
+    assert "file:///etc/passwd" in "".join(text.split())
+    assert not reader.attachments
+
+
+def test_the_renderer_refuses_every_outside_resource():
+    html = (
+        '<link rel="attachment" href="file:///etc/passwd"><link rel="stylesheet" href="http://169.254.169.254/x.css">'
+        '<img src="file:///dev/urandom"><img src="http://169.254.169.254/"><img src="/static/icons/icon-192.png">'
+    )
+    rendered = render_pdf(html, timeout=60)
+    assert sorted(rendered.refused) == sorted(
+        [
+            "file:///etc/passwd",
+            "http://169.254.169.254/x.css",
+            "file:///dev/urandom",
+            "http://169.254.169.254/",
+        ]
+    )
+    reader = PdfReader(io.BytesIO(rendered.data))
+    assert not reader.attachments
+    assert "root:x" not in "".join(page.extract_text() for page in reader.pages)
+
+
+def test_huge_css_values_end_cleanly_within_the_limit():
+    """User text is always escaped, so this HTML cannot come from a user; the renderer still copes."""
+    html = '<p style="width: 999999999px; font-size: 9999999px; margin: 99999999px">big</p>' * 50
+    started = datetime.now()
+    try:
+        render_pdf(html, timeout=20)
+    except PdfRenderError as exc:
+        assert "could not be rendered" in str(exc) or "longer than" in str(exc)
+    assert (datetime.now() - started).total_seconds() < 25
+
+
+def test_rendering_stops_at_its_time_limit():
+    html = "<table>" + "<tr><td>cell</td></tr>" * 60000 + "</table>"
+    with pytest.raises(PdfRenderError, match="longer than 0.5 seconds"):
+        render_pdf(html, timeout=0.5)
+
+
+def test_rendering_stops_at_its_memory_limit():
+    with pytest.raises(PdfRenderError, match="memory|could not be rendered"):
+        render_pdf("<p>" + "word " * 200000 + "</p>", memory_bytes=64 * 1024 * 1024)
+
+
+def test_csv_export_of_the_same_scope(app, org):
+    response = as_user(app, "manager@x.test").get(f"/packs/oversight.zip?{PERIOD}")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == [
+        "actions.csv",
+        "reports.csv",
+        "triage_decisions.csv",
+        "verifications.csv",
+    ]
+    rows = list(csv.DictReader(io.StringIO(archive.read("reports.csv").decode())))
+    with app.app_context():
+        from app.dashboard.queries import weekly_counts
+
+        assert len(rows) == sum(weekly_counts(Scope(FIRST_WEEK, LAST_WEEK, None), TZ))
+    assert "what_happened" not in rows[0] and all("Jane" not in r["person_pseudonym"] for r in rows)
+    assert any(r["person_pseudonym"].startswith("P-") for r in rows)
