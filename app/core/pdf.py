@@ -52,12 +52,14 @@ def safe_fetcher(log: FetchLog):
     return SafeFetcher()
 
 
-def _render_in_process(html: str) -> tuple[bytes, int, list[str]]:
+def _render_in_process(html: str) -> tuple[bytes, int, list[str], int]:
     from weasyprint import HTML
 
     log = FetchLog()
     document = HTML(string=html, base_url=INTERNAL_BASE, url_fetcher=safe_fetcher(log)).render()
-    return document.write_pdf(), len(document.pages), log.refused
+    data = document.write_pdf()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return data, len(document.pages), log.refused, peak_kb
 
 
 def _child(html: str, memory_bytes: int, connection) -> None:
@@ -77,6 +79,7 @@ class RenderedPdf:
     data: bytes
     pages: int
     refused: list[str]
+    peak_kb: int = 0  # the rendering process's peak resident memory
 
 
 def render_pdf(
@@ -102,5 +105,5 @@ def render_pdf(
         receiver.close()
     if status != "ok":
         raise PdfRenderError(payload)
-    data, pages, refused = payload
-    return RenderedPdf(data, pages, refused)
+    data, pages, refused, peak_kb = payload
+    return RenderedPdf(data, pages, refused, peak_kb)

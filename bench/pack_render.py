@@ -1,0 +1,158 @@
+"""The oversight pack for 12 months of 10,000 reports and 100 actions: seconds and peak memory.
+
+    python -m bench.pack_render [--reports 10000] [--actions 100]
+
+Baseline, in the same run: a plain WeasyPrint document (paragraphs of text) with the same number
+of pages, rendered through the same fenced renderer. Reported: server time for GET
+/packs/oversight.pdf and the rendering process's peak resident memory, for both.
+"""
+
+import argparse
+import random
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import text
+
+from app.actions.measure import MeasureFilter
+from app.actions.models import Action, Verification
+from app.auth.operations import create_user
+from app.core.pdf import render_pdf
+from app.core.roles import Role
+from app.extensions import db
+from app.taxonomy.models import Region
+from bench.common import PASSWORD, bench_app
+
+
+def populate(app, region_id: int, reports: int, actions: int) -> None:
+    rng = random.Random(11)
+    now = datetime.now(UTC)
+    with app.app_context():
+        region = db.session.get(Region, region_id)
+        manager = create_user(
+            email="manager@x.test", name="Manager", password=PASSWORD, roles=[Role.MANAGER], regions=[region]
+        )
+        db.session.commit()
+        reporter_id = db.session.scalar(text("SELECT id FROM users WHERE email = 'bench@x.test'"))
+        rows = []
+        for _ in range(reports):
+            occurred = now - timedelta(minutes=rng.randint(60, 364 * 24 * 60))
+            rows.append(
+                {
+                    "u": uuid.uuid4().hex,
+                    "c": rng.randint(1, 11),
+                    "o": occurred.replace(tzinfo=None),
+                    "r": region_id,
+                    "rep": reporter_id,
+                    "p": f"P{rng.randint(1, 400)}" if rng.random() < 0.3 else None,
+                    "i": rng.choice([None, None, "handover", "scheduling_change", "plan_update"]),
+                }
+            )
+        db.session.execute(
+            text(
+                "INSERT INTO reports (client_uuid, content_hash, what_happened, category_id, event_class,"
+                " occurred_at, occurred_at_approximate, captured_at, received_at, region_id, person_ref,"
+                " still_at_risk, barrier, interface_tag, confidential, reporter_id, status,"
+                " safeguarding_restricted) VALUES (:u, 'bench', 'Benchmark', :c, 'near_miss', :o, 0, :o, :o,"
+                " :r, :p, 0, 'Checked', :i, 0, :rep, 'triaged', 0)"
+            ),
+            rows,
+        )
+        today = date.today()
+        for n in range(actions):
+            start = today - timedelta(days=rng.randint(40, 330))
+            action = Action(
+                title=f"Action {n + 1}: a change to the way visits are planned",
+                change="Benchmark change",
+                owner_id=manager.id,
+                due_date=start,
+                strength=rng.choice(["strong", "intermediate", "weak"]),
+                status="done",
+                window_start=start,
+                window_end=start + timedelta(days=28),
+                measure=MeasureFilter(category_ids=(rng.randint(1, 11),)).to_json(),
+                baseline_count=10,
+                target_reduction_percent=50,
+                created_by_id=manager.id,
+                created_at=datetime.combine(start - timedelta(days=10), datetime.min.time(), tzinfo=UTC),
+                completed_at=datetime.combine(start, datetime.min.time(), tzinfo=UTC),
+            )
+            db.session.add(action)
+            if n % 3 == 0:
+                action.status = "effective"
+                db.session.add(
+                    Verification(
+                        action=action,
+                        window_start=start,
+                        window_end=start + timedelta(days=28),
+                        before_count=12,
+                        before_days=56,
+                        after_count=3,
+                        after_days=28,
+                        rate_ratio=0.5,
+                        ci_low=0.14,
+                        ci_high=1.77,
+                        target_met=True,
+                        verdict="effective",
+                        verifier_id=reporter_id,
+                    )
+                )
+        db.session.commit()
+
+
+def baseline_html(pages: int) -> str:
+    """``pages`` pages of plain paragraphs, one section a page."""
+    section = "<section>" + "<p>Plain text for a page of the baseline document, line after line.</p>" * 30
+    style = "<style>section + section { break-before: page; } p { margin: 0 0 2mm; }</style>"
+    return f"<html><head>{style}</head><body>{(section + '</section>') * pages}</body></html>"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--actions", type=int, default=100)
+    args = parser.parse_args()
+    app, region_id = bench_app()
+    populate(app, region_id, args.reports, args.actions)
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    client.post("/login", data={"email": "manager@x.test", "password": PASSWORD, "csrf_token": token})
+
+    import app.packs.routes as pack_routes
+
+    seen = {}
+    original = pack_routes.render_pdf
+
+    def measuring(html, **kwargs):
+        rendered = original(html, **kwargs)
+        seen["pages"], seen["peak_kb"] = rendered.pages, rendered.peak_kb
+        return rendered
+
+    pack_routes.render_pdf = measuring
+    started = time.perf_counter()
+    response = client.get("/packs/oversight.pdf")
+    pack_seconds = time.perf_counter() - started
+    assert response.status_code == 200, response.status_code
+
+    started = time.perf_counter()
+    baseline = render_pdf(baseline_html(seen["pages"]), timeout=300)
+    baseline_seconds = time.perf_counter() - started
+
+    print(f"\nEvidence pack: {args.reports:,} reports over 12 months, {args.actions} actions, SQLite\n")
+    header = f"{'document':<44}{'pages':>7}{'seconds':>10}{'peak MB':>10}{'x baseline':>12}"
+    print(header)
+    print("-" * len(header))
+    print(
+        f"{'baseline: plain WeasyPrint text document':<44}{baseline.pages:>7}{baseline_seconds:>10.2f}"
+        f"{baseline.peak_kb / 1024:>10.0f}{1:>11.2f}x"
+    )
+    print(
+        f"{'GET /packs/oversight.pdf (server time)':<44}{seen['pages']:>7}{pack_seconds:>10.2f}"
+        f"{seen['peak_kb'] / 1024:>10.0f}{pack_seconds / baseline_seconds:>11.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
