@@ -34,6 +34,15 @@ setup_python() {
   "$VENV/bin/python" -m pip install --quiet -e ".[test]"
 }
 
+setup_pdf_libraries() {
+  # WeasyPrint draws PDFs with the system's Pango; Debian has it as packages.
+  if ! "$VENV/bin/python" -c "import weasyprint" 2>/dev/null; then
+    echo "Installing Pango and fonts for PDF rendering..."
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+      || echo "Could not install Pango: PDF guides and packs will not render." >&2
+  fi
+}
+
 setup_node() {
   # The outbox's own tests run under Node's test runner with fake-indexeddb.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -54,6 +63,7 @@ setup_browser() {
 case "${1:-}" in
   serve)
     setup_python
+    setup_pdf_libraries
     export FLASK_APP=wsgi
     "$VENV/bin/flask" db upgrade
     "$VENV/bin/flask" demo load --password "$DEMO_PASSWORD"
@@ -69,6 +79,7 @@ case "${1:-}" in
   test)
     shift
     setup_python
+    setup_pdf_libraries
     setup_node
     setup_browser
     "$VENV/bin/ruff" check .
