@@ -20,6 +20,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_cache_policy(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -96,6 +97,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     from app.core.errors import register
+
+    register(app)
+
+
+def register_cache_policy(app: Flask) -> None:
+    from app.core.caching import register
 
     register(app)
 

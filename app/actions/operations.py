@@ -21,6 +21,7 @@ from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.settings import get_setting
+from app.core.validation import InvalidInput
 from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report, ReportStatus
@@ -48,10 +49,8 @@ MIN_WINDOW_DAYS = 7
 VERIFIER_ROLES = frozenset({Role.QUALITY_LEAD, Role.OPERATIONS_LEAD, Role.SUPERVISOR, Role.MANAGER})
 
 
-class ActionInvalid(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("action refused")
-        self.errors = errors
+class ActionInvalid(InvalidInput):
+    """An action was refused; ``errors`` says why, field by field."""
 
 
 @dataclass

@@ -31,12 +31,6 @@ from app.taxonomy.queries import active_categories
 from app.taxonomy.vocabulary import InterfaceType
 
 
-@bp.after_request
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _action(action_id: int) -> Action:
     action = db.session.get(Action, action_id) if action_id < 2**31 else None
     if action is None or not can_view_action(current_user, action):

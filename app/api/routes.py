@@ -38,12 +38,6 @@ def _require_session_and_csrf():
     return None
 
 
-@bp.after_request
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/csrf")
 def csrf_token():
     """A fresh token, and whose session it belongs to, so a device only replays its user's reports."""

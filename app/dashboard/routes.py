@@ -25,12 +25,6 @@ MAX_WEEKS = 160
 EXPOSURE_ROLES = {Role.QUALITY_LEAD, Role.MANAGER, Role.ADMIN, Role.OPERATIONS_LEAD}
 
 
-@bp.after_request
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _require_dashboard():
     if visible_region_ids(current_user) == frozenset():
         abort(403, "The dashboard is for supervisors, clinical and operations staff and the leads.")

@@ -11,6 +11,7 @@ from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.settings import get_setting
+from app.core.validation import InvalidInput
 from app.escalations.clocks import Target, due_at, escalation_level
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.escalations.vocabulary import (
@@ -25,10 +26,8 @@ from app.reports.models import Report
 MAX_ESCALATION_LEVEL = 3
 
 
-class EscalationError(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("escalation input refused")
-        self.errors = errors
+class EscalationError(InvalidInput):
+    """An escalation step was refused; ``errors`` says why."""
 
 
 def alert_recipients(alert: StopTheLineAlert, level: int) -> list[User]:

@@ -21,12 +21,6 @@ from app.extensions import db
 from app.notifications.operations import mark_read_for_link
 
 
-@bp.after_request
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _alert(alert_id: int) -> StopTheLineAlert:
     alert = db.session.get(StopTheLineAlert, alert_id) if alert_id < 2**31 else None
     if alert is None or not (

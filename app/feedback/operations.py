@@ -8,6 +8,7 @@ from app.actions.models import Action
 from app.auth.models import User
 from app.core.audit.operations import record_event
 from app.core.roles import Role
+from app.core.validation import InvalidInput
 from app.extensions import db
 from app.feedback.models import FeedbackPost
 from app.notifications.operations import notify
@@ -15,10 +16,8 @@ from app.reports.models import Report
 from app.taxonomy.models import Region
 
 
-class FeedbackInvalid(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("feedback refused")
-        self.errors = errors
+class FeedbackInvalid(InvalidInput):
+    """A feedback update was refused; ``errors`` says why."""
 
 
 @dataclass

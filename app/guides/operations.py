@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from app.core.audit.operations import record_event
 from app.core.pdf import render_pdf
+from app.core.validation import InvalidInput
 from app.extensions import db
 from app.guides.defaults import DEFAULT_GUIDES
 from app.guides.models import CueGuideVersion
@@ -26,10 +27,8 @@ LIMITS = {
 }
 
 
-class GuideInvalid(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("guide refused")
-        self.errors = errors
+class GuideInvalid(InvalidInput):
+    """A guide was refused (too long, or a section out of bounds); ``errors`` says why."""
 
 
 def _pairs(text: str) -> list[list[str]]:

@@ -94,7 +94,6 @@ def oversight_pdf():
     db.session.commit()
     response = make_response(rendered.data)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Cache-Control"] = "no-store"
     name = f"oversight-{scope.first_week:%Y%m%d}-{scope.last_week + timedelta(days=6):%Y%m%d}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -120,6 +119,5 @@ def oversight_csv():
     db.session.commit()
     response = make_response(data)
     response.headers["Content-Type"] = "application/zip"
-    response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = f'attachment; filename="oversight-{date.today():%Y%m%d}.zip"'
     return response

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import User
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
+from app.core.validation import InvalidInput
 from app.extensions import db
 from app.reports.models import Report, ReportPhoto, ReportStatus
 from app.reports.photos import PhotoRejected, sanitise_photo
@@ -18,10 +19,8 @@ from app.reports.validation import ReportPayload, check_against_taxonomy
 from app.taxonomy.models import Category, Program, Region
 
 
-class ReportInvalid(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("report failed validation")
-        self.errors = errors
+class ReportInvalid(InvalidInput):
+    """A report failed the checks that need the taxonomy or the clock."""
 
 
 class RegionForbidden(PermissionError):

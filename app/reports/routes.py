@@ -80,13 +80,6 @@ def create_report():
     return render_template("reports/sent.html", report=report, created=submission.created)
 
 
-@bp.after_request
-def _no_store(response):
-    """Report pages hold health information: never keep them in any cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.errorhandler(CSRFError)
 def expired_form(error):
     """Never lose what a DSP typed because a token aged: show it again with a fresh token."""

@@ -5,6 +5,7 @@ from datetime import date
 
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
+from app.core.validation import InvalidInput
 from app.extensions import db
 from app.reports.models import Report, ReportStatus
 from app.reviews.models import Review
@@ -18,10 +19,8 @@ REVIEW_KINDS = {
 MAX_STEPS = 8
 
 
-class ReviewInvalid(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("review refused")
-        self.errors = errors
+class ReviewInvalid(InvalidInput):
+    """A review was refused; ``errors`` says why."""
 
 
 @dataclass

@@ -20,12 +20,6 @@ def can_view_review(user, review: Review) -> bool:
     return Role.QUALITY_LEAD in user.roles or all(can_view_report(user, r) for r in review.reports)
 
 
-@bp.after_request
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/reviews")
 @login_required
 def index():

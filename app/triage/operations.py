@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.settings import get_setting
+from app.core.validation import InvalidInput
 from app.escalations.models import ExternalBody
 from app.escalations.operations import (
     add_external_duty,
@@ -32,10 +33,8 @@ from app.triage.models import Triage, TriageMatrixVersion
 from app.triage.recurrence import Occurrence, RecurrenceProposal, RecurrenceWindows, propose_recurrence
 
 
-class TriageInvalid(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("triage refused")
-        self.errors = errors
+class TriageInvalid(InvalidInput):
+    """A triage or matrix edit was refused; ``errors`` says why."""
 
 
 def current_matrix() -> TriageMatrixVersion:
