@@ -21,7 +21,7 @@ from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.settings import get_setting
-from app.core.validation import InvalidInput
+from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report, ReportStatus
@@ -76,11 +76,8 @@ def _known(model, ids) -> dict:
 def _check(
     data: ActionInput, today: date, *, measure_locked: bool, kept_due: date | None
 ) -> tuple[dict, dict]:
-    errors: dict[str, list[str]] = {}
-
-    def need(name, ok, message):
-        if not ok:
-            errors.setdefault(name, []).append(message)
+    errors = Problems()
+    need = errors.need
 
     need("title", 3 <= len(data.title.strip()) <= 200, "Give the action a short title.")
     need("change", 3 <= len(data.change.strip()) <= 5000, "Say what the action changes.")

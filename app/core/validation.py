@@ -7,3 +7,12 @@ class InvalidInput(ValueError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("input refused: " + ", ".join(sorted(errors)))
         self.errors = errors
+
+
+class Problems(dict):
+    """Collects field errors: ``problems.need(field, condition, message)`` adds the message when the
+    condition is false."""
+
+    def need(self, field: str, ok: bool, message: str) -> None:
+        if not ok:
+            self.setdefault(field, []).append(message)

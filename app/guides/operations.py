@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from app.core.audit.operations import record_event
 from app.core.pdf import render_pdf
-from app.core.validation import InvalidInput
+from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.guides.defaults import DEFAULT_GUIDES
 from app.guides.models import CueGuideVersion
@@ -71,11 +71,8 @@ def content_as_form(content: dict) -> dict:
 
 def check_fields(content: dict) -> dict[str, list[str]]:
     """Field limits, so a guide stays a one-page guide and is never shrunk to unreadable."""
-    errors: dict[str, list[str]] = {}
-
-    def need(name, ok, message):
-        if not ok:
-            errors.setdefault(name, []).append(message)
+    errors = Problems()
+    need = errors.need
 
     for name in ("title", "definition", "how_to_report"):
         need(name, 3 <= len(content[name]) <= LIMITS[name], f"Write between 3 and {LIMITS[name]} characters.")

@@ -5,7 +5,7 @@ from datetime import date
 
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
-from app.core.validation import InvalidInput
+from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.reports.models import Report, ReportStatus
 from app.reviews.models import Review
@@ -40,11 +40,8 @@ class ReviewInput:
 
 
 def _check(data: ReviewInput) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-
-    def need(name, ok, message):
-        if not ok:
-            errors.setdefault(name, []).append(message)
+    errors = Problems()
+    need = errors.need
 
     need("kind", data.kind in REVIEW_KINDS, "Choose the kind of review.")
     need("title", 3 <= len(data.title.strip()) <= 200, "Give the review a short title.")

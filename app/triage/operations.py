@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.settings import get_setting
-from app.core.validation import InvalidInput
+from app.core.validation import InvalidInput, Problems
 from app.escalations.models import ExternalBody
 from app.escalations.operations import (
     add_external_duty,
@@ -121,11 +121,8 @@ class TriageAnswers:
 
 
 def _check(answers: TriageAnswers) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-
-    def need(name, ok, message):
-        if not ok:
-            errors.setdefault(name, []).append(message)
+    errors = Problems()
+    need = errors.need
 
     need("still_at_risk_now", answers.still_at_risk_now is not None, "Answer yes or no.")
     need("severity", answers.severity in {s.value for s in Severity}, "Choose the severity potential.")
