@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.actions.charts import measure_chart, measure_weeks
 from app.actions.models import Action
@@ -144,6 +145,12 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
     }
     statement = (
         select(Cluster)
+        .options(
+            selectinload(Cluster.reports),
+            selectinload(Cluster.actions),
+            selectinload(Cluster.region),
+            selectinload(Cluster.category),
+        )
         .where(Cluster.status.in_(("new", "acknowledged")))
         .order_by(Cluster.week_start.desc(), Cluster.id.desc())
         .limit(50)

@@ -31,6 +31,8 @@ def test_a_form_loads_offline_after_a_reload(make, live_server, phone):
     phone.reload()
     assert phone.locator("#report-form").is_visible()
     assert "Is anyone still at risk right now?" in phone.content()
+    phone.goto(f"{live_server}/guides/dsp")
+    assert "Near-miss cues for direct support professionals" in phone.content(), "the cue guide works offline"
     phone.goto(f"{live_server}/my-reports")
     assert "No signal right now" in phone.content()
 
