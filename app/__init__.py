@@ -102,9 +102,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_cache_policy(app: Flask) -> None:
-    from app.core.caching import register
+    from app.core import caching, security
 
-    register(app)
+    caching.register(app)
+    security.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -6,11 +6,21 @@ from app.extensions import db
 from app.reports.models import Report
 
 
+def wait_until(page, expression: str, timeout: float = 20.0) -> None:
+    """Poll a JavaScript expression from Python. (Playwright's wait_for_function evaluates strings
+    inside the page, which the app's Content-Security-Policy rightly forbids.)"""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(100)
+
+
 def wait_for_service_worker(page):
     """Until the worker controls the page (so the app shell and the form are cached)."""
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
-    )
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
 

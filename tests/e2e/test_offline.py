@@ -15,6 +15,7 @@ from tests.e2e.journeys import (
     stored_reports,
     wait_for_outbox,
     wait_for_service_worker,
+    wait_until,
 )
 from tests.factories import PASSWORD
 
@@ -27,6 +28,8 @@ def signed_in_dsp(make, phone, url):
 
 def test_a_form_loads_offline_after_a_reload(make, live_server, phone):
     signed_in_dsp(make, phone, live_server)
+    # The guides are cached in the background after sign-in; wait for that before losing signal.
+    wait_until(phone, "caches.match('/guides/dsp').then((hit) => Boolean(hit))")
     phone.context.set_offline(True)
     phone.reload()
     assert phone.locator("#report-form").is_visible()
@@ -51,7 +54,7 @@ def test_b_three_offline_reports_arrive_once_each(app, make, live_server, phone,
     assert stored_reports(app) == []
 
     phone.context.set_offline(False)
-    phone.wait_for_function("document.querySelector('#outbox-badge').hidden === true", timeout=20_000)
+    wait_until(phone, "document.querySelector('#outbox-badge').hidden === true", timeout=20)
     texts = sorted(r.what_happened for r in stored_reports(app))
     assert texts == [f"Offline report number {n}" for n in (1, 2, 3)]
     assert outbox_states(phone) == ["sent"] * 3
@@ -63,7 +66,7 @@ def test_c_a_500_on_the_first_replay_is_retried(app, make, live, phone):
     file_report(phone, "Retried after a server error")
     live.faults.fail_next("POST", "/api/v1/reports", 500)
     phone.context.set_offline(False)
-    phone.wait_for_function("document.querySelector('#outbox-badge').hidden === true", timeout=30_000)
+    wait_until(phone, "document.querySelector('#outbox-badge').hidden === true", timeout=30)
     assert live.faults.seen == [("POST", "/api/v1/reports", 500)]
     assert [r.what_happened for r in stored_reports(app)] == ["Retried after a server error"]
 

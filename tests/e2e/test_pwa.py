@@ -11,6 +11,7 @@ from tests.e2e.journeys import (
     stored_reports,
     wait_for_outbox,
     wait_for_service_worker,
+    wait_until,
 )
 from tests.factories import PASSWORD
 
@@ -46,7 +47,7 @@ def test_update_waits_for_a_half_typed_report(app, make, live_server, phone, mon
     phone.fill("#barrier", "Noticed it")
     with phone.expect_event("framenavigated", timeout=20_000):
         phone.locator("button.big").click()
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(phone, "navigator.serviceWorker.controller !== null")
     new_caches = phone.evaluate("caches.keys()")
     assert any("next-version" in name for name in new_caches)
     assert not set(old_caches) & set(new_caches), "old caches are cleaned on activate"

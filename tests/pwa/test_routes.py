@@ -70,3 +70,18 @@ def test_sign_out_clears_cached_pages_but_not_storage(client, make):
     login(client, "dsp@x.test")
     response = client.post("/logout", data={"csrf_token": csrf_from_page(client, "/my-reports")})
     assert response.headers["Clear-Site-Data"] == '"cache"'
+
+
+def test_every_answer_carries_the_security_headers(client, make):
+    from tests.factories import login
+
+    make.user("dsp@x.test")
+    responses = [client.get("/login"), client.get("/api/v1/csrf"), client.get("/sw.js")]
+    login(client, "dsp@x.test")
+    responses += [client.get("/report"), client.get("/no-such-page")]
+    for response in responses:
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
