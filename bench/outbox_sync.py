@@ -102,7 +102,11 @@ def outbox_run(url: str, region_id: int, count: int, counter) -> tuple[float, in
         page.fill("#email", "bench@x.test")
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+        deadline = time.perf_counter() + 30
+        while not page.evaluate("navigator.serviceWorker.controller !== null"):
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the service worker did not take control")
+            time.sleep(0.05)
         context.set_offline(True)
         page.evaluate(QUEUE, [count, region_id])
         before = counter.snapshot()
