@@ -56,6 +56,10 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "near-misses@localhost")
     # Absolute links in e-mails.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Password sign-in is rate limited per address and per address-and-account.
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
     # Printed cue guides: "letter" (US) or "a4"; any guide can also be printed with ?size=.
     GUIDE_PAGE_SIZE = os.environ.get("GUIDE_PAGE_SIZE", "letter")
     # How far a device clock may run ahead of the server before "occurred in the future" is refused.
@@ -73,6 +77,8 @@ class TestConfig(Config):
     )
     SESSION_COOKIE_SECURE = False
     SERVER_NAME = None
+    # Tests sign in hundreds of times a minute from one address; one test turns the limit back on.
+    RATELIMIT_ENABLED = False
 
 
 def check_production_settings(config) -> list[str]:

@@ -1,5 +1,7 @@
 """Extension objects, created here and bound to the app in ``create_app``."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -19,3 +21,5 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# In memory by default; Redis (RATELIMIT_STORAGE_URI, set from REDIS_URL) shares limits across servers.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

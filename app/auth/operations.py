@@ -128,3 +128,38 @@ def end_session(token: str, *, actor: User | None = None) -> None:
         object_type="user",
         object_id=session_row.user_id,
     )
+
+
+def record_refused_sign_in(email: str) -> None:
+    """An access-log entry for a refused password: the account if it exists, never the password."""
+    user = find_user_by_email(email or "")
+    record_event(
+        "session.refused",
+        actor=None,
+        object_type="user",
+        object_id=user.id if user else None,
+        after={"known_account": user is not None},
+    )
+
+
+def active_sessions(user: User) -> list[UserSession]:
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+def end_all_sessions(user: User, *, actor) -> int:
+    """End every open session of ``user`` (sign out everywhere); returns how many."""
+    now = now_utc()
+    ended = 0
+    for row in active_sessions(user):
+        row.ended_at = now
+        ended += 1
+    record_event(
+        "session.end_all", actor=actor, object_type="user", object_id=user.id, after={"ended": ended}
+    )
+    return ended

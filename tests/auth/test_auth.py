@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from app.auth.models import User, UserSession
@@ -116,3 +117,63 @@ def test_session_cookie_flags(client, make):
     response = login(client, "dsp@x.test")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.fixture
+def limited_client(app):
+    """A second app with the sign-in limit on (the suite runs with it off: it signs in hundreds of
+    times a minute). The limiter is one extension object, so it is switched off again afterwards."""
+    from app import create_app
+    from app.config import TestConfig
+    from app.extensions import limiter
+
+    class Limited(TestConfig):
+        RATELIMIT_ENABLED = True
+
+    limited = create_app(Limited)
+    yield limited.test_client()
+    limiter.reset()
+    limiter.enabled = False
+
+
+def test_password_sign_in_is_rate_limited(make, limited_client):
+    client = limited_client
+    make.user("dsp@x.test")
+    token = csrf_from_page(client, "/login")
+    codes = [
+        client.post(
+            "/login", data={"email": "dsp@x.test", "password": "wrong-guess", "csrf_token": token}
+        ).status_code
+        for _ in range(9)
+    ]
+    assert codes[:8] == [401] * 8 and codes[8] == 429
+    assert "Too many sign-in attempts" in client.post(
+        "/login", data={"email": "dsp@x.test", "password": "x", "csrf_token": token}
+    ).get_data(as_text=True)
+    other = client.post("/login", data={"email": "someone@x.test", "password": "x", "csrf_token": token})
+    assert other.status_code == 401, "another account from the same address is not yet blocked"
+
+
+def test_refused_sign_ins_are_audited(app, client, make):
+    user_id = make.user("dsp@x.test")
+    login(client, "dsp@x.test", "wrong-password")
+    login(client, "nobody@x.test", "wrong-password")
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "session.refused")).all()
+        assert [e.object_id for e in events] == [str(user_id), None]
+        assert all("password" not in (e.after or "") for e in events)
+
+
+def test_sign_out_everywhere_ends_every_copy(app, make):
+    make.user("dsp@x.test")
+    phone, tablet = app.test_client(), app.test_client()
+    login(phone, "dsp@x.test")
+    login(tablet, "dsp@x.test")
+    stolen = app.test_client()
+    stolen.set_cookie("session", phone.get_cookie("session").value)
+    assert stolen.get("/my-reports").status_code == 200
+    assert "Sign out everywhere" in tablet.get("/account").get_data(as_text=True)
+    token = csrf_from_page(tablet, "/account")
+    assert tablet.post("/account/sign-out-everywhere", data={"csrf_token": token}).status_code == 302
+    for client in (phone, tablet, stolen):
+        assert client.get("/my-reports").status_code == 302
