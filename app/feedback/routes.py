@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.forms import form_ids
@@ -16,7 +16,7 @@ def _latest_feedback():
     """``latest_feedback()`` in any template: the newest update for the signed-in user, or None."""
 
     def latest_feedback():
-        if not current_user.is_authenticated:
+        if not has_request_context() or not current_user.is_authenticated:
             return None
         posts = feed_for(current_user, limit=1)
         return posts[0] if posts else None

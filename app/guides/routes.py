@@ -1,4 +1,14 @@
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -26,7 +36,7 @@ EDITOR_ROLES = {Role.TRAINER, Role.ADMIN, Role.QUALITY_LEAD}
 @bp.app_context_processor
 def _my_guide():
     """``my_guide_role``: the guide that fits the signed-in user (the report form links to it)."""
-    if not current_user.is_authenticated:
+    if not has_request_context() or not current_user.is_authenticated:
         return {"my_guide_role": "dsp"}
     for role in current_user.roles:
         if str(role) in ROLE_TO_GUIDE and str(role) != "dsp":

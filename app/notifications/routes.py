@@ -1,4 +1,4 @@
-from flask import abort, redirect, render_template, url_for
+from flask import abort, has_request_context, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,7 +10,7 @@ from app.notifications.operations import mark_all_read, mark_read, unread_count
 
 @bp.app_context_processor
 def _unread_notifications():
-    if not current_user.is_authenticated:
+    if not has_request_context() or not current_user.is_authenticated:
         return {"unread_notifications": 0}
     return {"unread_notifications": unread_count(current_user)}
 

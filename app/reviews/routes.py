@@ -17,7 +17,14 @@ def can_run_reviews(user) -> bool:
 
 
 def can_view_review(user, review: Review) -> bool:
-    return Role.QUALITY_LEAD in user.roles or all(can_view_report(user, r) for r in review.reports)
+    """Reviews are internal learning records: for those who run reviews and the organisation-wide
+    leads, and only when they may see every report the review covers. Reporters hear the outcome
+    through feedback updates instead."""
+    if Role.QUALITY_LEAD in user.roles:
+        return True
+    if not (can_run_reviews(user) or user.is_organisation_wide):
+        return False
+    return all(can_view_report(user, r) for r in review.reports)
 
 
 @bp.get("/reviews")
