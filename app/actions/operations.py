@@ -25,6 +25,7 @@ from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report, ReportStatus
+from app.reports.operations import advance_status
 from app.reviews.models import Review
 from app.taxonomy.models import Category, Program, Region
 from app.taxonomy.vocabulary import InterfaceType
@@ -228,21 +229,12 @@ def save_action(actor, data: ActionInput, *, tz: ZoneInfo, today: date, action: 
         after=_snapshot(action),
     )
     for report in new_reports:
-        previous = report.status
-        if report.status in (
-            ReportStatus.NEW.value,
-            ReportStatus.TRIAGED.value,
-            ReportStatus.IN_REVIEW.value,
-        ):
-            report.status = ReportStatus.ACTION_PLANNED.value
-        record_event(
-            "action.link",
+        advance_status(
+            report,
+            ReportStatus.ACTION_PLANNED,
             actor=actor,
-            object_type="report",
-            object_id=report.id,
-            region_id=report.region_id,
-            before={"status": previous},
-            after={"status": report.status, "action_id": action.id},
+            event="action.link",
+            link={"action_id": action.id},
         )
     return action
 

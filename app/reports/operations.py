@@ -173,3 +173,24 @@ def audit_snapshot(report: Report) -> dict:
         "program_id": report.program_id,
         "photo": report.photo is not None,
     }
+
+
+# The order a report moves through as work is linked to it; handed-off and closed reports stay put.
+_PROGRESS = [ReportStatus.NEW, ReportStatus.TRIAGED, ReportStatus.IN_REVIEW, ReportStatus.ACTION_PLANNED]
+
+
+def advance_status(report: Report, to: ReportStatus, *, actor, event: str, link: dict) -> None:
+    """Move ``report`` forward to ``to`` (never back) and audit the link that moved it."""
+    before = report.status
+    ranks = {status.value: rank for rank, status in enumerate(_PROGRESS)}
+    if before in ranks and ranks[before] < ranks[to.value]:
+        report.status = to.value
+    record_event(
+        event,
+        actor=actor,
+        object_type="report",
+        object_id=report.id,
+        region_id=report.region_id,
+        before={"status": before},
+        after={"status": report.status, **link},
+    )

@@ -8,6 +8,7 @@ from app.core.models import now_utc
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.reports.models import Report, ReportStatus
+from app.reports.operations import advance_status
 from app.reviews.models import Review
 
 REVIEW_KINDS = {
@@ -110,18 +111,12 @@ def save_review(actor, data: ReviewInput, review: Review | None = None) -> Revie
         },
     )
     for report in review.reports:
-        if report.id in before_ids:
-            continue
-        before = report.status
-        if report.status in (ReportStatus.NEW.value, ReportStatus.TRIAGED.value):
-            report.status = ReportStatus.IN_REVIEW.value
-        record_event(
-            "review.link",
-            actor=actor,
-            object_type="report",
-            object_id=report.id,
-            region_id=report.region_id,
-            before={"status": before},
-            after={"status": report.status, "review_id": review.id},
-        )
+        if report.id not in before_ids:
+            advance_status(
+                report,
+                ReportStatus.IN_REVIEW,
+                actor=actor,
+                event="review.link",
+                link={"review_id": review.id},
+            )
     return review
