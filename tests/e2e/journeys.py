@@ -19,9 +19,18 @@ def wait_until(page, expression: str, timeout: float = 20.0) -> None:
 
 
 def wait_for_service_worker(page):
-    """Until the worker controls the page (so the app shell and the form are cached)."""
-    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    """Until the worker controls the page (so the app shell and the form are cached).
+
+    A navigation that starts while the first worker is still installing stays uncontrolled even after
+    ``clients.claim()`` (the claim can run before the new document exists); a phone's next page load
+    is controlled, so after the worker is ready the page is loaded once more if it still is not."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    try:
+        wait_until(page, "navigator.serviceWorker.controller !== null", timeout=5.0)
+    except AssertionError:
+        page.reload()
+        wait_until(page, "navigator.serviceWorker.controller !== null")
+
 
 
 def file_report(

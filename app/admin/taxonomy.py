@@ -1,0 +1,1 @@
+"""Administration of regions, programs and categories."""

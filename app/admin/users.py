@@ -1,0 +1,1 @@
+"""Administration of users, their roles, passkeys and sessions, and the sign-in policy per role."""
