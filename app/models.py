@@ -5,6 +5,7 @@ from app.auth.models import User, UserRole, UserSession, user_regions
 from app.core.audit.models import AuditEvent
 from app.core.settings import Setting
 from app.dashboard.models import Cluster, Exposure
+from app.emergency.models import EmergencyAccess
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.feedback.models import FeedbackPost
 from app.guides.models import CueGuideVersion
@@ -20,6 +21,7 @@ __all__ = [
     "Category",
     "Cluster",
     "CueGuideVersion",
+    "EmergencyAccess",
     "Exposure",
     "ExternalBody",
     "ExternalDuty",

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("emergency", __name__, url_prefix="/emergency")
