@@ -119,7 +119,8 @@ def register_commands(app: Flask) -> None:
     from app.auth.cli import user_cli
     from app.core.audit.cli import audit_cli
     from app.demo.cli import demo_cli
+    from app.system.backup import backup_cli
     from app.system.cli import clocks_cli, clusters_cli
 
-    for group in (user_cli, audit_cli, demo_cli, clocks_cli, clusters_cli):
+    for group in (user_cli, audit_cli, demo_cli, clocks_cli, clusters_cli, backup_cli):
         app.cli.add_command(group)
