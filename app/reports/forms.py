@@ -40,8 +40,8 @@ def payload_from_form(form, files=None) -> dict:
 
 
 def blank_form_values(user, tz: ZoneInfo, now: datetime) -> dict:
-    """Sensible defaults: a fresh UUID (so a double tap files once), now, the user's only region."""
-    regions = sorted(user.regions, key=lambda r: r.name)
+    """Sensible defaults: a fresh UUID (so a double tap files once), now, the user's first active region."""
+    regions = sorted((r for r in user.regions if r.active), key=lambda r: r.name)
     return {
         "client_uuid": str(uuid.uuid4()),
         "occurred_at": now.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),

@@ -23,12 +23,12 @@ from app.reports.operations import (
 from app.reports.queries import reports_by, reports_visible_to, visible_report
 from app.reports.signals import report_page_sections
 from app.reports.validation import parse_payload
-from app.taxonomy.queries import active_categories, programs_for_regions
+from app.taxonomy.queries import active_categories, programs_for_regions, regions_of
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, InterfaceType
 
 
 def render_capture_form(values: dict, errors: dict | None = None, *, status: int = 200, notice=None):
-    regions = sorted(current_user.regions, key=lambda r: r.name)
+    regions = regions_of(current_user)
     return (
         render_template(
             "reports/form.html",

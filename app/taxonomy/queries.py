@@ -15,6 +15,11 @@ def active_categories() -> list[Category]:
     )
 
 
+def regions_of(user) -> list:
+    """The user's active regions, by name: the regions they may choose on a new report."""
+    return sorted((r for r in user.regions if r.active), key=lambda r: r.name)
+
+
 def programs_for_regions(region_ids) -> list[Program]:
     return list(
         db.session.scalars(
@@ -28,7 +33,7 @@ def programs_for_regions(region_ids) -> list[Program]:
 
 def taxonomy_for(user) -> dict:
     """Categories, the user's regions and their programs, interface types and event classes."""
-    regions = sorted((r for r in user.regions if r.active), key=lambda r: r.name)
+    regions = regions_of(user)
     return {
         "categories": [
             {
