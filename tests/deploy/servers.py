@@ -232,6 +232,8 @@ class Gunicorn:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> "Gunicorn":
+        if self.process is not None:
+            self.process.stop()  # a restart after a kill: close what is left of the old one
         command = [
             sys.executable,
             "-m",
