@@ -17,6 +17,12 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    if app.config["SESSION_COOKIE_SECURE"] and not app.config["SESSION_COOKIE_NAME"].startswith("__"):
+        # The __Host- prefix makes the browser refuse the cookie unless it is Secure, host-only and
+        # for the whole site, so a sibling subdomain cannot plant or overwrite it. Plain HTTP
+        # (development) cannot carry it.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-" + app.config["SESSION_COOKIE_NAME"]
+    register_observability(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -24,6 +30,13 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_observability(app: Flask) -> None:
+    """First, so the request id and timer start before any other hook and the log line comes last."""
+    from app.observability import register
+
+    register(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -65,9 +78,11 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
+    from app.emergency import bp as emergency_bp
     from app.escalations import bp as escalations_bp
     from app.feedback import bp as feedback_bp
     from app.guides import bp as guides_bp
+    from app.jobs import bp as jobs_bp
     from app.notifications import bp as notifications_bp
     from app.packs import bp as packs_bp
     from app.pwa import bp as pwa_bp
@@ -91,7 +106,9 @@ def register_blueprints(app: Flask) -> None:
         dashboard_bp,
         guides_bp,
         packs_bp,
+        emergency_bp,
         admin_bp,
+        jobs_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -119,8 +136,11 @@ def register_commands(app: Flask) -> None:
     from app.auth.cli import user_cli
     from app.core.audit.cli import audit_cli
     from app.demo.cli import demo_cli
+    from app.jobs.cli import jobs_cli
     from app.system.backup import backup_cli
-    from app.system.cli import clocks_cli, clusters_cli
+    from app.system.cli import check_settings_command, clocks_cli, clusters_cli
 
     for group in (user_cli, audit_cli, demo_cli, clocks_cli, clusters_cli, backup_cli):
         app.cli.add_command(group)
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(check_settings_command)

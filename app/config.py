@@ -42,10 +42,13 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", ENV_NAME == "production")
-    # Server-side session records: a stolen cookie is useless once this passes or the user signs out.
-    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
-    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+    # Secure cookies get the __Host- prefix (see create_app). Idle and absolute session limits are
+    # organisation settings (core.settings), so an administrator can shorten them.
     REMEMBER_COOKIE_DURATION = 0
+    # Passkeys: the relying party id is the site's host name; origins the browser may report. Both
+    # default to BASE_URL's; set them when the site is served under another name.
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+    WEBAUTHN_ORIGINS = os.environ.get("WEBAUTHN_ORIGINS", "")
     # E-mail: off by default (messages are logged instead); SMTP settings when on.
     MAIL_ENABLED = _bool("MAIL_ENABLED", False)
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -55,7 +58,7 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "near-misses@localhost")
     # Absolute links in e-mails.
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000")
     # Password sign-in is rate limited per address and per address-and-account.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
@@ -66,6 +69,18 @@ class Config:
     CLOCK_SKEW_MINUTES = 10
     # How old an event may be when first reported; older events belong in a retrospective review.
     MAX_REPORT_AGE_DAYS = 366
+    # Background jobs (app/jobs): on RQ with Redis when REDIS_URL is set, run inline when it is not.
+    REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "nearmiss")
+    # Seconds between the retries of a failed job on RQ (three retries, then the failed-jobs page).
+    JOB_RETRY_INTERVALS = (10, 60, 300)
+    JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "600"))
+    # Behind nginx: how many proxies set X-Forwarded-For/-Proto (0 trusts none of those headers).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    # /metrics answers loopback callers, or anyone sending "Authorization: Bearer <METRICS_TOKEN>".
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # One JSON line per request on the "nearmiss.request" logger (never names, e-mails or report text).
+    REQUEST_LOG = _bool("REQUEST_LOG", True)
 
 
 class TestConfig(Config):
@@ -79,15 +94,68 @@ class TestConfig(Config):
     SERVER_NAME = None
     # Tests sign in hundreds of times a minute from one address; one test turns the limit back on.
     RATELIMIT_ENABLED = False
+    # Jobs run inline in tests; the job tests point REDIS_URL at their own Redis database.
+    REDIS_URL = ""
+
+
+MIN_SECRET_KEY_LENGTH = 32
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 def check_production_settings(config) -> list[str]:
-    """Return what makes these settings unsafe for production (empty when fine)."""
+    """Return what makes these settings unsafe for production (empty when fine).
+
+    ``config`` is any mapping with ``get`` (an app's ``config``). Each problem is one sentence that says
+    what to set.
+    """
     problems = []
-    if config.get("SECRET_KEY") in (None, "", DEVELOPMENT_SECRET_KEY):
+    secret = config.get("SECRET_KEY") or ""
+    if secret in ("", DEVELOPMENT_SECRET_KEY, TestConfig.SECRET_KEY):
         problems.append("SECRET_KEY is unset or the development default.")
+    elif len(secret) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters; "
+            'make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         problems.append("DATABASE_URL names SQLite; production needs PostgreSQL.")
     if not config.get("SESSION_COOKIE_SECURE"):
-        problems.append("SESSION_COOKIE_SECURE is off.")
+        problems.append("SESSION_COOKIE_SECURE is off: session cookies would travel over plain HTTP.")
+    if not config.get("SESSION_COOKIE_HTTPONLY", True):
+        problems.append("SESSION_COOKIE_HTTPONLY is off: scripts could read the session cookie.")
+    if config.get("DEBUG"):
+        problems.append("DEBUG is on: the debugger runs code for anyone who can raise an error.")
+    if config.get("TESTING"):
+        problems.append("TESTING is on: these are test settings.")
+    if config.get("WTF_CSRF_ENABLED", True) is False:
+        problems.append("WTF_CSRF_ENABLED is off: forms would accept cross-site posts.")
+    if not config.get("RATELIMIT_ENABLED", True):
+        problems.append("RATELIMIT_ENABLED is off: password sign-in could be guessed at speed.")
+    base_url = str(config.get("BASE_URL", ""))
+    if not base_url.startswith("https://"):
+        problems.append("BASE_URL must be the public https:// address (links in e-mails use it).")
+    elif any(base_url.startswith(f"https://{host}") for host in _LOCAL_HOSTS):
+        problems.append("BASE_URL names this machine; give the public address.")
+    if not isinstance(config.get("PROXY_FIX_HOPS", 0), int) or config.get("PROXY_FIX_HOPS", 0) < 0:
+        problems.append("PROXY_FIX_HOPS must be a whole number of proxies (0 or more).")
+    token = config.get("METRICS_TOKEN") or ""
+    if token and len(token) < 16:
+        problems.append("METRICS_TOKEN is shorter than 16 characters.")
     return problems
+
+
+def production_notes(config) -> list[str]:
+    """Settings that work in production but deserve a second look (printed, not refused)."""
+    notes = []
+    if not config.get("REDIS_URL"):
+        notes.append(
+            "REDIS_URL is unset: jobs run inline in the web process and sign-in limits are counted "
+            "per process, not across servers."
+        )
+    if not config.get("PROXY_FIX_HOPS"):
+        notes.append(
+            "PROXY_FIX_HOPS is 0: behind nginx, client addresses and https are not seen; set it to 1."
+        )
+    if not config.get("MAIL_ENABLED"):
+        notes.append("MAIL_ENABLED is off: notifications are not e-mailed.")
+    return notes

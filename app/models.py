@@ -1,7 +1,15 @@
 """Imports every model so SQLAlchemy's metadata (and so Alembic) sees the whole schema."""
 
 from app.actions.models import Action, SpotCheck, Verification
-from app.auth.models import User, UserRole, UserSession, user_regions
+from app.auth.models import (
+    Passkey,
+    RolePolicy,
+    User,
+    UserRole,
+    UserSession,
+    WebAuthnChallenge,
+    user_regions,
+)
 from app.core.audit.models import AuditEvent
 from app.core.settings import Setting
 from app.dashboard.models import Cluster, Exposure
@@ -27,11 +35,13 @@ __all__ = [
     "ExternalDuty",
     "FeedbackPost",
     "Notification",
+    "Passkey",
     "Program",
     "Region",
     "Report",
     "ReportPhoto",
     "Review",
+    "RolePolicy",
     "SafeguardingCase",
     "Setting",
     "SpotCheck",
@@ -42,5 +52,6 @@ __all__ = [
     "UserRole",
     "UserSession",
     "Verification",
+    "WebAuthnChallenge",
     "user_regions",
 ]

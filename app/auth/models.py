@@ -1,7 +1,17 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import UTCDateTime, now_utc
@@ -39,12 +49,18 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    # The WebAuthn user handle: random, never the database id or the e-mail (it is stored on the
+    # authenticator and handed back at sign-in).
+    webauthn_user_handle: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     regions: Mapped[list[Region]] = relationship(secondary=user_regions, lazy="selectin")
 
     # Set (per instance) while this object represents a signed-in session; see auth.sessions.
     session_token = None
+    # Set (per reading request) to the expiry of a live emergency-access grant; see app.emergency.
+    emergency_access_until = None
+    current_session = None
 
     @property
     def is_active(self) -> bool:
@@ -92,5 +108,56 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    # "password" or "passkey": how this session was opened.
+    method: Mapped[str] = mapped_column(String(20), default="password", server_default="password")
+    # A shared tablet (ticked at sign-in, or a shared-device role) gets the shorter inactivity timeout.
+    shared_device: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Opened by password for a role that requires passkeys: only passkey enrolment until one is added.
+    must_enrol_passkey: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     user: Mapped[User] = relationship()
+
+
+class Passkey(db.Model):
+    """A WebAuthn credential (passkey) registered by a user."""
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)  # base64url
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(Integer, default=0)
+    transports: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(String(80))
+    aaguid: Mapped[str] = mapped_column(String(36), default="")
+    backed_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class WebAuthnChallenge(db.Model):
+    """A ceremony's challenge, kept on the server: single use, short-lived, bound to its purpose."""
+
+    __tablename__ = "webauthn_challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge: Mapped[str] = mapped_column(String(128), unique=True)  # base64url
+    purpose: Mapped[str] = mapped_column(String(20))  # "register" or "authenticate"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RolePolicy(db.Model):
+    """Sign-in rules an administrator sets per role; roles without a row use the defaults in code."""
+
+    __tablename__ = "role_policies"
+
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    passkey_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    shared_device: Mapped[bool] = mapped_column(Boolean, default=False)

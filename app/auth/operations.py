@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -87,33 +88,68 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User, *, user_agent: str | None = None) -> str:
-    """Open a server-side session for ``user`` and return the token the cookie will carry."""
+def start_session(
+    user: User,
+    *,
+    user_agent: str | None = None,
+    method: str = "password",
+    shared_device: bool = False,
+    must_enrol_passkey: bool = False,
+) -> str:
+    """Open a server-side session for ``user`` and return the token the cookie will carry.
+
+    Every sign-in gets a fresh random token (a new session identifier), whatever the browser held."""
     token = secrets.token_urlsafe(32)
-    db.session.add(
-        UserSession(user_id=user.id, token_hash=_token_hash(token), user_agent=(user_agent or "")[:200])
+    row = UserSession(
+        user_id=user.id,
+        token_hash=_token_hash(token),
+        user_agent=(user_agent or "")[:200],
+        method=method,
+        shared_device=shared_device,
+        must_enrol_passkey=must_enrol_passkey,
     )
-    record_event("session.start", actor=user, object_type="user", object_id=user.id)
+    db.session.add(row)
+    record_event(
+        "session.start",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        after={"method": method, "shared_device": shared_device},
+    )
     user.session_token = token
+    user.current_session = row
     return token
 
 
-def load_session_user(token: str, *, absolute: timedelta, idle: timedelta) -> User | None:
-    """The user behind a live session token; None if unknown, ended, expired or deactivated."""
+@dataclass(frozen=True)
+class SessionLimits:
+    absolute: timedelta
+    idle: timedelta
+    shared_device_idle: timedelta
+
+
+def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, bool]:
+    """The user behind a live session token (None if unknown, ended, expired or deactivated), and
+    whether the lookup wrote something the caller must commit (an expiry, a last-seen time)."""
     session_row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if session_row is None or session_row.ended_at is not None:
-        return None
+        return None, False
     now = now_utc()
-    if now - session_row.created_at > absolute or now - session_row.last_seen_at > idle:
+    idle = limits.shared_device_idle if session_row.shared_device else limits.idle
+    if now - session_row.created_at > limits.absolute or now - session_row.last_seen_at > idle:
         session_row.ended_at = now
-        return None
+        record_event("session.expire", actor=None, object_type="user", object_id=session_row.user_id)
+        return None, True
     user = session_row.user
     if not user.active:
-        return None
+        return None, False
+    wrote = False
     if now - session_row.last_seen_at > _LAST_SEEN_GRANULARITY:
         session_row.last_seen_at = now
+        wrote = True
     user.session_token = token
-    return user
+    user.current_session = session_row
+    return user, wrote
 
 
 def end_session(token: str, *, actor: User | None = None) -> None:
@@ -130,7 +166,7 @@ def end_session(token: str, *, actor: User | None = None) -> None:
     )
 
 
-def record_refused_sign_in(email: str) -> None:
+def record_refused_sign_in(email: str, *, reason: str = "no_match") -> None:
     """An access-log entry for a refused password: the account if it exists, never the password."""
     user = find_user_by_email(email or "")
     record_event(
@@ -138,7 +174,7 @@ def record_refused_sign_in(email: str) -> None:
         actor=None,
         object_type="user",
         object_id=user.id if user else None,
-        after={"known_account": user is not None},
+        after={"known_account": user is not None, "reason": reason},
     )
 
 

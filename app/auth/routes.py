@@ -1,9 +1,20 @@
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm
+from app.auth.models import Passkey
 from app.auth.operations import (
     active_sessions,
     authenticate,
@@ -12,8 +23,23 @@ from app.auth.operations import (
     record_refused_sign_in,
     start_session,
 )
-from app.auth.sessions import safe_next_url
+from app.auth.passkeys import (
+    PasskeyError,
+    active_passkeys,
+    authenticate_passkey,
+    authentication_options,
+    register_passkey,
+    registration_options,
+    relying_party,
+    rename_passkey,
+    revoke_passkey,
+)
+from app.auth.policy import passkey_required_for, works_on_shared_devices
+from app.auth.sessions import require_passkey_enrolment, safe_next_url
+from app.core.audit.operations import record_event
 from app.extensions import db, limiter
+
+bp.before_app_request(require_passkey_enrolment)
 
 
 def landing_page(user) -> str:
@@ -23,6 +49,19 @@ def landing_page(user) -> str:
 
 def _address_and_account() -> str:
     return f"{get_remote_address()}|{request.form.get('email', '').strip().lower()}"
+
+
+def _sign_in(user, *, method: str, shared_device: bool, must_enrol_passkey: bool = False) -> None:
+    """A new server-side session (a new identifier: the old cookie session is dropped first)."""
+    session.clear()
+    start_session(
+        user,
+        user_agent=request.headers.get("User-Agent"),
+        method=method,
+        shared_device=shared_device or works_on_shared_devices(user),
+        must_enrol_passkey=must_enrol_passkey,
+    )
+    login_user(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,14 +78,48 @@ def login():
             error = "That e-mail and password do not match an active account."
             record_refused_sign_in(form.email.data)
             db.session.commit()
-        else:
-            session.clear()
-            start_session(user, user_agent=request.headers.get("User-Agent"))
-            login_user(user)
+        elif passkey_required_for(user) and active_passkeys(user):
+            error = "Your role signs in with a passkey: use “Sign in with a passkey”."
+            record_refused_sign_in(form.email.data, reason="passkey_required")
             db.session.commit()
+        else:
+            must_enrol = passkey_required_for(user)
+            _sign_in(
+                user, method="password", shared_device=form.shared_device.data, must_enrol_passkey=must_enrol
+            )
+            db.session.commit()
+            if must_enrol:
+                flash("Your role signs in with a passkey. Add one now to continue.")
+                return redirect(url_for("auth.account"))
             return redirect(safe_next_url(request.args.get("next")) or landing_page(user))
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/login/passkey/options")
+@limiter.limit("30 per minute")
+def passkey_sign_in_options():
+    options = authentication_options(relying_party(current_app.config))
+    db.session.commit()
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/login/passkey")
+@limiter.limit("30 per minute")
+def passkey_sign_in():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
+        return jsonify(error="bad_request", message="Send the passkey's answer as JSON."), 400
+    try:
+        user, _passkey = authenticate_passkey(body["credential"], rp=relying_party(current_app.config))
+    except PasskeyError as exc:
+        # Commit, not roll back: the challenge stays spent and the refusal stays on record.
+        record_event("session.refused", actor=None, object_type="user", after={"method": "passkey"})
+        db.session.commit()
+        return jsonify(error="passkey_refused", message=str(exc)), 401
+    _sign_in(user, method="passkey", shared_device=bool(body.get("shared_device")))
+    db.session.commit()
+    return jsonify(redirect=safe_next_url(body.get("next")) or landing_page(user))
 
 
 @bp.post("/logout")
@@ -66,7 +139,71 @@ def logout():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("auth/account.html", sessions=active_sessions(current_user))
+    return render_template(
+        "auth/account.html",
+        sessions=active_sessions(current_user),
+        passkeys=active_passkeys(current_user),
+        passkey_required=passkey_required_for(current_user),
+    )
+
+
+@bp.post("/account/passkeys/options")
+@login_required
+def passkey_registration_options():
+    options = registration_options(current_user, relying_party(current_app.config))
+    db.session.commit()
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/account/passkeys", endpoint="register_passkey")
+@login_required
+def register_passkey_view():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
+        return jsonify(error="bad_request", message="Send the passkey's answer as JSON."), 400
+    try:
+        passkey = register_passkey(
+            current_user, body["credential"], name=body.get("name"), rp=relying_party(current_app.config)
+        )
+    except PasskeyError as exc:
+        db.session.commit()  # the challenge stays spent
+        return jsonify(error="passkey_refused", message=str(exc)), 422
+    if current_user.current_session is not None:
+        current_user.current_session.must_enrol_passkey = False
+    db.session.commit()
+    flash(f"Passkey “{passkey.name}” added. Next time, sign in with it.")
+    return jsonify(id=passkey.id, name=passkey.name, redirect=url_for("auth.account")), 201
+
+
+def _own_passkey(passkey_id: int) -> Passkey:
+    passkey = db.session.get(Passkey, passkey_id)
+    if passkey is None or passkey.user_id != current_user.id or passkey.revoked_at is not None:
+        abort(404)
+    return passkey
+
+
+@bp.post("/account/passkeys/<int:passkey_id>/rename")
+@login_required
+def rename_own_passkey(passkey_id: int):
+    passkey = _own_passkey(passkey_id)
+    try:
+        rename_passkey(passkey, request.form.get("name", ""), actor=current_user)
+    except PasskeyError as exc:
+        db.session.rollback()
+        flash(str(exc))
+        return redirect(url_for("auth.account"))
+    db.session.commit()
+    flash("Passkey renamed.")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/passkeys/<int:passkey_id>/revoke")
+@login_required
+def revoke_own_passkey(passkey_id: int):
+    revoke_passkey(_own_passkey(passkey_id), actor=current_user)
+    db.session.commit()
+    flash("Passkey removed. It can no longer sign you in.")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/sign-out-everywhere")

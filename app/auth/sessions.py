@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 
-from flask import current_app, jsonify, redirect, request, url_for
+from flask import flash, jsonify, redirect, request, url_for
+from flask_login import current_user
 
-from app.auth.operations import load_session_user
+from app.auth.operations import SessionLimits, load_session_user
+from app.core.settings import all_settings
 from app.extensions import db, login_manager
 
 
@@ -12,16 +14,55 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
+def session_limits() -> SessionLimits:
+    settings = all_settings()
+    return SessionLimits(
+        absolute=timedelta(hours=settings["session_absolute_hours"]),
+        idle=timedelta(minutes=settings["session_idle_minutes"]),
+        shared_device_idle=timedelta(minutes=settings["shared_device_idle_minutes"]),
+    )
+
+
 @login_manager.user_loader
 def _load_user(token: str):
-    user = load_session_user(
-        token,
-        absolute=timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"]),
-        idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
-    )
-    if db.session.dirty:
+    user, wrote = load_session_user(token, session_limits())
+    if wrote:
         db.session.commit()
     return user
+
+
+# While a password session of a passkey-only role has no passkey yet, it may only enrol one.
+_ENROLMENT_ENDPOINTS = frozenset(
+    {
+        "auth.account",
+        "auth.passkey_registration_options",
+        "auth.register_passkey",
+        "auth.logout",
+        "auth.sign_out_everywhere",
+        "static",
+        "pwa.manifest",
+        "pwa.service_worker",
+        "pwa.service_worker_module",
+        "pwa.offline",
+        "system.healthz",
+    }
+)
+
+
+def require_passkey_enrolment():
+    """Registered on the app: send a session that must enrol a passkey to the account page."""
+    if request.endpoint in _ENROLMENT_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    row = current_user.current_session
+    if row is None or not row.must_enrol_passkey:
+        return None
+    message = "Your role signs in with a passkey. Add one on your account page to continue."
+    if is_api_request():
+        response = jsonify(error="passkey_required", message=message)
+        response.status_code = 403
+        return response
+    flash(message)
+    return redirect(url_for("auth.account"))
 
 
 @login_manager.unauthorized_handler

@@ -33,6 +33,12 @@ SETTINGS = {
     "timeliness_target_percent": SettingSpec("Timeliness floor (CMS INCID style)", 90, 50, 100, "%"),
     "pack_suppress_below": SettingSpec("Evidence packs: show counts below this as '<n'", 5, 1, 20, "reports"),
     "action_due_soon_days": SettingSpec("Warn owners this many days before a due date", 3, 1, 60, "days"),
+    "emergency_access_hours": SettingSpec("Emergency access: longest grant", 4, 1, 24, "hours"),
+    "session_idle_minutes": SettingSpec("Sign out after this long idle", 120, 5, 24 * 60, "minutes"),
+    "shared_device_idle_minutes": SettingSpec(
+        "Sign out after this long idle on a shared device", 15, 2, 240, "minutes"
+    ),
+    "session_absolute_hours": SettingSpec("Sign out after this long in any case", 12, 1, 24 * 7, "hours"),
 }
 
 

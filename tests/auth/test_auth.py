@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.auth.models import User, UserSession
-from app.auth.operations import authenticate, load_session_user
+from app.auth.operations import SessionLimits, authenticate, load_session_user
 from app.auth.passwords import hash_password, verify_password
 from app.core.audit.models import AuditEvent
 from app.core.models import now_utc
@@ -100,7 +100,8 @@ def test_expired_and_idle_sessions_end(app, make):
             db.session.scalar(select(UserSession.ended_at).where(UserSession.token_hash == token_hash))
             is not None
         )
-        assert load_session_user("unknown", absolute=timedelta(hours=1), idle=timedelta(hours=1)) is None
+        limits = SessionLimits(timedelta(hours=1), timedelta(hours=1), timedelta(hours=1))
+        assert load_session_user("unknown", limits) == (None, False)
 
 
 def test_sign_in_and_out_are_audited(app, client, make):
