@@ -144,6 +144,10 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
     return {
         "static": ("/static/css/app.css", rule(set(), public=True)),
         "system.healthz": ("/healthz", rule(set(), public=True)),
+        # /metrics answers loopback callers that no proxy forwarded (the test client is 127.0.0.1 with
+        # no X-Forwarded-For), whoever they are; from anywhere else it is 404 (tests/infra/test_metrics.py).
+        "metrics": ("/metrics", rule(set(), public=True)),
+        "jobs.index": ("/admin/jobs", rule({"admin"})),
         "auth.login": ("/login", lambda role: 200 if role == ANON else 302),
         "api.csrf_token": ("/api/v1/csrf", rule(set(), public=True)),
         "api.openapi": ("/api/v1/openapi.json", rule(set(), public=True)),

@@ -1,20 +1,18 @@
-"""Notifications: in-app rows, plus e-mail sent once the transaction that made them commits."""
+"""Notifications: in-app rows, plus an e-mail job enqueued once the transaction that made them commits."""
 
 import logging
-import smtplib
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import event, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from app.core.models import now_utc
 from app.extensions import db
+from app.jobs.queue import enqueue, job
 from app.notifications.email import send_email
 from app.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
-_PENDING = "nearmiss_pending_emails"
 
 
 def notify(users: Iterable, *, kind: str, title: str, link: str) -> list[Notification]:
@@ -27,37 +25,48 @@ def notify(users: Iterable, *, kind: str, title: str, link: str) -> list[Notific
         seen.add(user.id)
         notification = Notification(user_id=user.id, kind=kind, title=title, link=link)
         db.session.add(notification)
-        created.append((notification, user.email))
+        created.append(notification)
     db.session.flush()
-    db.session.info.setdefault(_PENDING, []).extend((n.id, email, title, link) for n, email in created)
-    return [n for n, _ in created]
+    for notification in created:
+        enqueue(
+            deliver_email,
+            notification.id,
+            job_id=f"notification-email-{notification.id}",
+            after_commit=True,
+        )
+    return created
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session):
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
+@job
+def deliver_email(notification_id: int) -> bool:
+    """E-mail one notification to its user (a background job; idempotent).
+
+    Sends nothing when the notification is gone, was e-mailed already, or its user is inactive; an SMTP
+    error propagates so the queue retries it. Returns whether a message went to the SMTP server.
+    """
+    from app.auth.models import User
+
+    row = db.session.execute(
+        select(Notification, User)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.id == notification_id)
+    ).first()
+    if row is None or row.Notification.emailed_at is not None or not row.User.active:
+        return False
+    notification, user = row.Notification, row.User
     config = current_app.config
     base_url = config.get("BASE_URL", "").rstrip("/")
-    sent_ids = []
-    for notification_id, to, title, link in pending:
-        body = f"{title}\n\nOpen it here: {base_url}{link}\n\nThis message holds no details on purpose."
-        try:
-            if send_email(config, to=to, subject=f"[Near misses] {title}", body=body):
-                sent_ids.append(notification_id)
-        except (OSError, smtplib.SMTPException) as exc:
-            logger.warning("e-mail for notification %s failed: %s", notification_id, type(exc).__name__)
-    if sent_ids:
-        with db.engine.begin() as connection:
-            connection.execute(
-                update(Notification).where(Notification.id.in_(sent_ids)).values(emailed_at=now_utc())
-            )
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session):
-    session.info.pop(_PENDING, None)
+    body = (
+        f"{notification.title}\n\nOpen it here: {base_url}{notification.link}\n\n"
+        "This message holds no details on purpose."
+    )
+    if not send_email(config, to=user.email, subject=f"[Near misses] {notification.title}", body=body):
+        return False
+    db.session.execute(
+        update(Notification).where(Notification.id == notification_id).values(emailed_at=now_utc())
+    )
+    db.session.commit()
+    return True
 
 
 def unread_count(user) -> int:

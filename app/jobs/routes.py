@@ -1,0 +1,61 @@
+"""The failed-jobs page for administrators: what failed, why, and a retry button."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app.core.roles import Role
+from app.extensions import db
+from app.jobs import bp
+from app.jobs.operations import JobNotFound, retry_failed_job, retry_inline_failure
+from app.jobs.queries import failed_jobs, inline_failure, inline_failures, queue_state
+from app.jobs.queue import JOB_ID
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if Role.ADMIN not in current_user.roles:
+        abort(403, "Background jobs are for administrators.")
+
+
+@bp.get("")
+def index():
+    from redis.exceptions import RedisError
+
+    state = queue_state()
+    try:
+        failed = failed_jobs() if state is not None and state.available else []
+    except RedisError:
+        failed = []
+    return render_template(
+        "jobs/index.html", state=state, failed=failed, inline=inline_failures(), inline_days=30
+    )
+
+
+@bp.post("/<job_id>/retry")
+def retry(job_id: str):
+    if not JOB_ID.match(job_id):
+        abort(404)
+    try:
+        retry_failed_job(job_id, actor=current_user)
+    except JobNotFound:
+        db.session.rollback()
+        abort(404, "That job is no longer in the failed list.")
+    db.session.commit()
+    flash("The job is back on the queue.")
+    return redirect(url_for("jobs.index"))
+
+
+@bp.post("/inline/<int:event_id>/retry")
+def retry_inline(event_id: int):
+    event = inline_failure(event_id)
+    if event is None:
+        abort(404)
+    try:
+        succeeded = retry_inline_failure(event, actor=current_user)
+    except JobNotFound:
+        db.session.rollback()
+        abort(404, "That job no longer exists.")
+    db.session.commit()
+    flash("The job ran and succeeded." if succeeded else "The job failed again; see the newest entry.")
+    return redirect(url_for("jobs.index"))
