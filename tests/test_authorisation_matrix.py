@@ -61,6 +61,7 @@ def world(app):
     from app.auth.models import User
     from app.auth.operations import create_user
     from app.core.clock import org_today
+    from app.emergency.operations import end_grant, start_grant
     from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
     from app.escalations.operations import add_external_duty
     from app.feedback.operations import FeedbackInput, publish
@@ -68,7 +69,7 @@ def world(app):
     from app.guides.operations import save_guide
     from app.reports.models import Report
     from app.reviews.operations import ReviewInput, save_review
-    from app.taxonomy.models import Region
+    from app.taxonomy.models import Program, Region
     from tests.factories import Factory
 
     with app.test_request_context():
@@ -125,6 +126,10 @@ def world(app):
             FeedbackInput(title="Changed", what_changed="x y z", why="a b c", action_ids=[action.id]),
         )
         save_guide("dsp", DEFAULT_GUIDES["dsp"], actor=user["trainer"], publish=True)
+        grant = start_grant(user["trainer"], reason="An ended grant to review", hours=1)
+        end_grant(grant, user["trainer"])
+        program = Program(name="Day services", region_id=report.region_id)
+        db.session.add(program)
         db.session.commit()
         ids = {
             "report": report_id,
@@ -135,6 +140,10 @@ def world(app):
             "post": post.id,
             "alert": db.session.scalar(select(StopTheLineAlert.id)),
             "case": db.session.scalar(select(SafeguardingCase.id)),
+            "grant": grant.id,
+            "region": report.region_id,
+            "program": program.id,
+            "category": report.category_id,
         }
     return ids
 
@@ -193,6 +202,12 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "admin.settings": ("/admin/settings", rule({"admin"})),
         "admin.triage_matrix": ("/admin/triage-matrix", rule({"admin"})),
         "admin.external_bodies": ("/admin/external-bodies", rule({"admin"})),
+        "admin.regions": ("/admin/regions", rule({"admin"})),
+        "admin.edit_region": (f"/admin/regions/{r['region']}", rule({"admin"})),
+        "admin.programs": ("/admin/programs", rule({"admin"})),
+        "admin.edit_program": (f"/admin/programs/{r['program']}", rule({"admin"})),
+        "admin.categories": ("/admin/categories", rule({"admin"})),
+        "admin.edit_category": (f"/admin/categories/{r['category']}", rule({"admin"})),
         "guides.index": ("/guides", rule(SIGNED_IN)),
         "guides.show": ("/guides/dsp", rule(SIGNED_IN)),
         "guides.pdf": ("/guides/dsp.pdf", rule(SIGNED_IN)),
@@ -202,6 +217,9 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "packs.index": ("/packs", rule({"manager", "quality_lead"})),
         "packs.oversight_pdf": ("/packs/oversight.pdf", rule({"manager", "quality_lead"})),
         "packs.oversight_csv": ("/packs/oversight.zip", rule({"manager", "quality_lead"})),
+        "emergency.index": ("/emergency", rule(SIGNED_IN)),
+        "emergency.grants": ("/emergency/grants", rule({"safeguarding_lead", "admin"})),
+        "emergency.grant_detail": (f"/emergency/grants/{r['grant']}", rule({"safeguarding_lead", "admin"})),
     }
 
 
