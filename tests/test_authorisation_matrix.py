@@ -62,6 +62,7 @@ def world(app):
     from app.auth.operations import create_user
     from app.core.clock import org_today
     from app.emergency.operations import end_grant, start_grant
+    from app.emergency.operations import end_grant, start_grant
     from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
     from app.escalations.operations import add_external_duty
     from app.feedback.operations import FeedbackInput, publish
@@ -128,6 +129,8 @@ def world(app):
         save_guide("dsp", DEFAULT_GUIDES["dsp"], actor=user["trainer"], publish=True)
         grant = start_grant(user["trainer"], reason="An ended grant to review", hours=1)
         end_grant(grant, user["trainer"])
+        grant = start_grant(user["trainer"], reason="An ended grant to review", hours=1)
+        end_grant(grant, user["trainer"])
         program = Program(name="Day services", region_id=report.region_id)
         db.session.add(program)
         db.session.commit()
@@ -140,6 +143,7 @@ def world(app):
             "post": post.id,
             "alert": db.session.scalar(select(StopTheLineAlert.id)),
             "case": db.session.scalar(select(SafeguardingCase.id)),
+            "grant": grant.id,
             "grant": grant.id,
             "region": report.region_id,
             "program": program.id,
@@ -217,6 +221,9 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "packs.index": ("/packs", rule({"manager", "quality_lead"})),
         "packs.oversight_pdf": ("/packs/oversight.pdf", rule({"manager", "quality_lead"})),
         "packs.oversight_csv": ("/packs/oversight.zip", rule({"manager", "quality_lead"})),
+        "emergency.index": ("/emergency", rule(SIGNED_IN)),
+        "emergency.grants": ("/emergency/grants", rule({"safeguarding_lead", "admin"})),
+        "emergency.grant_detail": (f"/emergency/grants/{r['grant']}", rule({"safeguarding_lead", "admin"})),
         "emergency.index": ("/emergency", rule(SIGNED_IN)),
         "emergency.grants": ("/emergency/grants", rule({"safeguarding_lead", "admin"})),
         "emergency.grant_detail": (f"/emergency/grants/{r['grant']}", rule({"safeguarding_lead", "admin"})),

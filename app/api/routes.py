@@ -7,6 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from app.api import bp
 from app.api.openapi import openapi_document
 from app.api.responses import json_error, json_field_errors
+from app.core.audit.access import record_report_view
 from app.extensions import csrf, db
 from app.reports.operations import (
     ClientUUIDConflict,
@@ -102,6 +103,8 @@ def get_report(report_id: int):
     report = visible_report(current_user, report_id)
     if report is None:
         return json_error(404, "not_found", "No such report.")
+    if record_report_view(current_user, report, via="api"):
+        db.session.commit()
     return jsonify(report_as_json(report, current_user))
 
 

@@ -4,16 +4,32 @@ Region scoping: organisation-wide roles see every region; review roles see their
 sees what they reported themselves. Confidential reports hide the reporter from all but the quality
 and safeguarding leads (and the reporter). Functions take duck-typed objects so this module depends
 on no feature.
+
+Emergency access (break-glass, see ``app.emergency``) widens *reading* only: while a user's grant is
+live they see every region's reports, safeguarding ones included. Write checks (``can_triage`` and the
+role checks of reviews, actions and administration) never look at it, and the grant is only attached
+to reading requests, so it can never be the reason a write is allowed.
 """
 
 from sqlalchemy import and_, false, not_, or_, true
 
+from app.core.models import now_utc
 from app.core.roles import REGION_REVIEW_ROLES, SAFEGUARDING_NEED_TO_KNOW, Role
+
+
+def under_emergency_access(user) -> bool:
+    """Whether ``user`` holds a live emergency-access grant on this request.
+
+    ``emergency_access_until`` is set per request by the emergency package; it is checked against the
+    clock here, so a grant gives nothing from the moment it expires, with no job having to run.
+    """
+    until = getattr(user, "emergency_access_until", None)
+    return until is not None and now_utc() < until
 
 
 def visible_region_ids(user) -> frozenset[int] | None:
     """Regions whose reports ``user`` may read; None means all of them."""
-    if user.is_organisation_wide:
+    if user.is_organisation_wide or under_emergency_access(user):
         return None
     if user.roles & REGION_REVIEW_ROLES:
         return user.region_ids
@@ -27,7 +43,7 @@ def can_file_in_region(user, region_id: int) -> bool:
 def sees_safeguarding_in(user, region_id: int) -> bool:
     """Safeguarding reports go to those who need them: the safeguarding and quality leads, and the
     supervisors of the report's region (who protect the person now)."""
-    if user.roles & SAFEGUARDING_NEED_TO_KNOW:
+    if user.roles & SAFEGUARDING_NEED_TO_KNOW or under_emergency_access(user):
         return True
     return Role.SUPERVISOR in user.roles and region_id in user.region_ids
 
@@ -57,7 +73,7 @@ def scope_to_viewer(statement, report_model, user):
     """Restrict a SELECT of reports to those ``user`` may read."""
     regions = visible_region_ids(user)
     in_regions = true() if regions is None else report_model.region_id.in_(regions)
-    if user.roles & SAFEGUARDING_NEED_TO_KNOW:
+    if user.roles & SAFEGUARDING_NEED_TO_KNOW or under_emergency_access(user):
         safeguarding_ok = true()
     elif Role.SUPERVISOR in user.roles:
         safeguarding_ok = report_model.region_id.in_(user.region_ids)

@@ -1,6 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.core.audit.access import record_report_view
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.permissions import can_triage, can_view_report
@@ -35,6 +36,7 @@ def _alert(alert_id: int) -> StopTheLineAlert:
 def alert_page(alert_id: int, errors=None, status=200):
     alert = _alert(alert_id)
     mark_read_for_link(current_user, f"/alerts/{alert.id}")
+    record_report_view(current_user, alert.report, via="stop-the-line alert")
     db.session.commit()
     return render_template(
         "escalations/alert.html",

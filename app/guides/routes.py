@@ -12,6 +12,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.core.audit.access import record_access
 from app.core.pdf import PdfRenderError, render_pdf
 from app.core.roles import Role
 from app.extensions import db
@@ -84,6 +85,14 @@ def pdf(role: str):
         rendered = render_pdf(guide_document(content, role, size, version))
     except PdfRenderError as exc:
         abort(503, str(exc))
+    record_access(
+        "guide.download",
+        actor=current_user,
+        object_type="guide",
+        object_id=role,
+        detail={"version": version, "size": size, "pages": rendered.pages},
+    )
+    db.session.commit()
     response = make_response(rendered.data)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="near-miss-cues-{role}-{size}.pdf"'

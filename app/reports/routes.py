@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.core.audit.access import record_report_view
 from app.core.audit.queries import events_for
 from app.core.models import now_utc
 from app.core.permissions import reporter_is_visible
@@ -134,6 +135,8 @@ def report_detail(report_id: int):
     report = visible_report(current_user, report_id)
     if report is None:
         abort(404)
+    if record_report_view(current_user, report, via="report page"):
+        db.session.commit()
     sections = [html for _, html in report_page_sections.send(report, viewer=current_user) if html]
     return render_template(
         "reports/detail.html",

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.core.audit.access import record_report_view
 from app.core.models import now_utc
 from app.core.permissions import can_triage, can_view_report
 from app.core.roles import TRIAGE_ROLES
@@ -120,6 +121,8 @@ def _values_for(report: Report) -> dict:
 @login_required
 def triage_form(report_id: int):
     report = _triageable(report_id)
+    if record_report_view(current_user, report, via="triage"):
+        db.session.commit()
     return _render_form(report, _values_for(report), {})
 
 

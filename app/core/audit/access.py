@@ -1,0 +1,49 @@
+"""The access log: reads that must leave a trace (SPEC §6, issue 8), written as audit events.
+
+Sign-ins, refused sign-ins and sign-outs are recorded by ``app.auth.operations``; this module covers
+downloads, exports and views of one report's detail. Like every audit event, the detail holds no health
+information: ids, sizes and flags only. Callers commit.
+"""
+
+from app.core.audit.models import AuditEvent
+from app.core.audit.operations import record_event
+from app.core.permissions import under_emergency_access
+
+REPORT_VIEW = "report.view"
+
+
+def record_access(
+    action: str,
+    *,
+    actor,
+    object_type: str,
+    object_id=None,
+    region_id: int | None = None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append one access event: who read or downloaded what, with non-PHI ``detail``."""
+    return record_event(
+        action,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        region_id=region_id,
+        after=detail,
+    )
+
+
+def record_report_view(viewer, report, *, via: str) -> AuditEvent | None:
+    """Log a view of one report's detail when it must be traced: any view of a safeguarding-restricted
+    report, and every report view made under emergency access. ``via`` names the page or API that
+    showed it. Returns None when the view needs no entry."""
+    emergency = under_emergency_access(viewer)
+    if not (report.safeguarding_restricted or emergency):
+        return None
+    return record_access(
+        REPORT_VIEW,
+        actor=viewer,
+        object_type="report",
+        object_id=report.id,
+        region_id=report.region_id,
+        detail={"via": via, "safeguarding": bool(report.safeguarding_restricted), "emergency": emergency},
+    )

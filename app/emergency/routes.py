@@ -1,0 +1,122 @@
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.core.models import now_utc
+from app.emergency import bp
+from app.emergency.models import EmergencyAccess
+from app.emergency.operations import (
+    REASON_MAX_CHARS,
+    REASON_MIN_CHARS,
+    REVIEWER_ROLES,
+    EmergencyAccessError,
+    can_end,
+    duration_choices,
+    end_grant,
+    max_hours,
+    record_lapsed,
+    start_grant,
+)
+from app.emergency.queries import grants_of, recent_grants, view_counts, views_under
+from app.extensions import db
+from app.notifications.operations import mark_read_for_link
+
+
+def _is_reviewer() -> bool:
+    return bool(current_user.roles & REVIEWER_ROLES)
+
+
+def _render_index(values: dict, errors: dict, status: int = 200):
+    return render_template(
+        "emergency/index.html",
+        grant=g.get("emergency_grant"),
+        own_grants=grants_of(current_user),
+        choices=duration_choices(),
+        max_hours=max_hours(),
+        reason_min=REASON_MIN_CHARS,
+        reason_max=REASON_MAX_CHARS,
+        values=values,
+        errors=errors,
+        is_reviewer=_is_reviewer(),
+        now=now_utc(),
+    ), status
+
+
+@bp.get("")
+@login_required
+def index():
+    return _render_index({"reason": "", "hours": "1"}, {})
+
+
+@bp.post("")
+@login_required
+def start():
+    values = {"reason": request.form.get("reason", ""), "hours": request.form.get("hours", "")}
+    try:
+        grant = start_grant(current_user, reason=values["reason"], hours=values["hours"])
+    except EmergencyAccessError as exc:
+        db.session.rollback()
+        return _render_index(values, exc.errors, status=422)
+    db.session.commit()
+    flash(
+        f"Emergency access is on for {grant.hours} h. Every report you open is recorded; "
+        "the safeguarding lead and the administrators have been told."
+    )
+    return redirect(url_for("reports.report_list"))
+
+
+def _grant(grant_id: int) -> EmergencyAccess:
+    grant = db.session.get(EmergencyAccess, grant_id) if grant_id < 2**31 else None
+    if grant is None:
+        abort(404)
+    return grant
+
+
+@bp.post("/<int:grant_id>/end")
+@login_required
+def end(grant_id: int):
+    grant = _grant(grant_id)
+    if not can_end(current_user, grant):
+        abort(404)
+    try:
+        end_grant(grant, current_user)
+    except EmergencyAccessError as exc:
+        db.session.rollback()
+        flash(" ".join(m for ms in exc.errors.values() for m in ms))
+    else:
+        db.session.commit()
+        flash("Emergency access ended.")
+    if grant.user_id == current_user.id:
+        return redirect(url_for("emergency.index"))
+    return redirect(url_for("emergency.grant_detail", grant_id=grant.id))
+
+
+def _require_reviewer():
+    if not _is_reviewer():
+        abort(403, "Emergency access grants are reviewed by the safeguarding lead and administrators.")
+
+
+@bp.get("/grants")
+@login_required
+def grants():
+    _require_reviewer()
+    if record_lapsed():
+        db.session.commit()
+    rows = recent_grants()
+    return render_template("emergency/grants.html", grants=rows, views=view_counts(rows), now=now_utc())
+
+
+@bp.get("/grants/<int:grant_id>")
+@login_required
+def grant_detail(grant_id: int):
+    _require_reviewer()
+    grant = _grant(grant_id)
+    record_lapsed(user=grant.user)
+    mark_read_for_link(current_user, f"/emergency/grants/{grant.id}")
+    db.session.commit()
+    return render_template(
+        "emergency/grant.html",
+        grant=grant,
+        views=views_under(grant),
+        can_end=grant.is_active_at(now_utc()),
+        now=now_utc(),
+    )
