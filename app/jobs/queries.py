@@ -101,7 +101,7 @@ def failed_jobs(limit: int = 100) -> list[FailedJob]:
                 description=job.description or job_id,
                 error=_last_line(error),
                 ended_at=job.ended_at,
-                retries=job.number_of_retries or 0,
+                retries=max(int(job.meta.get("retries", 0)) - (job.retries_left or 0), 0),
             )
         )
     return found

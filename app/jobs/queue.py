@@ -128,6 +128,7 @@ def _dispatch(app: Flask, name: str, args: tuple, kwargs: dict, job_id: str | No
             job_id=job_id,
             description=describe(name, args, kwargs),
             retry=Retry(max=len(intervals), interval=intervals),
+            meta={"retries": len(intervals)},
             failure_ttl=90 * 24 * 3600,
         )
     except RedisError as exc:

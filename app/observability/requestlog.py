@@ -67,7 +67,6 @@ def _ensure_handler(app: Flask) -> None:
     handler.nearmiss_request_log = True
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    logger.propagate = False
 
 
 def register(app: Flask) -> None:

@@ -1,6 +1,6 @@
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.config import check_production_settings, production_notes
 from app.core.clock import org_today
@@ -46,6 +46,7 @@ def detect_command(week):
 
 
 @click.command("check-settings")
+@with_appcontext
 def check_settings_command():
     """Check the settings against what production needs; exit 1 listing the problems."""
     problems = check_production_settings(current_app.config)
