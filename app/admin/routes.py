@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -19,6 +19,25 @@ from app.triage.operations import TriageInvalid, current_matrix, save_matrix
 def _admins_only():
     if Role.ADMIN not in current_user.roles:
         abort(403, "Administration is for administrators.")
+
+
+ADMIN_SECTIONS = [
+    ("admin.users", "Users", "Accounts, roles, regions; deactivate; passkeys and sessions"),
+    ("admin.roles", "Sign-in rules per role", "Passkey-only roles; shared-device roles"),
+    ("admin.regions", "Regions", "Where services are delivered"),
+    ("admin.programs", "Programs", "Services within each region"),
+    ("admin.categories", "Categories", "What near misses are about; safeguarding and stop-the-line"),
+    ("admin.settings", "Targets and settings", "Triage, safeguarding and stop-the-line targets; timeouts"),
+    ("admin.triage_matrix", "Triage matrix", "Severity x recurrence to review level, versioned"),
+    ("admin.external_bodies", "External reporting bodies", "Who must be told, and how fast"),
+    ("jobs.index", "Background jobs", "Failed jobs and retries"),
+]
+
+
+@bp.get("/")
+def index():
+    sections = [s for s in ADMIN_SECTIONS if s[0] in current_app.view_functions]
+    return render_template("admin/index.html", sections=sections)
 
 
 @bp.route("/triage-matrix", methods=["GET", "POST"])

@@ -199,3 +199,76 @@ def end_all_sessions(user: User, *, actor) -> int:
         "session.end_all", actor=actor, object_type="user", object_id=user.id, after={"ended": ended}
     )
     return ended
+
+
+def _active_admin_ids() -> set[int]:
+    return set(
+        db.session.scalars(
+            select(User.id).join(UserRole).where(UserRole.role == Role.ADMIN.value, User.active)
+        )
+    )
+
+
+def update_user(
+    user: User, *, name: str, roles: Iterable[Role | str], regions: Iterable[Region], actor: User
+) -> None:
+    """Change a user's name, roles and regions; the organisation always keeps an active admin."""
+    role_values = sorted({Role(role).value for role in roles})
+    if not role_values:
+        raise AccountError("Give the user at least one role.")
+    if Role.ADMIN.value not in role_values and _active_admin_ids() == {user.id}:
+        raise AccountError("This is the last active administrator; give the role to someone else first.")
+    before = {
+        "name": user.name,
+        "roles": sorted(row.role for row in user.role_rows),
+        "region_ids": sorted(r.id for r in user.regions),
+    }
+    user.name = name.strip() or user.name
+    kept = [row for row in user.role_rows if row.role in role_values]
+    have = {row.role for row in kept}
+    user.role_rows = kept + [UserRole(role=value) for value in role_values if value not in have]
+    user.regions = list(regions)
+    db.session.flush()
+    after = {"name": user.name, "roles": role_values, "region_ids": sorted(r.id for r in user.regions)}
+    if after != before:
+        record_event(
+            "user.update", actor=actor, object_type="user", object_id=user.id, before=before, after=after
+        )
+
+
+def set_user_active(user: User, active: bool, *, actor: User) -> None:
+    """Deactivate (every session ends at once) or reactivate an account."""
+    if user.active == active:
+        return
+    if not active and _active_admin_ids() == {user.id}:
+        raise AccountError("This is the last active administrator; it cannot be deactivated.")
+    user.active = active
+    record_event(
+        "user.deactivate" if not active else "user.reactivate",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+    )
+    if not active:
+        end_all_sessions(user, actor=actor)
+
+
+def set_password(user: User, password: str, *, actor: User) -> None:
+    """An administrator sets a new (temporary) password; the user's sessions end."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = hash_password(password)
+    record_event("user.password_set", actor=actor, object_type="user", object_id=user.id)
+    end_all_sessions(user, actor=actor)
+
+
+def end_session_by_id(user: User, session_id: int, *, actor: User) -> bool:
+    """End one of ``user``'s sessions (an administrator looking at the user's devices)."""
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != user.id or row.ended_at is not None:
+        return False
+    row.ended_at = now_utc()
+    record_event(
+        "session.end", actor=actor, object_type="user", object_id=user.id, after={"session_id": row.id}
+    )
+    return True

@@ -1,0 +1,220 @@
+"""Administration of users, roles' sign-in rules, passkeys and sessions; session limits and cookies."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from app import create_app
+from app.auth.models import Passkey, User, UserSession
+from app.config import TestConfig
+from app.core.audit.models import AuditEvent
+from app.core.models import now_utc
+from app.core.roles import Role
+from app.extensions import db
+from tests.auth.soft_authenticator import SoftPasskey
+from tests.auth.test_passkeys import passkey_sign_in, register
+from tests.factories import PASSWORD, csrf_from_page, login
+
+
+@pytest.fixture
+def admin(app, make):
+    make.user("admin@x.test", roles=(Role.ADMIN,))
+    client = app.test_client()
+    login(client, "admin@x.test")
+    return client
+
+
+def actions(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def copied_cookie_client(app, client):
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def test_admin_pages_are_for_admins_only(app, make, admin):
+    make.user("lead@x.test", roles=(Role.QUALITY_LEAD,))
+    lead = app.test_client()
+    login(lead, "lead@x.test")
+    for path in ("/admin/", "/admin/users", "/admin/users/new", "/admin/roles"):
+        assert admin.get(path).status_code == 200, path
+        assert lead.get(path).status_code == 403, path
+    assert "Users" in admin.get("/admin/").get_data(as_text=True)
+
+
+def test_admin_creates_and_edits_a_user(app, make, admin):
+    north = make.region("North")
+    token = csrf_from_page(admin, "/admin/users/new")
+    response = admin.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": token,
+            "name": "Dana Support",
+            "email": "dana@x.test",
+            "password": "a-long-first-password",
+            "roles": ["dsp"],
+            "regions": [str(north)],
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        dana = db.session.scalar(select(User).where(User.email == "dana@x.test"))
+        dana_id = dana.id
+        assert dana.roles == {Role.DSP} and dana.region_ids == {north}
+    token = csrf_from_page(admin, f"/admin/users/{dana_id}")
+    admin.post(
+        f"/admin/users/{dana_id}",
+        data={"csrf_token": token, "name": "Dana S.", "roles": ["dsp", "nurse"], "regions": [str(north)]},
+    )
+    with app.app_context():
+        dana = db.session.get(User, dana_id)
+        assert dana.name == "Dana S." and dana.roles == {Role.DSP, Role.NURSE}
+    assert {"user.create", "user.update"} <= set(actions(app))
+    listing = admin.get("/admin/users?q=dana&role=nurse").get_data(as_text=True)
+    assert "Dana S." in listing
+
+
+def test_bad_input_is_a_422_never_a_500(app, make, admin):
+    token = csrf_from_page(admin, "/admin/users/new")
+    for data in (
+        {"name": "X", "email": "", "password": "a-long-first-password", "roles": ["dsp"]},
+        {"name": "X", "email": "x@x.test", "password": "short", "roles": ["dsp"]},
+        {"name": "X", "email": "y@x.test", "password": "a-long-first-password", "roles": ["emperor"]},
+    ):
+        assert admin.post("/admin/users/new", data={"csrf_token": token, **data}).status_code == 422
+    assert admin.post("/admin/users/new", data={"name": "X"}).status_code == 400, "CSRF required"
+    assert admin.get("/admin/users/99999").status_code == 404
+
+
+def test_the_last_admin_cannot_lock_the_organisation_out(app, admin):
+    with app.app_context():
+        admin_id = db.session.scalar(select(User.id).where(User.email == "admin@x.test"))
+    token = csrf_from_page(admin, f"/admin/users/{admin_id}")
+    response = admin.post(
+        f"/admin/users/{admin_id}", data={"csrf_token": token, "name": "A", "roles": ["dsp"]}
+    )
+    assert response.status_code == 422 and "last active administrator" in response.get_data(as_text=True)
+    response = admin.post(f"/admin/users/{admin_id}/deactivate", data={"csrf_token": token})
+    assert response.status_code == 422
+
+
+def test_deactivation_ends_every_session_at_once(app, make, admin):
+    dsp_id = make.user("dsp@x.test")
+    phone = app.test_client()
+    login(phone, "dsp@x.test")
+    thief = copied_cookie_client(app, phone)
+    assert thief.get("/my-reports").status_code == 200
+    token = csrf_from_page(admin, f"/admin/users/{dsp_id}")
+    admin.post(f"/admin/users/{dsp_id}/deactivate", data={"csrf_token": token})
+    assert phone.get("/my-reports").status_code == 302
+    assert thief.get("/my-reports").status_code == 302
+    assert login(app.test_client(), "dsp@x.test").status_code == 401
+    assert {"user.deactivate", "session.end_all"} <= set(actions(app))
+    admin.post(f"/admin/users/{dsp_id}/reactivate", data={"csrf_token": token})
+    assert login(app.test_client(), "dsp@x.test").status_code == 302
+
+
+def test_admin_signs_a_user_out_everywhere_and_ends_one_session(app, make, admin):
+    dsp_id = make.user("dsp@x.test")
+    phone, tablet = app.test_client(), app.test_client()
+    login(phone, "dsp@x.test")
+    login(tablet, "dsp@x.test")
+    with app.app_context():
+        tablet_session = db.session.scalars(
+            select(UserSession.id).where(UserSession.user_id == dsp_id).order_by(UserSession.id)
+        ).all()[-1]
+    token = csrf_from_page(admin, f"/admin/users/{dsp_id}")
+    admin.post(f"/admin/users/{dsp_id}/sessions/{tablet_session}/end", data={"csrf_token": token})
+    assert tablet.get("/my-reports").status_code == 302
+    assert phone.get("/my-reports").status_code == 200
+    admin.post(f"/admin/users/{dsp_id}/sign-out-everywhere", data={"csrf_token": token})
+    assert phone.get("/my-reports").status_code == 302
+    assert (
+        admin.post(
+            f"/admin/users/{dsp_id}/sessions/{tablet_session}/end", data={"csrf_token": token}
+        ).status_code
+        == 404
+    )
+
+
+def test_admin_sees_and_revokes_a_users_passkey(app, make, admin):
+    dsp_id = make.user("dsp@x.test")
+    phone = app.test_client()
+    login(phone, "dsp@x.test")
+    passkey = SoftPasskey()
+    register(phone, passkey, name="Dana's phone")
+    page = admin.get(f"/admin/users/{dsp_id}").get_data(as_text=True)
+    assert "Dana&#39;s phone" in page or "Dana's phone" in page
+    with app.app_context():
+        passkey_id = db.session.scalar(select(Passkey.id))
+    token = csrf_from_page(admin, f"/admin/users/{dsp_id}")
+    admin.post(f"/admin/users/{dsp_id}/passkeys/{passkey_id}/revoke", data={"csrf_token": token})
+    assert passkey_sign_in(app.test_client(), passkey).status_code == 401
+    assert "passkey.revoke" in actions(app)
+
+
+def test_admin_sets_sign_in_rules_per_role(app, make, admin):
+    token = csrf_from_page(admin, "/admin/roles")
+    admin.post(
+        "/admin/roles",
+        data={"csrf_token": token, "passkey_required": ["nurse"], "shared_device": ["supervisor"]},
+    )
+    page = admin.get("/admin/roles").get_data(as_text=True)
+    assert 'name="passkey_required" value="nurse" checked' in page
+    assert 'name="shared_device" value="scheduler" checked' not in page
+    with app.app_context():
+        changes = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "role_policy.change")
+        ).all()
+        assert sorted(e.object_id for e in changes) == ["nurse", "scheduler"]
+
+
+def _idle(app, email: str, minutes: int) -> None:
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == email))
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user_id)
+            .values(last_seen_at=now_utc() - timedelta(minutes=minutes))
+        )
+        db.session.commit()
+
+
+def test_shared_devices_time_out_sooner(app, make):
+    make.user("dsp@x.test")
+    make.user("sup@x.test", roles=(Role.SUPERVISOR,))
+    make.user("dsp2@x.test")
+    personal_phone, office_tablet, ticked = app.test_client(), app.test_client(), app.test_client()
+    login(personal_phone, "dsp@x.test")
+    login(office_tablet, "sup@x.test")
+    token = csrf_from_page(ticked, "/login")
+    ticked.post(
+        "/login",
+        data={"email": "dsp2@x.test", "password": PASSWORD, "csrf_token": token, "shared_device": "y"},
+    )
+    assert ticked.get("/my-reports").status_code == 200
+    for email in ("dsp@x.test", "sup@x.test", "dsp2@x.test"):
+        _idle(app, email, 20)
+    assert personal_phone.get("/my-reports").status_code == 200, "20 minutes idle is fine on one's own phone"
+    assert office_tablet.get("/my-reports").status_code == 302, "a supervisor's role works on shared tablets"
+    assert ticked.get("/my-reports").status_code == 302, "ticked 'shared device' at sign-in"
+    _idle(app, "dsp@x.test", 121)
+    assert personal_phone.get("/my-reports").status_code == 302
+    assert "session.expire" in actions(app)
+
+
+def test_secure_cookies_carry_the_host_prefix(app, make):
+    make.user("dsp@x.test")
+    secure_app = create_app(
+        {**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}, "SESSION_COOKIE_SECURE": True}
+    )
+    client = secure_app.test_client()
+    response = login(client, "dsp@x.test")
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("__Host-session="))
+    for attribute in ("Secure", "HttpOnly", "Path=/", "SameSite=Lax"):
+        assert attribute in cookie
+    assert "Domain=" not in cookie
