@@ -68,12 +68,13 @@ case "${1:-}" in
     "$VENV/bin/flask" db upgrade
     "$VENV/bin/flask" demo load --password "$DEMO_PASSWORD"
     echo
-    echo "Near-miss reporting is running at http://127.0.0.1:$PORT/"
+    echo "Near-miss reporting is running at http://localhost:$PORT/ (passkeys need localhost, not 127.0.0.1)"
     echo "Sign in with any demo account and the password: $DEMO_PASSWORD"
     echo "  dsp@demo.test (North County), dsp2@demo.test (Riverside), supervisor@demo.test,"
     echo "  nurse@demo.test, scheduler@demo.test, operations@demo.test, quality@demo.test,"
     echo "  safeguarding@demo.test, trainer@demo.test, manager@demo.test, admin@demo.test"
     echo
+    export BASE_URL=${BASE_URL:-http://localhost:$PORT}
     exec "$VENV/bin/flask" run --host 127.0.0.1 --port "$PORT"
     ;;
   test)
