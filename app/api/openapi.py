@@ -3,8 +3,12 @@
 from functools import cache
 
 from app.reports.validation import ReportPayload
+from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, EventClass
 
 _REF = "#/components/schemas/{model}"
+# Text a database can store: no NUL (refused with 422). Lone surrogates are refused too, but they are
+# not Unicode text at all, and a pattern naming them cannot be compiled by common validators.
+_STORABLE_TEXT = "^[^\\u0000]*$"
 
 
 def _error(description: str, *, with_fields: bool = False) -> dict:
@@ -15,10 +19,33 @@ def _error(description: str, *, with_fields: bool = False) -> dict:
     }
 
 
+def _describe_capture_rules(properties: dict, nested: dict) -> None:
+    """What the validator checks beyond the pydantic types, so a schema-valid report is storable."""
+    # A device reports a near miss or an unsafe condition; "incident" is only set at triage.
+    nested.pop("EventClass", None)
+    properties["event_class"] = {
+        "type": "string",
+        "enum": [event_class.value for event_class in CAPTURE_EVENT_CLASSES],
+        "default": EventClass.NEAR_MISS.value,
+    }
+    for schema in [*properties.values(), *nested.get("PhotoUpload", {}).get("properties", {}).values()]:
+        for option in schema.get("anyOf", [schema]):
+            if option.get("type") == "string" and "maxLength" in option:
+                option["pattern"] = _STORABLE_TEXT
+    for name in ("what_happened", "barrier"):
+        properties[name]["description"] = "Spaces at either end are trimmed before the length is checked."
+    properties["category"]["description"] = "A category code (or id) from /api/v1/taxonomy."
+    properties["region_id"]["description"] = "One of the user's regions from /api/v1/taxonomy."
+    properties["occurred_at"]["description"] = (
+        "ISO 8601; not in the future and not more than a year ago (both refused with 422)."
+    )
+
+
 @cache
 def openapi_document() -> dict:
     payload_schema = ReportPayload.model_json_schema(ref_template=_REF)
     nested = payload_schema.pop("$defs", {})
+    _describe_capture_rules(payload_schema["properties"], nested)
     created = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportReceipt"}}}}
     return {
         "openapi": "3.1.0",

@@ -22,9 +22,14 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        # Keep the headers the error carries (Allow on a 405, Retry-After): clients act on them.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if _wants_json():
-            return json_error(error.code, error.name.lower().replace(" ", "_"), error.description)
+            response = json_error(error.code, error.name.lower().replace(" ", "_"), error.description)
+            response.headers.extend(headers)
+            return response
         return (
             render_template("errors/error.html", code=error.code, message=error.description),
             error.code,
+            headers,
         )
