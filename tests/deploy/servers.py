@@ -222,7 +222,10 @@ class Gunicorn:
     def __init__(self, database_url: str, folder: Path, name: str, *, workers: int = 2, threads: int = 4):
         self.name = name
         self.port = free_port()
-        self.env = app_env(database_url)
+        # Metrics files in the test's folder: a SIGKILLed master cannot clean up a directory of its own.
+        metrics = folder / f"{name}-metrics"
+        metrics.mkdir(parents=True, exist_ok=True)
+        self.env = app_env(database_url, PROMETHEUS_MULTIPROC_DIR=str(metrics))
         self.folder = folder
         self.workers, self.threads = workers, threads
         self.process: ManagedProcess | None = None
