@@ -12,6 +12,7 @@ from app.escalations.operations import ensure_default_external_bodies
 from app.extensions import db
 from app.taxonomy.defaults import ensure_default_categories
 from app.triage.operations import current_matrix
+from tests.browser_fixtures import browser, phone, playwright  # noqa: F401  (shared by e2e and deploy)
 from tests.factories import Factory
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")

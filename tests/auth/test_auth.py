@@ -89,12 +89,15 @@ def test_expired_and_idle_sessions_end(app, make):
     make.user("dsp@x.test")
     client = app.test_client()
     login(client, "dsp@x.test")
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
     with app.app_context():
         row = db.session.scalar(select(UserSession))
         token_hash = row.token_hash
         row.last_seen_at = now_utc() - timedelta(hours=5)
         db.session.commit()
     assert client.get("/my-reports").status_code == 302
+    assert copy.get("/my-reports").status_code == 302, "a copied cookie dies with the session"
     with app.app_context():
         assert (
             db.session.scalar(select(UserSession.ended_at).where(UserSession.token_hash == token_hash))

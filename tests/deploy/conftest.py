@@ -7,9 +7,6 @@ import pytest
 
 from tests.deploy.servers import NGINX, server_admin_url
 
-# Debian's Chromium through Playwright, exactly as the browser journeys use it.
-from tests.e2e.conftest import browser, phone, playwright  # noqa: F401
-
 
 def pytest_collection_modifyitems(items):
     for item in items:

@@ -1,7 +1,5 @@
 """Live server and Debian's Chromium for browser tests (never ``playwright install``)."""
 
-import os
-import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,17 +7,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser_fixtures import CHROMIUM, CHROMIUM_FLAGS
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.browser
@@ -91,23 +80,6 @@ def live_server(live):
     return live.url
 
 
-@pytest.fixture(scope="session")
-def playwright():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def browser(playwright):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-    yield browser
-    browser.close()
-
-
 @pytest.fixture
 def installed_profile(playwright, tmp_path):
     """A real (non-incognito) profile, as a phone's browser has: needed for installability."""
@@ -121,22 +93,6 @@ def installed_profile(playwright, tmp_path):
     )
     yield context
     context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
 @pytest.fixture
