@@ -187,3 +187,7 @@ def test_proxy_fix_trusts_the_configured_hops_only(app):
     seen = proxied.test_client().get("/_whoami", headers=headers).get_json()
     assert seen == {"addr": "198.51.100.7", "scheme": "https"}
     assert proxied.test_client().get("/metrics", headers=headers).status_code == 404
+    from app.extensions import db
+
+    with proxied.app_context():
+        db.engine.dispose()
