@@ -92,9 +92,9 @@ def create_report():
             "This client_uuid was already used for a different report. Make a new UUID.",
             errors={"client_uuid": ["Already used for a different report."]},
         )
+    # Read before the commit expires the row (reading after it would fetch the report again).
+    body = {"id": submission.report.id, "client_uuid": str(submission.report.client_uuid)}
     db.session.commit()
-    report = submission.report
-    body = {"id": report.id, "client_uuid": str(report.client_uuid)}
     return jsonify(body), 201 if submission.created else 200
 
 

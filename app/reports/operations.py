@@ -135,10 +135,13 @@ def submit_report(
         reporter_id=reporter.id,
         status=ReportStatus.NEW.value,
     )
-    if photo is not None:
-        report.photo = ReportPhoto(
-            content_type=photo.content_type, data=photo.data, width=photo.width, height=photo.height
-        )
+    # Set even when there is none: the audit snapshot reads it, and an unset one-to-one would be
+    # fetched with a query of its own while the audit chain's lock is held.
+    report.photo = (
+        ReportPhoto(content_type=photo.content_type, data=photo.data, width=photo.width, height=photo.height)
+        if photo is not None
+        else None
+    )
     db.session.add(report)
     try:
         db.session.flush()
