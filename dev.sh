@@ -3,7 +3,7 @@
 #   ./dev.sh serve   set everything up, load the demo organisation on SQLite, serve on :5000
 #   ./dev.sh test    set everything up and run the whole test suite (lint, unit, routes, browser)
 #   ./dev.sh bench   run the benchmarks in bench/ (each prints ratios against its own baseline;
-#                    dashboard_scale needs the PostgreSQL on 127.0.0.1:5432)
+#                    dashboard_scale and submission_load need the PostgreSQL on 127.0.0.1:5432)
 # Extra arguments after "test" go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -60,6 +60,15 @@ setup_browser() {
   fi
 }
 
+setup_servers() {
+  # The deployment tests start Debian's nginx in front of two gunicorn servers (tests/deploy/).
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    echo "Installing Debian's nginx for the deployment tests..."
+    apt_install nginx-light || apt_install nginx \
+      || echo "Could not install nginx: the multi-server test will be skipped." >&2
+  fi
+}
+
 case "${1:-}" in
   serve)
     setup_python
@@ -83,6 +92,7 @@ case "${1:-}" in
     setup_pdf_libraries
     setup_node
     setup_browser
+    setup_servers
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     echo "== Outbox and service worker tests (node --test) =="
@@ -95,7 +105,7 @@ case "${1:-}" in
     setup_browser
     for module in bench/[a-z]*.py; do
       name=$(basename "$module" .py)
-      [ "$name" = common ] && continue
+      case "$name" in common | bare_insert_app) continue ;; esac
       "$VENV/bin/python" -m "bench.$name"
     done
     ;;

@@ -1,0 +1,478 @@
+"""Submission throughput and p95 latency under load: gunicorn + PostgreSQL, beside a bare insert.
+
+    python -m bench.submission_load [--clients 8,32,64] [--seconds 6] [--max-requests 4000]
+                                    [--database postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+                                    [--workers N] [--threads N] [--profile 300]
+
+Two gunicorn servers with the same flags on 127.0.0.1, on one fresh PostgreSQL database made for the
+run (and dropped after it):
+
+- the app (``wsgi:app``): ``POST /api/v1/reports`` as a signed-in DSP's phone sends it (session cookie,
+  X-CSRFToken, a new client_uuid each time) - session check, CSRF, validation, taxonomy, insert,
+  audit-chain append, stop-the-line signal, commit;
+- the baseline (``bench.bare_insert_app``): a bare Flask endpoint doing one insert of the same JSON.
+
+Each level runs N closed-loop clients (keep-alive connections, spread over a few load processes so the
+client's GIL is not the bottleneck) for a bounded time and count. Printed: one table with requests
+per second, p50 and p95 latency for both, and the app/baseline ratios. Every 201 is then checked
+against the rows in the database. ``--profile N`` also runs N submissions in-process under cProfile
+and prints where the time goes.
+"""
+
+import argparse
+import cProfile
+import http.client
+import io
+import json
+import multiprocessing
+import os
+import platform
+import pstats
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-password-1"  # bench.common's; that module (and the app) is imported only in main()
+
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+SECRET_KEY = "bench-secret-key-not-for-production"
+
+
+# --- Servers ------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, name: str, target: str, env: dict, workers: int, threads: int, folder: Path):
+        self.name = name
+        with socket_port() as port:
+            self.port = port
+        self.log = open(folder / f"{name}.log", "ab")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(threads),
+                "--timeout",
+                "60",
+                target,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{name} server exited; see {folder / (name + '.log')}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} server did not start")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(self.process.pid, sig)
+                self.process.wait(timeout=15)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        self.log.close()
+
+
+class socket_port:
+    """A free loopback port (closed again before the server binds it)."""
+
+    def __enter__(self) -> int:
+        import socket
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        return self.socket.getsockname()[1]
+
+    def __exit__(self, *exc):
+        self.socket.close()
+
+
+def sign_in(port: int) -> tuple[str, str]:
+    """The session cookie and an API CSRF token for the bench DSP."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    form = urllib.parse.urlencode({"email": "bench@x.test", "password": PASSWORD, "csrf_token": token})
+    connection.request(
+        "POST",
+        "/login",
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    response = connection.getresponse()
+    response.read()
+    if response.status != 302:
+        raise RuntimeError(f"bench sign-in failed: {response.status}")
+    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    connection.request("GET", "/api/v1/csrf", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    token = json.loads(response.read())["csrf_token"]
+    new_cookie = response.headers.get("Set-Cookie")
+    return (new_cookie.split(";", 1)[0] if new_cookie else cookie), token
+
+
+# --- Load ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    port: int
+    path: str
+    headers: dict
+    region_id: int
+    clients: int
+    start_at: float
+    stop_at: float
+    requests: int
+
+
+def _body(region_id: int, n: int) -> bytes:
+    return json.dumps(
+        {
+            "client_uuid": str(uuid.uuid4()),
+            "what_happened": f"Load report {n}: blister pack held the old dose after a GP change.",
+            "category": "medication",
+            "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+            "region_id": region_id,
+            "still_at_risk": False,
+            "barrier": "Checked the MAR before giving",
+        }
+    ).encode()
+
+
+def _client(plan: Plan, latencies: list, statuses: dict, lock: threading.Lock) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", plan.port, timeout=30)
+    mine, codes = [], {}
+    time.sleep(max(0.0, plan.start_at - time.time()))
+    for n in range(plan.requests):
+        if time.time() >= plan.stop_at:
+            break
+        body = _body(plan.region_id, n)
+        started = time.perf_counter()
+        try:
+            connection.request("POST", plan.path, body=body, headers=plan.headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", plan.port, timeout=30)
+            status = 0
+        mine.append((time.perf_counter() - started, status))
+        codes[status] = codes.get(status, 0) + 1
+    connection.close()
+    with lock:
+        latencies.extend(mine)
+        for status, count in codes.items():
+            statuses[status] = statuses.get(status, 0) + count
+
+
+def _load_process(plan: Plan, queue) -> None:
+    latencies: list = []
+    statuses: dict = {}
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(target=_client, args=(plan, latencies, statuses, lock)) for _ in range(plan.clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    queue.put((latencies, statuses))
+
+
+@dataclass
+class Result:
+    throughput: float
+    p50_ms: float
+    p95_ms: float
+    ok: int
+    statuses: dict
+
+
+def run_level(port, path, headers, region_id, clients, seconds, max_requests, processes) -> Result:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    processes = min(processes, clients)
+    start_at = time.time() + 1.5  # every load process is up before the clock starts
+    per_client = max(1, max_requests // clients)
+    workers = []
+    for index in range(processes):
+        share = clients // processes + (1 if index < clients % processes else 0)
+        plan = Plan(port, path, headers, region_id, share, start_at, start_at + seconds, per_client)
+        worker = context.Process(target=_load_process, args=(plan, queue))
+        worker.start()
+        workers.append(worker)
+    latencies, statuses = [], {}
+    for _ in workers:
+        got, codes = queue.get(timeout=seconds + 120)
+        latencies.extend(got)
+        for status, count in codes.items():
+            statuses[status] = statuses.get(status, 0) + count
+    for worker in workers:
+        worker.join(timeout=30)
+    elapsed = max(0.001, min(seconds, time.time() - start_at))
+    good = sorted(duration for duration, status in latencies if status in (200, 201))
+    if not good:
+        raise RuntimeError(f"no request succeeded at {clients} clients: {statuses}")
+    # Throughput over the window the clients actually ran (count-bounded runs may end early).
+    p95 = statistics.quantiles(good, n=20, method="inclusive")[18] if len(good) > 1 else good[0]
+    return Result(len(good) / elapsed, statistics.median(good) * 1000, p95 * 1000, len(good), statuses)
+
+
+# --- Profile ------------------------------------------------------------------------------------
+
+
+def profile_submissions(database_url: str, region_id: int, count: int) -> str:
+    """Where one submission's time goes, in-process (test client, no network), as cProfile sees it."""
+    from app import create_app
+    from app.config import TestConfig
+
+    class ProfileConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        SECRET_KEY = SECRET_KEY
+
+    app = create_app(ProfileConfig)
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    client.post("/login", data={"email": "bench@x.test", "password": PASSWORD, "csrf_token": token})
+    api_token = client.get("/api/v1/csrf").get_json()["csrf_token"]
+    headers = {"X-CSRFToken": api_token, "Content-Type": "application/json"}
+    bodies = [_body(region_id, n) for n in range(count)]
+    for n in range(20):  # warm-up
+        client.post("/api/v1/reports", data=_body(region_id, n), headers=headers)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for body in bodies:
+        assert client.post("/api/v1/reports", data=body, headers=headers).status_code == 201
+    profiler.disable()
+    per_request = (time.perf_counter() - started) / count * 1000
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(
+        r"app/|sqlalchemy/engine/base|psycopg/cursor|flask_login|flask_wtf", 30
+    )
+    from app.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+    return f"{count} submissions in-process: {per_request:.2f} ms each (under cProfile)\n{out.getvalue()}"
+
+
+# --- Main ---------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        lines = Path("/proc/meminfo").read_text().splitlines()
+        kb = int(next(line for line in lines if line.startswith("MemTotal")).split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{os.cpu_count()} cores{memory}, {platform.platform()}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", default="8,32,64")
+    parser.add_argument("--seconds", type=float, default=6.0, help="longest run per level and server")
+    parser.add_argument("--max-requests", type=int, default=4000, help="most requests per level and server")
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER))
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--load-processes", type=int, default=2)
+    parser.add_argument("--profile", type=int, default=0, help="also profile N in-process submissions")
+    args = parser.parse_args()
+    levels = [int(n) for n in args.clients.split(",")]
+
+    server_url = make_url(args.database).set(drivername="postgresql+psycopg")
+    name = f"nearmiss_bench_submit_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            version = connection.scalar(text("SHOW server_version"))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # any failure to reach the server ends the bench with the reason
+        raise SystemExit(
+            f"bench.submission_load needs PostgreSQL ({server_url.host}:{server_url.port}): {exc}"
+        ) from exc
+    database_url = server_url.set(database=name).render_as_string(hide_password=False)
+    folder = Path(tempfile.mkdtemp(prefix="nearmiss-bench-load-"))
+    servers: list[Server] = []
+    try:
+        from bench.bare_insert_app import prepare as prepare_bare
+        from bench.common import PASSWORD as COMMON_PASSWORD
+        from bench.common import bench_app
+
+        assert COMMON_PASSWORD == PASSWORD
+        app, region_id = bench_app(database_url)
+        from app.extensions import db
+
+        with app.app_context():
+            db.engine.dispose()
+        prepare_bare(database_url)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_DATABASE", "FLASK_"))}
+        env.update(
+            DATABASE_URL=database_url,
+            SECRET_KEY=SECRET_KEY,
+            RATELIMIT_ENABLED="false",
+            PROMETHEUS_MULTIPROC_DIR=str(folder / "metrics"),
+        )
+        (folder / "metrics").mkdir()
+        app_server = Server("app", "wsgi:app", env, args.workers, args.threads, folder)
+        servers.append(app_server)
+        bare_server = Server("bare", "bench.bare_insert_app:app", env, args.workers, args.threads, folder)
+        servers.append(bare_server)
+        cookie, token = sign_in(app_server.port)
+        app_headers = {"Content-Type": "application/json", "X-CSRFToken": token, "Cookie": cookie}
+        bare_headers = {"Content-Type": "application/json"}
+
+        # Warm both: every worker imports lazily and opens its pool on first use.
+        for port, path, headers in (
+            (app_server.port, "/api/v1/reports", app_headers),
+            (bare_server.port, "/insert", bare_headers),
+        ):
+            run_level(port, path, headers, region_id, 16, 2.0, 300, args.load_processes)
+
+        results = []
+        for clients in levels:
+            bare = run_level(
+                bare_server.port,
+                "/insert",
+                bare_headers,
+                region_id,
+                clients,
+                args.seconds,
+                args.max_requests,
+                args.load_processes,
+            )
+            real = run_level(
+                app_server.port,
+                "/api/v1/reports",
+                app_headers,
+                region_id,
+                clients,
+                args.seconds,
+                args.max_requests,
+                args.load_processes,
+            )
+            results.append((clients, real, bare))
+
+        engine = create_engine(database_url)
+        with engine.connect() as connection:
+            stored = connection.scalar(text("SELECT count(*) FROM reports"))
+            bare_stored = connection.scalar(text("SELECT count(*) FROM bench_bare_insert"))
+            duplicated = connection.scalar(
+                text(
+                    "SELECT count(*) FROM (SELECT client_uuid FROM reports GROUP BY 1 HAVING count(*) > 1) d"
+                )
+            )
+        engine.dispose()
+
+        print(f"\nSubmissions under load - {machine()}, PostgreSQL {version}")
+        print(
+            f"gunicorn: {args.workers} workers x {args.threads} threads (gthread) for both; "
+            f"{args.load_processes} load processes; <= {args.seconds:g} s and <= {args.max_requests} "
+            "requests per run; 127.0.0.1"
+        )
+        header = (
+            f"{'clients':>7} | {'app req/s':>9} | {'app p50':>8} | {'app p95':>8} | {'bare req/s':>10} | "
+            f"{'bare p50':>8} | {'bare p95':>8} | {'throughput':>10} | {'p95':>6}"
+        )
+        print(header)
+        print(
+            f"{'':>7} | {'':>9} | {'ms':>8} | {'ms':>8} | {'':>10} | {'ms':>8} | {'ms':>8} | "
+            f"{'app/bare':>10} | {'app/bare':>6}"
+        )
+        print("-" * len(header))
+        for clients, real, bare in results:
+            print(
+                f"{clients:>7} | {real.throughput:>9.0f} | {real.p50_ms:>8.1f} | {real.p95_ms:>8.1f} | "
+                f"{bare.throughput:>10.0f} | {bare.p50_ms:>8.1f} | {bare.p95_ms:>8.1f} | "
+                f"{real.throughput / bare.throughput:>10.2f} | {real.p95_ms / bare.p95_ms:>6.1f}"
+            )
+        failures = {
+            clients: {s: n for s, n in r.statuses.items() if s not in (200, 201)}
+            for clients, real, bare in results
+            for r in (real, bare)
+        }
+        failures = {c: f for c, f in failures.items() if f}
+        acknowledged = sum(real.ok for _, real, _ in results)
+        print(
+            f"\nchecked: {stored} report rows for the app's {acknowledged} acknowledged (+ warm-up), "
+            f"{duplicated} duplicated; {bare_stored} bare rows; non-2xx answers: {failures or 'none'}"
+        )
+        at32 = (
+            next((real, bare) for clients, real, bare in results if clients == 32) if 32 in levels else None
+        )
+        if at32:
+            real, bare = at32
+            ratio_ok = real.throughput >= 0.5 * bare.throughput
+            p95_ok = real.p95_ms < 50
+            ratio = real.throughput / bare.throughput
+            print(
+                f"target at 32 clients: throughput >= 0.5 x baseline: {ratio:.2f} "
+                f"({'met' if ratio_ok else 'NOT met'}); p95 < 50 ms: {real.p95_ms:.1f} ms "
+                f"({'met' if p95_ok else 'NOT met'})"
+            )
+        if args.profile:
+            print()
+            print(profile_submissions(database_url, region_id, args.profile))
+    finally:
+        for server in servers:
+            server.stop()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
