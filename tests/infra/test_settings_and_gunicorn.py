@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
 from app.config import DEVELOPMENT_SECRET_KEY, Config, check_production_settings
 from tests.infra.conftest import free_port
 
@@ -66,11 +65,26 @@ def test_check_settings_command_exits_1_listing_the_problems(app):
         assert text in result.output, result.output
 
 
-def test_check_settings_command_passes_good_settings_with_notes():
-    good = create_app({**GOOD, "REDIS_URL": "", "PROXY_FIX_HOPS": 0})
-    result = good.test_cli_runner().invoke(args=["check-settings"])
-    assert result.exit_code == 0 and "Settings are fit for production." in result.output
-    assert "note: REDIS_URL is unset" in result.output and "note: PROXY_FIX_HOPS is 0" in result.output
+def test_check_settings_command_passes_good_settings_with_notes(tmp_path):
+    # A separate process: a second app in this one would switch the shared rate limiter back on.
+    env = _server_env(
+        tmp_path,
+        NEARMISS_ENV="production",
+        SECRET_KEY="k" * 48,
+        BASE_URL="https://nearmiss.example.org",
+    )
+    env["DATABASE_URL"] = "postgresql://nearmiss@db.internal/nearmiss"
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "check-settings"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Settings are fit for production." in done.stdout
+    assert "note: REDIS_URL is unset" in done.stdout and "note: PROXY_FIX_HOPS is 0" in done.stdout
 
 
 # --- gunicorn.conf.py ---------------------------------------------------------------------------------
