@@ -99,6 +99,19 @@ class Server:
                 raise RuntimeError(f"{name} server did not start")
             time.sleep(0.2)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the master and its workers (the process group), from /proc."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.process.pid:  # field 5, pgrp
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def stop(self) -> None:
         for sig in (signal.SIGTERM, signal.SIGKILL):
             try:
@@ -230,6 +243,14 @@ class Result:
     p95_ms: float
     ok: int
     statuses: dict
+    cpu_ms: float = 0.0  # server CPU per acknowledged request (independent of other load on the machine)
+
+
+def measured(server: "Server", path, headers, region_id, clients, seconds, max_requests, processes) -> Result:
+    before = server.cpu_seconds()
+    result = run_level(server.port, path, headers, region_id, clients, seconds, max_requests, processes)
+    result.cpu_ms = (server.cpu_seconds() - before) / result.ok * 1000
+    return result
 
 
 def run_level(port, path, headers, region_id, clients, seconds, max_requests, processes) -> Result:
@@ -314,7 +335,9 @@ def machine() -> str:
         memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass
-    return f"{os.cpu_count()} cores{memory}, {platform.platform()}, Python {platform.python_version()}"
+    load = f", load average {os.getloadavg()[0]:.1f} before the run"
+    versions = f"{platform.platform()}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores{memory}, {versions}{load}"
 
 
 def main() -> None:
@@ -331,6 +354,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="also profile N in-process submissions")
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
+    host = machine()
 
     server_url = make_url(args.database).set(drivername="postgresql+psycopg")
     name = f"nearmiss_bench_submit_{uuid.uuid4().hex[:8]}"
@@ -383,8 +407,8 @@ def main() -> None:
 
         results = []
         for clients in levels:
-            bare = run_level(
-                bare_server.port,
+            bare = measured(
+                bare_server,
                 "/insert",
                 bare_headers,
                 region_id,
@@ -393,8 +417,8 @@ def main() -> None:
                 args.max_requests,
                 args.load_processes,
             )
-            real = run_level(
-                app_server.port,
+            real = measured(
+                app_server,
                 "/api/v1/reports",
                 app_headers,
                 region_id,
@@ -416,34 +440,36 @@ def main() -> None:
             )
         engine.dispose()
 
-        print(f"\nSubmissions under load - {machine()}, PostgreSQL {version}")
+        print(f"\nSubmissions under load - {host}, PostgreSQL {version}")
         print(
             f"gunicorn: {args.workers} workers x {args.threads} threads (gthread) for both; "
             f"{args.load_processes} load processes; <= {args.seconds:g} s and <= {args.max_requests} "
             "requests per run; 127.0.0.1"
         )
         header = (
-            f"{'clients':>7} | {'app req/s':>9} | {'app p50':>8} | {'app p95':>8} | {'bare req/s':>10} | "
-            f"{'bare p50':>8} | {'bare p95':>8} | {'throughput':>10} | {'p95':>6}"
+            f"{'clients':>7} | {'app req/s':>9} | {'p50 ms':>7} | {'p95 ms':>7} | {'CPU ms':>6} | "
+            f"{'bare req/s':>10} | {'p50 ms':>7} | {'p95 ms':>7} | {'CPU ms':>6} | "
+            f"{'req/s ratio':>11} | {'p95 ratio':>9} | {'CPU ratio':>9}"
         )
         print(header)
-        print(
-            f"{'':>7} | {'':>9} | {'ms':>8} | {'ms':>8} | {'':>10} | {'ms':>8} | {'ms':>8} | "
-            f"{'app/bare':>10} | {'app/bare':>6}"
-        )
         print("-" * len(header))
         for clients, real, bare in results:
             print(
-                f"{clients:>7} | {real.throughput:>9.0f} | {real.p50_ms:>8.1f} | {real.p95_ms:>8.1f} | "
-                f"{bare.throughput:>10.0f} | {bare.p50_ms:>8.1f} | {bare.p95_ms:>8.1f} | "
-                f"{real.throughput / bare.throughput:>10.2f} | {real.p95_ms / bare.p95_ms:>6.1f}"
+                f"{clients:>7} | {real.throughput:>9.0f} | {real.p50_ms:>7.1f} | {real.p95_ms:>7.1f} | "
+                f"{real.cpu_ms:>6.1f} | {bare.throughput:>10.0f} | {bare.p50_ms:>7.1f} | "
+                f"{bare.p95_ms:>7.1f} | {bare.cpu_ms:>6.1f} | {real.throughput / bare.throughput:>11.2f} | "
+                f"{real.p95_ms / bare.p95_ms:>9.1f} | {real.cpu_ms / bare.cpu_ms:>9.1f}"
             )
+        print(
+            "(CPU ms: the gunicorn master and workers' CPU per acknowledged request, PostgreSQL not "
+            "included; ratios are app / bare)"
+        )
         failures = {
-            clients: {s: n for s, n in r.statuses.items() if s not in (200, 201)}
+            (clients, name): {s: n for s, n in r.statuses.items() if s not in (200, 201)}
             for clients, real, bare in results
-            for r in (real, bare)
+            for name, r in (("app", real), ("bare", bare))
         }
-        failures = {c: f for c, f in failures.items() if f}
+        failures = {key: f for key, f in failures.items() if f}
         acknowledged = sum(real.ok for _, real, _ in results)
         print(
             f"\nchecked: {stored} report rows for the app's {acknowledged} acknowledged (+ warm-up), "
