@@ -78,3 +78,14 @@ def inbox():
     handler.port = controller.port
     yield handler
     controller.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_pooled_connections(app):
+    """Inline jobs run in app contexts of their own, so the pool holds several connections: close them
+    at the end instead of leaving them to the garbage collector."""
+    yield
+    from app.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
