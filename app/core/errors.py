@@ -1,7 +1,8 @@
 """Error pages and JSON errors: clear 4xx answers, never a stack trace."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.api.responses import json_error
@@ -33,3 +34,20 @@ def register(app) -> None:
             error.code,
             headers,
         )
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        """The database went away (a restart, a failover): a temporary 503 that tells clients to
+        retry - the outbox keeps the report and sends it again - not a 500 that reads as a bug."""
+        from app.extensions import db
+
+        db.session.rollback()
+        current_app.logger.warning("database unavailable: %s", type(error.orig or error).__name__)
+        headers = {"Retry-After": "5"}
+        message = "The service is briefly unavailable. Nothing was lost: try again in a few seconds."
+        if _wants_json():
+            response = json_error(503, "unavailable", message)
+            response.headers.update(headers)
+            return response
+        return render_template("errors/error.html", code=503, message=message), 503, headers
