@@ -32,7 +32,6 @@ def wait_for_service_worker(page):
         wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
-
 def file_report(
     page,
     what: str,
