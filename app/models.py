@@ -18,6 +18,7 @@ from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase,
 from app.feedback.models import FeedbackPost
 from app.guides.models import CueGuideVersion
 from app.notifications.models import Notification
+from app.packs.models import PackRender
 from app.reports.models import Report, ReportPhoto
 from app.reviews.models import Review
 from app.taxonomy.models import Category, Program, Region
@@ -35,6 +36,7 @@ __all__ = [
     "ExternalDuty",
     "FeedbackPost",
     "Notification",
+    "PackRender",
     "Passkey",
     "Program",
     "Region",

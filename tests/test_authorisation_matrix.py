@@ -61,12 +61,14 @@ def world(app):
     from app.auth.models import User
     from app.auth.operations import create_user
     from app.core.clock import org_today
+    from app.dashboard.queries import monday
     from app.emergency.operations import end_grant, start_grant
     from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
     from app.escalations.operations import add_external_duty
     from app.feedback.operations import FeedbackInput, publish
     from app.guides.defaults import DEFAULT_GUIDES
     from app.guides.operations import save_guide
+    from app.packs.models import PackRender
     from app.reports.models import Report
     from app.reviews.operations import ReviewInput, save_review
     from app.taxonomy.models import Program, Region
@@ -130,6 +132,16 @@ def world(app):
         end_grant(grant, user["trainer"])
         program = Program(name="Day services", region_id=report.region_id)
         db.session.add(program)
+        render = PackRender(
+            requested_by_id=user["quality_lead"].id,
+            first_week=monday(org_today()),
+            last_week=monday(org_today()),
+            region_name="All regions",
+            status="done",
+            pages=1,
+            pdf=b"%PDF-1.4 a drawn pack",
+        )
+        db.session.add(render)
         db.session.commit()
         ids = {
             "report": report_id,
@@ -145,6 +157,7 @@ def world(app):
             "program": program.id,
             "category": report.category_id,
             "user": user["dsp"].id,
+            "render": render.id,
         }
     return ids
 
@@ -202,6 +215,11 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         ),
         "admin.settings": ("/admin/settings", rule({"admin"})),
         "admin.index": ("/admin/", rule({"admin"})),
+        "packs.render_status": (f"/packs/renders/{r['render']}", rule({"quality_lead"}, hidden={"manager"})),
+        "packs.render_download": (
+            f"/packs/renders/{r['render']}.pdf",
+            rule({"quality_lead"}, hidden={"manager"}),
+        ),
         "admin.users": ("/admin/users", rule({"admin"})),
         "admin.new_user": ("/admin/users/new", rule({"admin"})),
         "admin.user": (f"/admin/users/{r['user']}", rule({"admin"})),

@@ -219,3 +219,43 @@ def test_csv_export_of_the_same_scope(app, org):
         assert len(rows) == sum(weekly_counts(Scope(FIRST_WEEK, LAST_WEEK, None), TZ))
     assert "what_happened" not in rows[0] and all("Jane" not in r["person_pseudonym"] for r in rows)
     assert any(r["person_pseudonym"].startswith("P-") for r in rows)
+
+
+def test_a_pack_drawn_in_the_background_is_collected_by_whoever_asked(app, org):
+    from app.packs.models import PackRender
+
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/packs")
+    response = quality.post(
+        "/packs/oversight/render",
+        data={"csrf_token": token, "from": str(FIRST_WEEK), "to": str(LAST_WEEK + timedelta(days=6))},
+    )
+    assert response.status_code == 302
+    status_url = response.headers["Location"]
+    page = quality.get(status_url).get_data(as_text=True)
+    assert "Ready" in page, "without a job queue the pack is drawn at once"
+    download = quality.get(status_url + ".pdf")
+    reader, text = pdf_text(download)
+    assert "oversight evidence pack" in text and len(reader.pages) >= 2
+    assert "Jane Doe" not in text
+    assert "Your recent packs" in quality.get("/packs").get_data(as_text=True)
+
+    manager = as_user(app, "manager@x.test")
+    assert manager.get(status_url).status_code == 404, "a pack is for the person who asked"
+    assert manager.get(status_url + ".pdf").status_code == 404
+    assert as_user(app, "dsp@x.test").get(status_url).status_code == 403
+    with app.app_context():
+        from app.core.audit.models import AuditEvent
+
+        render = db.session.scalar(select(PackRender))
+        assert render.status == "done" and render.pages == len(reader.pages)
+        downloads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "pack.download")).all()
+        assert len(downloads) == 1 and '"render_id"' in downloads[0].after
+
+
+def test_a_background_pack_with_a_bad_period_is_a_400(app, org):
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/packs")
+    response = quality.post("/packs/oversight/render", data={"csrf_token": token, "from": "2026-13-40"})
+    assert response.status_code == 400
+    assert quality.post("/packs/oversight/render", data={"from": str(FIRST_WEEK)}).status_code == 400
