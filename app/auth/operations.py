@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User, UserRole, UserSession
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
@@ -130,8 +131,21 @@ class SessionLimits:
 
 def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, bool]:
     """The user behind a live session token (None if unknown, ended, expired or deactivated), and
-    whether the lookup wrote something the caller must commit (an expiry, a last-seen time)."""
-    session_row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    whether the lookup wrote something the caller must commit (an expiry, a last-seen time).
+
+    One query for the session, the user, their roles and regions: it runs on every request."""
+    session_row = (
+        db.session.execute(
+            select(UserSession)
+            .options(
+                joinedload(UserSession.user).joinedload(User.role_rows),
+                joinedload(UserSession.user).joinedload(User.regions),
+            )
+            .where(UserSession.token_hash == _token_hash(token))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if session_row is None or session_row.ended_at is not None:
         return None, False
     now = now_utc()

@@ -14,6 +14,7 @@ import time
 import uuid
 
 from flask import Flask, g, request
+from sqlalchemy import inspect
 
 logger = logging.getLogger("nearmiss.request")
 
@@ -39,9 +40,12 @@ def route_rule() -> str:
 def signed_in_user_id() -> int | None:
     """The user id Flask-Login loaded for this request, without loading one just for the log."""
     user = g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    # The identity map knows the id without a query; reading user.id (or is_authenticated) after the
+    # request's commit would reload the expired user and its roles and regions just for a log line.
+    state = inspect(user, raiseerr=False) if user is not None else None
+    if state is None or state.identity is None:
         return None
-    return getattr(user, "id", None)
+    return state.identity[0]
 
 
 class JsonLineFormatter(logging.Formatter):
