@@ -105,7 +105,9 @@ def start_grant(user, *, reason: str, hours, now: datetime | None = None) -> Eme
         object_id=grant.id,
         after={"user_id": user.id, "hours": hours, "expires_at": grant.expires_at.isoformat()},
     )
-    reviewers = [u for role in REVIEWER_ROLES for u in users_with_role(role) if u.id != user.id]
+    reviewers = list(
+        {u.id: u for role in REVIEWER_ROLES for u in users_with_role(role) if u.id != user.id}.values()
+    )
     notify(
         reviewers,
         kind="emergency_access",
