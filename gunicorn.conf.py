@@ -48,7 +48,9 @@ bind = [os.environ.get("BIND") or f"127.0.0.1:{_int('PORT', 8000)}"]
 workers = _int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12))
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
-timeout = _int("GUNICORN_TIMEOUT", 60)
+# Longer than the PDF renderer's own limit (120 s, app.core.pdf / app.packs.rendering), so a pack that
+# takes too long ends with its own clear answer rather than a killed worker.
+timeout = _int("GUNICORN_TIMEOUT", 150)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 preload_app = False

@@ -33,7 +33,8 @@ class Config:
     ENV_NAME = os.environ.get("NEARMISS_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error logged with its statement never carries report text.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     ORG_NAME = os.environ.get("ORG_NAME", "Community Care Services")
     ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "America/New_York")
     # A JSON write may carry a downscaled photo; anything bigger is refused with 413.

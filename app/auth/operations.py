@@ -21,8 +21,17 @@ from app.taxonomy.models import Region
 _LAST_SEEN_GRANULARITY = timedelta(minutes=1)
 
 
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 120
+
+
 class AccountError(ValueError):
     """A user-facing reason an account operation was refused."""
+
+
+def _check_name(name: str) -> None:
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        raise AccountError(f"Keep the name under {MAX_NAME_LENGTH} characters.")
 
 
 def normalise_email(email: str) -> str:
@@ -44,8 +53,9 @@ def create_user(
 ) -> User:
     """Create an account with its roles and regions."""
     email = normalise_email(email)
-    if not email or "@" not in email:
-        raise AccountError("An e-mail address is required.")
+    if not email or "@" not in email or len(email) > MAX_EMAIL_LENGTH:
+        raise AccountError("A valid e-mail address is required.")
+    _check_name(name)
     if find_user_by_email(email) is not None:
         raise AccountError(f"An account for {email} already exists.")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
@@ -227,6 +237,7 @@ def update_user(
     user: User, *, name: str, roles: Iterable[Role | str], regions: Iterable[Region], actor: User
 ) -> None:
     """Change a user's name, roles and regions; the organisation always keeps an active admin."""
+    _check_name(name)
     role_values = sorted({Role(role).value for role in roles})
     if not role_values:
         raise AccountError("Give the user at least one role.")

@@ -5,8 +5,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.auth.models import RolePolicy, User
+from app.auth.models import RolePolicy, User, UserSession
+from app.auth.passkeys import has_passkey
+from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
+from app.core.models import now_utc
 from app.core.roles import Role
 from app.extensions import db
 
@@ -44,6 +47,8 @@ def set_role_policy(role: Role, *, passkey_required: bool, shared_device: bool, 
     row.shared_device = shared_device
     db.session.add(row)
     db.session.flush()
+    if passkey_required and not before.passkey_required:
+        _apply_passkey_rule_to_open_sessions(role)
     record_event(
         "role_policy.change",
         actor=actor,
@@ -63,3 +68,33 @@ def passkey_required_for(user: User) -> bool:
 def works_on_shared_devices(user: User) -> bool:
     policies = role_policies()
     return any(policies[role].shared_device for role in user.roles)
+
+
+def _apply_passkey_rule_to_open_sessions(role: Role) -> None:
+    """A rule that waited for the next sign-in would leave password sessions open for hours: those
+    who have a passkey are signed out of their password sessions (and sign in with it); those who
+    have none may only add one."""
+    for user in users_with_role(role):
+        password_sessions = db.session.scalars(
+            select(UserSession).where(
+                UserSession.user_id == user.id,
+                UserSession.ended_at.is_(None),
+                UserSession.method == "password",
+            )
+        ).all()
+        if not password_sessions:
+            continue
+        if has_passkey(user):
+            now = now_utc()
+            for row in password_sessions:
+                row.ended_at = now
+            record_event(
+                "session.end_all",
+                actor=None,
+                object_type="user",
+                object_id=user.id,
+                after={"ended": len(password_sessions), "reason": "passkey_required"},
+            )
+        else:
+            for row in password_sessions:
+                row.must_enrol_passkey = True

@@ -52,7 +52,10 @@ def _address_and_account() -> str:
 
 
 def _sign_in(user, *, method: str, shared_device: bool, must_enrol_passkey: bool = False) -> None:
-    """A new server-side session (a new identifier: the old cookie session is dropped first)."""
+    """A new server-side session (a new identifier: the old cookie session is dropped first, and a
+    session this browser still held is ended on the server)."""
+    if current_user.is_authenticated:
+        end_session(current_user.session_token, actor=current_user)
     session.clear()
     start_session(
         user,
@@ -74,12 +77,18 @@ def login():
     error = None
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        # One message for both refusals, so it never confirms that a passkey-only account's password
+        # was right.
+        refused = (
+            "That e-mail and password do not match an active account, or the account signs in with a "
+            "passkey only: use “Sign in with a passkey”."
+        )
         if user is None:
-            error = "That e-mail and password do not match an active account."
+            error = refused
             record_refused_sign_in(form.email.data)
             db.session.commit()
         elif passkey_required_for(user) and active_passkeys(user):
-            error = "Your role signs in with a passkey: use “Sign in with a passkey”."
+            error = refused
             record_refused_sign_in(form.email.data, reason="passkey_required")
             db.session.commit()
         else:

@@ -1,6 +1,7 @@
 """Wiring Flask-Login to server-side sessions: the cookie's token must match a live session row."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import flash, jsonify, redirect, request, url_for
 from flask_login import current_user
@@ -74,10 +75,17 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def safe_next_url(candidate: str | None) -> str | None:
-    """Only same-site relative paths: never let ``next`` send a user to another host."""
-    if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
+def safe_next_url(candidate) -> str | None:
+    """Only same-site relative paths: never let ``next`` send a user to another host.
+
+    Browsers drop tabs and newlines inside URLs, so ``/\\t/evil.example`` would become
+    ``//evil.example``: any control character (and a backslash, which some treat as a slash) refuses
+    the whole value."""
+    if not isinstance(candidate, str) or not candidate.startswith("/") or candidate.startswith("//"):
         return None
-    if "\\" in candidate:
+    if "\\" in candidate or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in candidate):
+        return None
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc:
         return None
     return candidate

@@ -5,7 +5,8 @@ from datetime import date
 
 def form_int(value) -> int | None:
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    # isascii: "²".isdigit() is True, but int("²") fails.
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def form_float(value) -> float | None:

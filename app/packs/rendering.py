@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.core.clock import org_today, org_tz
 from app.core.models import now_utc
 from app.core.pdf import PdfRenderError, RenderedPdf, render_pdf
+from app.core.roles import Role
 from app.dashboard.queries import Scope
 from app.extensions import db
 from app.jobs.queue import enqueue, job
@@ -21,6 +22,7 @@ from app.packs.builder import build_pack
 from app.packs.models import PackRender
 
 PACK_TIMEOUT_SECONDS = 120
+PACK_ROLES = frozenset({Role.MANAGER, Role.QUALITY_LEAD})
 KEEP_RENDERS = timedelta(days=7)
 
 
@@ -61,6 +63,10 @@ def render_pack(render_id: int) -> str:
     if render is None or render.status == "done":
         return "nothing to do"
     user = db.session.get(User, render.requested_by_id)
+    if user is None or not user.active or not user.roles & PACK_ROLES:
+        # Deactivated, or no longer a manager or quality lead, since asking: draw nothing.
+        _fail(render, "The person who asked for this pack may no longer have it.")
+        return "refused"
     render.status = "running"
     db.session.commit()
     scope = Scope(
@@ -73,10 +79,20 @@ def render_pack(render_id: int) -> str:
         with current_app.test_request_context(base_url=base_url):
             rendered = render_pack_pdf(scope, user, render.region_name)
     except PdfRenderError as exc:
-        render.status, render.error, render.finished_at = "failed", str(exc)[:300], now_utc()
-        db.session.commit()
+        _fail(render, str(exc))
+        raise
+    except BaseException:
+        # A timeout from the queue, a database error, a bug: never leave the page waiting forever.
+        _fail(render, "The pack could not be drawn.")
         raise
     render.pdf, render.pages = rendered.data, rendered.pages
     render.status, render.error, render.finished_at = "done", None, now_utc()
     db.session.commit()
     return f"{rendered.pages} pages"
+
+
+def _fail(render: PackRender, reason: str) -> None:
+    db.session.rollback()
+    render = db.session.get(PackRender, render.id)
+    render.status, render.error, render.finished_at = "failed", reason[:300], now_utc()
+    db.session.commit()

@@ -8,16 +8,14 @@ from app.core.audit.operations import record_event
 from app.core.clock import org_today, org_tz
 from app.core.forms import form_date, form_int
 from app.core.pdf import PdfRenderError
-from app.core.roles import Role
 from app.dashboard.queries import Scope, monday
 from app.extensions import db
 from app.packs import bp
 from app.packs.export import export_zip
 from app.packs.models import PackRender
-from app.packs.rendering import render_pack_pdf, request_render
+from app.packs.rendering import PACK_ROLES, render_pack_pdf, request_render
 from app.taxonomy.models import Region
 
-PACK_ROLES = {Role.MANAGER, Role.QUALITY_LEAD}
 MAX_WEEKS = 160
 
 

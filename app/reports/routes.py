@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.core.audit.access import record_report_view
+from app.core.audit.access import record_list_view, record_report_view
 from app.core.audit.queries import events_for
 from app.core.models import now_utc
 from app.core.permissions import reporter_is_visible
@@ -100,9 +100,12 @@ def my_reports():
 @login_required
 def report_list():
     filters = _list_filters(request.args)
+    reports = reports_visible_to(current_user, limit=200, filters=filters)
+    if record_list_view(current_user, reports, via="reports.list"):
+        db.session.commit()
     return render_template(
         "reports/list.html",
-        reports=reports_visible_to(current_user, limit=200, filters=filters),
+        reports=reports,
         filtered=bool(filters),
         reporter_is_visible=reporter_is_visible,
     )

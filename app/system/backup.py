@@ -75,6 +75,9 @@ def create_backup(url: str | URL, path: Path) -> int:
     if not path.parent.is_dir():
         raise BackupError(f"The folder {path.parent} does not exist.")
     partial = path.with_name(f".{path.name}.partial")
+    # The copy holds health information: readable by its owner only, from its first byte.
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
         if database_kind(url) == "postgresql":
             _pg_dump(make_url(url), partial)
@@ -217,6 +220,9 @@ def _pg_dump(url: URL, destination: Path) -> None:
         raise BackupError("The new backup holds no near-miss database (no alembic_version table).")
 
 
+_SET_ASIDE = "public_before_restore"
+
+
 def _pg_restore(url: URL, backup: Path, *, replace: bool) -> None:
     conninfo, env = _pg_connection(url)
     _run([_pg_tool("pg_restore"), "--list", str(backup)], env, f"Reading {backup}")
@@ -230,23 +236,35 @@ def _pg_restore(url: URL, backup: Path, *, replace: bool) -> None:
                     "or pass --replace."
                 )
             if tables:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
+                # Set the current data aside rather than dropping it: if pg_restore fails, it comes back.
+                connection.execute(text(f"DROP SCHEMA IF EXISTS {_SET_ASIDE} CASCADE"))
+                connection.execute(text(f"ALTER SCHEMA public RENAME TO {_SET_ASIDE}"))
                 connection.execute(text("CREATE SCHEMA public"))
+        try:
+            _run(
+                [
+                    _pg_tool("pg_restore"),
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    f"--dbname={conninfo}",
+                    str(backup),
+                ],
+                env,
+                "pg_restore",
+            )
+        except BackupError:
+            if tables:
+                with engine.begin() as connection:
+                    connection.execute(text("DROP SCHEMA public CASCADE"))
+                    connection.execute(text(f"ALTER SCHEMA {_SET_ASIDE} RENAME TO public"))
+            raise
+        if tables:
+            with engine.begin() as connection:
+                connection.execute(text(f"DROP SCHEMA {_SET_ASIDE} CASCADE"))
     finally:
         engine.dispose()
-    _run(
-        [
-            _pg_tool("pg_restore"),
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            f"--dbname={conninfo}",
-            str(backup),
-        ],
-        env,
-        "pg_restore",
-    )
 
 
 # --- After a restore ----------------------------------------------------------------------------

@@ -218,3 +218,43 @@ def test_secure_cookies_carry_the_host_prefix(app, make):
     for attribute in ("Secure", "HttpOnly", "Path=/", "SameSite=Lax"):
         assert attribute in cookie
     assert "Domain=" not in cookie
+
+
+def test_requiring_passkeys_reaches_sessions_already_open(app, make, admin):
+    make.user("nurse@x.test", roles=(Role.NURSE,))
+    make.user("nurse2@x.test", roles=(Role.NURSE,))
+    with_passkey, without = app.test_client(), app.test_client()
+    login(with_passkey, "nurse@x.test")
+    register(with_passkey, SoftPasskey())
+    login(without, "nurse2@x.test")
+    token = csrf_from_page(admin, "/admin/roles")
+    admin.post("/admin/roles", data={"csrf_token": token, "passkey_required": ["nurse"]})
+    assert with_passkey.get("/reports").status_code == 302, "password sessions of passkey holders end"
+    assert with_passkey.get("/account").status_code == 302
+    assert without.get("/reports").headers["Location"] == "/account", "the others may only add one"
+
+
+def test_overlong_names_are_refused_not_a_500(app, admin):
+    token = csrf_from_page(admin, "/admin/users/new")
+    response = admin.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": token,
+            "name": "N" * 121,
+            "email": "n@x.test",
+            "password": "a-long-first-password",
+            "roles": ["dsp"],
+        },
+    )
+    assert response.status_code == 422
+    response = admin.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": token,
+            "name": "N",
+            "email": "n" * 250 + "@x.test",
+            "password": "a-long-first-password",
+            "roles": ["dsp"],
+        },
+    )
+    assert response.status_code == 422

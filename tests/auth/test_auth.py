@@ -181,3 +181,35 @@ def test_sign_out_everywhere_ends_every_copy(app, make):
     assert tablet.post("/account/sign-out-everywhere", data={"csrf_token": token}).status_code == 302
     for client in (phone, tablet, stolen):
         assert client.get("/my-reports").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/x",
+        "/\x7f",
+        "https://evil.example",
+        1,
+        None,
+    ],
+)
+def test_next_never_leaves_the_site(candidate):
+    from app.auth.sessions import safe_next_url
+
+    assert safe_next_url(candidate) is None
+
+
+def test_a_next_with_control_characters_lands_safely_not_on_a_500(client, make):
+    make.user("dsp@x.test")
+    page = client.get("/login?next=/%0A/x")
+    token = (
+        page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    )
+    response = client.post(
+        "/login?next=/%09/evil.example",
+        data={"email": "dsp@x.test", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/report"

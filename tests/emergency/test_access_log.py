@@ -1,5 +1,6 @@
 """The access log: downloads, exports and views of sensitive reports are audit events without PHI."""
 
+import json
 from datetime import date, timedelta
 
 from app.core.roles import Role
@@ -92,3 +93,18 @@ def test_sign_ins_refusals_and_sign_outs_are_in_the_log(app, org):
     login(client, "dsp@x.test")
     client.post("/logout", data={"csrf_token": csrf_from_page(client, "/")})
     assert events(app, "session.refused") and events(app, "session.start") and events(app, "session.end")
+
+
+def test_lists_under_emergency_access_or_with_safeguarding_reports_are_traced(app, org):
+    dsp = signed_in(app, "dsp@x.test")
+    dsp.get("/reports")
+    assert events(app, "report.list_view") == [], "a list of one's own reports leaves no trace"
+    take_access(dsp)
+    dsp.get("/reports")
+    lead = signed_in(app, "safeguarding@x.test")
+    lead.get("/reports")
+    (dsp_actor, _, _, dsp_after), (lead_actor, _, _, lead_after) = events(app, "report.list_view")
+    assert (dsp_actor, lead_actor) == (user_id(app, "dsp@x.test"), user_id(app, "safeguarding@x.test"))
+    assert {org["south"], org["safeguarding"]} <= set(json.loads(dsp_after)["report_ids"])
+    assert json.loads(lead_after)["report_ids"] == [org["safeguarding"]], "only the safeguarding one"
+    assert _no_phi(events(app, "report.list_view"))

@@ -259,3 +259,46 @@ def test_a_background_pack_with_a_bad_period_is_a_400(app, org):
     response = quality.post("/packs/oversight/render", data={"csrf_token": token, "from": "2026-13-40"})
     assert response.status_code == 400
     assert quality.post("/packs/oversight/render", data={"from": str(FIRST_WEEK)}).status_code == 400
+
+
+def test_a_background_pack_that_breaks_says_so_instead_of_waiting_forever(app, org, monkeypatch):
+    from app.packs import rendering
+    from app.packs.models import PackRender
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(rendering, "render_pack_pdf", broken)
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/packs")
+    status_url = quality.post("/packs/oversight/render", data={"csrf_token": token}).headers["Location"]
+    page = quality.get(status_url).get_data(as_text=True)
+    assert "could not be drawn" in page and "http-equiv" not in page
+    with app.app_context():
+        from app.core.audit.models import AuditEvent
+
+        assert db.session.scalar(select(PackRender.status)) == "failed"
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "job.failed"))
+
+
+def test_a_pack_is_not_drawn_for_someone_who_lost_the_role_meanwhile(app, org):
+    from app.auth.models import User
+    from app.extensions import db as _db
+    from app.packs.models import PackRender
+    from app.packs.rendering import render_pack
+
+    with app.app_context():
+        quality = _db.session.scalar(select(User).where(User.email == "quality@x.test"))
+        render = PackRender(
+            requested_by_id=quality.id,
+            first_week=FIRST_WEEK,
+            last_week=LAST_WEEK,
+            region_name="All regions",
+            status="queued",
+        )
+        _db.session.add(render)
+        quality.active = False
+        _db.session.commit()
+        assert render_pack(render.id) == "refused"
+        render = _db.session.get(PackRender, render.id)
+        assert render.status == "failed" and render.pdf is None

@@ -6,6 +6,7 @@ when TEST_DATABASE_URL names one (pg_dump / pg_restore into a database made for 
 
 import base64
 import io
+import stat
 import uuid
 
 import pytest
@@ -104,6 +105,7 @@ def test_a_backup_restored_into_a_fresh_database_holds_everything_and_verifies(
     kind = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
     assert backup_kind(backup) == kind
     assert not list(tmp_path.glob(".*partial")), "no half-written file is left behind"
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600, "a backup holds health information: owner only"
 
     restored = _app_on(fresh_database)
     try:
@@ -160,6 +162,22 @@ def test_restore_with_replace_rolls_the_database_back_to_the_backup(app, make, t
     with app.app_context():
         assert [str(u) for u in db.session.scalars(select(Report.client_uuid).order_by(Report.id))] == uuids
         assert first_chain_problem() is None
+
+
+def test_a_replace_that_fails_half_way_leaves_the_data_as_it_was(app, make, tmp_path):
+    if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
+        pytest.skip("pg_restore's failure path; SQLite restores by copying a checked file")
+    uuids = _file_reports(app, make, count=2)
+    backup = tmp_path / "nearmiss.backup"
+    assert app.test_cli_runner().invoke(args=["backup", "create", str(backup)]).exit_code == 0
+    damaged = tmp_path / "damaged.backup"
+    data = backup.read_bytes()
+    damaged.write_bytes(data[: len(data) * 2 // 3])
+    result = app.test_cli_runner().invoke(args=["backup", "restore", "--replace", str(damaged)])
+    assert result.exit_code != 0
+    with app.app_context():
+        db.session.remove()
+        assert [str(u) for u in db.session.scalars(select(Report.client_uuid).order_by(Report.id))] == uuids
 
 
 def test_a_backup_of_a_tampered_chain_is_restored_but_fails_verification(app, make, tmp_path, fresh_database):

@@ -47,3 +47,19 @@ def record_report_view(viewer, report, *, via: str) -> AuditEvent | None:
         region_id=report.region_id,
         detail={"via": via, "safeguarding": bool(report.safeguarding_restricted), "emergency": emergency},
     )
+
+
+def record_list_view(viewer, reports, *, via: str) -> AuditEvent | None:
+    """Log a list page that showed summaries of safeguarding-restricted reports, or any reports under
+    emergency access: one event naming the report ids shown (ids only, never their text)."""
+    emergency = under_emergency_access(viewer)
+    traced = [r.id for r in reports if emergency or r.safeguarding_restricted]
+    if not traced:
+        return None
+    return record_access(
+        "report.list_view",
+        actor=viewer,
+        object_type="report_list",
+        object_id=via,
+        detail={"report_ids": traced[:500], "shown": len(traced), "emergency": emergency},
+    )
