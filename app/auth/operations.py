@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import User, UserRole, UserSession
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from app.auth.policy import apply_passkey_rule_to_open_sessions, passkey_required_for
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
@@ -259,6 +260,8 @@ def update_user(
         record_event(
             "user.update", actor=actor, object_type="user", object_id=user.id, before=before, after=after
         )
+    if after["roles"] != before["roles"] and passkey_required_for(user):
+        apply_passkey_rule_to_open_sessions(user)
 
 
 def set_user_active(user: User, active: bool, *, actor: User) -> None:

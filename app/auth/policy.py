@@ -71,30 +71,34 @@ def works_on_shared_devices(user: User) -> bool:
 
 
 def _apply_passkey_rule_to_open_sessions(role: Role) -> None:
-    """A rule that waited for the next sign-in would leave password sessions open for hours: those
-    who have a passkey are signed out of their password sessions (and sign in with it); those who
-    have none may only add one."""
     for user in users_with_role(role):
-        password_sessions = db.session.scalars(
-            select(UserSession).where(
-                UserSession.user_id == user.id,
-                UserSession.ended_at.is_(None),
-                UserSession.method == "password",
-            )
-        ).all()
-        if not password_sessions:
-            continue
-        if has_passkey(user):
-            now = now_utc()
-            for row in password_sessions:
-                row.ended_at = now
-            record_event(
-                "session.end_all",
-                actor=None,
-                object_type="user",
-                object_id=user.id,
-                after={"ended": len(password_sessions), "reason": "passkey_required"},
-            )
-        else:
-            for row in password_sessions:
-                row.must_enrol_passkey = True
+        apply_passkey_rule_to_open_sessions(user)
+
+
+def apply_passkey_rule_to_open_sessions(user: User) -> None:
+    """A rule that waited for the next sign-in would leave password sessions open for hours: a user
+    who has a passkey is signed out of their password sessions (and signs in with it); one who has
+    none may only add one."""
+    password_sessions = db.session.scalars(
+        select(UserSession).where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.method == "password",
+        )
+    ).all()
+    if not password_sessions:
+        return
+    if has_passkey(user):
+        now = now_utc()
+        for row in password_sessions:
+            row.ended_at = now
+        record_event(
+            "session.end_all",
+            actor=None,
+            object_type="user",
+            object_id=user.id,
+            after={"ended": len(password_sessions), "reason": "passkey_required"},
+        )
+    else:
+        for row in password_sessions:
+            row.must_enrol_passkey = True

@@ -258,3 +258,18 @@ def test_overlong_names_are_refused_not_a_500(app, admin):
         },
     )
     assert response.status_code == 422
+
+
+def test_a_new_passkey_only_role_reaches_the_users_open_session(app, make, admin):
+    dsp_id = make.user("dsp@x.test")
+    with app.app_context():
+        from app.auth.policy import set_role_policy
+
+        set_role_policy(Role.NURSE, passkey_required=True, shared_device=False, actor=None)
+        db.session.commit()
+    phone = app.test_client()
+    login(phone, "dsp@x.test")
+    assert phone.get("/reports").status_code == 200
+    token = csrf_from_page(admin, f"/admin/users/{dsp_id}")
+    admin.post(f"/admin/users/{dsp_id}", data={"csrf_token": token, "name": "D", "roles": ["dsp", "nurse"]})
+    assert phone.get("/reports").headers["Location"] == "/account"
