@@ -97,27 +97,9 @@ def set_region_active(actor, region: Region, active: bool) -> Region:
 
     The last active region cannot be deactivated: nobody could file a report.
     """
-    if region.active == active:
-        return region
-    if not active:
-        others = db.session.scalar(
-            select(func.count()).select_from(Region).where(Region.active, Region.id != region.id)
-        )
-        if not others:
-            raise TaxonomyInvalid({"active": ["Keep at least one active region: reports need one."]})
-    before = _region_state(region)
-    region.active = active
-    db.session.flush()
-    record_event(
-        "region.reactivate" if active else "region.deactivate",
-        actor=actor,
-        object_type="region",
-        object_id=region.id,
-        region_id=region.id,
-        before=before,
-        after=_region_state(region),
-    )
-    return region
+    if region.active != active and not active and not _other_active(Region, region.id):
+        raise TaxonomyInvalid({"active": ["Keep at least one active region: reports need one."]})
+    return _switch_active(actor, region, active, "region", _region_state, region_id=region.id)
 
 
 # Programs --------------------------------------------------------------------------------------
@@ -177,25 +159,11 @@ def save_program(actor, name, region_id: int | None, *, program: Program | None 
 def set_program_active(actor, program: Program, active: bool) -> Program:
     """Deactivate a program or bring it back (not into a deactivated region). Programs are optional
     on a report, so every program may be deactivated."""
-    if program.active == active:
-        return program
-    if active and program.region is not None and not program.region.active:
+    if program.active != active and active and program.region is not None and not program.region.active:
         raise TaxonomyInvalid(
             {"active": [f"{program.region.name} is deactivated; reactivate the region first."]}
         )
-    before = _program_state(program)
-    program.active = active
-    db.session.flush()
-    record_event(
-        "program.reactivate" if active else "program.deactivate",
-        actor=actor,
-        object_type="program",
-        object_id=program.id,
-        region_id=program.region_id,
-        before=before,
-        after=_program_state(program),
-    )
-    return program
+    return _switch_active(actor, program, active, "program", _program_state, region_id=program.region_id)
 
 
 # Categories ------------------------------------------------------------------------------------
@@ -283,23 +251,29 @@ def set_category_active(actor, category: Category, active: bool) -> Category:
 
     The last active category cannot be deactivated: nobody could file a report.
     """
-    if category.active == active:
-        return category
-    if not active:
-        others = db.session.scalar(
-            select(func.count()).select_from(Category).where(Category.active, Category.id != category.id)
-        )
-        if not others:
-            raise TaxonomyInvalid({"active": ["Keep at least one active category: reports need one."]})
-    before = _category_state(category)
-    category.active = active
+    if category.active != active and not active and not _other_active(Category, category.id):
+        raise TaxonomyInvalid({"active": ["Keep at least one active category: reports need one."]})
+    return _switch_active(actor, category, active, "category", _category_state)
+
+
+def _other_active(model, row_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(model.active, model.id != row_id))
+
+
+def _switch_active(actor, row, active: bool, kind: str, state, *, region_id: int | None = None):
+    """Deactivate or reactivate a region, program or category, auditing before and after."""
+    if row.active == active:
+        return row
+    before = state(row)
+    row.active = active
     db.session.flush()
     record_event(
-        "category.reactivate" if active else "category.deactivate",
+        f"{kind}.reactivate" if active else f"{kind}.deactivate",
         actor=actor,
-        object_type="category",
-        object_id=category.id,
+        object_type=kind,
+        object_id=row.id,
+        region_id=region_id,
         before=before,
-        after=_category_state(category),
+        after=state(row),
     )
-    return category
+    return row
