@@ -92,71 +92,65 @@ function cancelledMessage(error) {
     : 'This device could not use a passkey here.';
 }
 
-function wireRegistration(button) {
+/**
+ * One ceremony: ask the server for options, let the browser's authenticator answer, post the answer
+ * back and follow the server's redirect; any refusal is shown in #passkey-status.
+ */
+async function runCeremony({ button, csrfToken, optionsUrl, answerUrl, askAuthenticator, extra }) {
   const status = document.getElementById('passkey-status');
-  const nameInput = document.getElementById('passkey-name');
-  const csrfToken = button.dataset.csrf;
-  button.addEventListener('click', async () => {
-    button.disabled = true;
+  button.disabled = true;
+  try {
+    const options = await postJSON(optionsUrl, csrfToken);
+    if (!options.ok) throw new Error(options.data.message || 'Could not start.');
+    let credential;
     try {
-      const options = await postJSON(button.dataset.optionsUrl, csrfToken);
-      if (!options.ok) throw new Error(options.data.message || 'Could not start.');
-      let credential;
-      try {
-        credential = await navigator.credentials.create({ publicKey: creationOptions(options.data) });
-      } catch (error) {
-        show(status, cancelledMessage(error));
-        return;
-      }
-      const result = await postJSON(button.dataset.registerUrl, csrfToken, {
-        credential: registrationJSON(credential),
-        name: nameInput ? nameInput.value : '',
-      });
-      if (!result.ok) {
-        show(status, result.data.message || 'The passkey was not added.');
-        return;
-      }
-      window.location.assign(result.data.redirect);
+      credential = await askAuthenticator(options.data);
     } catch (error) {
-      show(status, error.message || 'The passkey was not added.');
-    } finally {
-      button.disabled = false;
+      show(status, cancelledMessage(error));
+      return;
     }
-  });
+    const result = await postJSON(answerUrl, csrfToken, { credential, ...extra() });
+    if (!result.ok) {
+      show(status, result.data.message || 'The passkey was refused.');
+      return;
+    }
+    window.location.assign(result.data.redirect);
+  } catch (error) {
+    show(status, error.message || 'Something went wrong with the passkey.');
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function wireRegistration(button) {
+  const nameInput = document.getElementById('passkey-name');
+  button.addEventListener('click', () => runCeremony({
+    button,
+    csrfToken: button.dataset.csrf,
+    optionsUrl: button.dataset.optionsUrl,
+    answerUrl: button.dataset.registerUrl,
+    askAuthenticator: async (json) => registrationJSON(
+      await navigator.credentials.create({ publicKey: creationOptions(json) }),
+    ),
+    extra: () => ({ name: nameInput ? nameInput.value : '' }),
+  }));
 }
 
 function wireSignIn(button) {
-  const status = document.getElementById('passkey-status');
   const shared = document.getElementById('shared_device');
-  button.addEventListener('click', async () => {
-    const csrfToken = document.querySelector('input[name=csrf_token]').value;
-    button.disabled = true;
-    try {
-      const options = await postJSON(button.dataset.optionsUrl, csrfToken);
-      if (!options.ok) throw new Error(options.data.message || 'Could not start.');
-      let credential;
-      try {
-        credential = await navigator.credentials.get({ publicKey: requestOptions(options.data) });
-      } catch (error) {
-        show(status, cancelledMessage(error));
-        return;
-      }
-      const result = await postJSON(button.dataset.signInUrl, csrfToken, {
-        credential: authenticationJSON(credential),
-        next: new URLSearchParams(window.location.search).get('next'),
-        shared_device: Boolean(shared && shared.checked),
-      });
-      if (!result.ok) {
-        show(status, result.data.message || 'Sign-in with the passkey was refused.');
-        return;
-      }
-      window.location.assign(result.data.redirect);
-    } catch (error) {
-      show(status, error.message || 'Sign-in with the passkey failed.');
-    } finally {
-      button.disabled = false;
-    }
-  });
+  button.addEventListener('click', () => runCeremony({
+    button,
+    csrfToken: document.querySelector('input[name=csrf_token]').value,
+    optionsUrl: button.dataset.optionsUrl,
+    answerUrl: button.dataset.signInUrl,
+    askAuthenticator: async (json) => authenticationJSON(
+      await navigator.credentials.get({ publicKey: requestOptions(json) }),
+    ),
+    extra: () => ({
+      next: new URLSearchParams(window.location.search).get('next'),
+      shared_device: Boolean(shared && shared.checked),
+    }),
+  }));
 }
 
 if (window.PublicKeyCredential) {
