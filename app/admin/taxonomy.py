@@ -38,6 +38,19 @@ def _wants_active() -> bool:
     return value == "yes"
 
 
+def _switch_active(row, setter, page, label: str, endpoint: str):
+    """Deactivate or reactivate a region, program or category from its list page."""
+    active = _wants_active()
+    try:
+        setter(current_user, row, active)
+    except TaxonomyInvalid as exc:
+        db.session.rollback()
+        return page(errors=exc.errors, status=422)
+    db.session.commit()
+    flash(f"{label} {row.name} {'reactivated' if active else 'deactivated'}.")
+    return redirect(url_for(endpoint))
+
+
 def _row_or_404(model, row_id: int):
     row = db.session.get(model, row_id)
     if row is None:
@@ -103,16 +116,9 @@ def edit_region(region_id: int):
 
 @bp.post("/regions/<int:region_id>/active")
 def region_active(region_id: int):
-    region = _row_or_404(Region, region_id)
-    active = _wants_active()
-    try:
-        set_region_active(current_user, region, active)
-    except TaxonomyInvalid as exc:
-        db.session.rollback()
-        return _regions_page(errors=exc.errors, status=422)
-    db.session.commit()
-    flash(f"Region {region.name} {'reactivated' if active else 'deactivated'}.")
-    return redirect(url_for("admin.regions"))
+    return _switch_active(
+        _row_or_404(Region, region_id), set_region_active, _regions_page, "Region", "admin.regions"
+    )
 
 
 # Programs --------------------------------------------------------------------------------------
@@ -171,16 +177,9 @@ def edit_program(program_id: int):
 
 @bp.post("/programs/<int:program_id>/active")
 def program_active(program_id: int):
-    program = _row_or_404(Program, program_id)
-    active = _wants_active()
-    try:
-        set_program_active(current_user, program, active)
-    except TaxonomyInvalid as exc:
-        db.session.rollback()
-        return _programs_page(errors=exc.errors, status=422)
-    db.session.commit()
-    flash(f"Program {program.name} {'reactivated' if active else 'deactivated'}.")
-    return redirect(url_for("admin.programs"))
+    return _switch_active(
+        _row_or_404(Program, program_id), set_program_active, _programs_page, "Program", "admin.programs"
+    )
 
 
 # Categories ------------------------------------------------------------------------------------
@@ -256,13 +255,10 @@ def edit_category(category_id: int):
 
 @bp.post("/categories/<int:category_id>/active")
 def category_active(category_id: int):
-    category = _row_or_404(Category, category_id)
-    active = _wants_active()
-    try:
-        set_category_active(current_user, category, active)
-    except TaxonomyInvalid as exc:
-        db.session.rollback()
-        return _categories_page(errors=exc.errors, status=422)
-    db.session.commit()
-    flash(f"Category {category.name} {'reactivated' if active else 'deactivated'}.")
-    return redirect(url_for("admin.categories"))
+    return _switch_active(
+        _row_or_404(Category, category_id),
+        set_category_active,
+        _categories_page,
+        "Category",
+        "admin.categories",
+    )

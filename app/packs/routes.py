@@ -78,20 +78,26 @@ def oversight_pdf():
         rendered = render_pack_pdf(scope, current_user, region_name)
     except PdfRenderError as exc:
         abort(503, str(exc))
+    _record_download(scope.first_week, scope.last_week, region_name, rendered.pages)
+    db.session.commit()
+    return _pdf_response(rendered.data, scope.first_week, scope.last_week)
+
+
+def _record_download(first_week: date, last_week: date, region_name: str, pages: int, **extra) -> None:
+    """The access-log entry for an evidence pack PDF (scope and size; no report data)."""
     record_event(
         "pack.download",
         actor=current_user,
         object_type="pack",
         object_id="oversight",
         after={
-            "from": scope.first_week.isoformat(),
-            "to": scope.last_week.isoformat(),
+            "from": first_week.isoformat(),
+            "to": last_week.isoformat(),
             "region": region_name,
-            "pages": rendered.pages,
+            "pages": pages,
+            **extra,
         },
     )
-    db.session.commit()
-    return _pdf_response(rendered.data, scope.first_week, scope.last_week)
 
 
 def _pdf_response(data: bytes, first_week: date, last_week: date):
@@ -133,18 +139,8 @@ def render_download(render_id: int):
     render = _own_render(render_id)
     if render.status != "done" or render.pdf is None:
         abort(409, "This pack is not ready yet.")
-    record_event(
-        "pack.download",
-        actor=current_user,
-        object_type="pack",
-        object_id="oversight",
-        after={
-            "from": render.first_week.isoformat(),
-            "to": render.last_week.isoformat(),
-            "region": render.region_name,
-            "pages": render.pages,
-            "render_id": render.id,
-        },
+    _record_download(
+        render.first_week, render.last_week, render.region_name, render.pages, render_id=render.id
     )
     db.session.commit()
     return _pdf_response(render.pdf, render.first_week, render.last_week)
