@@ -5,6 +5,7 @@ master and workers, as a machine dying would; ``stop()`` always kills the group,
 """
 
 import contextlib
+import http.client
 import json
 import os
 import shutil
@@ -465,7 +466,11 @@ class Browserless:
     def csrf(self, *, fresh: bool = False) -> str:
         with self._lock:
             if self._token is None or fresh:
-                self._token = self.request("GET", "/api/v1/csrf").body["csrf_token"]
+                answer = self.request("GET", "/api/v1/csrf")
+                if answer.status != 200 or not isinstance(answer.body, dict):
+                    # nginx's 502 while a server is down: like the outbox, treat it as "try again".
+                    raise ConnectionError(f"no CSRF token ({answer.status})")
+                self._token = answer.body["csrf_token"]
             return self._token
 
     def post_report(self, body: dict, timeout: float = 15.0) -> Answer:
@@ -485,7 +490,9 @@ class Browserless:
         while time.monotonic() < deadline:
             try:
                 answer = self.post_report(body)
-            except (OSError, urllib.error.URLError) as exc:
+            except (OSError, urllib.error.URLError, http.client.HTTPException) as exc:
+                # HTTPException: a connection cut mid-answer (IncompleteRead, RemoteDisconnected)
+                # when a server is killed - the report may or may not be stored; resend the same uuid.
                 if log is not None:
                     log.append(("network", type(exc).__name__))
             else:
