@@ -80,7 +80,8 @@ def test_cluster_to_feedback_loop(app, make, live_server, desk, phone, artifacts
         desk.wait_for_url("**/actions/*")
         assert "Rota refresh when a client moves" in desk.content()
         assert "4 reports in the baseline weeks" in desk.content()
-        desk.locator("button:has-text('Mark as in place')").click()
+        with desk.expect_navigation():
+            desk.locator("button:has-text('Mark as in place')").click()
 
         app.config["NEARMISS_TODAY"] = END + timedelta(days=1)
         desk.reload()
