@@ -163,8 +163,9 @@ def test_sign_out_warns_and_keeps_waiting_reports(make, live_server, phone):
     signed_in_dsp(make, phone, live_server)
     phone.context.set_offline(True)
     file_report(phone, "Still waiting at sign-out")
-    phone.context.set_offline(False)
+    # Refuse deliveries before the network comes back: the "online" event starts a send at once.
     phone.route("**/api/v1/reports", lambda route: route.abort())
+    phone.context.set_offline(False)
     phone.locator("form[data-signout] button").click()
     warning = phone.locator("#signout-warning")
     warning.wait_for(state="visible")
