@@ -137,10 +137,8 @@ def versions(role: str):
     return render_template("guides/versions.html", role=role, versions=rows, default=DEFAULT_GUIDES[role])
 
 
-@bp.get("/guides/<role>/versions/<int:number>")
-@login_required
-def version(role: str, number: int):
-    role = _role(role)
+def _editable_version(role: str, number: int) -> CueGuideVersion:
+    """One saved version of a role's guide, for those who edit guides (403 for others, 404 if none)."""
     if not _can_edit():
         abort(403, "Cue guides are edited by trainers.")
     row = db.session.scalar(
@@ -148,6 +146,14 @@ def version(role: str, number: int):
     )
     if row is None:
         abort(404)
+    return row
+
+
+@bp.get("/guides/<role>/versions/<int:number>")
+@login_required
+def version(role: str, number: int):
+    role = _role(role)
+    row = _editable_version(role, number)
     return render_template(
         "guides/show.html",
         role=role,
@@ -164,13 +170,7 @@ def version(role: str, number: int):
 @login_required
 def publish(role: str, number: int):
     role = _role(role)
-    if not _can_edit():
-        abort(403, "Cue guides are edited by trainers.")
-    row = db.session.scalar(
-        select(CueGuideVersion).where(CueGuideVersion.role == role, CueGuideVersion.version == number)
-    )
-    if row is None:
-        abort(404)
+    row = _editable_version(role, number)
     publish_version(row, actor=current_user)
     db.session.commit()
     flash(f"Version {number} is now the printed guide.")
