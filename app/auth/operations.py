@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User, UserRole, UserSession
@@ -15,6 +15,7 @@ from app.auth.policy import apply_passkey_rule_to_open_sessions, passkey_require
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
+from app.emergency.models import EmergencyAccess
 from app.extensions import db
 from app.taxonomy.models import Region
 
@@ -140,25 +141,36 @@ class SessionLimits:
     shared_device_idle: timedelta
 
 
+# Built once (it runs on every request): the session, the user, their roles and regions, and whether
+# they hold an emergency-access grant not yet ended or recorded as lapsed.
+_SESSION_BY_TOKEN = (
+    select(
+        UserSession,
+        select(EmergencyAccess.id)
+        .where(
+            EmergencyAccess.user_id == UserSession.user_id,
+            EmergencyAccess.ended_at.is_(None),
+            EmergencyAccess.expiry_recorded_at.is_(None),
+        )
+        .exists(),
+    )
+    .options(
+        joinedload(UserSession.user).joinedload(User.role_rows),
+        joinedload(UserSession.user).joinedload(User.regions),
+    )
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, bool]:
     """The user behind a live session token (None if unknown, ended, expired or deactivated), and
     whether the lookup wrote something the caller must commit (an expiry, a last-seen time).
 
-    One query for the session, the user, their roles and regions: it runs on every request."""
-    session_row = (
-        db.session.execute(
-            select(UserSession)
-            .options(
-                joinedload(UserSession.user).joinedload(User.role_rows),
-                joinedload(UserSession.user).joinedload(User.regions),
-            )
-            .where(UserSession.token_hash == _token_hash(token))
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
-    if session_row is None or session_row.ended_at is not None:
+    One query (``_SESSION_BY_TOKEN``)."""
+    found = db.session.execute(_SESSION_BY_TOKEN, {"token_hash": _token_hash(token)}).unique().one_or_none()
+    if found is None or found[0].ended_at is not None:
         return None, False
+    session_row, has_open_grant = found
     now = now_utc()
     idle = limits.shared_device_idle if session_row.shared_device else limits.idle
     if now - session_row.created_at > limits.absolute or now - session_row.last_seen_at > idle:
@@ -174,6 +186,7 @@ def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, b
         wrote = True
     user.session_token = token
     user.current_session = session_row
+    user.has_open_emergency_grant = bool(has_open_grant)
     return user, wrote
 
 

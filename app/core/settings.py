@@ -2,11 +2,13 @@
 
 import json
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.audit.operations import record_event
+from app.core.reference_data import reference_data
 from app.extensions import db
 
 
@@ -51,14 +53,14 @@ class Setting(db.Model):
 
 def get_setting(key: str) -> float:
     """The stored value of a setting, or its default."""
-    spec = SETTINGS[key]
-    raw = db.session.scalar(select(Setting.value).where(Setting.key == key))
-    return spec.default if raw is None else json.loads(raw)
+    return all_settings()[key]
 
 
-def all_settings() -> dict[str, float]:
-    stored = {s.key: json.loads(s.value) for s in db.session.scalars(select(Setting))}
-    return {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
+@reference_data(Setting)
+def all_settings() -> MappingProxyType:
+    """Every setting, stored or default (read-only: the mapping is shared by the process)."""
+    stored = {key: json.loads(value) for key, value in db.session.execute(select(Setting.key, Setting.value))}
+    return MappingProxyType({key: stored.get(key, spec.default) for key, spec in SETTINGS.items()})
 
 
 class SettingError(ValueError):

@@ -23,6 +23,8 @@ def _attach_grant():
         return
     user = current_user._get_current_object()
     user.emergency_access_until = None
+    if not user.has_open_emergency_grant:
+        return
     grant, lapsed = grant_for_request(user, now=now_utc())
     if lapsed:
         db.session.commit()  # the lapse is now in the audit trail

@@ -22,6 +22,7 @@ from app.escalations.vocabulary import (
 from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report
+from app.taxonomy.reference import taxonomy_reference
 
 MAX_ESCALATION_LEVEL = 3
 
@@ -277,9 +278,10 @@ def complete_external_duty(duty: ExternalDuty, user, *, reference: str, notes: s
 
 def on_report_submitted(report: Report) -> None:
     """Subscriber to reports' ``report_submitted``: stop the line and route safeguarding at once."""
-    if report.still_at_risk or report.category.is_stop_the_line:
+    category = taxonomy_reference().categories_by_id.get(report.category_id) or report.category
+    if report.still_at_risk or category.is_stop_the_line:
         raise_stop_the_line(report, now=report.received_at)
-    if report.category.is_safeguarding:
+    if category.is_safeguarding:
         route_to_safeguarding(report, because="category", now=report.received_at)
 
 

@@ -5,7 +5,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.core.audit.operations import record_event
@@ -16,7 +18,15 @@ from app.reports.models import Report, ReportPhoto, ReportStatus
 from app.reports.photos import PhotoRejected, sanitise_photo
 from app.reports.signals import report_submitted
 from app.reports.validation import ReportPayload, check_against_taxonomy
-from app.taxonomy.models import Category, Program, Region
+from app.taxonomy.reference import taxonomy_reference
+
+# An ORM bulk insert returning the new row as a persistent object (the same row the unit of work
+# would write, for a fraction of its bookkeeping), and nothing when the client UUID is taken - a
+# replay, or another device that sent it first - without spoiling the transaction.
+_INSERT_REPORT = {
+    dialect: insert_for(Report).on_conflict_do_nothing(index_elements=["client_uuid"]).returning(Report)
+    for dialect, insert_for in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
 
 
 class ReportInvalid(InvalidInput):
@@ -56,15 +66,6 @@ class Submission:
     created: bool
 
 
-def _active_categories() -> dict:
-    categories = db.session.scalars(select(Category).where(Category.active)).all()
-    return {key: c for c in categories for key in (c.code, c.id)}
-
-
-def _active_programs() -> dict:
-    return {p.id: p for p in db.session.scalars(select(Program).where(Program.active))}
-
-
 def _replay_or_conflict(existing: Report, reporter: User, content_hash: str) -> Submission:
     if existing.reporter_id == reporter.id and existing.content_hash == content_hash:
         return Submission(existing, created=False)
@@ -81,19 +82,19 @@ def submit_report(
     """Store a report exactly once per ``client_uuid``.
 
     A replay of the same content by the same reporter returns the stored report
-    (``created=False``). Two devices racing with one UUID are settled by the unique index: the loser
-    rolls back its attempt and is answered as a replay or a conflict. That rollback is the one
-    place an operation ends a transaction, because the failed insert has already spoiled it.
+    (``created=False``). Replays, and two devices racing with one UUID, are found by the unique index
+    in the insert itself (no look-up first: every submission would pay for it); the loser is answered
+    as a replay or a conflict.
     """
     now = now or now_utc()
-    region = db.session.get(Region, payload.region_id)
-    region_exists = region is not None and region.active
+    taxonomy = taxonomy_reference()
+    region_exists = payload.region_id in taxonomy.active_region_ids
     if region_exists and payload.region_id not in reporter.region_ids:
         raise RegionForbidden(payload.region_id)
     checked, errors = check_against_taxonomy(
         payload,
-        categories=_active_categories(),
-        programs=_active_programs(),
+        categories=taxonomy.active_categories,
+        programs=taxonomy.active_programs,
         region_exists=region_exists,
         now=now,
         tz=settings.tz,
@@ -109,48 +110,42 @@ def submit_report(
     if errors:
         raise ReportInvalid(errors)
     content_hash = checked.content_hash()
-    existing = db.session.scalar(select(Report).where(Report.client_uuid == payload.client_uuid))
-    if existing is not None:
-        return _replay_or_conflict(existing, reporter, content_hash)
-
-    report = Report(
-        client_uuid=payload.client_uuid,
-        content_hash=content_hash,
-        what_happened=payload.what_happened,
-        category_id=checked.category.id,
-        event_class=payload.event_class.value,
-        occurred_at=checked.occurred_at,
-        occurred_at_approximate=payload.occurred_at_approximate,
-        captured_at=checked.captured_at,
-        received_at=now,
-        region_id=payload.region_id,
-        program_id=checked.program.id if checked.program else None,
-        location=payload.location,
-        person_ref=payload.person_ref,
-        still_at_risk=payload.still_at_risk,
-        barrier=payload.barrier,
-        immediate_action=payload.immediate_action,
-        interface_tag=payload.interface_tag.value if payload.interface_tag else None,
-        confidential=payload.confidential,
-        reporter_id=reporter.id,
-        status=ReportStatus.NEW.value,
-    )
-    # Set even when there is none: the audit snapshot reads it, and an unset one-to-one would be
-    # fetched with a query of its own while the audit chain's lock is held.
-    report.photo = (
-        ReportPhoto(content_type=photo.content_type, data=photo.data, width=photo.width, height=photo.height)
-        if photo is not None
-        else None
-    )
-    db.session.add(report)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    values = {
+        "client_uuid": payload.client_uuid,
+        "content_hash": content_hash,
+        "what_happened": payload.what_happened,
+        "category_id": checked.category.id,
+        "event_class": payload.event_class.value,
+        "occurred_at": checked.occurred_at,
+        "occurred_at_approximate": payload.occurred_at_approximate,
+        "captured_at": checked.captured_at,
+        "received_at": now,
+        "region_id": payload.region_id,
+        "program_id": checked.program.id if checked.program else None,
+        "location": payload.location,
+        "person_ref": payload.person_ref,
+        "still_at_risk": payload.still_at_risk,
+        "barrier": payload.barrier,
+        "immediate_action": payload.immediate_action,
+        "interface_tag": payload.interface_tag.value if payload.interface_tag else None,
+        "confidential": payload.confidential,
+        "reporter_id": reporter.id,
+        "status": ReportStatus.NEW.value,
+        "safeguarding_restricted": False,
+    }
+    insert_report = _INSERT_REPORT[db.session.get_bind().dialect.name]
+    report = db.session.scalars(insert_report, [values]).one_or_none()
+    if report is None:
         existing = db.session.scalar(select(Report).where(Report.client_uuid == payload.client_uuid))
-        if existing is None:
-            raise
         return _replay_or_conflict(existing, reporter, content_hash)
+    if photo is not None:
+        report.photo = ReportPhoto(
+            content_type=photo.content_type, data=photo.data, width=photo.width, height=photo.height
+        )
+    else:
+        # Known to be none: the audit snapshot reads it, and an unloaded one-to-one would be fetched
+        # with a query of its own while the audit chain's lock is held.
+        set_committed_value(report, "photo", None)
 
     record_event(
         "report.submit",

@@ -5,7 +5,6 @@ downloads, exports and views of one report's detail. Like every audit event, the
 information: ids, sizes and flags only. Callers commit.
 """
 
-from app.core.audit.models import AuditEvent
 from app.core.audit.operations import record_event
 from app.core.permissions import under_emergency_access
 
@@ -20,8 +19,9 @@ def record_access(
     object_id=None,
     region_id: int | None = None,
     detail: dict | None = None,
-) -> AuditEvent:
-    """Append one access event: who read or downloaded what, with non-PHI ``detail``."""
+) -> int:
+    """Append one access event (who read or downloaded what, with non-PHI ``detail``); its sequence
+    number."""
     return record_event(
         action,
         actor=actor,
@@ -32,7 +32,7 @@ def record_access(
     )
 
 
-def record_report_view(viewer, report, *, via: str) -> AuditEvent | None:
+def record_report_view(viewer, report, *, via: str) -> int | None:
     """Log a view of one report's detail when it must be traced: any view of a safeguarding-restricted
     report, and every report view made under emergency access. ``via`` names the page or API that
     showed it. Returns None when the view needs no entry."""
@@ -49,7 +49,7 @@ def record_report_view(viewer, report, *, via: str) -> AuditEvent | None:
     )
 
 
-def record_list_view(viewer, reports, *, via: str) -> AuditEvent | None:
+def record_list_view(viewer, reports, *, via: str) -> int | None:
     """Log a list page that showed summaries of safeguarding-restricted reports, or any reports under
     emergency access: one event naming the report ids shown (ids only, never their text)."""
     emergency = under_emergency_access(viewer)

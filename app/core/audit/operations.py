@@ -1,6 +1,6 @@
 """Writing to the audit trail. Callers flush; the request or command commits."""
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from app.core.audit.chain import GENESIS_HASH, canonical_json, event_hash, find_first_problem
 from app.core.audit.models import AuditEvent
@@ -10,6 +10,13 @@ from app.extensions import db
 # Any fixed 64-bit number; it names the PostgreSQL advisory lock that serialises chain appends.
 _CHAIN_LOCK_KEY = 727_100_2
 
+# Built once: every write request appends to the chain, and a statement object reused keeps its
+# compiled form and cache key (building them again was a measurable share of a submission).
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_CHAIN_LOCK_KEY)
+_events = AuditEvent.__table__
+_TAIL = select(_events.c.seq, _events.c.hash).order_by(_events.c.seq.desc()).limit(1)
+_APPEND = insert(_events)
+
 
 def _lock_chain() -> None:
     """Serialise appends so two transactions never both extend the same tail.
@@ -18,7 +25,7 @@ def _lock_chain() -> None:
     already. The unique ``seq`` column is the last line of defence either way.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+        db.session.execute(_LOCK)
 
 
 def record_event(
@@ -30,12 +37,16 @@ def record_event(
     region_id: int | None = None,
     before: dict | None = None,
     after: dict | None = None,
-) -> AuditEvent:
-    """Append one event to the chain. ``before``/``after`` must hold no health information."""
+) -> int:
+    """Append one event to the chain and return its sequence number. ``before``/``after`` must hold
+    no health information.
+
+    Pending ORM changes are flushed first (so the lock is taken after them, and held only for the
+    append and the commit); the event itself is a plain insert, not an ORM object.
+    """
+    db.session.flush()
     _lock_chain()
-    tail = db.session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    tail = db.session.execute(_TAIL).first()
     seq, prev_hash = (tail.seq + 1, tail.hash) if tail else (1, GENESIS_HASH)
     fields = {
         "seq": seq,
@@ -49,10 +60,8 @@ def record_event(
         "after": canonical_json(after),
         "prev_hash": prev_hash,
     }
-    event = AuditEvent(**fields, hash=event_hash(**fields))
-    db.session.add(event)
-    db.session.flush()
-    return event
+    db.session.execute(_APPEND, {**fields, "hash": event_hash(**fields)})
+    return seq
 
 
 def first_chain_problem():
