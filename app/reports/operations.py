@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
@@ -20,13 +21,24 @@ from app.reports.signals import report_submitted
 from app.reports.validation import ReportPayload, check_against_taxonomy
 from app.taxonomy.reference import taxonomy_reference
 
-# An ORM bulk insert returning the new row as a persistent object (the same row the unit of work
-# would write, for a fraction of its bookkeeping), and nothing when the client UUID is taken - a
-# replay, or another device that sent it first - without spoiling the transaction.
+# A plain insert that returns the new id, or nothing when the client UUID is taken - a replay, or
+# another device that sent it first - without spoiling the transaction. Plain, not through the unit of
+# work: every submission goes through here, and the ORM's bookkeeping was a sixth of its cost.
+_reports = Report.__table__
 _INSERT_REPORT = {
-    dialect: insert_for(Report).on_conflict_do_nothing(index_elements=["client_uuid"]).returning(Report)
+    dialect: insert_for(_reports)
+    .on_conflict_do_nothing(index_elements=["client_uuid"])
+    .returning(_reports.c.id)
     for dialect, insert_for in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
+
+
+def _stored(report_id: int, values: dict) -> Report:
+    """The row just inserted as a persistent object in the session, without reading it back."""
+    report = Report(id=report_id, **values)
+    make_transient_to_detached(report)
+    db.session.add(report)
+    return report
 
 
 class ReportInvalid(InvalidInput):
@@ -133,11 +145,12 @@ def submit_report(
         "status": ReportStatus.NEW.value,
         "safeguarding_restricted": False,
     }
-    insert_report = _INSERT_REPORT[db.session.get_bind().dialect.name]
-    report = db.session.scalars(insert_report, [values]).one_or_none()
-    if report is None:
+    connection = db.session.connection()
+    report_id = connection.execute(_INSERT_REPORT[connection.dialect.name], values).scalar_one_or_none()
+    if report_id is None:
         existing = db.session.scalar(select(Report).where(Report.client_uuid == payload.client_uuid))
         return _replay_or_conflict(existing, reporter, content_hash)
+    report = _stored(report_id, values)
     if photo is not None:
         report.photo = ReportPhoto(
             content_type=photo.content_type, data=photo.data, width=photo.width, height=photo.height

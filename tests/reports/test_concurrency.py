@@ -5,6 +5,8 @@ import uuid
 
 from sqlalchemy import func, select
 
+from app.core.audit.models import AuditEvent
+from app.core.audit.operations import first_chain_problem
 from app.extensions import db
 from app.reports.models import Report
 from tests.factories import api_token, login, report_body
@@ -41,3 +43,36 @@ def test_concurrent_submissions_of_one_uuid_give_one_row(app, make):
             select(func.count(Report.id)).where(Report.client_uuid == uuid.UUID(body["client_uuid"]))
         )
     assert rows == 1
+
+
+def test_concurrent_submissions_extend_one_unbroken_audit_chain(app, make):
+    """Twelve devices sending different reports at once: every report stored, the chain gapless and
+    verifying (on PostgreSQL the appends meet at the chain's lock, whose holder reads the newest tail)."""
+    make.user("dsp@x.test", regions=["North"])
+    region = make.region("North")
+    clients = []
+    for _ in range(12):
+        client = app.test_client()
+        login(client, "dsp@x.test")
+        clients.append((client, api_token(client)))
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def send(client, token):
+        barrier.wait()
+        for _ in range(3):
+            answer = client.post("/api/v1/reports", json=report_body(region), headers={"X-CSRFToken": token})
+            statuses.append(answer.status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert statuses == [201] * 36
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Report.id))) == 36
+        seqs = list(db.session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)))
+        assert seqs == list(range(1, len(seqs) + 1))
+        assert first_chain_problem() is None

@@ -1,4 +1,4 @@
-"""Writing to the audit trail. Callers flush; the request or command commits."""
+"""Writing to the audit trail. The request or command commits."""
 
 from sqlalchemy import insert, select, text
 
@@ -7,25 +7,18 @@ from app.core.audit.models import AuditEvent
 from app.core.models import now_utc
 from app.extensions import db
 
-# Any fixed 64-bit number; it names the PostgreSQL advisory lock that serialises chain appends.
+# Any fixed 64-bit number; it names the PostgreSQL advisory lock that serialises chain appends (a
+# transaction-scoped lock, held until the commit, so two transactions never both extend the same tail;
+# SQLite allows one writer at a time already). The unique ``seq`` column is the last line of defence.
 _CHAIN_LOCK_KEY = 727_100_2
 
 # Built once: every write request appends to the chain, and a statement object reused keeps its
 # compiled form and cache key (building them again was a measurable share of a submission).
-_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_CHAIN_LOCK_KEY)
 _events = AuditEvent.__table__
 _TAIL = select(_events.c.seq, _events.c.hash).order_by(_events.c.seq.desc()).limit(1)
+# PostgreSQL: take the lock and read the tail in one round trip (migration 0012 explains the function).
+_CLAIM_TAIL = text("SELECT seq, hash FROM audit_chain_claim_tail(:key)").bindparams(key=_CHAIN_LOCK_KEY)
 _APPEND = insert(_events)
-
-
-def _lock_chain() -> None:
-    """Serialise appends so two transactions never both extend the same tail.
-
-    On PostgreSQL a transaction-scoped advisory lock does it; SQLite allows one writer at a time
-    already. The unique ``seq`` column is the last line of defence either way.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(_LOCK)
 
 
 def record_event(
@@ -45,8 +38,10 @@ def record_event(
     append and the commit); the event itself is a plain insert, not an ORM object.
     """
     db.session.flush()
-    _lock_chain()
-    tail = db.session.execute(_TAIL).first()
+    # Straight on the session's connection: these are plain statements, and the ORM's execution
+    # layer around them cost as much again (record_event runs in every write request).
+    connection = db.session.connection()
+    tail = connection.execute(_CLAIM_TAIL if connection.dialect.name == "postgresql" else _TAIL).first()
     seq, prev_hash = (tail.seq + 1, tail.hash) if tail else (1, GENESIS_HASH)
     fields = {
         "seq": seq,
@@ -60,7 +55,7 @@ def record_event(
         "after": canonical_json(after),
         "prev_hash": prev_hash,
     }
-    db.session.execute(_APPEND, {**fields, "hash": event_hash(**fields)})
+    connection.execute(_APPEND, {**fields, "hash": event_hash(**fields)})
     return seq
 
 
