@@ -78,6 +78,9 @@ class Config:
     JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "600"))
     # Behind nginx: how many proxies set X-Forwarded-For/-Proto (0 trusts none of those headers).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    # Settings, categories, programs and regions are kept in each process this many seconds
+    # (core.reference_data): a change made on one app server reaches the others within it.
+    REFERENCE_DATA_SECONDS = float(os.environ.get("REFERENCE_DATA_SECONDS", "5"))
     # /metrics answers loopback callers, or anyone sending "Authorization: Bearer <METRICS_TOKEN>".
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     # One JSON line per request on the "nearmiss.request" logger (never names, e-mails or report text).

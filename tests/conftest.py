@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.config import TestConfig
+from app.core.reference_data import forget_reference_data
 from app.escalations.operations import ensure_default_external_bodies
 from app.extensions import db
 from app.taxonomy.defaults import ensure_default_categories
@@ -50,6 +51,7 @@ def _empty_tables() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+    forget_reference_data()  # the settings and taxonomy kept from the test before
 
 
 @pytest.fixture(autouse=True)

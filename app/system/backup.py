@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import URL, make_url
 
 from app.core.audit.operations import first_chain_problem, record_event
+from app.core.reference_data import forget_reference_data
 from app.extensions import db
 
 PG_MAGIC = b"PGDMP"
@@ -320,6 +321,7 @@ def restore_command(path: Path, replace: bool):
         restore_backup(_database_url(), path, replace=replace)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
+    forget_reference_data()  # settings and taxonomy kept from the old contents
     summary = summarise_restored(path.name)
     db.session.commit()
     click.echo(
