@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User, UserRole, UserSession
@@ -239,7 +239,17 @@ def end_all_sessions(user: User, *, actor) -> int:
     return ended
 
 
+# Any fixed 64-bit number: the PostgreSQL advisory lock that serialises changes to who is an active
+# administrator, so two admins removing each other at the same moment cannot both pass the check.
+_ADMIN_ROSTER_LOCK = 727_100_3
+
+
 def _active_admin_ids() -> set[int]:
+    """Who is an active administrator now. On PostgreSQL the roster lock is taken first and held to
+    the commit, so the set is read after any change another transaction is committing (SQLite has one
+    writer at a time)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADMIN_ROSTER_LOCK})
     return set(
         db.session.scalars(
             select(User.id).join(UserRole).where(UserRole.role == Role.ADMIN.value, User.active)

@@ -32,6 +32,8 @@ DEFAULT_SECONDS = 5.0
 _loaders: dict[str, tuple[type, ...]] = {}
 _copies: "weakref.WeakKeyDictionary[Any, dict[str, tuple[float, Any]]]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
+# Counts forgets, so a load that overlapped one (and may hold the old rows) is not kept.
+_forgotten = 0
 
 
 def reference_data(*models: type) -> Callable:
@@ -51,12 +53,13 @@ def reference_data(*models: type) -> Callable:
             kept = _copies.get(engine, {}).get(name)
             if kept is not None and now - kept[0] < lifetime:
                 return kept[1]
+            forgotten_before = _forgotten
             value = load()
             with _lock:
-                _copies.setdefault(engine, {})[name] = (now, value)
+                if _forgotten == forgotten_before:
+                    _copies.setdefault(engine, {})[name] = (now, value)
             return value
 
-        cached.uncached = load
         return cached
 
     return decorate
@@ -64,7 +67,9 @@ def reference_data(*models: type) -> Callable:
 
 def forget_reference_data(engine=None, names=None) -> None:
     """Drop kept copies: of ``names`` (all when None), for ``engine`` (every engine when None)."""
+    global _forgotten
     with _lock:
+        _forgotten += 1
         engines = list(_copies.keys()) if engine is None else [engine]
         for each in engines:
             copies = _copies.get(each)

@@ -1,12 +1,15 @@
 """Administration of users, roles' sign-in rules, passkeys and sessions; session limits and cookies."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from app import create_app
-from app.auth.models import Passkey, User, UserSession
+from app.auth.models import Passkey, User, UserRole, UserSession
+from app.auth.operations import AccountError, update_user
 from app.config import TestConfig
 from app.core.audit.models import AuditEvent
 from app.core.models import now_utc
@@ -273,3 +276,54 @@ def test_a_new_passkey_only_role_reaches_the_users_open_session(app, make, admin
     token = csrf_from_page(admin, f"/admin/users/{dsp_id}")
     admin.post(f"/admin/users/{dsp_id}", data={"csrf_token": token, "name": "D", "roles": ["dsp", "nurse"]})
     assert phone.get("/reports").headers["Location"] == "/account"
+
+
+def test_two_admins_removing_each_other_at_once_leave_one(app, make):
+    """Each transaction alone passes the last-admin check; the roster lock makes the second one read
+    the first one's change and refuse (PostgreSQL: SQLite has one writer at a time anyway)."""
+    make.user("a@x.test", roles=(Role.ADMIN,))
+    make.user("b@x.test", roles=(Role.ADMIN,))
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("needs two concurrent write transactions")
+    first_holds_lock = threading.Event()
+    outcomes = {}
+
+    def demote(email: str, other: str, hold: bool) -> None:
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.email == email))
+            actor = db.session.scalar(select(User).where(User.email == other))
+            try:
+                update_user(user, name=user.name, roles=[Role.DSP], regions=user.regions, actor=actor)
+                if hold:
+                    first_holds_lock.set()
+                    _wait_for_a_waiter_on_an_advisory_lock()
+                db.session.commit()
+                outcomes[email] = "demoted"
+            except AccountError:
+                db.session.rollback()
+                outcomes[email] = "refused"
+
+    first = threading.Thread(target=demote, args=("a@x.test", "b@x.test", True))
+    first.start()
+    assert first_holds_lock.wait(10)
+    second = threading.Thread(target=demote, args=("b@x.test", "a@x.test", False))
+    second.start()
+    first.join(15)
+    second.join(15)
+    assert outcomes == {"a@x.test": "demoted", "b@x.test": "refused"}
+    with app.app_context():
+        admins = db.session.scalars(
+            select(User.email).join(UserRole).where(UserRole.role == Role.ADMIN.value)
+        ).all()
+    assert admins == ["b@x.test"]
+
+
+def _wait_for_a_waiter_on_an_advisory_lock(seconds: float = 3.0) -> None:
+    """Hold on until another transaction queues behind an advisory lock (or give up: without the
+    roster lock nobody ever waits, and the second demotion passes its check - what the test catches)."""
+    deadline = time.monotonic() + seconds
+    waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    with db.engine.connect() as connection:
+        while connection.scalar(text(waiting)) == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
