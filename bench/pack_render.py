@@ -120,17 +120,17 @@ def main() -> None:
     token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
     client.post("/login", data={"email": "manager@x.test", "password": PASSWORD, "csrf_token": token})
 
-    import app.packs.routes as pack_routes
+    import app.packs.rendering as pack_rendering
 
     seen = {}
-    original = pack_routes.render_pdf
+    original = pack_rendering.render_pdf
 
     def measuring(html, **kwargs):
         rendered = original(html, **kwargs)
         seen["pages"], seen["peak_kb"] = rendered.pages, rendered.peak_kb
         return rendered
 
-    pack_routes.render_pdf = measuring
+    pack_rendering.render_pdf = measuring
     started = time.perf_counter()
     response = client.get("/packs/oversight.pdf")
     pack_seconds = time.perf_counter() - started
