@@ -1,4 +1,4 @@
-"""Ten devices replaying one client_uuid at the same moment store exactly one row."""
+"""Devices submitting at the same moment: one row per client_uuid, one unbroken audit chain."""
 
 import threading
 import uuid
@@ -12,28 +12,37 @@ from app.reports.models import Report
 from tests.factories import api_token, login, report_body
 
 
-def test_concurrent_submissions_of_one_uuid_give_one_row(app, make):
-    make.user("dsp@x.test", regions=["North"])
-    body = report_body(make.region("North"))
+def _at_once(app, email: str, devices: int, send) -> None:
+    """Sign ``devices`` test clients in as ``email``, then run ``send(client, token)`` on all of them
+    released together by a barrier."""
     clients = []
-    for _ in range(10):
+    for _ in range(devices):
         client = app.test_client()
-        login(client, "dsp@x.test")
+        login(client, email)
         clients.append((client, api_token(client)))
+    barrier = threading.Barrier(devices)
 
-    barrier = threading.Barrier(len(clients))
-    statuses = []
-
-    def send(client, token):
+    def released(client, token):
         barrier.wait()
-        response = client.post("/api/v1/reports", json=body, headers={"X-CSRFToken": token})
-        statuses.append((response.status_code, response.get_json()))
+        send(client, token)
 
-    threads = [threading.Thread(target=send, args=pair) for pair in clients]
+    threads = [threading.Thread(target=released, args=pair) for pair in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+
+
+def test_concurrent_submissions_of_one_uuid_give_one_row(app, make):
+    make.user("dsp@x.test", regions=["North"])
+    body = report_body(make.region("North"))
+    statuses = []
+
+    def send(client, token):
+        response = client.post("/api/v1/reports", json=body, headers={"X-CSRFToken": token})
+        statuses.append((response.status_code, response.get_json()))
+
+    _at_once(app, "dsp@x.test", 10, send)
 
     codes = sorted(code for code, _ in statuses)
     assert codes == [200] * 9 + [201], statuses
@@ -50,25 +59,14 @@ def test_concurrent_submissions_extend_one_unbroken_audit_chain(app, make):
     verifying (on PostgreSQL the appends meet at the chain's lock, whose holder reads the newest tail)."""
     make.user("dsp@x.test", regions=["North"])
     region = make.region("North")
-    clients = []
-    for _ in range(12):
-        client = app.test_client()
-        login(client, "dsp@x.test")
-        clients.append((client, api_token(client)))
-    barrier = threading.Barrier(len(clients))
     statuses = []
 
     def send(client, token):
-        barrier.wait()
         for _ in range(3):
             answer = client.post("/api/v1/reports", json=report_body(region), headers={"X-CSRFToken": token})
             statuses.append(answer.status_code)
 
-    threads = [threading.Thread(target=send, args=pair) for pair in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    _at_once(app, "dsp@x.test", 12, send)
 
     assert statuses == [201] * 36
     with app.app_context():
