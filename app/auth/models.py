@@ -74,8 +74,16 @@ class User(UserMixin, db.Model):
         so ending the session on the server invalidates every copy of the cookie."""
         return self.session_token
 
+    # The signed-in user's roles and region ids as the session check read them (one aggregated row
+    # instead of loading both collections on every request); used until a collection is loaded, after
+    # which the loaded collection (and any change made to it in this request) wins.
+    roles_as_loaded = None
+    region_ids_as_loaded = None
+
     @property
     def roles(self) -> frozenset[Role]:
+        if self.roles_as_loaded is not None and "role_rows" not in self.__dict__:
+            return self.roles_as_loaded
         return frozenset(Role(row.role) for row in self.role_rows)
 
     def has_role(self, *roles: Role) -> bool:
@@ -96,6 +104,8 @@ class User(UserMixin, db.Model):
 
     @property
     def region_ids(self) -> frozenset[int]:
+        if self.region_ids_as_loaded is not None and "regions" not in self.__dict__:
+            return self.region_ids_as_loaded
         return frozenset(region.id for region in self.regions)
 
 

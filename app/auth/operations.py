@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.orm import joinedload
+from sqlalchemy import String, bindparam, cast, func, select, text
+from sqlalchemy.orm import lazyload
 
-from app.auth.models import User, UserRole, UserSession
+from app.auth.models import User, UserRole, UserSession, user_regions
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from app.auth.policy import apply_passkey_rule_to_open_sessions, passkey_required_for
 from app.core.audit.operations import record_event
@@ -141,25 +141,39 @@ class SessionLimits:
     shared_device_idle: timedelta
 
 
-# Built once (it runs on every request): the session, the user, their roles and regions, and whether
-# they hold an emergency-access grant not yet ended or recorded as lapsed.
+# Built once (it runs on every request): the session, its user, the user's role names and region ids
+# (aggregated, so the row does not multiply per role and region), and whether they hold an
+# emergency-access grant not yet ended or recorded as lapsed. The role and region collections are not
+# loaded: ``User.roles`` and ``User.region_ids`` read the aggregated values until something loads them.
+_ROLE_NAMES = (
+    select(func.aggregate_strings(UserRole.role, ","))
+    .where(UserRole.user_id == UserSession.user_id)
+    .scalar_subquery()
+)
+_REGION_IDS = (
+    select(func.aggregate_strings(cast(user_regions.c.region_id, String), ","))
+    .where(user_regions.c.user_id == UserSession.user_id)
+    .scalar_subquery()
+)
+_OPEN_GRANT = (
+    select(EmergencyAccess.id)
+    .where(
+        EmergencyAccess.user_id == UserSession.user_id,
+        EmergencyAccess.ended_at.is_(None),
+        EmergencyAccess.expiry_recorded_at.is_(None),
+    )
+    .exists()
+)
 _SESSION_BY_TOKEN = (
-    select(
-        UserSession,
-        select(EmergencyAccess.id)
-        .where(
-            EmergencyAccess.user_id == UserSession.user_id,
-            EmergencyAccess.ended_at.is_(None),
-            EmergencyAccess.expiry_recorded_at.is_(None),
-        )
-        .exists(),
-    )
-    .options(
-        joinedload(UserSession.user).joinedload(User.role_rows),
-        joinedload(UserSession.user).joinedload(User.regions),
-    )
+    select(UserSession, User, _ROLE_NAMES, _REGION_IDS, _OPEN_GRANT)
+    .join(User, User.id == UserSession.user_id)
+    .options(lazyload(User.role_rows), lazyload(User.regions))
     .where(UserSession.token_hash == bindparam("token_hash"))
 )
+
+
+def _split_ids(joined: str | None) -> frozenset[int]:
+    return frozenset(int(part) for part in joined.split(",")) if joined else frozenset()
 
 
 def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, bool]:
@@ -167,19 +181,22 @@ def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, b
     whether the lookup wrote something the caller must commit (an expiry, a last-seen time).
 
     One query (``_SESSION_BY_TOKEN``)."""
-    found = db.session.execute(_SESSION_BY_TOKEN, {"token_hash": _token_hash(token)}).unique().one_or_none()
+    found = db.session.execute(_SESSION_BY_TOKEN, {"token_hash": _token_hash(token)}).one_or_none()
     if found is None or found[0].ended_at is not None:
         return None, False
-    session_row, has_open_grant = found
+    session_row, user, role_names, region_ids, has_open_grant = found
     now = now_utc()
     idle = limits.shared_device_idle if session_row.shared_device else limits.idle
     if now - session_row.created_at > limits.absolute or now - session_row.last_seen_at > idle:
         session_row.ended_at = now
         record_event("session.expire", actor=None, object_type="user", object_id=session_row.user_id)
         return None, True
-    user = session_row.user
     if not user.active:
         return None, False
+    user.roles_as_loaded = (
+        frozenset(Role(name) for name in role_names.split(",")) if role_names else frozenset()
+    )
+    user.region_ids_as_loaded = _split_ids(region_ids)
     wrote = False
     if now - session_row.last_seen_at > _LAST_SEEN_GRANULARITY:
         session_row.last_seen_at = now

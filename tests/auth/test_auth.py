@@ -3,14 +3,16 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from app.auth.models import User, UserSession
-from app.auth.operations import SessionLimits, authenticate, load_session_user
+from app.auth.operations import SessionLimits, authenticate, load_session_user, start_session, update_user
 from app.auth.passwords import hash_password, verify_password
 from app.core.audit.models import AuditEvent
 from app.core.models import now_utc
+from app.core.roles import Role
 from app.extensions import db
+from app.taxonomy.models import Region
 from tests.factories import PASSWORD, csrf_from_page, login
 
 
@@ -105,6 +107,41 @@ def test_expired_and_idle_sessions_end(app, make):
         )
         limits = SessionLimits(timedelta(hours=1), timedelta(hours=1), timedelta(hours=1))
         assert load_session_user("unknown", limits) == (None, False)
+
+
+def test_session_check_reads_roles_and_regions_in_one_row(app, make):
+    """Several roles and regions come back aggregated in the one session query (the row does not
+    multiply), and a change made to the collections later in the request wins over the loaded copy."""
+    make.user("lead@x.test", roles=(Role.SUPERVISOR, Role.QUALITY_LEAD), regions=("North", "South", "East"))
+    make.user("other@x.test")
+    limits = SessionLimits(timedelta(hours=1), timedelta(hours=1), timedelta(hours=1))
+    with app.app_context():
+        lead = db.session.scalar(select(User).where(User.email == "lead@x.test"))
+        token = start_session(lead)
+        other_token = start_session(db.session.scalar(select(User).where(User.email == "other@x.test")))
+        region_ids = {region.id for region in lead.regions}
+        db.session.commit()
+        db.session.expunge_all()
+
+        statements = []
+
+        def seen(_connection, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            user, _ = load_session_user(token, limits)
+            assert user.roles == {Role.SUPERVISOR, Role.QUALITY_LEAD}
+            assert user.region_ids == region_ids
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        assert len(statements) == 1, "roles and regions come with the session, not in queries of their own"
+        assert load_session_user(other_token, limits)[0].roles == {Role.DSP}
+
+        north = db.session.scalar(select(Region).where(Region.name == "North"))
+        update_user(user, name=user.name, roles=[Role.SUPERVISOR], regions=[north], actor=user)
+        assert user.roles == {Role.SUPERVISOR}
+        assert user.region_ids == {north.id}
 
 
 def test_sign_in_and_out_are_audited(app, client, make):

@@ -35,6 +35,41 @@ def canonical_json(value) -> str | None:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
+def event_body(
+    *,
+    occurred_at: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    region_id: int | None,
+    before: str | None,
+    after: str | None,
+) -> str:
+    """The part of an event's hashed material that does not depend on its place in the chain: known
+    before the chain's lock is taken (PostgreSQL links it under the lock; see ``link_hash``)."""
+    return json.dumps(
+        [
+            occurred_at.isoformat(timespec="microseconds"),
+            actor_id,
+            action,
+            object_type,
+            object_id,
+            region_id,
+            before,
+            after,
+        ],
+        separators=(",", ":"),
+    )[1:-1]
+
+
+def link_hash(seq: int, body: str, prev_hash: str) -> str:
+    """SHA-256 of ``[seq,<body>,"prev_hash"]`` - the compact JSON array of every field and the previous
+    hash. PostgreSQL's ``audit_chain_append`` (migration 0013) builds the same text; ``body`` is ASCII
+    (JSON escapes the rest), the hashes are hex."""
+    return hashlib.sha256(f'[{seq},{body},"{prev_hash}"]'.encode()).hexdigest()
+
+
 def event_hash(
     *,
     seq: int,
@@ -49,22 +84,17 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     """SHA-256 over the event's fields and the previous hash."""
-    material = json.dumps(
-        [
-            seq,
-            occurred_at.isoformat(timespec="microseconds"),
-            actor_id,
-            action,
-            object_type,
-            object_id,
-            region_id,
-            before,
-            after,
-            prev_hash,
-        ],
-        separators=(",", ":"),
+    body = event_body(
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        region_id=region_id,
+        before=before,
+        after=after,
     )
-    return hashlib.sha256(material.encode()).hexdigest()
+    return link_hash(seq, body, prev_hash)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """Writing to the audit trail. The request or command commits."""
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Integer, String, Text, bindparam, insert, select, text
 
-from app.core.audit.chain import GENESIS_HASH, canonical_json, event_hash, find_first_problem
+from app.core.audit.chain import GENESIS_HASH, canonical_json, event_body, find_first_problem, link_hash
 from app.core.audit.models import AuditEvent
-from app.core.models import now_utc
+from app.core.models import UTCDateTime, now_utc
 from app.extensions import db
 
 # Any fixed 64-bit number; it names the PostgreSQL advisory lock that serialises chain appends (a
@@ -16,9 +16,24 @@ _CHAIN_LOCK_KEY = 727_100_2
 # compiled form and cache key (building them again was a measurable share of a submission).
 _events = AuditEvent.__table__
 _TAIL = select(_events.c.seq, _events.c.hash).order_by(_events.c.seq.desc()).limit(1)
-# PostgreSQL: take the lock and read the tail in one round trip (migration 0012 explains the function).
-_CLAIM_TAIL = text("SELECT seq, hash FROM audit_chain_claim_tail(:key)").bindparams(key=_CHAIN_LOCK_KEY)
 _APPEND = insert(_events)
+# PostgreSQL: lock, read the tail, link, hash and insert in one round trip (migration 0013 explains).
+_APPEND_UNDER_LOCK = text(
+    "SELECT audit_chain_append(CAST(:key AS bigint), :occurred_at, CAST(:actor_id AS integer), "
+    "CAST(:action AS varchar), CAST(:object_type AS varchar), CAST(:object_id AS varchar), "
+    "CAST(:region_id AS integer), CAST(:before AS text), CAST(:after AS text), CAST(:body AS text))"
+).bindparams(
+    bindparam("key", _CHAIN_LOCK_KEY, type_=Integer),
+    bindparam("occurred_at", type_=UTCDateTime()),
+    bindparam("actor_id", type_=Integer),
+    bindparam("action", type_=String),
+    bindparam("object_type", type_=String),
+    bindparam("object_id", type_=String),
+    bindparam("region_id", type_=Integer),
+    bindparam("before", type_=Text),
+    bindparam("after", type_=Text),
+    bindparam("body", type_=Text),
+)
 
 
 def record_event(
@@ -35,16 +50,15 @@ def record_event(
     no health information.
 
     Pending ORM changes are flushed first (so the lock is taken after them, and held only for the
-    append and the commit); the event itself is a plain insert, not an ORM object.
+    append and the commit); the event itself is not an ORM object. On PostgreSQL it is one call of
+    ``audit_chain_append`` (lock, tail, link, insert); on SQLite, which has one writer at a time, a read
+    of the tail and an insert.
     """
     db.session.flush()
     # Straight on the session's connection: these are plain statements, and the ORM's execution
     # layer around them cost as much again (record_event runs in every write request).
     connection = db.session.connection()
-    tail = connection.execute(_CLAIM_TAIL if connection.dialect.name == "postgresql" else _TAIL).first()
-    seq, prev_hash = (tail.seq + 1, tail.hash) if tail else (1, GENESIS_HASH)
     fields = {
-        "seq": seq,
         "occurred_at": now_utc(),
         "actor_id": getattr(actor, "id", actor),
         "action": action,
@@ -53,9 +67,15 @@ def record_event(
         "region_id": region_id,
         "before": canonical_json(before),
         "after": canonical_json(after),
-        "prev_hash": prev_hash,
     }
-    connection.execute(_APPEND, {**fields, "hash": event_hash(**fields)})
+    body = event_body(**fields)
+    if connection.dialect.name == "postgresql":
+        return connection.execute(_APPEND_UNDER_LOCK, {**fields, "body": body}).scalar_one()
+    tail = connection.execute(_TAIL).first()
+    seq, prev_hash = (tail.seq + 1, tail.hash) if tail else (1, GENESIS_HASH)
+    connection.execute(
+        _APPEND, {**fields, "seq": seq, "prev_hash": prev_hash, "hash": link_hash(seq, body, prev_hash)}
+    )
     return seq
 
 
