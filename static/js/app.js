@@ -202,6 +202,55 @@ async function sendNow() {
   await sync();
 }
 
+/** Menus (account, "More") close like menus: on a click elsewhere, or on Escape with focus back. */
+function closeMenusOutside() {
+  const menus = [...document.querySelectorAll('details[data-menu]')];
+  document.addEventListener('click', (event) => {
+    for (const menu of menus) if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    for (const menu of menus) {
+      if (!menu.open) continue;
+      menu.open = false;
+      menu.querySelector('summary').focus();
+    }
+  });
+}
+
+/**
+ * Keep the main links on one row: the ones that do not fit move, in order, into "More".
+ * Without this script the row scrolls sideways instead.
+ */
+function fitNav() {
+  const nav = document.querySelector('[data-fit-nav]');
+  if (!nav) return;
+  const more = nav.querySelector('[data-nav-more]');
+  const panel = more.querySelector('.menu-panel');
+  const links = [...nav.querySelectorAll(':scope > a')];
+  const layout = () => {
+    more.open = false;
+    for (const link of links) nav.insertBefore(link, more);
+    more.hidden = true;
+    if (nav.scrollWidth <= nav.clientWidth) return;
+    more.hidden = false;
+    for (let i = links.length - 1; i > 0 && nav.scrollWidth > nav.clientWidth; i -= 1) {
+      panel.prepend(links[i]);
+    }
+  };
+  nav.classList.add('fitted');
+  layout();
+  let pending = false;
+  window.addEventListener('resize', () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      layout();
+    });
+  });
+}
+
 function guardSignOut() {
   for (const form of document.querySelectorAll('form[data-signout]')) {
     form.addEventListener('submit', async (event) => {
@@ -267,6 +316,8 @@ async function registerServiceWorker() {
 
 function start() {
   guardSignOut();
+  fitNav();
+  closeMenusOutside();
   document.querySelectorAll('[data-outbox-send]').forEach((button) => button.addEventListener('click', sendNow));
   if (typeof BroadcastChannel !== 'undefined') {
     new BroadcastChannel(CHANNEL_NAME).onmessage = () => refreshStatus();

@@ -87,3 +87,11 @@ def wait_for_outbox(page, expected: list[str], timeout: float = 20.0) -> None:
             return
         page.wait_for_timeout(200)
     raise AssertionError(f"outbox states {states}, expected {expected}")
+
+
+def sign_out_button(page):
+    """The sign-out button, in the account menu: opened first when it is closed."""
+    menu = page.locator("[data-account-menu]")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    return page.locator("form[data-signout] button")

@@ -12,6 +12,7 @@ from tests.e2e.journeys import (
     badge_text,
     file_report,
     outbox_states,
+    sign_out_button,
     stored_reports,
     wait_for_outbox,
     wait_for_service_worker,
@@ -132,7 +133,7 @@ def test_g_sign_out_leaves_no_report_data_in_caches(app, make, live_server, phon
     assert "Zebra-striped" in phone.content()
 
     phone.goto(f"{live_server}/my-reports")
-    phone.locator("form[data-signout] button").click()
+    sign_out_button(phone).click()
     phone.wait_for_url(f"{live_server}/login")
     cached = phone.evaluate(
         """async () => {
@@ -166,10 +167,10 @@ def test_sign_out_warns_and_keeps_waiting_reports(make, live_server, phone):
     # Refuse deliveries before the network comes back: the "online" event starts a send at once.
     phone.route("**/api/v1/reports", lambda route: route.abort())
     phone.context.set_offline(False)
-    phone.locator("form[data-signout] button").click()
+    sign_out_button(phone).click()
     warning = phone.locator("#signout-warning")
     warning.wait_for(state="visible")
     assert "1 report is still waiting" in warning.inner_text()
-    phone.locator("form[data-signout] button").click()
+    sign_out_button(phone).click()
     phone.wait_for_url(f"{live_server}/login")
     assert outbox_states(phone) == ["waiting"]

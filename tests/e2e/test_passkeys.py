@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.journeys import wait_until
+from tests.e2e.journeys import sign_out_button, wait_until
 from tests.factories import PASSWORD
 
 
@@ -47,7 +47,7 @@ def phone_with_authenticator(browser):
 
 
 def sign_out(page):
-    page.locator("form[data-signout] button").click()
+    sign_out_button(page).click()
     page.wait_for_url("**/login")
 
 
