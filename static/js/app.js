@@ -237,6 +237,8 @@ function fitNav() {
     for (let i = links.length - 1; i > 0 && nav.scrollWidth > nav.clientWidth; i -= 1) {
       panel.prepend(links[i]);
     }
+    // The page you are on may be one of them: then "More" shows it is where you are.
+    more.classList.toggle('holds-current', Boolean(panel.querySelector('[aria-current=page]')));
   };
   nav.classList.add('fitted');
   layout();

@@ -40,6 +40,10 @@ def test_top_bar_and_account_menu(make, live_server, browser, artifacts, device)
         assert len(names) == len(set(names)) == 11
         assert len(on_row) >= ROW_AT_LEAST[device], "the row holds as many links as fit"
         assert more.is_hidden() == (not in_more)
+        current = nav.locator("a[aria-current=page]")
+        assert current.count() == 1 and current.text_content() == "Dashboard", "the page you are on is marked"
+        dashboard_in_more = "Dashboard" in [link.text_content() for link in in_more]
+        assert ("holds-current" in (more.get_attribute("class") or "")) == dashboard_in_more
         if in_more:
             more.locator("summary").click()
             for link in in_more:
