@@ -10,6 +10,19 @@ from app.core.audit.models import AuditEvent
 from app.core.audit.operations import first_chain_problem, record_event
 from app.extensions import db
 
+_HASHED = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "region_id",
+    "before",
+    "after",
+    "prev_hash",
+)
+
 
 @dataclass(frozen=True)
 class Event:
@@ -96,6 +109,30 @@ def test_stored_chain_verifies_and_detects_sql_tampering(ctx):
     db.session.execute(update(AuditEvent).where(AuditEvent.seq == 2).values(after='{"n":99}'))
     db.session.commit()
     assert first_chain_problem().seq == 2
+
+
+def test_stored_hashes_match_the_python_formula_for_awkward_content(ctx):
+    """On PostgreSQL the database links and hashes the event (``audit_chain_append``); whatever the
+    content - quotes, backslashes, non-ASCII, empty and missing values - the stored hash is the one
+    ``event_hash`` gives, so ``audit verify`` agrees with what was written."""
+    awkward = [
+        {"note": 'say "stop"\\now', "who": "Zoë ✓", "tab": "a\tb"},
+        None,
+        {},
+        {"n": 0, "nested": {"list": [1, "二", None]}},
+    ]
+    for n, after in enumerate(awkward):
+        record_event(
+            "test.awkward", actor=None if n % 2 else 7, object_type="thing", object_id=None, after=after
+        )
+    db.session.commit()
+    rows = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert [row.seq for row in rows] == [1, 2, 3, 4]
+    assert rows[0].prev_hash == GENESIS_HASH
+    for row in rows:
+        fields = {name: getattr(row, name) for name in _HASHED}
+        assert row.hash == event_hash(**fields)
+    assert first_chain_problem() is None
 
 
 def test_stored_chain_detects_deleted_row(ctx):
