@@ -10,6 +10,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    event,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -107,6 +108,16 @@ class User(UserMixin, db.Model):
         if self.region_ids_as_loaded is not None and "regions" not in self.__dict__:
             return self.region_ids_as_loaded
         return frozenset(region.id for region in self.regions)
+
+
+@event.listens_for(User, "expire")
+def _forget_roles_as_loaded(user: User | None, attributes) -> None:
+    """A commit or expiry ends what the session check read: the collections are read afresh."""
+    if user is None:  # already garbage-collected: nothing to forget
+        return
+    if attributes is None or {"role_rows", "regions"} & set(attributes):
+        user.roles_as_loaded = None
+        user.region_ids_as_loaded = None
 
 
 class UserSession(db.Model):

@@ -12,6 +12,9 @@ committed tail (a VOLATILE function takes a fresh snapshot per query, so the rea
 tail committed meanwhile), links the event - SHA-256 of ``[seq,<body>,"prev_hash"]``, the text
 ``chain.link_hash`` hashes - inserts it and returns its sequence number. The lock is held to the commit.
 The stored rows and the hash are the same as before, so existing chains verify unchanged.
+
+0012's ``audit_chain_claim_tail`` stays: app servers still running the previous release during a
+rolling upgrade keep appending through it, under the same lock, so both kinds of writer link one chain.
 """
 
 from alembic import op
@@ -64,23 +67,12 @@ def upgrade():
         $$
         """
     )
-    op.execute("DROP FUNCTION audit_chain_claim_tail(bigint)")
 
 
 def downgrade():
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("DROP FUNCTION audit_chain_append(bigint, timestamp, integer, varchar, varchar, varchar, integer, text, text, text)")
     op.execute(
-        """
-        CREATE FUNCTION audit_chain_claim_tail(lock_key bigint)
-        RETURNS TABLE (seq integer, hash varchar)
-        LANGUAGE plpgsql VOLATILE
-        AS $$
-        BEGIN
-            PERFORM pg_advisory_xact_lock(lock_key);
-            RETURN QUERY SELECT e.seq, e.hash FROM audit_events AS e ORDER BY e.seq DESC LIMIT 1;
-        END
-        $$
-        """
+        "DROP FUNCTION audit_chain_append("
+        "bigint, timestamp, integer, varchar, varchar, varchar, integer, text, text, text)"
     )

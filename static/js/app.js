@@ -62,10 +62,13 @@ export async function refreshStatus() {
   const attention = unsent.filter((e) => e.state === ATTENTION).length;
   const badge = document.getElementById('outbox-badge');
   if (badge) {
+    const wasHidden = badge.hidden;
     badge.hidden = unsent.length === 0;
     badge.textContent = `${unsent.length} waiting`;
     badge.classList.toggle('attention', attention > 0);
     badge.setAttribute('aria-label', `${unsent.length} reports waiting to send${attention ? `, ${attention} need attention` : ''}`);
+    // The badge takes room in the top bar: when it comes or goes, the links that fit may change.
+    if (badge.hidden !== wasHidden) layoutNav();
   }
   const panel = document.getElementById('outbox-panel');
   if (panel) renderPanel(panel, entries, unsent, lastSync);
@@ -202,7 +205,10 @@ async function sendNow() {
   await sync();
 }
 
-/** Menus (account, "More") close like menus: on a click elsewhere, or on Escape with focus back. */
+/**
+ * Menus (account, "More") close like menus: on a click elsewhere, on Escape (focus back on the
+ * menu's button), and when the keyboard moves focus out of them.
+ */
 function closeMenusOutside() {
   const menus = [...document.querySelectorAll('details[data-menu]')];
   document.addEventListener('click', (event) => {
@@ -216,7 +222,15 @@ function closeMenusOutside() {
       menu.querySelector('summary').focus();
     }
   });
+  for (const menu of menus) {
+    // Only when focus lands somewhere else (Tab): a tap on a button inside may blur with no target.
+    menu.addEventListener('focusout', (event) => {
+      if (event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
+    });
+  }
 }
+
+let layoutNav = () => {};
 
 /**
  * Keep the main links on one row: the ones that do not fit move, in order, into "More".
@@ -228,27 +242,31 @@ function fitNav() {
   const more = nav.querySelector('[data-nav-more]');
   const panel = more.querySelector('.menu-panel');
   const links = [...nav.querySelectorAll(':scope > a')];
-  const layout = () => {
+  layoutNav = () => {
     more.open = false;
     for (const link of links) nav.insertBefore(link, more);
     more.hidden = true;
-    if (nav.scrollWidth <= nav.clientWidth) return;
-    more.hidden = false;
-    for (let i = links.length - 1; i > 0 && nav.scrollWidth > nav.clientWidth; i -= 1) {
-      panel.prepend(links[i]);
+    if (nav.scrollWidth > nav.clientWidth) {
+      more.hidden = false;
+      for (let i = links.length - 1; i > 0 && nav.scrollWidth > nav.clientWidth; i -= 1) {
+        panel.prepend(links[i]);
+      }
     }
     // The page you are on may be one of them: then "More" shows it is where you are.
     more.classList.toggle('holds-current', Boolean(panel.querySelector('[aria-current=page]')));
   };
   nav.classList.add('fitted');
-  layout();
+  layoutNav();
+  // Only a change of width matters (a phone's address bar hiding changes the height alone).
+  let width = window.innerWidth;
   let pending = false;
   window.addEventListener('resize', () => {
-    if (pending) return;
+    if (pending || window.innerWidth === width) return;
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      layout();
+      width = window.innerWidth;
+      layoutNav();
     });
   });
 }
@@ -261,9 +279,17 @@ function guardSignOut() {
       const unsent = entries.filter((e) => e.state !== SENT).length;
       if (unsent > 0 && form.dataset.confirmed !== 'yes') {
         form.dataset.confirmed = 'yes';
+        // The menu holding the button would cover the warning: close it, and offer the button again.
+        const menu = form.closest('details');
+        if (menu) menu.open = false;
         const warning = document.getElementById('signout-warning');
         warning.hidden = false;
-        warning.textContent = `${unsent} report${unsent === 1 ? ' is' : 's are'} still waiting on this phone. They stay here and are sent when you sign in again. Tap “Sign out” again to sign out anyway.`;
+        warning.replaceChildren(
+          `${unsent} report${unsent === 1 ? ' is' : 's are'} still waiting on this phone. They stay here and are sent when you sign in again. `,
+          el('button', { type: 'button', class: 'link', onclick: () => form.requestSubmit() }, 'Sign out anyway'),
+        );
+        warning.tabIndex = -1;
+        warning.focus();
         warning.scrollIntoView({ block: 'center' });
         return;
       }

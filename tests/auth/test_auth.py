@@ -142,6 +142,9 @@ def test_session_check_reads_roles_and_regions_in_one_row(app, make):
         update_user(user, name=user.name, roles=[Role.SUPERVISOR], regions=[north], actor=user)
         assert user.roles == {Role.SUPERVISOR}
         assert user.region_ids == {north.id}
+        db.session.commit()
+        assert user.roles == {Role.SUPERVISOR}, "after the commit too, not the values read at the start"
+        assert user.region_ids == {north.id}
 
 
 def test_sign_in_and_out_are_audited(app, client, make):
