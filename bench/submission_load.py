@@ -14,7 +14,9 @@ run (and dropped after it):
 
 Each level runs N closed-loop clients (keep-alive connections, spread over a few load processes so the
 client's GIL is not the bottleneck) for a bounded time and count. Printed: one table with requests
-per second, p50 and p95 latency for both, and the app/baseline ratios. Every 201 is then checked
+per second, p50 and p95 latency for both, and the app/baseline ratios; then where each request's
+CPU went (server, PostgreSQL, load generator), since with every core busy throughput follows the
+machine's CPU per request. Every 201 is then checked
 against the rows in the database. ``--profile N`` also runs N submissions in-process under cProfile
 and prints where the time goes.
 """
@@ -229,11 +231,12 @@ def _load_process(plan: Plan, queue) -> None:
     threads = [
         threading.Thread(target=_client, args=(plan, latencies, statuses, lock)) for _ in range(plan.clients)
     ]
+    cpu_at_start = time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    queue.put((latencies, statuses))
+    queue.put((latencies, statuses, time.process_time() - cpu_at_start))
 
 
 @dataclass
@@ -244,12 +247,36 @@ class Result:
     ok: int
     statuses: dict
     cpu_ms: float = 0.0  # server CPU per acknowledged request (independent of other load on the machine)
+    db_cpu_ms: float = 0.0  # PostgreSQL's CPU (every postgres process) per acknowledged request
+    load_cpu_ms: float = 0.0  # the load generator's CPU per acknowledged request
+
+    @property
+    def machine_cpu_ms(self) -> float:
+        """All the CPU one acknowledged request cost this machine: server, database and client."""
+        return self.cpu_ms + self.db_cpu_ms + self.load_cpu_ms
+
+
+def postgres_cpu_seconds() -> float:
+    """User + system CPU of every PostgreSQL process on this machine (backends, WAL writer,
+    checkpointer), from /proc. The bench's server is on 127.0.0.1, so this is where its work shows."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        if name == "postgres":
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def measured(server: "Server", path, headers, region_id, clients, seconds, max_requests, processes) -> Result:
-    before = server.cpu_seconds()
+    before, db_before = server.cpu_seconds(), postgres_cpu_seconds()
     result = run_level(server.port, path, headers, region_id, clients, seconds, max_requests, processes)
     result.cpu_ms = (server.cpu_seconds() - before) / result.ok * 1000
+    result.db_cpu_ms = (postgres_cpu_seconds() - db_before) / result.ok * 1000
     return result
 
 
@@ -266,10 +293,11 @@ def run_level(port, path, headers, region_id, clients, seconds, max_requests, pr
         worker = context.Process(target=_load_process, args=(plan, queue))
         worker.start()
         workers.append(worker)
-    latencies, statuses = [], {}
+    latencies, statuses, load_cpu = [], {}, 0.0
     for _ in workers:
-        got, codes = queue.get(timeout=seconds + 120)
+        got, codes, cpu = queue.get(timeout=seconds + 120)
         latencies.extend(got)
+        load_cpu += cpu
         for status, count in codes.items():
             statuses[status] = statuses.get(status, 0) + count
     for worker in workers:
@@ -280,7 +308,9 @@ def run_level(port, path, headers, region_id, clients, seconds, max_requests, pr
         raise RuntimeError(f"no request succeeded at {clients} clients: {statuses}")
     # Throughput over the window the clients actually ran (count-bounded runs may end early).
     p95 = statistics.quantiles(good, n=20, method="inclusive")[18] if len(good) > 1 else good[0]
-    return Result(len(good) / elapsed, statistics.median(good) * 1000, p95 * 1000, len(good), statuses)
+    result = Result(len(good) / elapsed, statistics.median(good) * 1000, p95 * 1000, len(good), statuses)
+    result.load_cpu_ms = load_cpu / len(good) * 1000
+    return result
 
 
 # --- Profile ------------------------------------------------------------------------------------
@@ -464,6 +494,23 @@ def main() -> None:
             "(CPU ms: the gunicorn master and workers' CPU per acknowledged request, PostgreSQL not "
             "included; ratios are app / bare)"
         )
+        print(
+            "\nWhere each acknowledged request's CPU went, ms (server, PostgreSQL, load generator); "
+            "with every core busy, throughput follows the total"
+        )
+        split = (
+            f"{'clients':>7} | {'app':>5} {'+ PG':>5} {'+ load':>6} {'= all':>6} | "
+            f"{'bare':>5} {'+ PG':>5} {'+ load':>6} {'= all':>6} | {'bare all / app all':>18}"
+        )
+        print(split)
+        print("-" * len(split))
+        for clients, real, bare in results:
+            print(
+                f"{clients:>7} | {real.cpu_ms:>5.2f} {real.db_cpu_ms:>5.2f} {real.load_cpu_ms:>6.2f} "
+                f"{real.machine_cpu_ms:>6.2f} | {bare.cpu_ms:>5.2f} {bare.db_cpu_ms:>5.2f} "
+                f"{bare.load_cpu_ms:>6.2f} {bare.machine_cpu_ms:>6.2f} | "
+                f"{bare.machine_cpu_ms / real.machine_cpu_ms:>18.2f}"
+            )
         failures = {
             (clients, name): {s: n for s, n in r.statuses.items() if s not in (200, 201)}
             for clients, real, bare in results
