@@ -70,31 +70,9 @@ def link_hash(seq: int, body: str, prev_hash: str) -> str:
     return hashlib.sha256(f'[{seq},{body},"{prev_hash}"]'.encode()).hexdigest()
 
 
-def event_hash(
-    *,
-    seq: int,
-    occurred_at: datetime,
-    actor_id: int | None,
-    action: str,
-    object_type: str,
-    object_id: str | None,
-    region_id: int | None,
-    before: str | None,
-    after: str | None,
-    prev_hash: str,
-) -> str:
-    """SHA-256 over the event's fields and the previous hash."""
-    body = event_body(
-        occurred_at=occurred_at,
-        actor_id=actor_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        region_id=region_id,
-        before=before,
-        after=after,
-    )
-    return link_hash(seq, body, prev_hash)
+def event_hash(*, seq: int, prev_hash: str, **fields) -> str:
+    """SHA-256 over the event's fields (``event_body``'s keywords) and the previous hash."""
+    return link_hash(seq, event_body(**fields), prev_hash)
 
 
 @dataclass(frozen=True)
