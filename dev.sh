@@ -30,8 +30,16 @@ setup_python() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && "$PYTHON" -m venv "$VENV"; }
   fi
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+  # $1 is what to install: "." to serve, ".[test]" to test. Nothing is installed again while
+  # pyproject.toml and the Python are unchanged, so a restart takes seconds.
+  local target=$1 stamp wanted
+  stamp="$VENV/.installed-$(printf '%s' "$target" | tr -c 'a-z' '_')"
+  wanted="$(sha256sum pyproject.toml | cut -d' ' -f1) $("$VENV/bin/python" --version 2>&1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then return; fi
+  echo "Installing Python packages ($target)..."
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$target"
+  printf '%s' "$wanted" > "$stamp"
 }
 
 setup_pdf_libraries() {
@@ -71,7 +79,7 @@ setup_servers() {
 
 case "${1:-}" in
   serve)
-    setup_python
+    setup_python .
     setup_pdf_libraries
     export FLASK_APP=wsgi
     "$VENV/bin/flask" db upgrade
@@ -88,7 +96,7 @@ case "${1:-}" in
     ;;
   test)
     shift
-    setup_python
+    setup_python ".[test]"
     setup_pdf_libraries
     setup_node
     setup_browser
@@ -101,7 +109,7 @@ case "${1:-}" in
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   bench)
-    setup_python
+    setup_python ".[test]"
     setup_browser
     for module in bench/[a-z]*.py; do
       name=$(basename "$module" .py)

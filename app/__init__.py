@@ -55,13 +55,21 @@ def register_extensions(app: Flask) -> None:
 
 
 def _tune_sqlite(app: Flask) -> None:
-    """WAL and a busy timeout let the embedded default serve concurrent requests."""
+    """WAL and a busy timeout let the embedded default serve concurrent requests.
+
+    The file's folder (``instance/`` by default, which git ignores) is made here, so that
+    ``flask db upgrade`` works on a fresh clone.
+    """
+    from pathlib import Path
+
     from sqlalchemy import event
 
     from app.extensions import db
 
     with app.app_context():
         engine = db.engine
+        if engine.url.database and engine.url.database != ":memory:":
+            Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):
