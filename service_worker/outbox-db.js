@@ -16,6 +16,9 @@ const UPGRADES = [
     entries.createIndex('client_uuid', 'client_uuid', { unique: true });
   },
   // 1 -> 2: per-user ownership, delivery state, and a small key-value store (last sync time).
+  // Version 1 never recorded who queued an entry, so its entries get owner null: "written before an
+  // update". The sender never sends those under whoever is signed in; the page shows them, and the
+  // signed-in person either claims one (outbox.js `claim`: it becomes theirs and is sent) or deletes it.
   (db, tx) => {
     const entries = tx.objectStore(ENTRIES);
     entries.createIndex('owner', 'owner');

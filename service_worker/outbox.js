@@ -1,8 +1,17 @@
 // The outbox's queue policy: what is kept, what is sent, and what each server answer means.
 //
-// Nothing leaves the queue except on the server's confirmation (2xx) or the user's explicit delete.
-// 401 -> keep, ask to sign in. Other 4xx -> keep under "needs attention" with the server's message.
+// Nothing leaves the queue except on the server's confirmation or the user's explicit delete. A
+// confirmation is a 201 or 200, not reached through a redirect, whose JSON body echoes the entry's
+// client_uuid and carries the report's id: a captive portal or a sign-in page answering 200 text/html
+// is not the server, so the entry waits and is retried with backoff like after a 5xx.
+// 401 -> keep, ask to sign in. 429 -> keep waiting, no retry before the server's Retry-After.
+// Other 4xx -> keep under "needs attention" with the server's message.
 // 5xx or no network -> keep, retry with backoff. Entries are sent oldest first, one at a time.
+//
+// Entries without an owner were queued by outbox version 1, before entries recorded whose session may
+// send them (see outbox-db.js). They are never sent under whoever happens to be signed in: they are
+// shown to the signed-in person as "written before an update", who either claims them (they are then
+// theirs, and sent under their session) or deletes them explicitly.
 
 import {
   addEntry, allEntries, deleteEntry, getEntry, getMeta, putEntry, setMeta,
@@ -26,6 +35,15 @@ export function backoffDelay(attempts) {
 /** A short, PHI-light label for lists: category and time, never the free text. */
 function summaryOf(body) {
   return { category: body.category, occurred_at: body.occurred_at, still_at_risk: body.still_at_risk };
+}
+
+/** Milliseconds to wait from `now` that a Retry-After header asks for (seconds or HTTP date); null if unusable. */
+export function retryAfterDelay(header, now = Date.now()) {
+  const value = (header ?? '').trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  if (!/[a-z]/i.test(value)) return null;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** Queue a report for `owner` (the user id whose session may send it). Returns its seq. */
@@ -71,13 +89,35 @@ async function readJson(response) {
   }
 }
 
+function isJson(response) {
+  const type = response.headers?.get('content-type') || '';
+  return type.split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
+/** An answer from the app itself: not reached through a redirect, and JSON. */
+function fromTheServer(response) {
+  return !response.redirected && isJson(response);
+}
+
 async function fetchSession(fetchImpl, baseUrl) {
   const response = await fetchImpl(`${baseUrl}/api/v1/csrf`, {
     credentials: 'same-origin', cache: 'no-store',
   });
-  if (!response.ok) return { failed: true };
+  // A captive portal's page is not a signed-out session: try again later rather than ask to sign in.
+  if (!response.ok || !fromTheServer(response)) return { failed: true };
   const json = await readJson(response);
-  return { token: json?.csrf_token, userId: json?.user_id ?? null };
+  if (typeof json?.csrf_token !== 'string') return { failed: true };
+  return { token: json.csrf_token, userId: json.user_id ?? null };
+}
+
+/** The server's confirmation that it holds this entry's report, as { id }, or null if it is not one. */
+async function confirmation(response, entry) {
+  if (![200, 201].includes(response.status) || !fromTheServer(response)) return null;
+  const json = await readJson(response);
+  const echoed = typeof json?.client_uuid === 'string'
+    && json.client_uuid.toLowerCase() === String(entry.client_uuid).toLowerCase();
+  if (!echoed || json.id === null || json.id === undefined) return null;
+  return { id: json.id };
 }
 
 async function postEntry(fetchImpl, baseUrl, entry, token) {
@@ -95,15 +135,39 @@ async function keepForRetry(db, entry, now, reason) {
   entry.attempts += 1;
   entry.next_attempt_at = now + backoffDelay(entry.attempts);
   entry.last_error = { retry: true, message: reason };
+  entry.not_before = 0;
   await putEntry(db, entry);
+}
+
+/** 429: the server asked to wait; neither this entry nor the owner's next ones go before then. */
+async function keepUntilRetryAfter(db, entry, now, response) {
+  const wait = retryAfterDelay(response.headers?.get('retry-after'), now);
+  if (wait === null) {
+    await keepForRetry(db, entry, now, 'The server is busy');
+    return;
+  }
+  entry.state = WAITING;
+  entry.attempts += 1;
+  entry.next_attempt_at = now + wait;
+  entry.not_before = now + wait;
+  entry.last_error = { retry: true, status: 429, message: 'The server asked to wait a little', until: now + wait };
+  await putEntry(db, entry);
+}
+
+/** An entry queued before entries had an owner (outbox version 1), still waiting for someone to claim it. */
+export function needsClaim(entry) {
+  return entry.owner === null && entry.state !== SENT;
 }
 
 /**
  * Send every due entry of the signed-in user, oldest first.
- * Returns a summary: { sent, attention, retry, needsSignIn, offline }.
+ * Returns a summary: { sent, attention, retry, needsSignIn, offline, unclaimed }.
  */
 export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), baseUrl = '' }) {
-  const summary = { sent: 0, attention: 0, retry: false, needsSignIn: false, offline: false };
+  const summary = {
+    sent: 0, attention: 0, retry: false, needsSignIn: false, offline: false,
+    unclaimed: (await allEntries(db)).filter(needsClaim).length,
+  };
   let session;
   try {
     session = await fetchSession(fetchImpl, baseUrl);
@@ -120,10 +184,14 @@ export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), ba
     return summary;
   }
   let token = session.token;
-  const due = (await allEntries(db)).filter(
-    (e) => (e.state === WAITING || e.state === SENDING) && e.owner === session.userId
-      && e.next_attempt_at <= now(),
+  const mine = (await allEntries(db)).filter(
+    (e) => (e.state === WAITING || e.state === SENDING) && e.owner === session.userId,
   );
+  if (mine.some((e) => (e.not_before || 0) > now())) {
+    summary.retry = true;
+    return summary;
+  }
+  const due = mine.filter((e) => e.next_attempt_at <= now());
   for (const entry of due) {
     entry.state = SENDING;
     await putEntry(db, entry);
@@ -144,15 +212,24 @@ export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), ba
       summary.offline = true;
       return summary;
     }
-    if (response.ok) {
-      const json = await readJson(response);
+    const confirmed = await confirmation(response, entry);
+    if (confirmed) {
       Object.assign(entry, {
-        state: SENT, server_id: json?.id ?? null, body: null, photo: null, sent_at: now(),
-        last_error: null,
+        state: SENT, server_id: confirmed.id, body: null, photo: null, sent_at: now(),
+        last_error: null, not_before: 0,
       });
       await putEntry(db, entry);
       await setMeta(db, 'last_sync_at', now());
       summary.sent += 1;
+    } else if (response.ok || response.redirected) {
+      // Not the server's answer (a captive portal, a sign-in page): the report has not arrived.
+      await keepForRetry(db, entry, now(), 'The network answered instead of the server (a Wi-Fi sign-in page?)');
+      summary.retry = true;
+      return summary;
+    } else if (response.status === 429) {
+      await keepUntilRetryAfter(db, entry, now(), response);
+      summary.retry = true;
+      return summary;
     } else if (response.status === 401) {
       entry.state = WAITING;
       await putEntry(db, entry);
@@ -177,6 +254,28 @@ export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), ba
   return summary;
 }
 
+/**
+ * What the phone shows the signed-in person: their own entries, and entries from before an update
+ * that wait for a claim. A signed-out phone (owner null) shows every entry.
+ */
+export async function entriesFor(db, owner) {
+  return (await allEntries(db)).filter((e) => owner === null || e.owner === owner || needsClaim(e));
+}
+
+/**
+ * The signed-in person's explicit "send as me" for an entry from before an update: it becomes theirs
+ * and goes back in line. Refused for an entry that already has an owner.
+ */
+export async function claim(db, seq, owner) {
+  const entry = await getEntry(db, seq);
+  if (!entry || !needsClaim(entry)) throw new Error('this report is not waiting for a claim');
+  if (owner === null || owner === undefined) throw new Error('only a signed-in person can claim a report');
+  Object.assign(entry, {
+    owner, state: WAITING, attempts: 0, next_attempt_at: 0, last_error: null, not_before: 0,
+  });
+  await putEntry(db, entry);
+}
+
 /** Entries not yet confirmed by the server (waiting, sending or needing attention). */
 export async function pending(db, owner = undefined) {
   return (await allEntries(db)).filter(
@@ -199,15 +298,18 @@ export async function resubmit(db, seq, body, { newUuid = null } = {}) {
   entry.body = { ...body, client_uuid: newUuid || entry.client_uuid };
   entry.client_uuid = entry.body.client_uuid;
   entry.summary = summaryOf(entry.body);
-  Object.assign(entry, { state: WAITING, attempts: 0, next_attempt_at: 0, last_error: null });
+  Object.assign(entry, {
+    state: WAITING, attempts: 0, next_attempt_at: 0, last_error: null, not_before: 0,
+  });
   await putEntry(db, entry);
 }
 
-/** Make every waiting entry due now (the "send now" button). */
+/** Make every waiting entry due now (the "send now" button), but never before a 429's Retry-After. */
 export async function makeDueNow(db) {
   for (const entry of await allEntries(db)) {
-    if (entry.state === WAITING && entry.next_attempt_at > 0) {
-      entry.next_attempt_at = 0;
+    const earliest = entry.not_before || 0;
+    if (entry.state === WAITING && entry.next_attempt_at > earliest) {
+      entry.next_attempt_at = earliest;
       await putEntry(db, entry);
     }
   }

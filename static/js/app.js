@@ -1,9 +1,9 @@
 // Every page: the service worker and its updates, the outbox badge and panel, delivery triggers,
 // and the sign-out guard. No framework; the page works without this script too.
 
-import { allEntries, openOutbox } from '/sw/outbox-db.js';
+import { openOutbox } from '/sw/outbox-db.js';
 import {
-  ATTENTION, SENDING, SENT, WAITING, discard, lastSyncAt, makeDueNow,
+  ATTENTION, SENDING, SENT, WAITING, claim, discard, entriesFor, lastSyncAt, makeDueNow, needsClaim,
 } from '/sw/outbox.js';
 import { CHANNEL_NAME, syncOutbox } from '/sw/sync.js';
 
@@ -45,10 +45,20 @@ function timeLabel(ms) {
   return new Date(ms).toLocaleString([], { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
+function clockLabel(ms) {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** Whose name a claimed report goes under: the signed-in person's (the panel carries it). */
+function signedInName() {
+  return document.getElementById('outbox-panel')?.dataset.userName || 'you';
+}
+
 async function readOutbox() {
   const db = await openOutbox();
   try {
-    const entries = (await allEntries(db)).filter((e) => userId === null || e.owner === userId);
+    // The person's own entries and those from before an update that wait for a claim (outbox.js).
+    const entries = await entriesFor(db, userId);
     return { entries, lastSync: await lastSyncAt(db) };
   } finally {
     db.close();
@@ -59,7 +69,7 @@ async function readOutbox() {
 export async function refreshStatus() {
   const { entries, lastSync } = await readOutbox();
   const unsent = entries.filter((e) => e.state !== SENT);
-  const attention = unsent.filter((e) => e.state === ATTENTION).length;
+  const attention = unsent.filter((e) => e.state === ATTENTION || needsClaim(e)).length;
   const badge = document.getElementById('outbox-badge');
   if (badge) {
     const wasHidden = badge.hidden;
@@ -84,8 +94,10 @@ function renderPanel(panel, entries, unsent, lastSync) {
   panel.hidden = entries.length === 0 && !lastSummary?.needsSignIn;
   const summary = panel.querySelector('[data-outbox-summary]');
   const needAttention = unsent.filter((e) => e.state === ATTENTION).length;
+  const unclaimed = unsent.filter(needsClaim).length;
   const parts = [`${unsent.length} waiting to send`];
   if (needAttention) parts.push(`${needAttention} need${needAttention === 1 ? 's' : ''} attention`);
+  if (unclaimed) parts.push(`${unclaimed} written before an update`);
   if (lastSync) parts.push(`last sent ${timeLabel(lastSync)}`);
   summary.textContent = parts.join(' · ');
   const signIn = panel.querySelector('[data-outbox-signin]');
@@ -96,13 +108,34 @@ function renderPanel(panel, entries, unsent, lastSync) {
   list.replaceChildren(...[...entries].reverse().map(entryItem));
 }
 
+/**
+ * An entry from before an update: the signed-in person is asked whether it goes under their name;
+ * it is never sent until they say so (or deleted until they confirm that).
+ */
+function unclaimedItem(entry) {
+  const occurred = entry.summary?.occurred_at ?? entry.body?.occurred_at;
+  const item = el('li', { class: 'outbox-entry state-unclaimed', 'data-state': 'unclaimed' },
+    el('span', { class: 'meta' }, `${categoryLabel(entry.summary?.category ?? entry.body?.category)}${occurred ? ` · happened ${timeLabel(occurred)}` : ''}`),
+    el('strong', { class: 'state' }, userId === null
+      ? 'Written before an update — sign in to send it'
+      : `Written before an update — send as ${signedInName()}?`));
+  if (userId !== null) {
+    item.append(el('div', { class: 'entry-actions' },
+      el('button', { type: 'button', class: 'claim', onclick: () => claimEntry(entry) }, `Send as ${signedInName()}`),
+      el('button', { type: 'button', class: 'delete', onclick: () => deleteEntry(entry) }, 'Delete')));
+  }
+  return item;
+}
+
 function entryItem(entry) {
+  if (needsClaim(entry)) return unclaimedItem(entry);
   const label = STATE_LABELS[entry.state];
   const item = el('li', { class: `outbox-entry state-${entry.state}`, 'data-state': entry.state },
     el('span', { class: 'meta' }, `${categoryLabel(entry.summary?.category)} · queued ${timeLabel(entry.created_at)}`),
-    el('strong', { class: 'state' }, entry.state === SENT && entry.server_id ? `${label} · NM-${entry.server_id}` : label));
+    el('strong', { class: 'state' }, entry.state === SENT && entry.server_id != null ? `${label} · NM-${entry.server_id}` : label));
   if (entry.state === WAITING && entry.last_error?.retry) {
-    item.append(el('span', { class: 'meta' }, `${entry.last_error.message}; trying again by itself.`));
+    const when = entry.last_error.until ? ` at ${clockLabel(entry.last_error.until)}` : '';
+    item.append(el('span', { class: 'meta' }, `${entry.last_error.message}; trying again by itself${when}.`));
   }
   if (entry.state === ATTENTION) {
     const errors = Object.values(entry.last_error?.errors || {}).flat();
@@ -120,6 +153,21 @@ function fixEntry(entry) {
   } else {
     window.location.href = `/report#fix-${entry.seq}`;
   }
+}
+
+async function claimEntry(entry) {
+  // eslint-disable-next-line no-alert
+  if (!window.confirm(`Send this report as ${signedInName()}? Only if you wrote it: it goes in under your name.`)) return;
+  const db = await openOutbox();
+  try {
+    await claim(db, entry.seq, userId);
+  } finally {
+    db.close();
+  }
+  await refreshStatus();
+  // A delivery already under way read the outbox before the claim: send once more after it.
+  if (syncing) await syncing;
+  await sync();
 }
 
 async function deleteEntry(entry) {

@@ -5,10 +5,10 @@ import { test } from 'node:test';
 
 import { IDBFactory } from 'fake-indexeddb';
 
-import { DB_VERSION, addEntry, allEntries, openOutbox } from '../../service_worker/outbox-db.js';
+import { addEntry, allEntries, openOutbox } from '../../service_worker/outbox-db.js';
 import {
   ATTENTION, SENT, WAITING, backoffDelay, counts, deliver, discard, enqueue, lastSyncAt,
-  makeDueNow, pending, pruneSent, resubmit,
+  makeDueNow, pending, pruneSent, resubmit, retryAfterDelay,
 } from '../../service_worker/outbox.js';
 
 const USER = 7;
@@ -56,6 +56,153 @@ test('a 2xx answer marks the entry sent, drops its content and records the sync 
   assert.ok(entry.server_id);
   assert.equal(await lastSyncAt(db), 5000);
   assert.equal((await pending(db)).length, 0);
+});
+
+/** An answer as fetch would hand it over after following a redirect (a captive portal, a sign-in page). */
+function redirected(response) {
+  Object.defineProperty(response, 'redirected', { value: true });
+  return response;
+}
+
+const captivePortal = () => new Response('<html><body>Sign in to the café Wi-Fi</body></html>', {
+  status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' },
+});
+
+const NOT_A_DELIVERY = {
+  '200 text/html (a captive portal)': captivePortal,
+  'a redirect followed to a sign-in page': () => redirected(captivePortal()),
+  'a redirect followed to JSON that even echoes the UUID': (body) => redirected(
+    Response.json({ id: 1, client_uuid: body.client_uuid }, { status: 200 })),
+  'JSON without the client_uuid': () => Response.json({ ok: true }, { status: 200 }),
+  'JSON echoing another report\'s client_uuid': () => Response.json({ id: 3, client_uuid: randomUUID() }, { status: 201 }),
+  'JSON echoing the UUID but no id': (body) => Response.json({ client_uuid: body.client_uuid }, { status: 201 }),
+  'the right JSON labelled text/plain': (body) => new Response(
+    JSON.stringify({ id: 4, client_uuid: body.client_uuid }), { status: 201, headers: { 'Content-Type': 'text/plain' } }),
+  '202 Accepted': (body) => Response.json({ id: 5, client_uuid: body.client_uuid }, { status: 202 }),
+  '204 No Content': () => new Response(null, { status: 204 }),
+};
+
+for (const [name, answer] of Object.entries(NOT_A_DELIVERY)) {
+  test(`not a delivery: ${name} keeps the report waiting and retries with backoff`, async () => {
+    const db = await freshDb();
+    await enqueue(db, { body: report(), owner: USER });
+    await enqueue(db, { body: report(), owner: USER });
+    const server = fakeServer({ answers: [answer] });
+    const summary = await deliver(db, { fetch: server.fetch, now: () => 1_000 });
+    assert.equal(summary.sent, 0);
+    assert.equal(summary.attention, 0);
+    assert.equal(summary.retry, true);
+    assert.equal(server.posts().length, 1, 'stops: the next report would meet the same page');
+    const [first, second] = await allEntries(db);
+    assert.equal(first.state, WAITING);
+    assert.ok(first.body, 'the content is kept');
+    assert.equal(first.server_id, null);
+    assert.equal(first.attempts, 1);
+    assert.equal(first.next_attempt_at, 1_000 + backoffDelay(1));
+    assert.equal(first.last_error.retry, true);
+    assert.equal(second.attempts, 0);
+    assert.equal(await lastSyncAt(db), null);
+  });
+}
+
+test('after a captive portal, the real server\'s answer delivers each report exactly once', async () => {
+  const db = await freshDb();
+  const bodies = [report(), report()];
+  for (const body of bodies) await enqueue(db, { body, owner: USER });
+  await deliver(db, { fetch: fakeServer({ answers: [captivePortal] }).fetch, now: () => 1_000 });
+  const server = fakeServer();
+  const summary = await deliver(db, { fetch: server.fetch, now: () => 1_000 + backoffDelay(1) });
+  assert.equal(summary.sent, 2);
+  assert.deepEqual(server.posts().map((c) => JSON.parse(c.options.body).client_uuid), bodies.map((b) => b.client_uuid));
+  const entries = await allEntries(db);
+  assert.deepEqual(entries.map((e) => e.state), [SENT, SENT]);
+  assert.ok(entries.every((e) => Number.isInteger(e.server_id)), 'every sent report has its server id');
+});
+
+test('JSON with a charset that echoes the client_uuid is a delivery (201 and 200)', async () => {
+  const db = await freshDb();
+  await enqueue(db, { body: report(), owner: USER });
+  await enqueue(db, { body: report(), owner: USER });
+  const answer = (status) => (body) => new Response(JSON.stringify({ id: 77, client_uuid: body.client_uuid }), {
+    status, headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  });
+  const summary = await deliver(db, { fetch: fakeServer({ answers: [answer(201), answer(200)] }).fetch });
+  assert.equal(summary.sent, 2);
+  assert.deepEqual((await allEntries(db)).map((e) => e.server_id), [77, 77]);
+});
+
+test('a captive portal answering the CSRF request is not mistaken for a sign-out', async () => {
+  const db = await freshDb();
+  await enqueue(db, { body: report(), owner: USER });
+  const server = fakeServer({ csrf: [captivePortal] });
+  const summary = await deliver(db, { fetch: server.fetch });
+  assert.equal(summary.needsSignIn, false);
+  assert.equal(summary.retry, true);
+  assert.equal(server.posts().length, 0);
+  assert.equal((await allEntries(db))[0].state, WAITING);
+});
+
+function tooMany(retryAfter) {
+  const headers = retryAfter === undefined ? {} : { 'Retry-After': retryAfter };
+  return () => Response.json({ error: 'rate_limited', message: 'Too many reports at once.' }, { status: 429, headers });
+}
+
+test('429 with Retry-After in seconds: waiting, not needs attention, and nothing is sent before then', async () => {
+  const db = await freshDb();
+  const bodies = [report(), report()];
+  for (const body of bodies) await enqueue(db, { body, owner: USER });
+  const server = fakeServer({ answers: [tooMany('120')] });
+  const summary = await deliver(db, { fetch: server.fetch, now: () => 10_000 });
+  assert.equal(summary.retry, true);
+  assert.equal(summary.attention, 0);
+  assert.equal(server.posts().length, 1);
+  const [first] = await allEntries(db);
+  assert.equal(first.state, WAITING);
+  assert.equal(first.next_attempt_at, 130_000);
+  assert.equal(first.last_error.retry, true);
+  assert.equal(first.last_error.status, 429);
+  assert.deepEqual(await counts(db, USER), { waiting: 2, sending: 0, attention: 0, sent: 0 });
+  // Neither this report nor the next one goes before the server's time, not even on "send now".
+  await makeDueNow(db);
+  const early = fakeServer();
+  await deliver(db, { fetch: early.fetch, now: () => 129_999 });
+  assert.equal(early.posts().length, 0);
+  const onTime = fakeServer();
+  const later = await deliver(db, { fetch: onTime.fetch, now: () => 130_000 });
+  assert.equal(later.sent, 2);
+  assert.deepEqual(onTime.posts().map((c) => JSON.parse(c.options.body).client_uuid), bodies.map((b) => b.client_uuid));
+});
+
+test('429 with Retry-After as an HTTP date waits until that time', async () => {
+  const db = await freshDb();
+  await enqueue(db, { body: report(), owner: USER });
+  const now = Date.parse('2026-11-30T05:00:00Z');
+  await deliver(db, { fetch: fakeServer({ answers: [tooMany('Mon, 30 Nov 2026 05:02:00 GMT')] }).fetch, now: () => now });
+  const [entry] = await allEntries(db);
+  assert.equal(entry.state, WAITING);
+  assert.equal(entry.next_attempt_at, now + 120_000);
+});
+
+test('429 without a usable Retry-After backs off like any transient failure', async () => {
+  for (const header of [undefined, 'soon', '-5']) {
+    const db = await freshDb();
+    await enqueue(db, { body: report(), owner: USER });
+    await deliver(db, { fetch: fakeServer({ answers: [tooMany(header)] }).fetch, now: () => 1_000 });
+    const [entry] = await allEntries(db);
+    assert.equal(entry.state, WAITING, `Retry-After ${header}`);
+    assert.equal(entry.next_attempt_at, 1_000 + backoffDelay(1), `Retry-After ${header}`);
+  }
+});
+
+test('Retry-After is read as seconds or as an HTTP date', () => {
+  const now = Date.parse('2026-11-30T05:00:00Z');
+  assert.equal(retryAfterDelay('0', now), 0);
+  assert.equal(retryAfterDelay(' 30 ', now), 30_000);
+  assert.equal(retryAfterDelay('Mon, 30 Nov 2026 05:00:45 GMT', now), 45_000);
+  assert.equal(retryAfterDelay('Mon, 30 Nov 2026 04:00:00 GMT', now), 0, 'a time already past: no wait');
+  assert.equal(retryAfterDelay(null, now), null);
+  assert.equal(retryAfterDelay('1.5', now), null);
+  assert.equal(retryAfterDelay('tomorrow', now), null);
 });
 
 test('each send carries a freshly fetched CSRF token', async () => {
@@ -246,28 +393,6 @@ test('only the user\'s explicit delete removes an unsent entry', async () => {
   const seq = await enqueue(db, { body: report(), owner: USER });
   await discard(db, seq);
   assert.equal((await allEntries(db)).length, 0);
-});
-
-test('upgrading the schema from version 1 keeps queued entries in order', async () => {
-  const idb = new IDBFactory();
-  const v1 = await openOutbox(idb, 1);
-  const bodies = [report(), report(), report()];
-  for (const body of bodies) await addEntry(v1, { client_uuid: body.client_uuid, body });
-  v1.close();
-  const current = await openOutbox(idb);
-  assert.equal(current.version, DB_VERSION);
-  const entries = await allEntries(current);
-  assert.deepEqual(entries.map((e) => e.client_uuid), bodies.map((b) => b.client_uuid));
-  assert.ok(entries.every((e) => e.state === WAITING && e.attempts === 0));
-  // The upgraded entries are deliverable once their owner is known.
-  for (const entry of entries) {
-    entry.owner = USER;
-    const tx = current.transaction('entries', 'readwrite');
-    tx.objectStore('entries').put(entry);
-    await new Promise((resolve) => { tx.oncomplete = resolve; });
-  }
-  const summary = await deliver(current, { fetch: fakeServer().fetch });
-  assert.equal(summary.sent, 3);
 });
 
 test('reopening at the current version changes nothing', async () => {
