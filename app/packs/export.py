@@ -1,26 +1,19 @@
 """CSV export of a pack's scope for analysts: one ZIP with reports, triage decisions, actions and
-verifications. No free text, no reporter identity, person references pseudonymised."""
+verifications. No free text, no reporter identity, person references pseudonymised; text that a
+spreadsheet would run as a formula (an action's title, an owner's name) is neutralised by csv_text."""
 
-import csv
 import io
 import zipfile
 
 from sqlalchemy import select
 
 from app.actions.models import Action, Verification
+from app.core.csv_safe import csv_text
 from app.dashboard.queries import Scope
 from app.extensions import db
 from app.packs.builder import pseudonym
 from app.reports.models import Report
 from app.triage.models import Triage
-
-
-def _csv(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def export_zip(scope: Scope, tz) -> bytes:
@@ -108,7 +101,7 @@ def export_zip(scope: Scope, tz) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "reports.csv",
-            _csv(
+            csv_text(
                 [
                     "report_id",
                     "occurred_at",
@@ -128,7 +121,7 @@ def export_zip(scope: Scope, tz) -> bytes:
         )
         archive.writestr(
             "triage_decisions.csv",
-            _csv(
+            csv_text(
                 [
                     "report_id",
                     "triaged_at",
@@ -147,7 +140,7 @@ def export_zip(scope: Scope, tz) -> bytes:
         )
         archive.writestr(
             "actions.csv",
-            _csv(
+            csv_text(
                 [
                     "action_id",
                     "title",
@@ -166,7 +159,7 @@ def export_zip(scope: Scope, tz) -> bytes:
         )
         archive.writestr(
             "verifications.csv",
-            _csv(
+            csv_text(
                 [
                     "action_id",
                     "decided_on",

