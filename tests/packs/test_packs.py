@@ -323,24 +323,57 @@ def test_a_background_pack_that_breaks_says_so_instead_of_waiting_forever(app, o
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "job.failed"))
 
 
-def test_a_pack_is_not_drawn_for_someone_who_lost_the_role_meanwhile(app, org):
+def _queued_render(app, email: str) -> int:
     from app.auth.models import User
-    from app.extensions import db as _db
     from app.packs.models import PackRender
-    from app.packs.rendering import render_pack
 
     with app.app_context():
-        quality = _db.session.scalar(select(User).where(User.email == "quality@x.test"))
+        requester = db.session.scalar(select(User).where(User.email == email))
         render = PackRender(
-            requested_by_id=quality.id,
+            requested_by_id=requester.id,
             first_week=FIRST_WEEK,
             last_week=LAST_WEEK,
             region_name="All regions",
             status="queued",
         )
-        _db.session.add(render)
-        quality.active = False
-        _db.session.commit()
-        assert render_pack(render.id) == "refused"
-        render = _db.session.get(PackRender, render.id)
-        assert render.status == "failed" and render.pdf is None
+        db.session.add(render)
+        db.session.commit()
+        return render.id
+
+
+def _run_render(app, render_id: int) -> tuple[str, str, bytes | None]:
+    """Run the background job in an application context of its own, as the worker does."""
+    from app.packs.models import PackRender
+    from app.packs.rendering import render_pack
+
+    with app.app_context():
+        outcome = render_pack(render_id)
+        render = db.session.get(PackRender, render_id)
+        return outcome, render.status, render.pdf
+
+
+def test_a_pack_is_not_drawn_for_someone_who_lost_the_role_meanwhile(app, org):
+    """The quality lead asks, then an administrator takes the role away (the account stays active,
+    with another role): the queued render draws nothing."""
+    from app.auth.models import User
+    from app.auth.operations import update_user
+
+    render_id = _queued_render(app, "quality@x.test")
+    with app.app_context():
+        quality = db.session.scalar(select(User).where(User.email == "quality@x.test"))
+        update_user(
+            quality, name=quality.name, roles=[Role.SUPERVISOR], regions=quality.regions, actor=quality
+        )
+        db.session.commit()
+        assert quality.active
+    assert _run_render(app, render_id) == ("refused", "failed", None)
+
+
+def test_a_pack_is_not_drawn_for_someone_deactivated_meanwhile(app, org):
+    from app.auth.models import User
+
+    render_id = _queued_render(app, "quality@x.test")
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == "quality@x.test")).active = False
+        db.session.commit()
+    assert _run_render(app, render_id) == ("refused", "failed", None)
