@@ -49,6 +49,8 @@ class Action(db.Model):
     due_soon_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ready_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Optimistic concurrency: bumped on every UPDATE, which also checks it (app.core.concurrency).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
@@ -64,6 +66,8 @@ class Action(db.Model):
     spot_checks: Mapped[list["SpotCheck"]] = relationship(
         back_populates="action", order_by="SpotCheck.due_date", cascade="all, delete-orphan"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def latest_verification(self):
