@@ -14,6 +14,12 @@ from app.extensions import db
 from app.taxonomy.defaults import ensure_default_categories
 from app.triage.operations import current_matrix
 from tests.browser_fixtures import browser, phone, playwright  # noqa: F401  (shared by e2e and deploy)
+from tests.clock import (  # noqa: F401  (the pinned clock: fixtures, the `clock` marker)
+    frozen_now,
+    org_day,
+    pytest_collection_modifyitems,
+    pytest_configure,
+)
 from tests.factories import Factory
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")

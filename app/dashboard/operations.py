@@ -27,7 +27,9 @@ class ClusterError(ValueError):
 def _cell_counts(first_week: date, weeks: int, tz: ZoneInfo, dimension) -> dict[date, dict[Cell, int]]:
     start = datetime.combine(first_week, time(), tzinfo=tz)
     end = datetime.combine(first_week + timedelta(weeks=weeks), time(), tzinfo=tz)
-    week = week_bucket(Report.occurred_at, tz, first_week).label("week")
+    week = week_bucket(Report.occurred_at, tz, first_week, first_week + timedelta(weeks=weeks - 1)).label(
+        "week"
+    )
     statement = (
         select(week, Report.region_id, dimension, func.count())
         .where(Report.occurred_at >= start, Report.occurred_at < end, dimension.is_not(None))

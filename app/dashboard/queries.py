@@ -1,12 +1,12 @@
 """Aggregates for the dashboard, computed in SQL (never by loading reports one by one).
 
 Weeks start on Monday in the organisation's time zone. PostgreSQL converts each timestamp exactly;
-SQLite has no time zones, so it shifts by the zone's offset at the start of the period (an hour's
-error around a daylight-saving change, at most).
+SQLite has no time zones, so each timestamp is shifted by the offset in force at that instant, chosen
+in SQL from the zone's offset changes over the period (a daylight-saving change inside it included).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, case, cast, func, literal, select, tuple_
@@ -26,14 +26,48 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_bucket(column, tz: ZoneInfo, reference: date) -> ColumnElement:
-    """SQL for the Monday (local) of the week a stored UTC timestamp falls in."""
+def _offset_minutes(tz: ZoneInfo, instant: datetime) -> int:
+    return int(instant.astimezone(tz).utcoffset().total_seconds() // 60)
+
+
+def utc_offsets(tz: ZoneInfo, first_day: date, last_day: date) -> list[tuple[datetime | None, int]]:
+    """The zone's UTC offset (minutes) over the local days ``first_day``..``last_day``, as
+    ``(since, offset)`` pairs in order: ``since`` is the UTC instant the offset starts (None for the
+    first). Offset changes are found day by day, then to the minute by bisection."""
+    start = datetime.combine(first_day - timedelta(days=1), time(), tzinfo=UTC)
+    end = datetime.combine(last_day + timedelta(days=2), time(), tzinfo=UTC)
+    stretches: list[tuple[datetime | None, int]] = [(None, _offset_minutes(tz, start))]
+    day = start
+    while day < end:
+        following = day + timedelta(days=1)
+        if _offset_minutes(tz, following) != stretches[-1][1]:
+            before, after = day, following  # the change lies in (before, after]
+            while after - before > timedelta(minutes=1):
+                middle = (before + (after - before) / 2).replace(second=0, microsecond=0)
+                if _offset_minutes(tz, middle) == stretches[-1][1]:
+                    before = middle
+                else:
+                    after = middle
+            stretches.append((after, _offset_minutes(tz, after)))
+        day = following
+    return stretches
+
+
+def week_bucket(column, tz: ZoneInfo, first_week: date, last_week: date | None = None) -> ColumnElement:
+    """SQL for the Monday (local) of the week a stored UTC timestamp falls in, exact for timestamps
+    in the weeks ``first_week``..``last_week`` (default: a year from ``first_week``)."""
     if db.session.get_bind().dialect.name == "postgresql":
         local = func.timezone(tz.key, func.timezone("UTC", column))
         return cast(func.date_trunc("week", local), Date)
-    offset = datetime.combine(reference, time(12), tzinfo=tz).utcoffset()
-    minutes = int(offset.total_seconds() // 60)
-    return func.date(column, f"{minutes:+d} minutes", "weekday 0", "-6 days")
+    last_day = (last_week or first_week + timedelta(weeks=52)) + timedelta(days=6)
+    stretches = utc_offsets(tz, first_week, last_day)
+    shifts = [(since, f"{minutes:+d} minutes") for since, minutes in stretches]
+    if len(shifts) == 1:
+        shift = literal(shifts[0][1])
+    else:
+        # Latest change first: the first instant the timestamp has reached decides its offset.
+        shift = case(*((column >= since, text) for since, text in reversed(shifts[1:])), else_=shifts[0][1])
+    return func.date(column, shift, "weekday 0", "-6 days")
 
 
 def _as_date(value) -> date:
@@ -82,7 +116,7 @@ def _filtered(statement, scope: Scope, tz: ZoneInfo, column=Report.occurred_at):
 
 def weekly_counts(scope: Scope, tz: ZoneInfo) -> list[int]:
     """Reports per week (by when they occurred), one number per week of the scope, zeros included."""
-    week = week_bucket(Report.occurred_at, tz, scope.first_week).label("week")
+    week = week_bucket(Report.occurred_at, tz, scope.first_week, scope.last_week).label("week")
     rows = db.session.execute(_filtered(select(week, func.count()).group_by(week), scope, tz))
     counts = {_as_date(w): n for w, n in rows}
     return [counts.get(w, 0) for w in scope.weeks]
@@ -90,7 +124,7 @@ def weekly_counts(scope: Scope, tz: ZoneInfo) -> list[int]:
 
 def weekly_counts_by(scope: Scope, tz: ZoneInfo, column) -> dict:
     """``{key: [count per week]}`` for one dimension (region, category, ...)."""
-    week = week_bucket(Report.occurred_at, tz, scope.first_week).label("week")
+    week = week_bucket(Report.occurred_at, tz, scope.first_week, scope.last_week).label("week")
     statement = _filtered(select(column, week, func.count()).group_by(column, week), scope, tz)
     series: dict = {}
     index = {w: i for i, w in enumerate(scope.weeks)}
@@ -160,7 +194,7 @@ def triage_timeliness(scope: Scope, tz: ZoneInfo, target: timedelta, now: dateti
 
     A report still inside its target counts once it is triaged or once its time has run out.
     """
-    week = week_bucket(Report.occurred_at, tz, scope.first_week).label("week")
+    week = week_bucket(Report.occurred_at, tz, scope.first_week, scope.last_week).label("week")
 
     def statement():
         met = func.sum(case((_within(Triage.triaged_at, Report.received_at, target), 1), else_=0))
@@ -173,7 +207,7 @@ def triage_timeliness(scope: Scope, tz: ZoneInfo, target: timedelta, now: dateti
 
 def safeguarding_timeliness(scope: Scope, tz: ZoneInfo, target: timedelta, now: datetime) -> WeeklyShare:
     """Of the safeguarding cases routed each week, the share decided within the target."""
-    week = week_bucket(SafeguardingCase.routed_at, tz, scope.first_week).label("week")
+    week = week_bucket(SafeguardingCase.routed_at, tz, scope.first_week, scope.last_week).label("week")
 
     def statement():
         case_row = SafeguardingCase
@@ -264,7 +298,7 @@ def period_summary(scope: Scope, tz: ZoneInfo, *, triage_target: timedelta, now:
             barrier_share(scope, tz),
             triage_timeliness(scope, tz, triage_target, now),
         )
-    week = week_bucket(Report.occurred_at, tz, scope.first_week)
+    week = week_bucket(Report.occurred_at, tz, scope.first_week, scope.last_week)
     dims = (week, Report.region_id, Report.category_id, Report.program_id, Report.interface_tag)
     named = func.sum(case((func.lower(func.trim(Report.barrier)).in_(NON_ANSWERS), 0), else_=1))
     # Triage timeliness rides along: by the week the near miss occurred, counted once triaged or

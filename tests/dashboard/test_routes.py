@@ -1,4 +1,8 @@
-"""The dashboard through the test client: scoping, exposure, clusters, drill-down, empty data."""
+"""The dashboard through the test client: scoping, exposure, clusters, drill-down, empty data.
+
+Tests that place reports relative to "this week" pin the clock (``frozen_now``, tests/clock.py): the
+app counts weeks in the organisation's zone, so the machine's date must never leak in.
+"""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,11 +18,16 @@ from app.reviews.models import Review
 from tests.factories import csrf_from_page, login
 
 TZ = ZoneInfo("America/New_York")
-THIS_MONDAY = monday(date.today())
 
 
 @pytest.fixture
-def org(make):
+def this_monday(org_day) -> date:
+    """The Monday of the organisation's current week at the pinned instant."""
+    return monday(org_day)
+
+
+@pytest.fixture
+def org(make, frozen_now):
     make.user("dsp@x.test", regions=["North"])
     make.user("dsp-south@x.test", regions=["South"])
     make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
@@ -48,9 +57,9 @@ def test_empty_dashboard_renders_a_run_chart(app, org):
     assert "Reports per week (run chart)" in html and "No signal" in html and "No open clusters." in html
 
 
-def test_supervisor_sees_only_their_regions(app, org):
-    org.report("dsp@x.test", occurred_at=at(THIS_MONDAY - timedelta(days=5)))
-    org.report("dsp-south@x.test", region="South", occurred_at=at(THIS_MONDAY - timedelta(days=5)))
+def test_supervisor_sees_only_their_regions(app, org, this_monday):
+    org.report("dsp@x.test", occurred_at=at(this_monday - timedelta(days=5)))
+    org.report("dsp-south@x.test", region="South", occurred_at=at(this_monday - timedelta(days=5)))
     with app.app_context():
         south_id = db.session.scalar(select(Cluster.id))  # none yet; the region id comes next
         from app.taxonomy.models import Region
@@ -61,18 +70,18 @@ def test_supervisor_sees_only_their_regions(app, org):
     assert "1 reports in 26 weeks" in html
 
 
-def test_drill_down_lists_the_reports_behind_a_number(app, org):
+def test_drill_down_lists_the_reports_behind_a_number(app, org, this_monday):
     org.report(
         "dsp@x.test",
         category="transport",
         what_happened="Taxi without a ramp",
-        occurred_at=at(THIS_MONDAY - timedelta(days=3)),
+        occurred_at=at(this_monday - timedelta(days=3)),
     )
     org.report(
         "dsp@x.test",
         category="medication",
         what_happened="Wrong pack",
-        occurred_at=at(THIS_MONDAY - timedelta(days=3)),
+        occurred_at=at(this_monday - timedelta(days=3)),
     )
     quality = as_user(app, "quality@x.test")
     html = quality.get("/dashboard").get_data(as_text=True)
@@ -81,18 +90,18 @@ def test_drill_down_lists_the_reports_behind_a_number(app, org):
     assert "Taxi without a ramp" in listing and "Wrong pack" not in listing
 
 
-def test_weeks_are_local_mondays_and_empty_weeks_are_zero(app, org, ctx):
-    week = date(2026, 1, 12)  # winter: New York is UTC-5
+def test_weeks_are_local_mondays_and_empty_weeks_are_zero(app, org, ctx, this_monday):
+    week = this_monday - timedelta(weeks=2)  # New York is UTC-5 or UTC-4: the pinned date decides
     org.report("dsp@x.test", occurred_at=at(week - timedelta(days=1), 23, 30))  # Sunday night: week before
     org.report("dsp@x.test", occurred_at=at(week, 0, 10))  # Monday just after midnight: this week
     scope = Scope(week - timedelta(weeks=2), week + timedelta(weeks=1), None)
     assert weekly_counts(scope, TZ) == [0, 1, 1, 0]
 
 
-def test_exposure_turns_the_chart_into_a_u_chart(app, org):
+def test_exposure_turns_the_chart_into_a_u_chart(app, org, this_monday):
     quality = as_user(app, "quality@x.test")
     token = csrf_from_page(quality, "/dashboard/exposure")
-    weeks = [THIS_MONDAY - timedelta(weeks=w) for w in range(1, 4)]
+    weeks = [this_monday - timedelta(weeks=w) for w in range(1, 4)]
     csv_text = "region,week_start,visits\n" + "".join(f"North,{w},1000\n" for w in weeks)
     assert quality.post("/dashboard/exposure", data={"csrf_token": token, "csv": csv_text}).status_code == 302
     with app.app_context():
@@ -101,10 +110,10 @@ def test_exposure_turns_the_chart_into_a_u_chart(app, org):
     assert "Reports per 1,000 visits (u-chart)" in html
 
 
-def test_a_bad_exposure_file_imports_nothing(app, org):
+def test_a_bad_exposure_file_imports_nothing(app, org, this_monday):
     quality = as_user(app, "quality@x.test")
     token = csrf_from_page(quality, "/dashboard/exposure")
-    csv_text = f"region,week_start,visits\nNorth,{THIS_MONDAY},1000\nNowhere,{THIS_MONDAY},5\n"
+    csv_text = f"region,week_start,visits\nNorth,{this_monday},1000\nNowhere,{this_monday},5\n"
     response = quality.post("/dashboard/exposure", data={"csrf_token": token, "csv": csv_text})
     assert response.status_code == 422
     assert "Line 3: unknown region “Nowhere”." in response.get_data(as_text=True)
@@ -113,8 +122,8 @@ def test_a_bad_exposure_file_imports_nothing(app, org):
     assert as_user(app, "sup@x.test").get("/dashboard/exposure").status_code == 403
 
 
-def test_detection_and_handling_clusters(app, org):
-    last_week = THIS_MONDAY - timedelta(weeks=1)
+def test_detection_and_handling_clusters(app, org, this_monday):
+    last_week = this_monday - timedelta(weeks=1)
     for day in range(3):
         org.report(
             "dsp@x.test",
@@ -154,12 +163,12 @@ def test_detection_and_handling_clusters(app, org):
         assert review.kind == "barrier_review" and len(review.reports) == 3
 
 
-def test_detection_from_the_command_line(app, org):
-    result = app.test_cli_runner().invoke(args=["clusters", "detect", "--week", str(THIS_MONDAY)])
+def test_detection_from_the_command_line(app, org, this_monday):
+    result = app.test_cli_runner().invoke(args=["clusters", "detect", "--week", str(this_monday)])
     assert result.exit_code == 0 and "0 new cluster(s)" in result.output
 
 
-def test_one_scan_summary_matches_the_single_queries(app, org, ctx):
+def test_one_scan_summary_matches_the_single_queries(app, org, ctx, this_monday, frozen_now):
     from app.dashboard.queries import (
         barrier_share,
         breakdown,
@@ -179,11 +188,11 @@ def test_one_scan_summary_matches_the_single_queries(app, org, ctx):
             "dsp@x.test",
             category=category,
             barrier=barrier,
-            occurred_at=at(THIS_MONDAY - timedelta(days=days)),
+            occurred_at=at(this_monday - timedelta(days=days)),
         )
-    org.report("dsp-south@x.test", region="South", occurred_at=at(THIS_MONDAY - timedelta(days=4)))
-    scope = Scope(THIS_MONDAY - timedelta(weeks=6), THIS_MONDAY - timedelta(weeks=1), None)
-    now = datetime.now(TZ)
+    org.report("dsp-south@x.test", region="South", occurred_at=at(this_monday - timedelta(days=4)))
+    scope = Scope(this_monday - timedelta(weeks=6), this_monday - timedelta(weeks=1), None)
+    now = frozen_now
     summary = period_summary(scope, TZ, triage_target=timedelta(hours=24), now=now)
     assert summary.weekly == weekly_counts(scope, TZ) and sum(summary.weekly) == 5
     assert summary.weekly_by_region == weekly_counts_by(scope, TZ, Report.region_id)
@@ -194,8 +203,8 @@ def test_one_scan_summary_matches_the_single_queries(app, org, ctx):
     assert (summary.triage.met, summary.triage.total) == (single.met, single.total)
 
 
-def test_a_cluster_is_linked_to_the_action_that_answers_it(app, org):
-    last_week = THIS_MONDAY - timedelta(weeks=1)
+def test_a_cluster_is_linked_to_the_action_that_answers_it(app, org, this_monday):
+    last_week = this_monday - timedelta(weeks=1)
     for day in range(3):
         org.report("dsp@x.test", category="transport", occurred_at=at(last_week + timedelta(days=day)))
     quality = as_user(app, "quality@x.test")
@@ -210,10 +219,10 @@ def test_a_cluster_is_linked_to_the_action_that_answers_it(app, org):
             title="Ramp taxis",
             change="Book ramp taxis",
             owner_id=1,
-            due_date=THIS_MONDAY,
+            due_date=this_monday,
             strength="strong",
-            window_start=THIS_MONDAY,
-            window_end=THIS_MONDAY + timedelta(days=28),
+            window_start=this_monday,
+            window_end=this_monday + timedelta(days=28),
             measure=MeasureFilter(category_ids=(1,)).to_json(),
             target_reduction_percent=50,
             created_by_id=1,

@@ -1,4 +1,8 @@
-"""The quality lead's weekly dashboard shows a signal in words and a detected cluster."""
+"""The quality lead's weekly dashboard shows a signal in words and a detected cluster.
+
+The clock is pinned (``frozen_now``): the live server runs in a thread of this process, so it sees the
+same instant as the factories. The browser keeps its own clock, set to the same instant.
+"""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,10 +19,10 @@ def at(day: date) -> str:
     return datetime.combine(day, time(11), tzinfo=TZ).isoformat()
 
 
-def test_dashboard_with_a_shift_and_a_cluster(make, live_server, browser, artifacts):
+def test_dashboard_with_a_shift_and_a_cluster(frozen_now, org_day, make, live_server, browser, artifacts):
     make.user("dsp@x.test", regions=["North"])
     make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
-    last_week = monday(date.today()) - timedelta(weeks=1)
+    last_week = monday(org_day) - timedelta(weeks=1)
     for weeks_back in range(1, 21):
         week = last_week - timedelta(weeks=weeks_back - 1)
         per_week = 5 if weeks_back <= 8 else 1  # reporting rose over the last eight weeks
@@ -33,6 +37,7 @@ def test_dashboard_with_a_shift_and_a_cluster(make, live_server, browser, artifa
         )
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.clock.set_system_time(frozen_now)
     sign_in(page, live_server, "quality@x.test", PASSWORD)
     page.goto(f"{live_server}/dashboard?from={last_week - timedelta(weeks=19)}&to={last_week}")
     signals = page.inner_text("ul.signals")
