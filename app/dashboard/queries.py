@@ -10,10 +10,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, case, cast, func, literal, select, tuple_
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
 from app.actions.models import Action
-from app.dashboard.models import Exposure
+from app.dashboard.models import Cluster, Exposure
 from app.escalations.models import SafeguardingCase
 from app.extensions import db
 from app.reports.models import Report
@@ -259,6 +260,27 @@ def verified_share(today: date) -> tuple[int, int]:
         or 0
     )
     return verified, ended
+
+
+def open_clusters(region_ids: frozenset[int] | None, limit: int = 50) -> list[Cluster]:
+    """The newest open clusters the viewer may see. A scoped viewer gets only their regions' clusters
+    (a person's cluster has no region, so it is organisation-wide only); the region filter runs in SQL
+    before the limit, so other regions' newer clusters never crowd theirs out."""
+    statement = (
+        select(Cluster)
+        .options(
+            selectinload(Cluster.reports),
+            selectinload(Cluster.actions),
+            selectinload(Cluster.region),
+            selectinload(Cluster.category),
+        )
+        .where(Cluster.status.in_(("new", "acknowledged")))
+        .order_by(Cluster.week_start.desc(), Cluster.id.desc())
+        .limit(limit)
+    )
+    if region_ids is not None:
+        statement = statement.where(Cluster.region_id.in_(region_ids))
+    return list(db.session.scalars(statement))
 
 
 def _is_postgres() -> bool:

@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.actions.charts import measure_chart, measure_weeks
 from app.actions.models import Action
@@ -143,23 +142,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         "verified": verified,
         "ended": ended,
     }
-    statement = (
-        select(Cluster)
-        .options(
-            selectinload(Cluster.reports),
-            selectinload(Cluster.actions),
-            selectinload(Cluster.region),
-            selectinload(Cluster.category),
-        )
-        .where(Cluster.status.in_(("new", "acknowledged")))
-        .order_by(Cluster.week_start.desc(), Cluster.id.desc())
-        .limit(50)
-    )
-    clusters = [
-        c
-        for c in db.session.scalars(statement)
-        if scope.region_ids is None or (c.region_id is not None and c.region_id in scope.region_ids)
-    ]
+    clusters = queries.open_clusters(scope.region_ids)
     actions = []
     earliest = scope.first_week - timedelta(weeks=8)
     for action in db.session.scalars(

@@ -242,3 +242,40 @@ def test_a_cluster_is_linked_to_the_action_that_answers_it(app, org, this_monday
     )
     page = quality.get(f"/actions/{action_id}").get_data(as_text=True)
     assert "clusters: Transport in North" in page
+
+
+def test_a_supervisor_sees_their_region_s_clusters_behind_fifty_newer_ones_elsewhere(app, org, this_monday):
+    """The region filter runs in SQL before the list's limit of 50, not on the 50 newest of all."""
+    with app.app_context():
+        from app.taxonomy.models import Category, Region
+
+        region_ids = dict(db.session.execute(select(Region.name, Region.id)).all())
+        transport = db.session.scalar(select(Category.id).where(Category.code == "transport"))
+        db.session.add(
+            Cluster(
+                method="local_rule",
+                week_start=this_monday - timedelta(weeks=60),
+                cell_key="north-old",
+                region_id=region_ids["North"],
+                category_id=transport,
+                observed=3,
+            )
+        )
+        for n in range(50):
+            db.session.add(
+                Cluster(
+                    method="local_rule",
+                    week_start=this_monday - timedelta(weeks=1 + n % 10),
+                    cell_key=f"south-{n}",
+                    region_id=region_ids["South"],
+                    category_id=transport,
+                    observed=3,
+                )
+            )
+        db.session.commit()
+    clusters = (
+        as_user(app, "sup@x.test").get("/dashboard").get_data(as_text=True).split('class="cluster-list"')[1]
+    )
+    assert "Transport · North" in clusters and "South" not in clusters
+    everything = as_user(app, "quality@x.test").get("/dashboard").get_data(as_text=True)
+    assert everything.split('class="cluster-list"')[1].count("Transport · South") == 50
