@@ -24,6 +24,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config["SESSION_COOKIE_NAME"] = "__Host-" + app.config["SESSION_COOKIE_NAME"]
     register_observability(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_cache_policy(app)
@@ -78,6 +79,13 @@ def _tune_sqlite(app: Flask) -> None:
             cursor.execute("PRAGMA busy_timeout=15000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before the blueprints: a rule takes its converter when it is added."""
+    from app.core import ids
+
+    ids.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

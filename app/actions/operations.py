@@ -18,6 +18,7 @@ from app.actions.models import Action, SpotCheck, Verification
 from app.auth.models import User
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
+from app.core.ids import is_db_id
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.settings import get_setting
@@ -70,7 +71,7 @@ class ActionInput:
 
 
 def _known(model, ids) -> dict:
-    ids = [i for i in ids if 0 < i < 2**31]
+    ids = [i for i in ids if is_db_id(i)]
     return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
 
@@ -83,7 +84,7 @@ def _check(
     need("title", 3 <= len(data.title.strip()) <= 200, "Give the action a short title.")
     need("change", 3 <= len(data.change.strip()) <= 5000, "Say what the action changes.")
     need("strength", data.strength in STRENGTHS, "Choose how strong the action is.")
-    owner = db.session.get(User, data.owner_id) if data.owner_id and data.owner_id < 2**31 else None
+    owner = db.session.get(User, data.owner_id) if data.owner_id and is_db_id(data.owner_id) else None
     need("owner_id", owner is not None and owner.active, "Choose an active owner.")
     need("due_date", data.due_date is not None, "Give a due date.")
     if data.due_date is not None and data.due_date != kept_due:

@@ -32,7 +32,7 @@ from app.taxonomy.vocabulary import InterfaceType
 
 
 def _action(action_id: int) -> Action:
-    action = db.session.get(Action, action_id) if action_id < 2**31 else None
+    action = db.session.get(Action, action_id)
     if action is None or not can_view_action(current_user, action):
         abort(404)
     return action
@@ -222,7 +222,7 @@ def record_verdict(action_id: int):
 @login_required
 def spot_check(action_id: int, check_id: int):
     action = _action(action_id)
-    check = db.session.get(SpotCheck, check_id) if check_id < 2**31 else None
+    check = db.session.get(SpotCheck, check_id)
     if check is None or check.action_id != action.id or check.done_at is not None:
         abort(404)
     if not (can_change_action(current_user, action) or can_verify(current_user, action)):

@@ -108,7 +108,7 @@ def run_detection():
 def cluster_action(cluster_id: int):
     if Role.QUALITY_LEAD not in current_user.roles:
         abort(403, "Clusters are handled by the quality lead.")
-    cluster = db.session.get(Cluster, cluster_id) if cluster_id < 2**31 else None
+    cluster = db.session.get(Cluster, cluster_id)
     if cluster is None:
         abort(404)
     try:

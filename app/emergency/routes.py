@@ -65,7 +65,7 @@ def start():
 
 
 def _grant(grant_id: int) -> EmergencyAccess:
-    grant = db.session.get(EmergencyAccess, grant_id) if grant_id < 2**31 else None
+    grant = db.session.get(EmergencyAccess, grant_id)
     if grant is None:
         abort(404)
     return grant

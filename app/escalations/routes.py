@@ -23,7 +23,7 @@ from app.notifications.operations import mark_read_for_link
 
 
 def _alert(alert_id: int) -> StopTheLineAlert:
-    alert = db.session.get(StopTheLineAlert, alert_id) if alert_id < 2**31 else None
+    alert = db.session.get(StopTheLineAlert, alert_id)
     if alert is None or not (
         can_handle_alert(current_user, alert) or can_view_report(current_user, alert.report)
     ):
@@ -100,7 +100,7 @@ def safeguarding_queue():
 @login_required
 def safeguarding_case(case_id: int):
     _require_safeguarding_view()
-    case = db.session.get(SafeguardingCase, case_id) if case_id < 2**31 else None
+    case = db.session.get(SafeguardingCase, case_id)
     if case is None:
         abort(404)
     errors, status = {}, 200
@@ -148,7 +148,7 @@ def safeguarding_case(case_id: int):
 @bp.post("/duties/<int:duty_id>/done")
 @login_required
 def duty_done(duty_id: int):
-    duty = db.session.get(ExternalDuty, duty_id) if duty_id < 2**31 else None
+    duty = db.session.get(ExternalDuty, duty_id)
     if duty is None or not can_view_report(current_user, duty.report):
         abort(404)
     allowed = can_triage(current_user, duty.report) or Role.SAFEGUARDING_LEAD in current_user.roles

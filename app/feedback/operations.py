@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.actions.models import Action
 from app.auth.models import User
 from app.core.audit.operations import record_event
+from app.core.ids import is_db_id
 from app.core.roles import Role
 from app.core.validation import InvalidInput
 from app.extensions import db
@@ -32,7 +33,7 @@ class FeedbackInput:
 
 
 def _rows(model, ids):
-    ids = [i for i in ids if 0 < i < 2**31]
+    ids = [i for i in ids if is_db_id(i)]
     return list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
 
 

@@ -83,7 +83,7 @@ def new():
 @bp.get("/feedback/<int:post_id>")
 @login_required
 def show(post_id: int):
-    post = db.session.get(FeedbackPost, post_id) if post_id < 2**31 else None
+    post = db.session.get(FeedbackPost, post_id)
     if post is None or not is_for(post, current_user):
         about = post.reports + [r for a in post.actions for r in a.reports] if post is not None else []
         mine = any(r.reporter_id == current_user.id for r in about)

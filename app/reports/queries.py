@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core.ids import is_db_id
 from app.core.permissions import can_view_report, scope_to_viewer
 from app.extensions import db
 from app.reports.models import Report
@@ -10,7 +11,7 @@ from app.reports.models import Report
 
 def visible_report(user, report_id: int) -> Report | None:
     """The report if ``user`` may read it; None for unknown and forbidden alike."""
-    if not 0 < report_id < 2**31:
+    if not is_db_id(report_id):
         return None
     report = db.session.get(Report, report_id)
     if report is None or not can_view_report(user, report):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, Base64Bytes, BaseModel, ConfigDict, Field, ValidationError
 
+from app.core.ids import MAX_DB_ID
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, EventClass, InterfaceType
 
 
@@ -39,7 +40,7 @@ def _text(max_length: int, min_length: int = 0):
     return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_storable_text)]
 
 
-DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
 DeviceTime = Annotated[datetime, AfterValidator(_plausible_time)]
 
 LIMITS = {

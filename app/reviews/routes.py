@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.core.forms import form_date, form_ids, form_int
+from app.core.ids import is_db_id
 from app.core.permissions import can_view_report
 from app.core.roles import REGION_REVIEW_ROLES, Role
 from app.extensions import db
@@ -77,7 +78,7 @@ def _input_from_form(form, reports) -> ReviewInput:
 def _reports_from(ids) -> tuple[list[Report], list[str]]:
     reports, problems = [], []
     for report_id in ids:
-        report = db.session.get(Report, report_id) if 0 < report_id < 2**31 else None
+        report = db.session.get(Report, report_id) if is_db_id(report_id) else None
         if report is None or not can_view_report(current_user, report):
             problems.append("Link only reports you can see (NM-numbers).")
         else:
@@ -133,7 +134,7 @@ def edit(review_id: int | None = None):
         abort(403, "Reviews are for supervisors, nurses, schedulers and the leads.")
     review = None
     if review_id is not None:
-        review = db.session.get(Review, review_id) if review_id < 2**31 else None
+        review = db.session.get(Review, review_id)
         if review is None or not can_view_review(current_user, review):
             abort(404)
     if request.method == "GET":
@@ -159,7 +160,7 @@ def edit(review_id: int | None = None):
 @bp.get("/reviews/<int:review_id>")
 @login_required
 def show(review_id: int):
-    review = db.session.get(Review, review_id) if review_id < 2**31 else None
+    review = db.session.get(Review, review_id)
     if review is None or not can_view_review(current_user, review):
         abort(404)
     return render_template(
