@@ -223,7 +223,7 @@ export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), ba
       summary.sent += 1;
     } else if (response.ok || response.redirected) {
       // Not the server's answer (a captive portal, a sign-in page): the report has not arrived.
-      await keepForRetry(db, entry, now(), 'The network answered instead of the server (a Wi-Fi sign-in page?)');
+      await keepForRetry(db, entry, now(), 'The network answered instead of the server, perhaps a Wi-Fi sign-in page');
       summary.retry = true;
       return summary;
     } else if (response.status === 429) {

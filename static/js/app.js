@@ -85,7 +85,9 @@ export async function refreshStatus() {
   const loginNote = document.getElementById('outbox-login-note');
   if (loginNote) {
     loginNote.hidden = unsent.length === 0;
-    loginNote.textContent = `${unsent.length} report${unsent.length === 1 ? ' is' : 's are'} waiting on this phone. Sign in and they are sent straight away.`;
+    const unclaimed = unsent.filter(needsClaim).length;
+    loginNote.textContent = `${unsent.length} report${unsent.length === 1 ? ' is' : 's are'} waiting on this phone. Sign in and they are sent straight away.${
+      unclaimed ? ` ${unclaimed} written before an update ${unclaimed === 1 ? 'asks' : 'ask'} first whose name ${unclaimed === 1 ? 'it goes' : 'they go'} under.` : ''}`;
   }
   await warnAboutStorage(unsent.length);
 }

@@ -137,6 +137,10 @@ async function outcomeFor(seq, stillAtRisk) {
   } else {
     const lines = [text('strong', 'Saved on this phone — waiting to send.'),
       text('p', 'It is sent by itself as soon as there is signal. You do not need to do anything else.')];
+    // Why it is still waiting, when the try met something other than no signal (a Wi-Fi sign-in page, a busy server).
+    if (entry?.last_error?.retry && entry.last_error.message !== 'No connection') {
+      lines.push(text('p', `${entry.last_error.message}.`, 'meta'));
+    }
     if (stillAtRisk) lines.push(text('p', 'Someone is still at risk: phone your supervisor now, because this report cannot reach them yet.', 'field-error'));
     say('waiting', lines);
   }

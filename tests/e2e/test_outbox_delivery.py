@@ -74,6 +74,7 @@ def test_a_captive_portal_page_keeps_the_report_waiting_and_it_arrives_once(app,
     assert portal_hits, "the report met the portal's page"
     assert outbox_states(phone) == ["waiting"]
     assert badge_text(phone) == "1 waiting"
+    assert "perhaps a Wi-Fi sign-in page; trying again by itself" in phone.inner_text("#outbox-panel")
     assert stored_reports(app) == []
     [client_uuid] = queued_uuids(phone)
 
@@ -158,7 +159,9 @@ SEED_VERSION_ONE = """async (entries) => {
 }"""
 
 
-def test_c_reports_from_before_an_update_are_shown_and_sent_only_once_claimed(app, make, live_server, phone):
+def test_c_reports_from_before_an_update_are_shown_and_sent_only_once_claimed(
+    app, make, live_server, phone, artifacts
+):
     dsp_id = signed_in_dsp(make, phone, live_server)
     region_id = make.region("North")
     claimed = _version_one_entry(region_id, "Written under the old outbox, mine")
@@ -173,6 +176,8 @@ def test_c_reports_from_before_an_update_are_shown_and_sent_only_once_claimed(ap
     assert panel.locator(".state-unclaimed").count() == 2
     assert "Written before an update — send as Dsp?" in panel.inner_text()
     assert badge_text(phone) == "2 waiting"
+    panel.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "outbox-before-an-update-phone.png"))
     # A full delivery run leaves them alone: nothing goes in under whoever is signed in.
     phone.evaluate("import('/static/js/app.js').then((app) => app.sync()).then(() => true)")
     assert stored_reports(app) == []
