@@ -2,6 +2,13 @@
 
 from datetime import date
 
+from flask import abort
+
+# Nothing the app records lies outside these years, and dates near the calendar's ends overflow the
+# week arithmetic a date filter does (9999-12-31 plus a week does not exist).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
 
 def form_int(value) -> int | None:
     text = str(value or "").strip()
@@ -18,10 +25,26 @@ def form_float(value) -> float | None:
 
 
 def form_date(value) -> date | None:
+    """A YYYY-MM-DD date between ``EARLIEST_DATE`` and ``LATEST_DATE``, or None."""
     try:
-        return date.fromisoformat(str(value or "").strip())
+        day = date.fromisoformat(str(value or "").strip())
     except ValueError:
         return None
+    return day if EARLIEST_DATE <= day <= LATEST_DATE else None
+
+
+def date_argument(values, name: str) -> date | None:
+    """The date in ``values[name]`` (query arguments or a form); None when absent or empty.
+
+    An unreadable or far date is refused with 400 and a message saying what is accepted, never
+    ignored (the person would see another period than the one they asked for) and never a 500."""
+    text = str(values.get(name) or "").strip()
+    if not text:
+        return None
+    day = form_date(text)
+    if day is None:
+        abort(400, f"Give {name}= as a date, YYYY-MM-DD, between {EARLIEST_DATE} and {LATEST_DATE}.")
+    return day
 
 
 def form_ids(values) -> list[int]:

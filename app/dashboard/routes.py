@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.actions.models import Action
 from app.core.clock import org_today, org_tz
-from app.core.forms import form_date, form_ids, form_int
+from app.core.forms import date_argument, form_ids, form_int
 from app.core.models import now_utc
 from app.core.permissions import visible_region_ids
 from app.core.roles import Role
@@ -33,8 +33,8 @@ def _require_dashboard():
 def _scope() -> tuple[Scope, dict]:
     today = org_today()
     # Default: the last complete week, so a half-finished week never looks like a fall in reporting.
-    last = monday(form_date(request.args.get("to")) or today - timedelta(weeks=1))
-    first = monday(form_date(request.args.get("from")) or last - timedelta(weeks=DEFAULT_WEEKS - 1))
+    last = monday(date_argument(request.args, "to") or today - timedelta(weeks=1))
+    first = monday(date_argument(request.args, "from") or last - timedelta(weeks=DEFAULT_WEEKS - 1))
     if first > last:
         first, last = last, first
     first = max(first, last - timedelta(weeks=MAX_WEEKS - 1))
@@ -96,7 +96,7 @@ def index():
 def run_detection():
     if Role.QUALITY_LEAD not in current_user.roles:
         abort(403, "Cluster detection is run by the quality lead.")
-    week = form_date(request.form.get("week")) or monday(org_today()) - timedelta(weeks=1)
+    week = date_argument(request.form, "week") or monday(org_today()) - timedelta(weeks=1)
     found = detect_clusters(week, tz=org_tz(), actor=current_user)
     db.session.commit()
     flash(f"Detection for the week of {monday(week):%d %b %Y}: {len(found)} new cluster(s).")

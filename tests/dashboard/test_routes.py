@@ -279,3 +279,33 @@ def test_a_supervisor_sees_their_region_s_clusters_behind_fifty_newer_ones_elsew
     assert "Transport · North" in clusters and "South" not in clusters
     everything = as_user(app, "quality@x.test").get("/dashboard").get_data(as_text=True)
     assert everything.split('class="cluster-list"')[1].count("Transport · South") == 50
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "to=9999-12-31",
+        "from=9999-12-31",
+        "from=9999-12-25&to=9999-12-31",
+        "to=0001-01-01",
+        "from=0001-01-01&to=0001-01-31",
+        "to=31/12/2026",
+        "from=soon",
+    ],
+)
+def test_far_or_unreadable_dates_in_the_date_filters_get_400(app, org, query):
+    quality = as_user(app, "quality@x.test")
+    for path in ("/dashboard", "/reports", "/packs/oversight.zip"):
+        response = quality.get(f"{path}?{query}")
+        assert response.status_code == 400, (path, response.status_code)
+        assert "YYYY-MM-DD" in response.get_data(as_text=True)
+    token = csrf_from_page(quality, "/dashboard")
+    for week in ("9999-12-31", "0001-01-01", "someday"):
+        refused = quality.post("/dashboard/clusters/detect", data={"csrf_token": token, "week": week})
+        assert refused.status_code == 400, week
+
+
+def test_the_widest_dates_accepted_still_render(app, org):
+    quality = as_user(app, "quality@x.test")
+    assert quality.get("/dashboard?from=1900-01-01&to=2999-12-31").status_code == 200
+    assert quality.get("/reports?from=1900-01-01&to=2999-12-31").status_code == 200
