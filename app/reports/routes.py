@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, make_response, render_template, request
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core.audit.access import record_list_view, record_report_view
 from app.core.audit.queries import events_for
+from app.core.forms import date_argument
 from app.core.models import now_utc
 from app.core.permissions import reporter_is_visible
 from app.extensions import db
@@ -112,7 +113,8 @@ def report_list():
 
 
 def _list_filters(args) -> dict:
-    """Filters from the dashboard's drill-down links; anything malformed is ignored."""
+    """Filters from the dashboard's drill-down links; malformed ids are ignored, an unreadable or far
+    date is refused (400)."""
     tz = ZoneInfo(current_app.config["ORG_TIMEZONE"])
     filters = {}
     for name in ("region", "category", "program"):
@@ -124,11 +126,9 @@ def _list_filters(args) -> dict:
             args["interface"] if args["interface"] in {t.value for t in InterfaceType} else ""
         )
     for name, key, extra in (("from", "start", 0), ("to", "end", 7)):
-        try:
-            day = date.fromisoformat(args.get(name, ""))
-        except ValueError:
-            continue
-        filters[key] = datetime.combine(day + timedelta(days=extra), time(), tzinfo=tz)
+        day = date_argument(args, name)
+        if day is not None:
+            filters[key] = datetime.combine(day + timedelta(days=extra), time(), tzinfo=tz)
     return filters
 
 
