@@ -1,6 +1,22 @@
+"""Alembic's environment for Flask-Migrate.
+
+On SQLite the migrations run on a connection of their own with foreign keys OFF, in one transaction.
+The app turns foreign keys on for every connection, but a batch operation rebuilds a table (create a
+copy, copy the rows, drop the original, rename the copy), and dropping the original with foreign keys
+on deletes the rows of every table that refers to it with ON DELETE CASCADE and fails on the others:
+0004 rebuilds ``reports`` (its photos went), 0010 rebuilds ``users`` (roles, regions and sessions went).
+SQLite ignores ``PRAGMA foreign_keys`` inside a transaction, so it is set when the connection opens,
+before the transaction begins. After the migrations ``PRAGMA foreign_key_check`` must find no row
+pointing at nothing; if it does, everything is rolled back and the command fails naming the rows.
+
+A revision that cannot keep the data of a populated database when it runs raises an error whose message
+starts "Refusing to" and says why; being in one transaction, the database is left as it was.
+"""
+
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
 from flask import current_app
 
@@ -82,13 +98,64 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
+    engine = get_engine()
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as connection:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        return
 
-    with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+    sqlite_engine = sqlite_migration_engine(engine.url)
+    try:
+        with sqlite_engine.connect() as connection:
+            context.configure(
+                connection=connection, target_metadata=get_metadata(), transactional_ddl=True, **conf_args
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                refuse_rows_pointing_at_nothing(connection)
+    finally:
+        sqlite_engine.dispose()
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def sqlite_migration_engine(url):
+    """Connections with foreign keys off and transactions that cover DDL too.
+
+    pysqlite begins transactions by itself only before INSERT/UPDATE/DELETE, so a failed batch rebuild
+    would leave its ``_alembic_tmp_`` copy behind; here the driver's own handling is off and a
+    ``BEGIN IMMEDIATE`` (the write lock at once, so a running app cannot slip in between) starts each
+    transaction (SQLAlchemy's recipe for SQLite's transactional DDL).
+    """
+    sqlite_engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+    @sa.event.listens_for(sqlite_engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.close()
+
+    @sa.event.listens_for(sqlite_engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return sqlite_engine
+
+
+def refuse_rows_pointing_at_nothing(connection):
+    """Fail, undoing the migrations, if a row now refers to a row that does not exist."""
+    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if not dangling:
+        return
+    counts = {}
+    for table, _rowid, parent, _constraint in dangling:
+        counts[(table, parent)] = counts.get((table, parent), 0) + 1
+    details = "; ".join(
+        f"{n} row(s) of {table} refer to missing {parent}" for (table, parent), n in counts.items()
+    )
+    raise RuntimeError(f"Refusing to migrate: afterwards {details}. Nothing was changed.")
 
 
 if context.is_offline_mode():

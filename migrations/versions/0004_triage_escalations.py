@@ -4,14 +4,35 @@ Revision ID: 0004_triage_escalations
 Revises: 0003_report_photos
 Create Date: 2026-11-26 01:21:55.204524
 
+The default external bodies and triage matrix are written out here, not imported from the app: what a
+revision writes must never change, whatever later becomes of ``app.escalations.vocabulary`` and
+``app.triage.matrix`` (they were equal to ``DEFAULT_EXTERNAL_BODIES`` and ``as_plain(DEFAULT_MATRIX)``
+when copied, so existing installs got exactly these).
 """
 from datetime import UTC, datetime
 
 from alembic import op
 import sqlalchemy as sa
 
-from app.escalations.vocabulary import DEFAULT_EXTERNAL_BODIES
-from app.triage.matrix import DEFAULT_MATRIX, as_plain
+DEFAULT_EXTERNAL_BODIES = [
+    {"code": "state_incident_system", "name": "State critical incident system", "due_amount": 24,
+     "due_in_business_days": False, "for_incidents": True},
+    {"code": "adult_protective_services", "name": "Adult protective services", "due_amount": 24,
+     "due_in_business_days": False, "for_incidents": False},
+    {"code": "licensing", "name": "Licensing agency", "due_amount": 2,
+     "due_in_business_days": True, "for_incidents": False},
+    {"code": "cqc", "name": "CQC notification (Registration Regulation 18)", "due_amount": 24,
+     "due_in_business_days": False, "for_incidents": False},
+    {"code": "riddor", "name": "RIDDOR dangerous occurrence (HSE)", "due_amount": 10,
+     "due_in_business_days": True, "for_incidents": False},
+]
+DEFAULT_MATRIX_CELLS = {
+    "low": {"single": "none", "repeat": "brief_structured_review", "cluster": "barrier_review"},
+    "medium": {
+        "single": "brief_structured_review", "repeat": "brief_structured_review", "cluster": "barrier_review",
+    },
+    "high": {"single": "barrier_review", "repeat": "full_systems_review", "cluster": "full_systems_review"},
+}
 
 
 # revision identifiers, used by Alembic.
@@ -161,16 +182,14 @@ def upgrade():
         sa.column("due_in_business_days", sa.Boolean), sa.column("for_incidents", sa.Boolean),
         sa.column("active", sa.Boolean),
     )
-    op.bulk_insert(bodies, [
-        {"for_incidents": False, "active": True, **spec} for spec in DEFAULT_EXTERNAL_BODIES
-    ])
+    op.bulk_insert(bodies, [{**spec, "active": True} for spec in DEFAULT_EXTERNAL_BODIES])
     matrix = sa.table(
         "triage_matrix_versions",
         sa.column("version", sa.Integer), sa.column("cells", sa.JSON), sa.column("note", sa.Text),
         sa.column("created_at", sa.DateTime),
     )
     op.bulk_insert(matrix, [{
-        "version": 1, "cells": as_plain(DEFAULT_MATRIX), "note": "Default matrix",
+        "version": 1, "cells": DEFAULT_MATRIX_CELLS, "note": "Default matrix",
         "created_at": datetime.now(UTC).replace(tzinfo=None),
     }])
 
