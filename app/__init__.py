@@ -77,6 +77,8 @@ def _tune_sqlite(app: Flask) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=15000")
+            # Not for migrations: they run on a connection of their own with foreign keys off, or a
+            # table rebuild would cascade-delete the rows that refer to it (migrations/env.py).
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
