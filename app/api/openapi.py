@@ -19,7 +19,7 @@ def _error(description: str, *, with_fields: bool = False) -> dict:
     }
 
 
-def _describe_capture_rules(properties: dict, nested: dict) -> None:
+def _describe_capture_rules(properties: dict, nested: dict, org_timezone: str) -> None:
     """What the validator checks beyond the pydantic types, so a schema-valid report is storable."""
     # A device reports a near miss or an unsafe condition; "incident" is only set at triage.
     nested.pop("EventClass", None)
@@ -36,16 +36,25 @@ def _describe_capture_rules(properties: dict, nested: dict) -> None:
         properties[name]["description"] = "Spaces at either end are trimmed before the length is checked."
     properties["category"]["description"] = "A category code (or id) from /api/v1/taxonomy."
     properties["region_id"]["description"] = "One of the user's regions from /api/v1/taxonomy."
+    local_time = (
+        "A time without an offset (2026-03-01T14:30) is read in the organisation's time zone "
+        f"({org_timezone}, the ORG_TIMEZONE setting), never the server's; one with an offset "
+        "(2026-03-01T14:30-05:00, or Z) is taken as given."
+    )
     properties["occurred_at"]["description"] = (
-        "ISO 8601; not in the future and not more than a year ago (both refused with 422)."
+        f"ISO 8601; not in the future and not more than a year ago (both refused with 422). {local_time}"
+    )
+    properties["captured_at"]["description"] = (
+        f"The device's clock when the report was made (ISO 8601); default: when it arrives. {local_time}"
     )
 
 
 @cache
-def openapi_document() -> dict:
+def openapi_document(org_timezone: str) -> dict:
+    """The document for an organisation whose device times without an offset are in ``org_timezone``."""
     payload_schema = ReportPayload.model_json_schema(ref_template=_REF)
     nested = payload_schema.pop("$defs", {})
-    _describe_capture_rules(payload_schema["properties"], nested)
+    _describe_capture_rules(payload_schema["properties"], nested, org_timezone)
     created = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportReceipt"}}}}
     return {
         "openapi": "3.1.0",
@@ -108,7 +117,12 @@ def openapi_document() -> dict:
                     },
                     "responses": {
                         "201": {"description": "Stored for the first time", **created},
-                        "200": {"description": "A replay of a stored report", **created},
+                        "200": {
+                            "description": "A replay: the same client_uuid and content from the same "
+                            "person, answered from the stored report whatever changed since (a category "
+                            "or program deactivated, the maximum age passed)",
+                            **created,
+                        },
                         "400": _error("Missing or stale CSRF token, or a body that is not JSON"),
                         "401": _error("Not signed in"),
                         "403": _error("Not one of the user's regions", with_fields=True),
@@ -116,6 +130,18 @@ def openapi_document() -> dict:
                         "413": _error("Body too large"),
                         "415": _error("Not JSON", with_fields=True),
                         "422": _error("Fields need attention", with_fields=True),
+                        "429": {
+                            **_error(
+                                "Too many reports from this person in a short time (by default 300 in "
+                                "10 minutes, 1,000 a day); nothing was stored: send it again later"
+                            ),
+                            "headers": {
+                                "Retry-After": {
+                                    "description": "Seconds to wait before sending again",
+                                    "schema": {"type": "integer"},
+                                }
+                            },
+                        },
                     },
                 }
             },

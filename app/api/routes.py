@@ -18,6 +18,7 @@ from app.reports.operations import (
 )
 from app.reports.presenters import report_as_json
 from app.reports.queries import visible_report
+from app.reports.submission_limit import submission_limit
 from app.reports.validation import parse_payload
 from app.taxonomy.queries import taxonomy_for
 
@@ -64,6 +65,7 @@ def _json_body():
 
 
 @bp.post("/reports")
+@submission_limit
 def create_report():
     body, error = _json_body()
     if error is not None:
@@ -110,4 +112,4 @@ def get_report(report_id: int):
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(current_app.config["ORG_TIMEZONE"]))

@@ -16,9 +16,9 @@ from app.core.models import now_utc
 from app.core.validation import InvalidInput
 from app.extensions import db
 from app.reports.models import Report, ReportPhoto, ReportStatus
-from app.reports.photos import PhotoRejected, sanitise_photo
+from app.reports.photos import CleanPhoto, PhotoRejected, check_photo, sanitise_photo
 from app.reports.signals import report_submitted
-from app.reports.validation import ReportPayload, check_against_taxonomy
+from app.reports.validation import ReportPayload, check_against_taxonomy, content_hash
 from app.taxonomy.reference import taxonomy_reference
 
 # A plain insert that returns the new id, or nothing when the client UUID is taken - a replay, or
@@ -84,6 +84,34 @@ def _replay_or_conflict(existing: Report, reporter: User, content_hash: str) -> 
     raise ClientUUIDConflict(existing)
 
 
+def _replay_of(reporter: User, payload: ReportPayload, taxonomy, tz: ZoneInfo) -> Submission | None:
+    """The reporter's stored report with this ``client_uuid`` as a replay (or a conflict), else None.
+
+    Compared by content hash, which needs the category's code but not that it is still active.
+    """
+    existing = db.session.scalar(
+        select(Report).where(Report.client_uuid == payload.client_uuid, Report.reporter_id == reporter.id)
+    )
+    if existing is None:
+        return None
+    if isinstance(payload.category, int):
+        category = taxonomy.categories_by_id.get(payload.category)
+        category_code = category.code if category is not None else None
+    else:
+        category_code = payload.category
+    return _replay_or_conflict(existing, reporter, content_hash(payload, category_code, tz))
+
+
+def _decoded_photo(payload: ReportPayload) -> CleanPhoto | None:
+    """The photo decoded and re-encoded: last, once everything else has passed (it is the costly part)."""
+    if payload.photo is None:
+        return None
+    try:
+        return sanitise_photo(payload.photo.data)
+    except PhotoRejected as exc:
+        raise ReportInvalid({"photo": [str(exc)]}) from None
+
+
 def submit_report(
     reporter: User,
     payload: ReportPayload,
@@ -93,13 +121,20 @@ def submit_report(
 ) -> Submission:
     """Store a report exactly once per ``client_uuid``.
 
-    A replay of the same content by the same reporter returns the stored report
-    (``created=False``). Replays, and two devices racing with one UUID, are found by the unique index
-    in the insert itself (no look-up first: every submission would pay for it); the loser is answered
-    as a replay or a conflict.
+    A replay by its reporter is answered from the stored row before anything is checked: the same
+    content returns the stored report (``created=False``), other content raises ``ClientUUIDConflict``,
+    whatever changed since it was stored (a category or program deactivated, the maximum age passed,
+    stricter photo rules, the reporter's regions). A UUID someone else stored is checked as a new
+    report of this reporter's and ends in ``ClientUUIDConflict`` at the insert, which reveals nothing
+    of the stored one. Two devices racing with one UUID are settled by the unique index in the insert
+    itself; the loser is answered as a replay or a conflict. The photo is decoded last, so a refused
+    report never decodes one.
     """
     now = now or now_utc()
     taxonomy = taxonomy_reference()
+    replay = _replay_of(reporter, payload, taxonomy, settings.tz)
+    if replay is not None:
+        return replay
     region_exists = payload.region_id in taxonomy.active_region_ids
     if region_exists and payload.region_id not in reporter.region_ids:
         raise RegionForbidden(payload.region_id)
@@ -113,18 +148,18 @@ def submit_report(
         clock_skew=settings.clock_skew,
         max_age=settings.max_age,
     )
-    photo = None
     if payload.photo is not None:
         try:
-            photo = sanitise_photo(payload.photo.data)
+            check_photo(payload.photo.data)
         except PhotoRejected as exc:
             errors["photo"] = [str(exc)]
     if errors:
         raise ReportInvalid(errors)
-    content_hash = checked.content_hash()
+    photo = _decoded_photo(payload)
+    stored_hash = checked.content_hash()
     values = {
         "client_uuid": payload.client_uuid,
-        "content_hash": content_hash,
+        "content_hash": stored_hash,
         "what_happened": payload.what_happened,
         "category_id": checked.category.id,
         "event_class": payload.event_class.value,
@@ -149,7 +184,7 @@ def submit_report(
     report_id = connection.execute(_INSERT_REPORT[connection.dialect.name], values).scalar_one_or_none()
     if report_id is None:
         existing = db.session.scalar(select(Report).where(Report.client_uuid == payload.client_uuid))
-        return _replay_or_conflict(existing, reporter, content_hash)
+        return _replay_or_conflict(existing, reporter, stored_hash)
     report = _stored(report_id, values)
     if photo is not None:
         report.photo = ReportPhoto(

@@ -24,6 +24,7 @@ from app.reports.operations import (
 )
 from app.reports.queries import reports_by, reports_visible_to, visible_report
 from app.reports.signals import report_page_sections
+from app.reports.submission_limit import submission_limit
 from app.reports.validation import parse_payload
 from app.taxonomy.queries import active_categories, programs_for_regions, regions_of
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, InterfaceType
@@ -56,6 +57,7 @@ def new_report():
 
 @bp.post("/report")
 @login_required
+@submission_limit
 def create_report():
     values = request.form.to_dict()
     payload, errors = parse_payload(payload_from_form(request.form, request.files))

@@ -162,18 +162,29 @@ class CheckedReport:
     program: Any
     occurred_at: datetime
     captured_at: datetime
+    tz: ZoneInfo  # the organisation's, which a device time without an offset was read in
 
     def content_hash(self) -> str:
         """Identity of the content, for telling a replay from a conflicting re-use of a UUID."""
-        content = self.payload.model_dump(mode="json", exclude={"occurred_at", "captured_at", "photo"})
-        if self.payload.photo is not None:
-            content["photo"] = hashlib.sha256(self.payload.photo.data).hexdigest()
-        content["category"] = self.category.code
-        content["occurred_at"] = self.occurred_at.isoformat()
-        # Only what the device sent: a missing captured_at defaults to the arrival time, which
-        # differs on every replay.
-        content["captured_at"] = self.payload.captured_at and self.captured_at.isoformat()
-        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+        return content_hash(self.payload, self.category.code, self.tz)
+
+
+def content_hash(payload: ReportPayload, category_code: str | None, tz: ZoneInfo) -> str:
+    """Identity of what the device sent, for telling a replay from a conflicting re-use of a UUID.
+
+    Needs no active taxonomy and no clock - only the category's code, active or not (None for an id
+    that names no category), and the organisation's zone for times without an offset - so a replay is
+    recognised whatever changed since the report was stored.
+    """
+    content = payload.model_dump(mode="json", exclude={"occurred_at", "captured_at", "photo"})
+    if payload.photo is not None:
+        content["photo"] = hashlib.sha256(payload.photo.data).hexdigest()
+    content["category"] = category_code
+    content["occurred_at"] = as_utc(payload.occurred_at, tz).isoformat()
+    # Only what the device sent: a missing captured_at defaults to the arrival time, which differs on
+    # every replay.
+    content["captured_at"] = payload.captured_at and as_utc(payload.captured_at, tz).isoformat()
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def as_utc(value: datetime, tz: ZoneInfo) -> datetime:
@@ -219,4 +230,4 @@ def check_against_taxonomy(
         errors["captured_at"] = ["The device clock is ahead of the server; check its time."]
     if errors:
         return None, errors
-    return CheckedReport(payload, category, program, occurred_at, captured_at), {}
+    return CheckedReport(payload, category, program, occurred_at, captured_at, tz), {}

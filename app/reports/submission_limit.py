@@ -1,0 +1,43 @@
+"""How often one person may submit reports: a bound on what one account, or a runaway client, can make
+the servers do (store rows and photos, decode pictures, notify supervisors), set high enough that no
+real shift ever meets it.
+
+Counted per signed-in person, over the JSON API and the capture form together (one allowance, so the
+form is no way round it), with the limits of ``REPORT_SUBMISSION_LIMITS``: by default 300 in 10 minutes
+and 1,000 in a day. A phone back online after a long offline shift sends its whole outbox back to back,
+one report after another; a queue of 200 drains in one go, with room to spare, and a busy shift files
+tens of reports, not hundreds. A client stuck in a loop is stopped within seconds. Above a limit the
+answer is 429 with ``Retry-After`` (seconds until the window frees), which the outbox treats as "retry
+later": the report stays queued. Not signed in is exempt here: the route answers 401 first.
+
+Counts live where the sign-in limits do (``RATELIMIT_STORAGE_URI``: in memory per process, or Redis
+shared by every server) and are switched off with them (``RATELIMIT_ENABLED``).
+"""
+
+from flask import current_app
+from flask_login import current_user
+
+from app.extensions import limiter
+
+
+def _person() -> str:
+    return f"user:{current_user.id}"
+
+
+def _not_signed_in() -> bool:
+    return not current_user.is_authenticated
+
+
+def _limits() -> str:
+    return current_app.config["REPORT_SUBMISSION_LIMITS"]
+
+
+submission_limit = limiter.shared_limit(
+    _limits,
+    scope="report-submission",
+    key_func=_person,
+    methods=["POST"],
+    exempt_when=_not_signed_in,
+    error_message="Too many reports in a short time. Nothing was lost: try again after Retry-After seconds.",
+)
+"""Decorates every route that submits a report."""

@@ -1,0 +1,84 @@
+"""Report submission is rate limited per signed-in person (issue 14, point 10).
+
+The suite runs with the limiter off (it signs in and submits hundreds of times a minute); these tests
+use a second app with it on and a small limit, then switch it off again (see tests/auth/test_auth.py).
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from limits import parse_many
+
+from app.config import Config
+from tests.factories import csrf_from_page, login, post_report, report_body
+
+PINNED = datetime(2026, 6, 17, 18, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def limited_app(app):
+    from app import create_app
+    from app.config import TestConfig
+    from app.extensions import limiter
+
+    class Limited(TestConfig):
+        RATELIMIT_ENABLED = True
+        REPORT_SUBMISSION_LIMITS = "3 per minute"
+
+    yield create_app(Limited)
+    limiter.reset()
+    limiter.enabled = False
+
+
+def _signed_in(app, email):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def test_a_fourth_report_in_the_minute_is_429_with_retry_after(limited_app, make):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("dsp2@x.test", regions=["North"])
+    north = make.region("North")
+    with time_machine.travel(PINNED, tick=False):
+        phone = _signed_in(limited_app, "dsp@x.test")
+        assert [post_report(phone, report_body(north)).status_code for _ in range(3)] == [201] * 3
+        refused = post_report(phone, report_body(north))
+        assert refused.status_code == 429
+        assert refused.is_json and refused.get_json()["error"] == "too_many_requests"
+        assert "try again" in refused.get_json()["message"]
+        assert 1 <= int(refused.headers["Retry-After"]) <= 61  # the window's rest, rounded up
+
+        # Per person: someone else on the same address is not held up.
+        colleague = _signed_in(limited_app, "dsp2@x.test")
+        assert post_report(colleague, report_body(north)).status_code == 201
+
+        # The capture form shares the person's allowance: it is not a way round the limit.
+        form = {
+            "csrf_token": csrf_from_page(phone, "/report"),
+            "client_uuid": report_body(north)["client_uuid"],
+            "still_at_risk": "no",
+            "what_happened": "Sharps cabinet unlocked",
+            "category": "equipment_environment",
+            "barrier": "Noticed on arrival",
+            "occurred_at": (PINNED - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+            "region_id": str(north),
+        }
+        page = phone.post("/report", data=form)
+        assert page.status_code == 429 and "Retry-After" in page.headers
+
+        # Not signed in stays 401 (never a 429 that tells nothing about signing in).
+        stranger = limited_app.test_client()
+        assert post_report(stranger, report_body(north)).status_code == 401
+
+    with time_machine.travel(PINNED + timedelta(seconds=61), tick=False):
+        assert post_report(phone, report_body(north)).status_code == 201, "the next minute is open"
+
+
+def test_the_production_limit_lets_a_long_offline_shift_drain_in_one_go():
+    """An outbox back online sends its queue back to back; 200 reports after a long offline shift must
+    all go through without a single 429 (each would delay the rest by Retry-After)."""
+    limits = parse_many(Config.REPORT_SUBMISSION_LIMITS)
+    assert limits, "a limit is set"
+    assert all(limit.amount > 200 for limit in limits)
