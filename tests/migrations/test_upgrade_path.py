@@ -109,3 +109,20 @@ def test_an_upgrade_that_would_leave_rows_pointing_at_nothing_is_refused_and_und
                 version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             assert version == revisions[0]
             db.engine.dispose()
+
+
+def test_downgrading_the_default_categories_keeps_the_ones_reports_use(tmp_path):
+    with database_of_its_own(tmp_path) as url:
+        app = app_on(url)
+        with app.app_context():
+            walk = Walk()
+            walk.add_rows(walk.migrate("upgrade", "0002_default_categories"))
+            with db.engine.begin() as connection:
+                medication = "SELECT id FROM categories WHERE code = 'medication'"
+                connection.execute(text(f"UPDATE reports SET category_id = ({medication})"))  # noqa: S608
+            downgraded = walk.migrate("downgrade", "0001_initial_schema")
+            codes = {row["code"] for row in downgraded.rows["categories"].values()}
+            assert len(downgraded.rows["reports"]) == 1
+            assert "medication" in codes
+            assert "transport" not in codes
+            db.engine.dispose()
