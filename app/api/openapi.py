@@ -132,8 +132,8 @@ def openapi_document(org_timezone: str) -> dict:
                         "422": _error("Fields need attention", with_fields=True),
                         "429": {
                             **_error(
-                                "Too many reports from this person in a short time (by default 300 in "
-                                "10 minutes, 1,000 a day); nothing was stored: send it again later"
+                                "Too many reports from this person in a short time (by default 600 in "
+                                "10 minutes, 2,000 a day); nothing was stored: send it again later"
                             ),
                             "headers": {
                                 "Retry-After": {

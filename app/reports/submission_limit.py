@@ -3,15 +3,17 @@ the servers do (store rows and photos, decode pictures, notify supervisors), set
 real shift ever meets it.
 
 Counted per signed-in person, over the JSON API and the capture form together (one allowance, so the
-form is no way round it), with the limits of ``REPORT_SUBMISSION_LIMITS``: by default 300 in 10 minutes
-and 1,000 in a day. A phone back online after a long offline shift sends its whole outbox back to back,
-one report after another; a queue of 200 drains in one go, with room to spare, and a busy shift files
-tens of reports, not hundreds. A client stuck in a loop is stopped within seconds. Above a limit the
-answer is 429 with ``Retry-After`` (seconds until the window frees), which the outbox treats as "retry
-later": the report stays queued. Not signed in is exempt here: the route answers 401 first.
+form is no way round it), with the limits of ``REPORT_SUBMISSION_LIMITS``: by default 600 in 10 minutes
+and 2,000 in a day. A phone back online after a long offline shift sends its whole outbox back to back,
+one report after another: a queue of 200 drains in one go, and so do a phone's and a tablet's at once,
+with their replays (every request counts, a replay too). A busy shift files tens of reports, not
+hundreds. A client stuck in a loop is held to one submission a second on average, and 2,000 a day. Above a limit the answer is 429 with ``Retry-After`` (seconds until the window frees),
+which the outbox treats as "retry later": the report stays queued. Not signed in is exempt here: the
+route answers 401 first.
 
-Counts live where the sign-in limits do (``RATELIMIT_STORAGE_URI``: in memory per process, or Redis
-shared by every server) and are switched off with them (``RATELIMIT_ENABLED``).
+Counts live where the sign-in limits do (``RATELIMIT_STORAGE_URI``: Redis shared by every server when
+``REDIS_URL`` is set; otherwise in memory, where each worker process counts on its own) and are
+switched off with them (``RATELIMIT_ENABLED``).
 """
 
 from flask import current_app

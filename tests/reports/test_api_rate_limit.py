@@ -78,7 +78,8 @@ def test_a_fourth_report_in_the_minute_is_429_with_retry_after(limited_app, make
 
 def test_the_production_limit_lets_a_long_offline_shift_drain_in_one_go():
     """An outbox back online sends its queue back to back; 200 reports after a long offline shift must
-    all go through without a single 429 (each would delay the rest by Retry-After)."""
+    all go through without a single 429 (each would delay the rest by Retry-After), and so must a
+    phone's and a tablet's queue at once (bench.outbox_sync sends 200 directly, then 200 by outbox)."""
     limits = parse_many(Config.REPORT_SUBMISSION_LIMITS)
     assert limits, "a limit is set"
-    assert all(limit.amount > 200 for limit in limits)
+    assert all(limit.amount >= 2 * 200 for limit in limits)
