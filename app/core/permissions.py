@@ -49,8 +49,12 @@ def sees_safeguarding_in(user, region_id: int) -> bool:
 
 
 def can_view_report(user, report) -> bool:
-    if report.reporter_id == user.id:
-        return True
+    return report.reporter_id == user.id or sees_report_through_role(user, report)
+
+
+def sees_report_through_role(user, report) -> bool:
+    """Whether ``user`` may read ``report`` whoever filed it (roles, regions, an emergency grant).
+    A reporter without it sees only the reporter's view of their own report."""
     regions = visible_region_ids(user)
     if regions is not None and report.region_id not in regions:
         return False

@@ -1,4 +1,8 @@
-"""The escalations section of a report's page: clocks, stop-the-line, safeguarding, external duties."""
+"""The escalations section of a report's page: clocks, stop-the-line, safeguarding, external duties.
+
+Never shown to a reporter as such: it connects to ``report_page_sections`` only, not to
+``reporter_page_sections``.
+"""
 
 from flask import render_template
 

@@ -1,10 +1,15 @@
-"""On a report's page: the reviews and actions that cover it and the change it led to."""
+"""On a report's page: the reviews and actions that cover it and the change it led to.
+
+A reporter's own view shows only the updates published about their report and what changed: not who
+wrote them, nor the reviews and actions behind them.
+"""
 
 from flask import render_template
 
 from app.actions.queries import can_view_action
 from app.feedback.operations import is_for
-from app.reports.signals import report_page_sections
+from app.feedback.queries import posts_about
+from app.reports.signals import report_page_sections, reporter_page_sections
 
 
 def _on_report_page(report, viewer):
@@ -21,3 +26,15 @@ def _on_report_page(report, viewer):
 
 
 report_page_sections.connect(_on_report_page)
+
+
+def _on_reporter_page(report, viewer):
+    """Every update about the report, linked directly or through an action: its reporter is told of
+    each when it is published."""
+    posts = posts_about(report)
+    if not posts:
+        return None
+    return render_template("feedback/_reporter_section.html", posts=posts)
+
+
+reporter_page_sections.connect(_on_reporter_page)

@@ -22,8 +22,9 @@ from app.reports.operations import (
     SubmissionSettings,
     submit_report,
 )
+from app.reports.presenters import REPORTER_STATUS, reporter_view, sees_only_as_reporter
 from app.reports.queries import reports_by, reports_visible_to, visible_report
-from app.reports.signals import report_page_sections
+from app.reports.signals import report_page_sections, reporter_page_sections
 from app.reports.submission_limit import submission_limit
 from app.reports.validation import parse_payload
 from app.taxonomy.queries import active_categories, programs_for_regions, regions_of
@@ -96,7 +97,9 @@ def expired_form(error):
 @bp.get("/my-reports")
 @login_required
 def my_reports():
-    return render_template("reports/mine.html", reports=reports_by(current_user))
+    return render_template(
+        "reports/mine.html", reports=reports_by(current_user), reporter_status=REPORTER_STATUS
+    )
 
 
 @bp.get("/reports")
@@ -142,14 +145,24 @@ def report_detail(report_id: int):
         abort(404)
     if record_report_view(current_user, report, via="report page"):
         db.session.commit()
-    sections = [html for _, html in report_page_sections.send(report, viewer=current_user) if html]
+    if sees_only_as_reporter(current_user, report):
+        return render_template(
+            "reports/reporter_detail.html",
+            view=reporter_view(report, events_for("report", report.id)),
+            sections=_sections(reporter_page_sections, report),
+        )
     return render_template(
         "reports/detail.html",
         report=report,
         show_reporter=reporter_is_visible(current_user, report),
-        sections=sections,
+        sections=_sections(report_page_sections, report),
         history=history_for(report, current_user),
     )
+
+
+def _sections(signal, report) -> list[str]:
+    """The HTML other features return for this page (see ``app.reports.signals``)."""
+    return [html for _, html in signal.send(report, viewer=current_user) if html]
 
 
 def history_for(report, viewer) -> list[dict]:

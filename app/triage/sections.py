@@ -1,10 +1,15 @@
-"""The triage section of a report's page."""
+"""The triage section of a report's page, and the recurrence proposal in its JSON for people who triage.
+
+Never shown to a reporter as such: it connects to ``report_page_sections`` only, not to
+``reporter_page_sections``.
+"""
 
 from flask import render_template
 
 from app.core.permissions import can_triage
-from app.reports.signals import report_page_sections
+from app.reports.signals import report_json_fields, report_page_sections
 from app.triage.matrix import ReviewLevel
+from app.triage.operations import recurrence_for
 
 
 def _on_report_page(report, viewer):
@@ -21,3 +26,18 @@ def _on_report_page(report, viewer):
 
 
 report_page_sections.connect(_on_report_page)
+
+
+def _in_report_json(report, viewer):
+    """SPEC §5: ``proposed_recurrence`` and ``similar_reports`` (ids and what they share) for people
+    who triage the report, as the triage form proposes them."""
+    if not can_triage(viewer, report):
+        return None
+    proposal = recurrence_for(report)
+    return {
+        "proposed_recurrence": proposal.recurrence.value,
+        "similar_reports": [{"id": o.id, "reasons": proposal.matched_on[o.id]} for o in proposal.similar],
+    }
+
+
+report_json_fields.connect(_in_report_json)

@@ -63,7 +63,7 @@ def test_submit_shows_confirmation_and_next_steps(app, client, north, monkeypatc
     assert "We already had this report" in again.get_data(as_text=True)
     assert count_reports(app) == 1
     mine = client.get("/my-reports").get_data(as_text=True)
-    assert "Sharps cabinet unlocked" in mine and "waiting for triage" in mine
+    assert "Sharps cabinet unlocked" in mine and 'status-new">Received<' in mine
 
 
 def test_errors_keep_what_was_typed(app, client, north):
