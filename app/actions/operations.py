@@ -18,8 +18,10 @@ from app.actions.models import Action, SpotCheck, Verification
 from app.auth.models import User
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
+from app.core.concurrency import UNCHECKED, check_version
 from app.core.ids import is_db_id
 from app.core.models import now_utc
+from app.core.permissions import can_view_report
 from app.core.roles import Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput, Problems
@@ -27,7 +29,9 @@ from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report, ReportStatus
 from app.reports.operations import advance_status
+from app.reports.queries import UNSEEN_REPORT
 from app.reviews.models import Review
+from app.reviews.queries import can_view_review
 from app.taxonomy.models import Category, Program, Region
 from app.taxonomy.vocabulary import InterfaceType
 
@@ -49,6 +53,7 @@ STATUSES = {
 }
 MIN_WINDOW_DAYS = 7
 VERIFIER_ROLES = frozenset({Role.QUALITY_LEAD, Role.OPERATIONS_LEAD, Role.SUPERVISOR, Role.MANAGER})
+UNSEEN_REVIEW = "Link only reviews you can see (R-numbers)."
 
 
 class ActionInvalid(InvalidInput):
@@ -76,7 +81,13 @@ def _known(model, ids) -> dict:
 
 
 def _check(
-    data: ActionInput, today: date, *, measure_locked: bool, kept_due: date | None
+    data: ActionInput,
+    today: date,
+    *,
+    measure_locked: bool,
+    kept_due: date | None,
+    actor,
+    action: Action | None,
 ) -> tuple[dict, dict]:
     errors = Problems()
     need = errors.need
@@ -129,10 +140,23 @@ def _check(
         all(t in {i.value for i in InterfaceType} for t in m.interface_types),
         "Unknown interface type.",
     )
+    # A new link needs a report (review) the actor may see; an unknown id gets the same answer.
+    linked_reports = set(action.reports) if action is not None else set()
     reports = _known(Report, data.report_ids)
-    need("report_ids", len(reports) == len(set(data.report_ids)), "Link only existing reports.")
+    need(
+        "report_ids",
+        len(reports) == len(set(data.report_ids))
+        and all(r in linked_reports or can_view_report(actor, r) for r in reports.values()),
+        UNSEEN_REPORT,
+    )
+    linked_reviews = set(action.reviews) if action is not None else set()
     reviews = _known(Review, data.review_ids)
-    need("review_ids", len(reviews) == len(set(data.review_ids)), "Link only existing reviews.")
+    need(
+        "review_ids",
+        len(reviews) == len(set(data.review_ids))
+        and all(r in linked_reviews or can_view_review(actor, r) for r in reviews.values()),
+        UNSEEN_REVIEW,
+    )
     return errors, {"reports": list(reports.values()), "reviews": list(reviews.values())}
 
 
@@ -183,8 +207,20 @@ def _snapshot(action: Action) -> dict:
     }
 
 
-def save_action(actor, data: ActionInput, *, tz: ZoneInfo, today: date, action: Action | None = None):
-    """Create or edit an action. Once its test has started the measure, baseline and target are fixed."""
+def save_action(
+    actor,
+    data: ActionInput,
+    *,
+    tz: ZoneInfo,
+    today: date,
+    action: Action | None = None,
+    based_on=UNCHECKED,
+):
+    """Create or edit an action. Once its test has started the measure, baseline and target are fixed.
+
+    A new link needs a report or review ``actor`` may see; links they cannot see are kept as they are.
+    A linked triaged report becomes "action planned"; an untriaged one stays in the triage queue
+    until triage moves it on (``on_report_triaged``)."""
     locked = action is not None and today >= action.window_start
     if locked and (
         data.measure.to_json() != MeasureFilter.from_json(action.measure).to_json()
@@ -195,10 +231,16 @@ def save_action(actor, data: ActionInput, *, tz: ZoneInfo, today: date, action: 
             {"measure": ["The measure, start and target are fixed once the test has started."]}
         )
     errors, links = _check(
-        data, today, measure_locked=locked, kept_due=action.due_date if action is not None else None
+        data,
+        today,
+        measure_locked=locked,
+        kept_due=action.due_date if action is not None else None,
+        actor=actor,
+        action=action,
     )
     if errors:
         raise ActionInvalid(errors)
+    check_version(action, based_on)  # a save over someone else's newer one: EditConflict
     created = action is None
     before = None if created else _snapshot(action)
     action = action or Action(created_by_id=actor.id, status="open")
@@ -217,8 +259,11 @@ def save_action(actor, data: ActionInput, *, tz: ZoneInfo, today: date, action: 
         days = matching_report_days(data.measure, windows.baseline_start, windows.start, tz)
         action.baseline_count = split_counts(days, windows)[0]
     new_reports = [r for r in links["reports"] if r not in action.reports]
-    action.reports = links["reports"]
-    action.reviews = links["reviews"]
+    # Links the actor cannot see were made by someone who could: kept, since they were never shown.
+    hidden_reports = [r for r in action.reports if not can_view_report(actor, r)]
+    hidden_reviews = [r for r in action.reviews if not can_view_review(actor, r)]
+    action.reports = links["reports"] + [r for r in hidden_reports if r not in links["reports"]]
+    action.reviews = links["reviews"] + [r for r in hidden_reviews if r not in links["reviews"]]
     db.session.add(action)
     db.session.flush()
     record_event(
@@ -270,8 +315,13 @@ def verify(
     tz: ZoneInfo,
     today: date,
     new_window_end: date | None = None,
+    based_on=UNCHECKED,
 ) -> Verification:
-    """Record the verdict on the computed comparison. The verifier is never the owner."""
+    """Record the verdict on the computed comparison. The verifier is never the owner.
+
+    ``based_on`` is the action version the verdict form was read from: every verdict changes the
+    action, so of two verdicts given at once on the same window one is refused (``EditConflict``).
+    """
     errors: dict[str, list[str]] = {}
     if verifier.id == action.owner_id:
         errors["verdict"] = ["The owner cannot verify their own action: ask someone else."]
@@ -289,6 +339,7 @@ def verify(
         errors["note"] = ["Keep the note under 4000 characters."]
     if errors:
         raise ActionInvalid(errors)
+    check_version(action, based_on)
     comparison = comparison_for(action, tz)
     verification = Verification(
         action=action,
@@ -421,3 +472,16 @@ def notify_due(today: date) -> int:
         told += 1
     db.session.flush()
     return told
+
+
+def on_report_triaged(report: Report, *, actor, **_) -> None:
+    """Subscriber to triage's ``report_triaged``: a report linked to an action before it was triaged
+    becomes "action planned" now (an incident handed off stays where triage put it)."""
+    if report.actions and report.status in (ReportStatus.TRIAGED.value, ReportStatus.IN_REVIEW.value):
+        advance_status(
+            report,
+            ReportStatus.ACTION_PLANNED,
+            actor=actor,
+            event="action.link",
+            link={"action_id": report.actions[-1].id, "after_triage": True},
+        )

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.actions import bp
 from app.actions.charts import measure_chart
+from app.actions.conflicts import action_conflict, verdict_conflict
 from app.actions.measure import MeasureFilter
 from app.actions.models import Action, SpotCheck
 from app.actions.operations import (
@@ -24,8 +25,11 @@ from app.actions.queries import ActionFilters, actions_for, can_change_action, c
 from app.auth.queries import active_users
 from app.core.clock import org_today as today
 from app.core.clock import org_tz
+from app.core.concurrency import CONFLICT_STATUS, EditConflict, conflicts_refused, form_version
 from app.core.forms import form_date, form_float, form_ids, form_int
+from app.core.permissions import can_view_report
 from app.extensions import db
+from app.reviews.queries import can_view_review
 from app.taxonomy.models import Program, Region
 from app.taxonomy.queries import active_categories
 from app.taxonomy.vocabulary import InterfaceType
@@ -89,6 +93,7 @@ def _values(action: Action | None) -> dict:
         report = request.args.get("report", "")
         review = request.args.get("review", "")
         return {
+            "version": "",
             "report_ids": f"NM-{report}" if report.isdigit() else "",
             "review_ids": f"R-{review}" if review.isdigit() else "",
             "due_date": (day + timedelta(days=14)).isoformat(),
@@ -102,6 +107,7 @@ def _values(action: Action | None) -> dict:
         }
     measure = MeasureFilter.from_json(action.measure)
     return {
+        "version": str(action.version),
         "title": action.title,
         "change": action.change,
         "owner_id": str(action.owner_id),
@@ -110,8 +116,9 @@ def _values(action: Action | None) -> dict:
         "window_start": action.window_start.isoformat(),
         "window_end": action.window_end.isoformat(),
         "target_reduction_percent": f"{action.target_reduction_percent:g}",
-        "report_ids": ", ".join(f"NM-{r.id}" for r in action.reports),
-        "review_ids": ", ".join(f"R-{r.id}" for r in action.reviews),
+        # Only the links this person may see; the others are kept by save_action.
+        "report_ids": ", ".join(f"NM-{r.id}" for r in action.reports if can_view_report(current_user, r)),
+        "review_ids": ", ".join(f"R-{r.id}" for r in action.reviews if can_view_review(current_user, r)),
         "category_ids": [str(i) for i in measure.category_ids],
         "region_ids": [str(i) for i in measure.region_ids],
         "program_ids": [str(i) for i in measure.program_ids],
@@ -119,12 +126,13 @@ def _values(action: Action | None) -> dict:
     }
 
 
-def _render_form(action, values, errors, status=200):
+def _render_form(action, values, errors, status=200, conflict=None):
     return render_template(
         "actions/form.html",
         action=action,
         values=values,
         errors=errors,
+        conflict=conflict,
         strengths=STRENGTHS,
         owners=active_users(),
         categories=active_categories(),
@@ -144,22 +152,45 @@ def edit(action_id: int | None = None):
         abort(403, "Only the quality lead and the action's owner change actions.")
     if request.method == "GET":
         return _render_form(action, _values(action), {})
+    values = request.form.to_dict()
+    for name in ("category_ids", "region_ids", "program_ids", "interface_types"):
+        values[name] = request.form.getlist(name)
     try:
-        saved = save_action(current_user, _input(request.form), tz=org_tz(), today=today(), action=action)
+        with conflicts_refused():
+            saved = save_action(
+                current_user,
+                _input(request.form),
+                tz=org_tz(),
+                today=today(),
+                action=action,
+                based_on=form_version(request.form),
+            )
+            db.session.commit()
     except ActionInvalid as exc:
         db.session.rollback()
-        values = request.form.to_dict()
-        for name in ("category_ids", "region_ids", "program_ids", "interface_types"):
-            values[name] = request.form.getlist(name)
         return _render_form(action, values, exc.errors, 422)
-    db.session.commit()
+    except EditConflict:
+        db.session.rollback()
+        theirs = _values(action)
+        values["version"] = theirs["version"]  # saving again deliberately replaces theirs
+        conflict = action_conflict(action, theirs, values, _measure_names())
+        return _render_form(action, values, {}, CONFLICT_STATUS, conflict)
     flash(f"Action A-{saved.id} saved.")
     return redirect(url_for("actions.show", action_id=saved.id))
 
 
+def _measure_names() -> dict:
+    return {
+        "category_ids": {str(c.id): c.name for c in active_categories()},
+        "region_ids": {str(r.id): r.name for r in db.session.query(Region)},
+        "program_ids": {str(p.id): p.name for p in db.session.query(Program)},
+        "interface_types": {t.value: t.label for t in InterfaceType},
+    }
+
+
 @bp.get("/actions/<int:action_id>")
 @login_required
-def show(action_id: int, errors=None, status=200):
+def show(action_id: int, errors=None, status=200, conflict=None, verdict_values=None):
     action = _action(action_id)
     day = today()
     tz = org_tz()
@@ -174,8 +205,12 @@ def show(action_id: int, errors=None, status=200):
         strengths=STRENGTHS,
         verdicts=VERDICTS,
         errors=errors or {},
+        conflict=conflict,
+        verdict_values=verdict_values or {},
         can_change=can_change_action(current_user, action),
         can_verify=can_verify(current_user, action),
+        linked_reports=[r for r in action.reports if can_view_report(current_user, r)],
+        linked_reviews=[r for r in action.reviews if can_view_review(current_user, r)],
         window_ended=day > action.window_end,
         overdue=is_overdue(action, day),
         categories={c.id: c.name for c in active_categories()},
@@ -200,20 +235,28 @@ def done(action_id: int):
 @login_required
 def record_verdict(action_id: int):
     action = _action(action_id)
+    values = request.form.to_dict()
     try:
-        verify(
-            action,
-            current_user,
-            verdict=request.form.get("verdict", ""),
-            note=request.form.get("note", ""),
-            tz=org_tz(),
-            today=today(),
-            new_window_end=form_date(request.form.get("new_window_end")),
-        )
+        with conflicts_refused():
+            verify(
+                action,
+                current_user,
+                verdict=request.form.get("verdict", ""),
+                note=request.form.get("note", ""),
+                tz=org_tz(),
+                today=today(),
+                new_window_end=form_date(request.form.get("new_window_end")),
+                based_on=form_version(request.form),
+            )
+            db.session.commit()
     except ActionInvalid as exc:
         db.session.rollback()
-        return show(action_id, errors=exc.errors, status=422)
-    db.session.commit()
+        return show(action_id, errors=exc.errors, status=422, verdict_values=values)
+    except EditConflict:
+        db.session.rollback()
+        values["version"] = str(action.version)  # saving again deliberately replaces theirs
+        conflict = verdict_conflict(action, values)
+        return show(action_id, status=CONFLICT_STATUS, conflict=conflict, verdict_values=values)
     flash("Verdict recorded.")
     return redirect(url_for("actions.show", action_id=action.id))
 

@@ -5,15 +5,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.actions.models import Action
+from app.actions.queries import can_view_action
 from app.auth.models import User
 from app.core.audit.operations import record_event
 from app.core.ids import is_db_id
+from app.core.permissions import can_view_report
 from app.core.roles import Role
 from app.core.validation import InvalidInput
 from app.extensions import db
 from app.feedback.models import FeedbackPost
 from app.notifications.operations import notify
 from app.reports.models import Report
+from app.reports.queries import UNSEEN_REPORT
 from app.taxonomy.models import Region
 
 
@@ -53,10 +56,11 @@ def publish(actor, data: FeedbackInput, *, now=None) -> FeedbackPost:
     actions = _rows(Action, data.action_ids)
     reports = _rows(Report, data.report_ids)
     regions = _rows(Region, data.region_ids)
-    if len(actions) != len(set(data.action_ids)):
-        errors["action_ids"] = ["Link only existing actions."]
-    if len(reports) != len(set(data.report_ids)):
-        errors["report_ids"] = ["Link only existing reports."]
+    # Only what the author may see; an unknown id and a forbidden one get the same answer.
+    if len(actions) != len(set(data.action_ids)) or not all(can_view_action(actor, a) for a in actions):
+        errors["action_ids"] = ["Link only actions you can see (A-numbers)."]
+    if len(reports) != len(set(data.report_ids)) or not all(can_view_report(actor, r) for r in reports):
+        errors["report_ids"] = [UNSEEN_REPORT]
     if len(regions) != len(set(data.region_ids)):
         errors["region_ids"] = ["Choose existing regions."]
     if any(r not in {role.value for role in Role} for r in data.roles):

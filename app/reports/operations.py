@@ -221,12 +221,15 @@ def audit_snapshot(report: Report) -> dict:
     }
 
 
-# The order a report moves through as work is linked to it; handed-off and closed reports stay put.
-_PROGRESS = [ReportStatus.NEW, ReportStatus.TRIAGED, ReportStatus.IN_REVIEW, ReportStatus.ACTION_PLANNED]
+# The order a report moves through as work is linked to it; handed-off and closed reports stay put,
+# and so does a report nobody has triaged yet: linking work to it must never take it out of the
+# triage queue (triage moves it on to where its links put it, through ``report_triaged``).
+_PROGRESS = [ReportStatus.TRIAGED, ReportStatus.IN_REVIEW, ReportStatus.ACTION_PLANNED]
 
 
 def advance_status(report: Report, to: ReportStatus, *, actor, event: str, link: dict) -> None:
-    """Move ``report`` forward to ``to`` (never back) and audit the link that moved it."""
+    """Move a triaged ``report`` forward to ``to`` (never back) and audit the link, which is
+    recorded also when the report stays where it is (untriaged, handed off, closed)."""
     before = report.status
     ranks = {status.value: rank for rank, status in enumerate(_PROGRESS)}
     if before in ranks and ranks[before] < ranks[to.value]:

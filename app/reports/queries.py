@@ -8,6 +8,9 @@ from app.core.permissions import can_view_report, scope_to_viewer
 from app.extensions import db
 from app.reports.models import Report
 
+UNSEEN_REPORT = "Link only reports you can see (NM-numbers)."
+"""The one answer to linking a report id that does not exist or that the person may not see."""
+
 
 def visible_report(user, report_id: int) -> Report | None:
     """The report if ``user`` may read it; None for unknown and forbidden alike."""

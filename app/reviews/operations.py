@@ -4,11 +4,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.core.audit.operations import record_event
+from app.core.concurrency import UNCHECKED, check_version
 from app.core.models import now_utc
+from app.core.permissions import can_view_report
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.reports.models import Report, ReportStatus
 from app.reports.operations import advance_status
+from app.reports.queries import UNSEEN_REPORT
 from app.reviews.models import Review
 
 REVIEW_KINDS = {
@@ -84,11 +87,19 @@ def _apply(review: Review, data: ReviewInput) -> None:
     review.pathway_steps = data.pathway_steps[:MAX_STEPS]
 
 
-def save_review(actor, data: ReviewInput, review: Review | None = None) -> Review:
-    """Create or update a review; linking a report puts it "in review"."""
+def save_review(actor, data: ReviewInput, review: Review | None = None, *, based_on=UNCHECKED) -> Review:
+    """Create or update a review; linking a triaged report puts it "in review".
+
+    Only reports ``actor`` may see are linked (an unknown and a forbidden one get the same answer).
+    An untriaged report stays "new", in the triage queue; triage then moves it to "in review"
+    (``on_report_triaged``)."""
     errors = _check(data)
+    already = set(review.reports) if review is not None else set()
+    if any(r not in already and not can_view_report(actor, r) for r in data.reports):
+        errors.setdefault("reports", []).append(UNSEEN_REPORT)
     if errors:
         raise ReviewInvalid(errors)
+    check_version(review, based_on)  # a save over someone else's newer one: EditConflict
     created = review is None
     review = review or Review(created_by_id=actor.id)
     before_ids = {r.id for r in review.reports}
@@ -120,3 +131,16 @@ def save_review(actor, data: ReviewInput, review: Review | None = None) -> Revie
                 link={"review_id": review.id},
             )
     return review
+
+
+def on_report_triaged(report: Report, *, actor, **_) -> None:
+    """Subscriber to triage's ``report_triaged``: a report linked to a review before it was triaged
+    goes "in review" now (an incident handed off stays where triage put it)."""
+    if report.status == ReportStatus.TRIAGED.value and report.reviews:
+        advance_status(
+            report,
+            ReportStatus.IN_REVIEW,
+            actor=actor,
+            event="review.link",
+            link={"review_id": report.reviews[-1].id, "after_triage": True},
+        )

@@ -2,30 +2,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.core.concurrency import CONFLICT_STATUS, EditConflict, conflicts_refused, form_version
 from app.core.forms import form_date, form_ids, form_int
 from app.core.ids import is_db_id
 from app.core.permissions import can_view_report
-from app.core.roles import REGION_REVIEW_ROLES, Role
 from app.extensions import db
 from app.reports.models import Report
+from app.reports.queries import UNSEEN_REPORT
 from app.reviews import bp
+from app.reviews.conflicts import review_conflict
 from app.reviews.models import Review
 from app.reviews.operations import MAX_STEPS, REVIEW_KINDS, ReviewInput, ReviewInvalid, save_review
-
-
-def can_run_reviews(user) -> bool:
-    return bool(user.roles & (REGION_REVIEW_ROLES | {Role.QUALITY_LEAD}))
-
-
-def can_view_review(user, review: Review) -> bool:
-    """Reviews are internal learning records: for those who run reviews and the organisation-wide
-    leads, and only when they may see every report the review covers. Reporters hear the outcome
-    through feedback updates instead."""
-    if Role.QUALITY_LEAD in user.roles:
-        return True
-    if not (can_run_reviews(user) or user.is_organisation_wide):
-        return False
-    return all(can_view_report(user, r) for r in review.reports)
+from app.reviews.queries import can_run_reviews, can_view_review
 
 
 @bp.get("/reviews")
@@ -80,18 +68,19 @@ def _reports_from(ids) -> tuple[list[Report], list[str]]:
     for report_id in ids:
         report = db.session.get(Report, report_id) if is_db_id(report_id) else None
         if report is None or not can_view_report(current_user, report):
-            problems.append("Link only reports you can see (NM-numbers).")
+            problems.append(UNSEEN_REPORT)
         else:
             reports.append(report)
     return reports, problems
 
 
-def _render(review, values, errors, status=200):
+def _render(review, values, errors, status=200, conflict=None):
     return render_template(
         "reviews/form.html",
         review=review,
         values=values,
         errors=errors,
+        conflict=conflict,
         kinds=REVIEW_KINDS,
         max_steps=MAX_STEPS,
     ), status
@@ -99,8 +88,9 @@ def _render(review, values, errors, status=200):
 
 def _values(review: Review | None, report_ids: str = "", kind: str = "") -> dict:
     if review is None:
-        return {"report_ids": report_ids, "kind": kind, "title": ""}
+        return {"report_ids": report_ids, "kind": kind, "title": "", "version": ""}
     values = {
+        "version": str(review.version),
         "kind": review.kind,
         "title": review.title,
         "report_ids": ", ".join(f"NM-{r.id}" for r in review.reports),
@@ -148,11 +138,22 @@ def edit(review_id: int | None = None):
     try:
         if problems:
             raise ReviewInvalid({"reports": problems[:1]})
-        saved = save_review(current_user, _input_from_form(request.form, reports), review)
+        with conflicts_refused():
+            saved = save_review(
+                current_user,
+                _input_from_form(request.form, reports),
+                review,
+                based_on=form_version(request.form),
+            )
+            db.session.commit()
     except ReviewInvalid as exc:
         db.session.rollback()
         return _render(review, request.form.to_dict(), exc.errors, 422)
-    db.session.commit()
+    except EditConflict:
+        db.session.rollback()
+        theirs, yours = _values(review), request.form.to_dict()
+        yours["version"] = theirs["version"]  # saving again deliberately replaces theirs
+        return _render(review, yours, {}, CONFLICT_STATUS, review_conflict(review, theirs, yours))
     flash("Review saved.")
     return redirect(url_for("reviews.show", review_id=saved.id))
 

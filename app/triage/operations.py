@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from app.core.audit.operations import record_event
+from app.core.concurrency import UNCHECKED, check_version
 from app.core.models import now_utc
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput, Problems
@@ -31,6 +32,7 @@ from app.triage.matrix import (
 )
 from app.triage.models import Triage, TriageMatrixVersion
 from app.triage.recurrence import Occurrence, RecurrenceProposal, RecurrenceWindows, propose_recurrence
+from app.triage.signals import report_triaged
 
 
 class TriageInvalid(InvalidInput):
@@ -152,9 +154,19 @@ def _check(answers: TriageAnswers) -> dict[str, list[str]]:
 
 
 def triage_report(
-    report: Report, actor, answers: TriageAnswers, *, tz: ZoneInfo, now: datetime | None = None
+    report: Report,
+    actor,
+    answers: TriageAnswers,
+    *,
+    tz: ZoneInfo,
+    now: datetime | None = None,
+    based_on=UNCHECKED,
 ) -> Triage:
-    """Record the triage: validates, proposes from the matrix in force, and sets off escalations."""
+    """Record the triage: validates, proposes from the matrix in force, and sets off escalations.
+
+    ``based_on`` is the triage version the form was read from (``None``: no triage yet); a save over
+    someone else's newer triage raises ``EditConflict`` (``app.core.concurrency``).
+    """
     errors = _check(answers)
     bodies = {}
     if answers.external_body_ids:
@@ -183,6 +195,7 @@ def triage_report(
     if errors:
         raise TriageInvalid(errors)
 
+    check_version(report.triage, based_on)
     now = now or now_utc()
     proposal = recurrence_for(report)
     triage = report.triage or Triage(report=report)
@@ -223,6 +236,7 @@ def triage_report(
         before={**(before or {}), **report_before},
         after={**_snapshot(triage), "status": report.status, "event_class": report.event_class},
     )
+    report_triaged.send(report, actor=actor)
 
     if answers.safeguarding_triggers:
         route_to_safeguarding(

@@ -105,6 +105,7 @@ def test_bad_input_is_refused_on_the_field(org, ctx, overrides, field):
 
 def test_linking_reports_plans_an_action_for_them(org, ctx):
     report = db.session.get(Report, org.report("dsp@x.test", category="scheduling_rota"))
+    report.status = "triaged"
     save_action(user("quality@x.test"), action_input(report_ids=[report.id]), tz=TZ, today=TODAY)
     assert report.status == "action_planned"
 
