@@ -6,7 +6,7 @@ copy, copy the rows, drop the original, rename the copy), and dropping the origi
 on deletes the rows of every table that refers to it with ON DELETE CASCADE and fails on the others:
 0004 rebuilds ``reports`` (its photos went), 0010 rebuilds ``users`` (roles, regions and sessions went).
 SQLite ignores ``PRAGMA foreign_keys`` inside a transaction, so it is set when the connection opens,
-before the transaction begins. After the migrations ``PRAGMA foreign_key_check`` must find no row
+before the transaction begins. After the migrations ``PRAGMA foreign_key_check`` must find no new row
 pointing at nothing; if it does, everything is rolled back and the command fails naming the rows.
 
 A revision that cannot keep the data of a populated database when it runs raises an error whose message
@@ -113,8 +113,9 @@ def run_migrations_online():
                 connection=connection, target_metadata=get_metadata(), transactional_ddl=True, **conf_args
             )
             with context.begin_transaction():
+                dangling_before = rows_pointing_at_nothing(connection)
                 context.run_migrations()
-                refuse_rows_pointing_at_nothing(connection)
+                refuse_new_rows_pointing_at_nothing(connection, dangling_before)
     finally:
         sqlite_engine.dispose()
 
@@ -144,18 +145,29 @@ def sqlite_migration_engine(url):
     return sqlite_engine
 
 
-def refuse_rows_pointing_at_nothing(connection):
-    """Fail, undoing the migrations, if a row now refers to a row that does not exist."""
-    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if not dangling:
-        return
+def rows_pointing_at_nothing(connection):
+    """How many rows refer to a missing row, by (table, referred table)."""
     counts = {}
-    for table, _rowid, parent, _constraint in dangling:
+    for table, _rowid, parent, _constraint in connection.exec_driver_sql("PRAGMA foreign_key_check"):
         counts[(table, parent)] = counts.get((table, parent), 0) + 1
-    details = "; ".join(
-        f"{n} row(s) of {table} refer to missing {parent}" for (table, parent), n in counts.items()
-    )
-    raise RuntimeError(f"Refusing to migrate: afterwards {details}. Nothing was changed.")
+    return counts
+
+
+def refuse_new_rows_pointing_at_nothing(connection, before):
+    """Fail, undoing the migrations, if they left rows referring to rows that do not exist.
+
+    Rows that pointed at nothing before the migrations ran are only reported: they are not the
+    migrations' doing, and ``flask db current`` must still answer.
+    """
+    after = rows_pointing_at_nothing(connection)
+    if after:
+        logger.warning("Rows that refer to missing rows: %s", after)
+    added = {key: n - before.get(key, 0) for key, n in after.items() if n > before.get(key, 0)}
+    if added:
+        details = "; ".join(
+            f"{n} row(s) of {table} to missing {parent}" for (table, parent), n in added.items()
+        )
+        raise RuntimeError(f"Refusing to migrate: it would leave {details}. Nothing was changed.")
 
 
 if context.is_offline_mode():

@@ -55,10 +55,10 @@ def app_on(url: str) -> Flask:
     return create_app(OwnDatabase)
 
 
-def migrate(direction: str, revision: str) -> None:
+def migrate(direction: str, revision: str, directory: Path | None = None) -> None:
     """``flask db upgrade/downgrade <revision>`` in the current app context, letting errors through.
 
     Flask-Migrate's own functions turn an error into ``sys.exit(1)``; Alembic's commands raise it.
     """
-    config = current_app.extensions["migrate"].migrate.get_config(str(MIGRATIONS))
+    config = current_app.extensions["migrate"].migrate.get_config(str(directory or MIGRATIONS))
     getattr(command, direction)(config, revision)

@@ -11,6 +11,7 @@ Runs on the database kind of the test run (SQLite, or PostgreSQL when TEST_DATAB
 a database of its own.
 """
 
+import shutil
 from itertools import pairwise
 
 import pytest
@@ -18,7 +19,7 @@ from sqlalchemy import MetaData, text
 
 from app.config import TestConfig
 from app.extensions import db
-from tests.migrations.databases import app_on, database_of_its_own, migrate, revisions_in_order
+from tests.migrations.databases import MIGRATIONS, app_on, database_of_its_own, migrate, revisions_in_order
 from tests.migrations.rows import PlausibleRows, State, added, lost_or_changed, schema, state
 
 REFUSAL = "Refusing to "
@@ -86,28 +87,56 @@ def test_every_revision_keeps_the_rows_of_a_populated_database(tmp_path):
             db.engine.dispose()
 
 
-@pytest.mark.skipif(
+ONLY_SQLITE = pytest.mark.skipif(
     not TestConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"),
     reason="only SQLite lets a row point at nothing",
 )
-def test_an_upgrade_that_would_leave_rows_pointing_at_nothing_is_refused_and_undone(tmp_path):
-    revisions = revisions_in_order()
+ORPHANING_REVISION = """
+from alembic import op
+
+revision = "zz_orphans"
+down_revision = "{head}"
+
+
+def upgrade():
+    op.execute("DELETE FROM users")  # what a table rebuild with foreign keys on would do, minus the cascade
+"""
+
+
+@ONLY_SQLITE
+def test_a_migration_that_leaves_rows_pointing_at_nothing_is_refused_and_undone(tmp_path):
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    head = revisions_in_order()[-1]
+    (migrations / "versions" / "zz_orphans.py").write_text(ORPHANING_REVISION.format(head=head))
     with database_of_its_own(tmp_path) as url:
         app = app_on(url)
         with app.app_context():
-            migrate("upgrade", revisions[0])
+            walk = Walk()
+            before = walk.add_rows(walk.migrate("upgrade", head))
+            with pytest.raises(RuntimeError, match=r"^Refusing to migrate: .*user_roles to missing users"):
+                migrate("upgrade", "zz_orphans", directory=migrations)
+            assert Walk.current() == before
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+            db.engine.dispose()
+
+
+@ONLY_SQLITE
+def test_rows_pointing_at_nothing_before_the_migrations_do_not_stop_them(tmp_path):
+    first, second = revisions_in_order()[:2]
+    with database_of_its_own(tmp_path) as url:
+        app = app_on(url)
+        with app.app_context():
+            migrate("upgrade", first)
             with db.engine.connect() as connection:
                 connection.execute(text("PRAGMA foreign_keys=OFF"))
                 connection.execute(text("INSERT INTO user_roles (user_id, role) VALUES (404, 'dsp')"))
                 connection.commit()
                 connection.execute(text("PRAGMA foreign_keys=ON"))
-            before = Walk.current()
-            with pytest.raises(RuntimeError, match=r"user_roles.*users"):
-                migrate("upgrade", revisions[1])
-            assert Walk.current() == before
+            migrate("upgrade", second)
             with db.engine.connect() as connection:
-                version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            assert version == revisions[0]
+                assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == second
             db.engine.dispose()
 
 
