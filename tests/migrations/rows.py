@@ -2,9 +2,10 @@
 
 ``PlausibleRows`` reads the schema from the database (SQLAlchemy reflection), not from the app's
 models, so it fills the tables of any revision, including revisions added after this was written. Each
-call adds one row to every table, parents before children: NOT NULL columns get a value of their type,
-foreign keys point at the row just added to the parent table, and every value carries a serial number,
-so unique constraints hold however many times it is called.
+call adds one row to every table, parents before children: every column gets a value of its type
+(nullable ones too, so every column carries data through the migrations), foreign keys point at the
+row just added to the parent table, and every value carries a serial number, so unique constraints hold
+however many times it is called. A value a check constraint limits goes in ``COLUMN_VALUES``.
 """
 
 import itertools
