@@ -1,12 +1,19 @@
 """Fixtures for the infrastructure tests: a private Redis database, an SMTP inbox, closed ports."""
 
+import os
 import socket
 import time
+import uuid
 
 import pytest
 
-# A Redis database of their own (the rest of the suite uses none); only this one is ever flushed.
-REDIS_URL = "redis://127.0.0.1:6379/5"
+# The Redis server the job tests use. Another test run (a colleague's, a second CI job) or something
+# else entirely may use it at the same time: nothing here ever flushes a database.
+REDIS_SERVER = "redis://127.0.0.1:6379"
+# Each run claims an empty database number of its own with this key (SET NX, so two runs never share
+# one) and gives it back at the end; the expiry frees the number if a run dies without giving it back.
+CLAIM_KEY = "nearmiss-tests:claimed-by"
+CLAIM_SECONDS = 6 * 3600
 
 
 def free_port() -> int:
@@ -20,27 +27,67 @@ def closed_port_url(scheme: str = "redis") -> str:
     return f"{scheme}://127.0.0.1:{free_port()}/0"
 
 
-@pytest.fixture
-def redis_url(app):
-    """Point the app's jobs at Redis database 5 (flushed before and after); skip if Redis is absent."""
+def _claim_a_database(run_id: str):
+    """(url, connection) of an empty Redis database now claimed for this run; None when Redis is not
+    running or every database is in use."""
     from redis import Redis
-    from redis.exceptions import RedisError
+    from redis.exceptions import ConnectionError, RedisError, ResponseError
 
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except RedisError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    connection.flushdb()
+    for number in range(1, 16):
+        url = f"{REDIS_SERVER}/{number}"
+        connection = Redis.from_url(url, socket_connect_timeout=1)
+        try:
+            if connection.set(CLAIM_KEY, run_id, nx=True, ex=CLAIM_SECONDS):
+                if connection.dbsize() == 1:
+                    return url, connection
+                connection.delete(CLAIM_KEY)  # keys of someone else's: leave the database alone
+        except (ConnectionError, ResponseError):
+            # Redis is not running, or the server has no database of this number (or any higher).
+            connection.close()
+            return None
+        except RedisError:
+            pass
+        connection.close()
+    return None
+
+
+def _keys(connection) -> set[bytes]:
+    return set(connection.scan_iter(count=1000))
+
+
+@pytest.fixture(scope="session")
+def _redis_database():
+    """A Redis database of this run's own, given back (with only the claim removed) at the end."""
+    run_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4()}"
+    claimed = _claim_a_database(run_id)
+    yield claimed
+    if claimed is not None:
+        _, connection = claimed
+        if connection.get(CLAIM_KEY) == run_id.encode():
+            connection.delete(CLAIM_KEY)
+        connection.close()
+
+
+@pytest.fixture
+def redis_url(app, _redis_database):
+    """Point the app's jobs at this run's own Redis database; skip if Redis is absent or full.
+
+    After the test, the keys the test created are deleted, one by one: the database is this run's
+    (claimed empty), and nothing else in it - or in any other database - is touched."""
+    if _redis_database is None:
+        pytest.skip(f"no free Redis database on {REDIS_SERVER} (is Redis running?)")
+    url, connection = _redis_database
+    before = _keys(connection)
     saved = {k: app.config[k] for k in ("REDIS_URL", "JOB_RETRY_INTERVALS")}
     # Retries without a wait, so one burst of the worker plays a job's whole life.
-    app.config.update(REDIS_URL=REDIS_URL, JOB_RETRY_INTERVALS=(0, 0, 0))
-    yield REDIS_URL
+    app.config.update(REDIS_URL=url, JOB_RETRY_INTERVALS=(0, 0, 0))
+    yield url
     app.config.update(saved)
-    connection.flushdb()
-    connection.close()
     for client in app.extensions.pop("nearmiss_redis", {}).values():
         client.close()
+    created = _keys(connection) - before
+    if created:
+        connection.delete(*created)
 
 
 @pytest.fixture
