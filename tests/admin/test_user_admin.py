@@ -280,37 +280,53 @@ def test_a_new_passkey_only_role_reaches_the_users_open_session(app, make, admin
 
 def test_two_admins_removing_each_other_at_once_leave_one(app, make):
     """Each transaction alone passes the last-admin check; the roster lock makes the second one read
-    the first one's change and refuse (PostgreSQL: SQLite has one writer at a time anyway)."""
+    the first one's change and refuse (PostgreSQL: SQLite has one writer at a time anyway).
+
+    The first demotion holds its transaction open until the second is proven to be in flight: either
+    waiting on a lock inside the database, or past its check. Without the roster lock the second
+    passes its check on the old roster, and both are demoted - whatever the machine's load."""
     make.user("a@x.test", roles=(Role.ADMIN,))
     make.user("b@x.test", roles=(Role.ADMIN,))
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("needs two concurrent write transactions")
-    first_holds_lock = threading.Event()
+    first_flushed = threading.Event()
+    second = {"started": threading.Event(), "checked": threading.Event()}
     outcomes = {}
 
-    def demote(email: str, other: str, hold: bool) -> None:
+    def demote(email: str, other: str, *, first: bool) -> None:
         with app.app_context():
             user = db.session.scalar(select(User).where(User.email == email))
             actor = db.session.scalar(select(User).where(User.email == other))
+            if not first:
+                second["pid"] = db.session.scalar(text("SELECT pg_backend_pid()"))
+                second["started"].set()
             try:
-                update_user(user, name=user.name, roles=[Role.DSP], regions=user.regions, actor=actor)
-                if hold:
-                    first_holds_lock.set()
-                    _wait_for_a_waiter_on_an_advisory_lock()
+                try:
+                    update_user(user, name=user.name, roles=[Role.DSP], regions=user.regions, actor=actor)
+                finally:
+                    if not first:
+                        second["checked"].set()
+                if first:
+                    first_flushed.set()
+                    _until(lambda: _in_flight(second), "the second demotion is in flight")
                 db.session.commit()
                 outcomes[email] = "demoted"
             except AccountError:
                 db.session.rollback()
                 outcomes[email] = "refused"
+            except AssertionError as exc:
+                db.session.rollback()
+                outcomes[email] = str(exc)
 
-    first = threading.Thread(target=demote, args=("a@x.test", "b@x.test", True))
-    first.start()
-    assert first_holds_lock.wait(10)
-    second = threading.Thread(target=demote, args=("b@x.test", "a@x.test", False))
-    second.start()
-    first.join(15)
-    second.join(15)
+    first_thread = threading.Thread(target=demote, args=("a@x.test", "b@x.test"), kwargs={"first": True})
+    first_thread.start()
+    assert first_flushed.wait(LONG_WAIT), "the first demotion never reached its commit"
+    second_thread = threading.Thread(target=demote, args=("b@x.test", "a@x.test"), kwargs={"first": False})
+    second_thread.start()
+    first_thread.join(LONG_WAIT)
+    second_thread.join(LONG_WAIT)
+    assert not first_thread.is_alive() and not second_thread.is_alive()
     assert outcomes == {"a@x.test": "demoted", "b@x.test": "refused"}
     with app.app_context():
         admins = db.session.scalars(
@@ -319,11 +335,29 @@ def test_two_admins_removing_each_other_at_once_leave_one(app, make):
     assert admins == ["b@x.test"]
 
 
-def _wait_for_a_waiter_on_an_advisory_lock(seconds: float = 3.0) -> None:
-    """Hold on until another transaction queues behind an advisory lock (or give up: without the
-    roster lock nobody ever waits, and the second demotion passes its check - what the test catches)."""
-    deadline = time.monotonic() + seconds
-    waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+# Only ever reached when something is broken (a hung database): the race test waits for conditions,
+# and this bound turns a hang into a failure instead of a pass.
+LONG_WAIT = 120.0
+
+
+def _until(condition, what: str) -> None:
+    deadline = time.monotonic() + LONG_WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.01)
+
+
+def _in_flight(second: dict) -> bool:
+    """Whether the second transaction has started and is either past its last-admin check or waiting
+    on a lock in the database (the roster lock, or the audit chain's behind the first transaction)."""
+    if not second["started"].is_set():
+        return False
+    if second["checked"].is_set():
+        return True
     with db.engine.connect() as connection:
-        while connection.scalar(text(waiting)) == 0 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        waiting = connection.scalar(
+            text("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid"),
+            {"pid": second["pid"]},
+        )
+    return bool(waiting)
