@@ -297,10 +297,19 @@ def test_reporter_json_carries_no_triage_internals(app, worked_report):
     ] == []
 
 
-def test_triager_json_carries_the_recurrence_proposal(app, worked_report):
-    body = as_user(app, "okafor@x.test").get(f"/api/v1/reports/{worked_report['report']}").get_json()
-    assert body["proposed_recurrence"] in {"single", "repeat", "cluster"}
-    assert isinstance(body["similar_reports"], list)
+def test_only_people_who_triage_get_the_recurrence_proposal_in_json(app, make, frozen):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("okafor@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    make.user("nurse@x.test", roles=[Role.NURSE], regions=["North"])
+    earlier = make.report("dsp@x.test", occurred_at=(FROZEN_AT - timedelta(days=3)).isoformat())
+    latest = make.report("dsp@x.test")
+    triager = as_user(app, "okafor@x.test").get(f"/api/v1/reports/{latest}").get_json()
+    assert triager["proposed_recurrence"] == "repeat"
+    assert triager["similar_reports"] == [{"id": earlier, "reasons": ["region"]}]
+    for email in ("dsp@x.test", "nurse@x.test"):
+        body = as_user(app, email).get(f"/api/v1/reports/{latest}").get_json()
+        assert body["id"] == latest
+        assert "proposed_recurrence" not in body and "similar_reports" not in body, email
 
 
 def test_a_supervisor_who_reported_sees_the_full_page(app, make, frozen):
@@ -357,3 +366,39 @@ def test_a_nurse_whose_report_went_to_safeguarding_gets_the_reporter_view(app, m
     assert [word for word in ("lindqvist", "safeguard", "neglect") if word in lowered] == []
     assert 'id="history-title"' not in main
     assert "Received" in main
+
+
+def test_a_new_section_or_event_kind_is_hidden_from_the_reporter_until_declared(app, make, frozen):
+    """Nothing reaches the reporter's view by default: a section must connect to
+    ``reporter_page_sections``, and only the listed event kinds feed its progress."""
+    from app.core.audit.operations import record_event
+    from app.reports.models import Report
+    from app.reports.signals import report_page_sections
+
+    make.user("dsp@x.test", regions=["North"])
+    make.user("okafor@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    report_id = make.report("dsp@x.test")
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        record_event(
+            "case_conference.hold",
+            actor=None,
+            object_type="report",
+            object_id=report_id,
+            region_id=report.region_id,
+            after={"status": "closed", "room": "Wombat room"},
+        )
+        db.session.commit()
+
+    def staff_section(report, viewer):
+        return "<p>Wombat staff section</p>"
+
+    report_page_sections.connect(staff_section)
+    try:
+        reporter = main_of(as_user(app, "dsp@x.test").get(f"/reports/{report_id}").get_data(as_text=True))
+        staff = main_of(as_user(app, "okafor@x.test").get(f"/reports/{report_id}").get_data(as_text=True))
+    finally:
+        report_page_sections.disconnect(staff_section)
+    assert "Wombat" not in reporter and "case conference" not in reporter.lower()
+    assert "Closed" not in reporter and "Received" in reporter
+    assert "Wombat staff section" in staff
