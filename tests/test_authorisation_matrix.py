@@ -128,8 +128,8 @@ def world(app):
             FeedbackInput(title="Changed", what_changed="x y z", why="a b c", action_ids=[action.id]),
         )
         save_guide("dsp", DEFAULT_GUIDES["dsp"], actor=user["trainer"], publish=True)
-        grant = start_grant(user["trainer"], reason="An ended grant to review", hours=1)
-        end_grant(grant, user["trainer"])
+        grant = start_grant(user["nurse"], reason="An ended grant to review", hours=1)
+        end_grant(grant, user["nurse"])
         program = Program(name="Day services", region_id=report.region_id)
         db.session.add(program)
         render = PackRender(
@@ -241,7 +241,7 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "packs.index": ("/packs", rule({"manager", "quality_lead"})),
         "packs.oversight_pdf": ("/packs/oversight.pdf", rule({"manager", "quality_lead"})),
         "packs.oversight_csv": ("/packs/oversight.zip", rule({"manager", "quality_lead"})),
-        "emergency.index": ("/emergency", rule(SIGNED_IN)),
+        "emergency.index": ("/emergency", rule(SIGNED_IN - {"dsp", "dsp_south", "scheduler", "trainer"})),
         "emergency.grants": ("/emergency/grants", rule({"safeguarding_lead", "admin"})),
         "emergency.grant_detail": (f"/emergency/grants/{r['grant']}", rule({"safeguarding_lead", "admin"})),
     }

@@ -6,6 +6,7 @@ from app.admin import bp
 from app.core.forms import form_float, form_int
 from app.core.roles import Role
 from app.core.settings import SETTINGS, SettingError, all_settings, set_setting
+from app.emergency.policy import ALLOWED_ROLES_KEY, allowed_roles, set_allowed_roles
 from app.escalations.models import ExternalBody
 from app.escalations.operations import EscalationError, save_external_body
 from app.extensions import db
@@ -76,7 +77,14 @@ def triage_matrix():
 def settings():
     errors, status = {}, 200
     values = all_settings()
+    emergency_roles = {role.value for role in allowed_roles()}
     if request.method == "POST":
+        if ALLOWED_ROLES_KEY in request.form:  # the form always sends it (a hidden empty value)
+            emergency_roles = {value for value in request.form.getlist(ALLOWED_ROLES_KEY) if value}
+            try:
+                set_allowed_roles(emergency_roles, actor=current_user)
+            except SettingError as exc:
+                errors[ALLOWED_ROLES_KEY] = str(exc)
         for key in SETTINGS:
             raw = request.form.get(key, "").strip()
             try:
@@ -97,7 +105,14 @@ def settings():
             db.session.commit()
             flash("Settings saved.")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", specs=SETTINGS, values=values, errors=errors), status
+    return render_template(
+        "admin/settings.html",
+        specs=SETTINGS,
+        values=values,
+        errors=errors,
+        roles=list(Role),
+        emergency_roles=emergency_roles,
+    ), status
 
 
 @bp.route("/external-bodies", methods=["GET", "POST"])

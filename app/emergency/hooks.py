@@ -2,7 +2,8 @@
 
 The permission layer reads ``user.emergency_access_until`` (and compares it with the clock). It is set
 only on reading requests, so a grant can widen what a user sees but never what a user may change; the
-banner reads ``g.emergency_grant`` and shows on every page either way.
+banner reads ``g.emergency_grant`` and shows on every page either way. A grant held by someone whose
+role may not use emergency access (never allowed, or no longer) is not attached: it reads nothing.
 """
 
 from flask import g, has_request_context, request
@@ -11,6 +12,7 @@ from flask_login import current_user
 from app.core.models import now_utc
 from app.emergency import bp
 from app.emergency.operations import grant_for_request
+from app.emergency.policy import may_use_emergency_access
 from app.extensions import db
 
 READING_METHODS = frozenset({"GET", "HEAD"})
@@ -28,13 +30,14 @@ def _attach_grant():
     grant, lapsed = grant_for_request(user, now=now_utc())
     if lapsed:
         db.session.commit()  # the lapse is now in the audit trail
+    if grant is None or not may_use_emergency_access(user):
+        return
     g.emergency_grant = grant
-    if grant is not None and request.method in READING_METHODS:
+    if request.method in READING_METHODS:
         user.emergency_access_until = grant.expires_at
 
 
 @bp.app_context_processor
 def _banner():
-    if not has_request_context():
-        return {}
-    return {"emergency_grant": g.get("emergency_grant")}
+    grant = g.get("emergency_grant") if has_request_context() else None
+    return {"emergency_grant": grant, "may_use_emergency_access": may_use_emergency_access}

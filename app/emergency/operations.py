@@ -17,6 +17,7 @@ from app.core.roles import Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput, Problems
 from app.emergency.models import EmergencyAccess
+from app.emergency.policy import may_use_emergency_access
 from app.extensions import db
 from app.notifications.operations import notify
 
@@ -25,6 +26,7 @@ REASON_MAX_CHARS = 1000
 PRESET_HOURS = (1, 2, 4, 8, 12, 24)
 REVIEWER_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.ADMIN})
 """Who is alerted when a grant starts, sees every grant, and may end anyone's grant."""
+NOT_ALLOWED = "Your role may not use emergency access; an administrator decides which roles may."
 
 
 class EmergencyAccessError(InvalidInput):
@@ -61,9 +63,12 @@ def active_grant(user, *, now: datetime | None = None) -> EmergencyAccess | None
 def start_grant(user, *, reason: str, hours, now: datetime | None = None) -> EmergencyAccess:
     """Give ``user`` organisation-wide read access for ``hours`` (1 to the setting's maximum).
 
-    Refuses a reason shorter than ``REASON_MIN_CHARS``, an out-of-range duration, and a second grant
-    while one is live. Alerts the safeguarding leads and administrators and writes an audit event.
+    Refuses a user whose role may not use emergency access, a reason shorter than
+    ``REASON_MIN_CHARS``, an out-of-range duration, and a second grant while one is live. Alerts the
+    safeguarding leads and administrators and writes an audit event.
     """
+    if not may_use_emergency_access(user):
+        raise EmergencyAccessError({"grant": [NOT_ALLOWED]})
     now = now or now_utc()
     reason = (reason or "").strip()
     limit = max_hours()

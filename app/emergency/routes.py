@@ -5,6 +5,7 @@ from app.core.models import now_utc
 from app.emergency import bp
 from app.emergency.models import EmergencyAccess
 from app.emergency.operations import (
+    NOT_ALLOWED,
     REASON_MAX_CHARS,
     REASON_MIN_CHARS,
     REVIEWER_ROLES,
@@ -16,6 +17,7 @@ from app.emergency.operations import (
     record_lapsed,
     start_grant,
 )
+from app.emergency.policy import may_use_emergency_access
 from app.emergency.queries import grants_of, recent_grants, view_counts, views_under
 from app.extensions import db
 from app.notifications.operations import mark_read_for_link
@@ -41,15 +43,22 @@ def _render_index(values: dict, errors: dict, status: int = 200):
     ), status
 
 
+def _require_allowed_role():
+    if not may_use_emergency_access(current_user):
+        abort(403, NOT_ALLOWED)
+
+
 @bp.get("")
 @login_required
 def index():
+    _require_allowed_role()
     return _render_index({"reason": "", "hours": "1"}, {})
 
 
 @bp.post("")
 @login_required
 def start():
+    _require_allowed_role()
     values = {"reason": request.form.get("reason", ""), "hours": request.form.get("hours", "")}
     try:
         grant = start_grant(current_user, reason=values["reason"], hours=values["hours"])

@@ -19,6 +19,8 @@ def org(make):
     by someone else, ``confidential`` a confidential South report."""
     make.user("dsp@x.test", regions=["North"])
     make.user("dsp2@x.test", regions=["South"])
+    make.user("nurse@x.test", roles=[Role.NURSE], regions=["North"])
+    make.user("nurse2@x.test", roles=[Role.NURSE], regions=["South"])
     make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
     make.user("safeguarding@x.test", roles=[Role.SAFEGUARDING_LEAD], regions=[])
     make.user("admin@x.test", roles=[Role.ADMIN], regions=[])
@@ -41,8 +43,11 @@ def signed_in(app, email):
     return client
 
 
-def take_access(client, reason="Out-of-hours call: person R-17 may be at risk tonight", hours="2"):
-    token = csrf_from_page(client, "/emergency")
+REASON = "Out-of-hours call: person R-17 may be at risk tonight"
+
+
+def take_access(client, reason=REASON, hours="2", token=None):
+    token = token or csrf_from_page(client, "/emergency")
     return client.post("/emergency", data={"reason": reason, "hours": hours, "csrf_token": token})
 
 

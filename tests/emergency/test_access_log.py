@@ -38,11 +38,11 @@ def test_refused_views_leave_no_view_event(app, org):
 
 
 def test_every_report_view_under_emergency_access_is_logged(app, org):
-    client = signed_in(app, "dsp2@x.test")
+    client = signed_in(app, "nurse2@x.test")
     take_access(client)
     client.get(f"/reports/{org['own']}")
     client.get(f"/api/v1/reports/{org['own']}")
-    client.get(f"/reports/{org['south']}")  # their own report, still recorded while the grant is on
+    client.get(f"/reports/{org['south']}")  # their region's report, still recorded while the grant is on
     views = events(app, "report.view")
     assert [object_id for _, _, object_id, _ in views] == [
         str(org["own"]),
@@ -52,7 +52,7 @@ def test_every_report_view_under_emergency_access_is_logged(app, org):
     assert all('"emergency":true' in after for *_, after in views)
     assert _no_phi(views)
     start = events(app, "emergency_access.start")
-    assert len(start) == 1 and start[0][0] == user_id(app, "dsp2@x.test") and _no_phi(start)
+    assert len(start) == 1 and start[0][0] == user_id(app, "nurse2@x.test") and _no_phi(start)
 
 
 def test_guide_pdf_downloads_are_logged(app, org):
@@ -96,15 +96,15 @@ def test_sign_ins_refusals_and_sign_outs_are_in_the_log(app, org):
 
 
 def test_lists_under_emergency_access_or_with_safeguarding_reports_are_traced(app, org):
-    dsp = signed_in(app, "dsp@x.test")
-    dsp.get("/reports")
-    assert events(app, "report.list_view") == [], "a list of one's own reports leaves no trace"
-    take_access(dsp)
-    dsp.get("/reports")
+    nurse = signed_in(app, "nurse@x.test")
+    nurse.get("/reports")
+    assert events(app, "report.list_view") == [], "a list with no safeguarding report leaves no trace"
+    take_access(nurse)
+    nurse.get("/reports")
     lead = signed_in(app, "safeguarding@x.test")
     lead.get("/reports")
-    (dsp_actor, _, _, dsp_after), (lead_actor, _, _, lead_after) = events(app, "report.list_view")
-    assert (dsp_actor, lead_actor) == (user_id(app, "dsp@x.test"), user_id(app, "safeguarding@x.test"))
-    assert {org["south"], org["safeguarding"]} <= set(json.loads(dsp_after)["report_ids"])
+    (nurse_actor, _, _, nurse_after), (lead_actor, _, _, lead_after) = events(app, "report.list_view")
+    assert (nurse_actor, lead_actor) == (user_id(app, "nurse@x.test"), user_id(app, "safeguarding@x.test"))
+    assert {org["south"], org["safeguarding"]} <= set(json.loads(nurse_after)["report_ids"])
     assert json.loads(lead_after)["report_ids"] == [org["safeguarding"]], "only the safeguarding one"
     assert _no_phi(events(app, "report.list_view"))

@@ -47,7 +47,7 @@ def actions(action):
 @pytest.mark.parametrize("reason", ["", "   ", "too short", " " * 20 + "short" + " " * 20])
 def test_a_reason_of_ten_characters_or_more_is_required(org, ctx, reason):
     with pytest.raises(EmergencyAccessError) as refused:
-        start_grant(user("dsp@x.test"), reason=reason, hours=1)
+        start_grant(user("nurse@x.test"), reason=reason, hours=1)
     assert "reason" in refused.value.errors
     assert db.session.scalar(select(EmergencyAccess)) is None
 
@@ -55,7 +55,7 @@ def test_a_reason_of_ten_characters_or_more_is_required(org, ctx, reason):
 @pytest.mark.parametrize("hours", [0, -1, 5, 24, "two", "", None, "1.5"])
 def test_the_duration_is_a_whole_number_of_hours_up_to_the_setting(org, ctx, hours):
     with pytest.raises(EmergencyAccessError) as refused:
-        start_grant(user("dsp@x.test"), reason=REASON, hours=hours)
+        start_grant(user("nurse@x.test"), reason=REASON, hours=hours)
     assert set(refused.value.errors) == {"hours"}
 
 
@@ -64,15 +64,15 @@ def test_the_maximum_follows_the_organisation_setting(org, ctx):
     set_setting("emergency_access_hours", 2, actor=user("admin@x.test"))
     assert duration_choices() == [1, 2]
     with pytest.raises(EmergencyAccessError):
-        start_grant(user("dsp@x.test"), reason=REASON, hours=3)
+        start_grant(user("nurse@x.test"), reason=REASON, hours=3)
     set_setting("emergency_access_hours", 10, actor=user("admin@x.test"))
     assert duration_choices() == [1, 2, 4, 8, 10]
-    grant = start_grant(user("dsp@x.test"), reason=REASON, hours=10)
+    grant = start_grant(user("nurse@x.test"), reason=REASON, hours=10)
     assert grant.expires_at - grant.started_at == timedelta(hours=10)
 
 
 def test_starting_alerts_active_safeguarding_leads_and_admins_and_is_audited(org, ctx):
-    holder = user("dsp@x.test")
+    holder = user("nurse@x.test")
     grant = start_grant(holder, reason=REASON, hours="2")
     assert grant.hours == 2 and grant.reason == REASON
     told = {
@@ -98,14 +98,14 @@ def test_an_admin_taking_access_is_not_told_about_themselves(org, ctx):
 
 
 def test_one_live_grant_at_a_time(org, ctx):
-    start_grant(user("dsp@x.test"), reason=REASON, hours=1)
+    start_grant(user("nurse@x.test"), reason=REASON, hours=1)
     with pytest.raises(EmergencyAccessError) as refused:
-        start_grant(user("dsp@x.test"), reason=REASON, hours=1)
+        start_grant(user("nurse@x.test"), reason=REASON, hours=1)
     assert "grant" in refused.value.errors
 
 
 def test_ending_early_is_audited_and_cannot_happen_twice(org, ctx):
-    holder = user("dsp@x.test")
+    holder = user("nurse@x.test")
     grant = start_grant(holder, reason=REASON, hours=4)
     end_grant(grant, holder)
     assert grant.ended_at is not None and grant.ended_by_id == holder.id
@@ -118,7 +118,7 @@ def test_ending_early_is_audited_and_cannot_happen_twice(org, ctx):
 
 
 def test_a_safeguarding_lead_may_end_anyones_grant_and_the_holder_is_told(org, ctx):
-    holder, lead, other = user("dsp@x.test"), user("safeguarding@x.test"), user("dsp2@x.test")
+    holder, lead, other = user("nurse@x.test"), user("safeguarding@x.test"), user("dsp2@x.test")
     grant = start_grant(holder, reason=REASON, hours=4)
     assert can_end(holder, grant) and can_end(lead, grant) and can_end(user("admin@x.test"), grant)
     assert not can_end(other, grant) and not can_end(user("quality@x.test"), grant)
@@ -128,7 +128,7 @@ def test_a_safeguarding_lead_may_end_anyones_grant_and_the_holder_is_told(org, c
 
 
 def test_expiry_needs_no_job_and_is_recorded_once_when_next_seen(org, ctx):
-    holder = user("dsp@x.test")
+    holder = user("nurse@x.test")
     grant = start_grant(holder, reason=REASON, hours=2)
     now = grant.started_at
     assert grant_for_request(holder, now=now + timedelta(hours=1, minutes=59)) == (grant, [])
@@ -144,7 +144,7 @@ def test_expiry_needs_no_job_and_is_recorded_once_when_next_seen(org, ctx):
 
 
 def test_a_grant_ended_early_never_records_an_expiry(org, ctx):
-    holder = user("dsp@x.test")
+    holder = user("nurse@x.test")
     grant = start_grant(holder, reason=REASON, hours=1)
     end_grant(grant, holder)
     assert record_lapsed(now=now_utc() + timedelta(hours=3)) == []

@@ -13,14 +13,14 @@ from tests.factories import csrf_from_page
 
 
 def test_the_page_warns_that_views_are_recorded_and_leads_are_alerted(app, org):
-    page = signed_in(app, "dsp@x.test").get("/emergency").get_data(as_text=True)
+    page = signed_in(app, "nurse@x.test").get("/emergency").get_data(as_text=True)
     assert "Every report you open is recorded" in page
     assert "safeguarding lead and the administrators are alerted" in page
     assert '<option value="4"' in page and '<option value="8"' not in page  # the default maximum, 4 h
 
 
 def test_bad_input_is_refused_clearly_and_keeps_what_was_typed(app, org):
-    client = signed_in(app, "dsp@x.test")
+    client = signed_in(app, "nurse@x.test")
     short = take_access(client, reason="urgent")
     assert short.status_code == 422
     assert "at least 10 characters" in short.get_data(as_text=True)
@@ -34,8 +34,8 @@ def test_bad_input_is_refused_clearly_and_keeps_what_was_typed(app, org):
         assert db.session.scalar(select(EmergencyAccess)) is None
 
 
-def test_a_dsp_under_emergency_access_reads_every_region_and_safeguarding_but_acts_on_nothing(app, org):
-    client = signed_in(app, "dsp@x.test")
+def test_a_nurse_under_emergency_access_reads_every_region_and_safeguarding_but_acts_on_nothing(app, org):
+    client = signed_in(app, "nurse@x.test")
     for report_id in (org["south"], org["safeguarding"]):
         assert client.get(f"/reports/{report_id}").status_code == 404
         assert client.get(f"/api/v1/reports/{report_id}").status_code == 404
@@ -71,7 +71,7 @@ def test_a_supervisor_under_emergency_access_still_triages_only_their_own_region
 
 
 def test_starting_alerts_the_safeguarding_lead_and_admin_who_can_review_the_grant(app, org):
-    client = signed_in(app, "dsp@x.test")
+    client = signed_in(app, "nurse@x.test")
     take_access(client)
     client.get(f"/reports/{org['south']}")
     client.get(f"/reports/{org['safeguarding']}")
@@ -86,7 +86,7 @@ def test_starting_alerts_the_safeguarding_lead_and_admin_who_can_review_the_gran
         reviewer = signed_in(app, email)
         assert reviewer.get("/notifications").status_code == 200
         listing = reviewer.get("/emergency/grants").get_data(as_text=True)
-        assert "R-17 may be at risk" in listing and "Dsp" in listing
+        assert "R-17 may be at risk" in listing and "Nurse" in listing
         detail = reviewer.get(f"/emergency/grants/{grant_id}").get_data(as_text=True)
         assert f"NM-{org['south']}" in detail and f"NM-{org['safeguarding']}" in detail
         assert "Reports opened under it (2)" in detail
@@ -95,7 +95,7 @@ def test_starting_alerts_the_safeguarding_lead_and_admin_who_can_review_the_gran
 
 
 def test_emergency_access_expires_and_the_same_copied_cookie_sees_nothing_extra(app, org):
-    client = signed_in(app, "dsp@x.test")
+    client = signed_in(app, "nurse@x.test")
     take_access(client, hours="1")
     name = app.config["SESSION_COOKIE_NAME"]
     copied = app.test_client()
@@ -114,7 +114,7 @@ def test_emergency_access_expires_and_the_same_copied_cookie_sees_nothing_extra(
         assert each.get(f"/api/v1/reports/{org['south']}").status_code == 404
         listing = each.get("/reports").get_data(as_text=True)
         assert f"NM-{org['south']}" not in listing and 'id="emergency-banner"' not in listing
-        assert each.get(f"/reports/{org['own']}").status_code == 200  # their own, as ever
+        assert each.get(f"/reports/{org['own']}").status_code == 200  # their region's, as ever
     expired = events(app, "emergency_access.expire")
     assert len(expired) == 1 and expired[0][1] == "emergency_access"
     page = client.get("/emergency").get_data(as_text=True)
@@ -122,7 +122,7 @@ def test_emergency_access_expires_and_the_same_copied_cookie_sees_nothing_extra(
 
 
 def test_ending_early_takes_the_access_away_at_once(app, org):
-    client = signed_in(app, "dsp@x.test")
+    client = signed_in(app, "nurse@x.test")
     take_access(client)
     with app.app_context():
         grant_id = db.session.scalar(select(EmergencyAccess.id))
@@ -130,18 +130,18 @@ def test_ending_early_takes_the_access_away_at_once(app, org):
     token = csrf_from_page(client, "/emergency")
     assert client.post(f"/emergency/{grant_id}/end", data={"csrf_token": token}).status_code == 302
     assert client.get(f"/reports/{org['south']}").status_code == 404
-    assert events(app, "emergency_access.end")[0][0] == user_id(app, "dsp@x.test")
+    assert events(app, "emergency_access.end")[0][0] == user_id(app, "nurse@x.test")
     again = client.post(f"/emergency/{grant_id}/end", data={"csrf_token": token}, follow_redirects=True)
     assert "already ended" in again.get_data(as_text=True)
 
 
 def test_only_the_holder_or_a_reviewer_can_end_a_grant(app, org):
-    holder = signed_in(app, "dsp@x.test")
+    holder = signed_in(app, "nurse@x.test")
     take_access(holder)
     with app.app_context():
         grant_id = db.session.scalar(select(EmergencyAccess.id))
     other = signed_in(app, "dsp2@x.test")
-    token = csrf_from_page(other, "/emergency")
+    token = csrf_from_page(other, "/report")
     assert other.post(f"/emergency/{grant_id}/end", data={"csrf_token": token}).status_code == 404
     assert holder.get(f"/reports/{org['south']}").status_code == 200
     lead = signed_in(app, "safeguarding@x.test")
