@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
+from app.core.permissions import can_view_report
 from app.core.roles import Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput
@@ -31,19 +32,34 @@ class EscalationError(InvalidInput):
     """An escalation step was refused; ``errors`` says why."""
 
 
-def alert_recipients(alert: StopTheLineAlert, level: int) -> list[User]:
-    """Level 1: the region's supervisors; 2: another supervisor; 3: the operations lead."""
+ESCALATION_ROLES = {
+    2: frozenset({Role.QUALITY_LEAD, Role.SAFEGUARDING_LEAD}),
+    3: frozenset({Role.MANAGER}),
+}
+"""Who an unacknowledged alert reaches after level 1 (the region's supervisors): organisation-wide
+roles, and of them only those who may read the report (a manager never sees a safeguarding one)."""
+
+
+def _on_level(user, alert: StopTheLineAlert, level: int) -> bool:
     if level == 1:
-        return users_with_role(Role.SUPERVISOR, region_id=alert.region_id)
-    if level == 2:
-        return users_with_role(Role.SUPERVISOR, exclude_region=alert.region_id)
-    return users_with_role(Role.OPERATIONS_LEAD)
+        return Role.SUPERVISOR in user.roles and alert.region_id in user.region_ids
+    return bool(user.roles & ESCALATION_ROLES[level])
+
+
+def alert_recipients(alert: StopTheLineAlert, level: int) -> list[User]:
+    """Those told when ``alert`` reaches ``level``: never anyone who may not read its report."""
+    if level == 1:
+        candidates = users_with_role(Role.SUPERVISOR, region_id=alert.region_id)
+    else:
+        candidates = [user for role in sorted(ESCALATION_ROLES[level]) for user in users_with_role(role)]
+    return [user for user in candidates if can_view_report(user, alert.report)]
 
 
 def can_handle_alert(user, alert: StopTheLineAlert) -> bool:
-    if Role.SUPERVISOR in user.roles and (alert.region_id in user.region_ids or alert.level >= 2):
-        return True
-    return Role.OPERATIONS_LEAD in user.roles and alert.level >= 3
+    """Whether ``user`` may acknowledge ``alert``: they were told at its level or below and may read
+    its report."""
+    on_a_level = any(_on_level(user, alert, level) for level in range(1, alert.level + 1))
+    return on_a_level and can_view_report(user, alert.report)
 
 
 def _alert_title(report: Report) -> str:

@@ -23,10 +23,10 @@ from app.notifications.operations import mark_read_for_link
 
 
 def _alert(alert_id: int) -> StopTheLineAlert:
+    """The alert if the user may read its report (exactly as ``/reports/<id>``); 404 for unknown and
+    forbidden alike. Being told about an alert never widens what a person may read."""
     alert = db.session.get(StopTheLineAlert, alert_id)
-    if alert is None or not (
-        can_handle_alert(current_user, alert) or can_view_report(current_user, alert.report)
-    ):
+    if alert is None or not can_view_report(current_user, alert.report):
         abort(404)
     return alert
 

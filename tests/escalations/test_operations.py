@@ -69,20 +69,24 @@ def test_stop_the_line_category_alerts_even_when_not_at_risk(org, ctx):
     assert db.session.scalar(select(StopTheLineAlert)) is not None
 
 
-def test_unacknowledged_alert_escalates_to_another_supervisor_then_operations(org, ctx):
+def test_unacknowledged_alert_escalates_to_the_leads_then_the_manager(org, ctx):
+    org.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    org.user("manager@x.test", roles=[Role.MANAGER], regions=[])
     org.report("dsp@x.test", still_at_risk=True)
     alert = db.session.scalar(select(StopTheLineAlert))
     raised = alert.raised_at
     assert escalate_overdue_alerts(now=raised + timedelta(minutes=14)) == []
     assert escalate_overdue_alerts(now=raised + timedelta(minutes=15)) == [alert]
-    assert alert.level == 2 and len(notified("sup-south@x.test")) == 1 and notified("ops@x.test") == []
-    assert can_handle_alert(user("sup-south@x.test"), alert)
-    assert not can_handle_alert(user("ops@x.test"), alert)
+    assert alert.level == 2 and len(notified("quality@x.test")) == 1 and notified("manager@x.test") == []
+    assert notified("sup-south@x.test") == [] and notified("ops@x.test") == []
+    assert can_handle_alert(user("quality@x.test"), alert)
+    assert not can_handle_alert(user("sup-south@x.test"), alert)
     escalate_overdue_alerts(now=raised + timedelta(minutes=31))
-    assert alert.level == 3 and len(notified("ops@x.test")) == 1
-    assert can_handle_alert(user("ops@x.test"), alert)
+    assert alert.level == 3 and len(notified("manager@x.test")) == 1
+    assert can_handle_alert(user("manager@x.test"), alert)
+    assert not can_handle_alert(user("ops@x.test"), alert)
     escalate_overdue_alerts(now=raised + timedelta(hours=5))
-    assert alert.level == 3 and len(notified("ops@x.test")) == 1, "no repeat at the top level"
+    assert alert.level == 3 and len(notified("manager@x.test")) == 1, "no repeat at the top level"
 
 
 def test_acknowledged_alert_does_not_escalate_and_times_are_kept(org, ctx):
