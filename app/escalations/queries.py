@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core.settings import get_setting
 from app.escalations.clocks import Clock, clock
@@ -12,9 +13,11 @@ from app.extensions import db
 
 
 def open_alerts_for(user) -> list[StopTheLineAlert]:
-    """Unacknowledged or unsafeguarded alerts this user may handle, oldest first."""
+    """Unacknowledged or unsafeguarded alerts this user may handle, oldest first (each needs its
+    report: handling an alert needs reading its report)."""
     alerts = db.session.scalars(
         select(StopTheLineAlert)
+        .options(selectinload(StopTheLineAlert.report))
         .where(StopTheLineAlert.safeguards_at.is_(None))
         .order_by(StopTheLineAlert.raised_at)
     )

@@ -53,7 +53,7 @@ def alert_page(alert_id: int, errors=None, status=200):
 def acknowledge(alert_id: int):
     alert = _alert(alert_id)
     if not can_handle_alert(current_user, alert):
-        abort(403, "This alert is for the supervisors it was sent to.")
+        abort(403, "This alert is for the people it was sent to.")
     acknowledge_alert(alert, current_user)
     db.session.commit()
     flash("Acknowledged. Now record the immediate safeguards.")
@@ -65,7 +65,7 @@ def acknowledge(alert_id: int):
 def safeguards(alert_id: int):
     alert = _alert(alert_id)
     if not can_handle_alert(current_user, alert):
-        abort(403, "This alert is for the supervisors it was sent to.")
+        abort(403, "This alert is for the people it was sent to.")
     try:
         record_safeguards(alert, current_user, request.form.get("safeguards", ""))
     except EscalationError as exc:
