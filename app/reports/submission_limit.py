@@ -7,9 +7,9 @@ form is no way round it), with the limits of ``REPORT_SUBMISSION_LIMITS``: by de
 and 2,000 in a day. A phone back online after a long offline shift sends its whole outbox back to back,
 one report after another: a queue of 200 drains in one go, and so do a phone's and a tablet's at once,
 with their replays (every request counts, a replay too). A busy shift files tens of reports, not
-hundreds. A client stuck in a loop is held to one submission a second on average, and 2,000 a day. Above a limit the answer is 429 with ``Retry-After`` (seconds until the window frees),
-which the outbox treats as "retry later": the report stays queued. Not signed in is exempt here: the
-route answers 401 first.
+hundreds. A client stuck in a loop is held to one submission a second on average, and 2,000 a day.
+Above a limit the answer is 429 with ``Retry-After`` (seconds until the window frees), which the outbox
+treats as "retry later": the report stays queued. Not signed in is exempt here: the route answers 401.
 
 Counts live where the sign-in limits do (``RATELIMIT_STORAGE_URI``: Redis shared by every server when
 ``REDIS_URL`` is set; otherwise in memory, where each worker process counts on its own) and are
@@ -40,6 +40,7 @@ submission_limit = limiter.shared_limit(
     key_func=_person,
     methods=["POST"],
     exempt_when=_not_signed_in,
-    error_message="Too many reports in a short time. Nothing was lost: try again after Retry-After seconds.",
+    # Retry-After carries the exact wait for the outbox; the words are for a person.
+    error_message="Too many reports in a short time. Nothing was lost: try again in a few minutes.",
 )
 """Decorates every route that submits a report."""
