@@ -21,8 +21,9 @@ from app.reports.signals import report_submitted
 from app.reports.validation import ReportPayload, check_against_taxonomy, content_hash
 from app.taxonomy.reference import taxonomy_reference
 
-# A plain insert that returns the new id, or nothing when the client UUID is taken - a replay, or
-# another device that sent it first - without spoiling the transaction. Plain, not through the unit of
+# A plain insert that returns the new id, or nothing when the client UUID is taken - another device
+# that sent the same report a moment before (a replay found earlier is answered before any insert), or a
+# UUID someone else used - without spoiling the transaction. Plain, not through the unit of
 # work: every submission goes through here, and the ORM's bookkeeping was a sixth of its cost.
 _reports = Report.__table__
 _INSERT_REPORT = {
