@@ -67,9 +67,13 @@ def _sign_in(user, *, method: str, shared_device: bool, must_enrol_passkey: bool
     login_user(user)
 
 
+# The words a person sees on a 429 from a sign-in route (Retry-After carries the wait).
+SIGN_IN_LIMITED = "Too many sign-in attempts from here. Wait a minute, then try again."
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
-@limiter.limit("8 per minute", methods=["POST"], key_func=_address_and_account)
+@limiter.limit("30 per minute", methods=["POST"], error_message=SIGN_IN_LIMITED)
+@limiter.limit("8 per minute", methods=["POST"], key_func=_address_and_account, error_message=SIGN_IN_LIMITED)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("system.home"))
@@ -106,7 +110,7 @@ def login():
 
 
 @bp.post("/login/passkey/options")
-@limiter.limit("30 per minute")
+@limiter.limit("30 per minute", error_message=SIGN_IN_LIMITED)
 def passkey_sign_in_options():
     options = authentication_options(relying_party(current_app.config))
     db.session.commit()
@@ -114,7 +118,7 @@ def passkey_sign_in_options():
 
 
 @bp.post("/login/passkey")
-@limiter.limit("30 per minute")
+@limiter.limit("30 per minute", error_message=SIGN_IN_LIMITED)
 def passkey_sign_in():
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
