@@ -4,10 +4,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
+from app.core.concurrency import (
+    UNCHECKED,
+    ConflictView,
+    check_version,
+    conflict_view,
+    is_unique_violation,
+)
 from app.core.models import now_utc
 from app.core.permissions import can_view_report
 from app.core.roles import Role
@@ -169,26 +177,25 @@ def route_to_safeguarding(report: Report, *, because: str, triggers=(), actor=No
     unknown = [t for t in triggers if t not in SAFEGUARDING_TRIGGERS]
     if unknown:
         raise EscalationError({"safeguarding_triggers": ["Choose from the listed triggers."]})
-    case = db.session.scalar(select(SafeguardingCase).where(SafeguardingCase.report_id == report.id))
+    case = _case_of(report)
     if case is not None:
-        merged = sorted(set(case.triggers or []) | set(triggers))
-        if merged != sorted(case.triggers or []):
-            record_event(
-                "safeguarding.triggers",
-                actor=actor,
-                object_type="report",
-                object_id=report.id,
-                region_id=report.region_id,
-                before={"triggers": case.triggers},
-                after={"triggers": merged},
-            )
-            case.triggers = merged
-        return case
+        return _merge_triggers(case, report, triggers, actor)
     case = SafeguardingCase(
-        report=report, routed_at=now or now_utc(), routed_because=because, triggers=sorted(set(triggers))
+        report_id=report.id,
+        routed_at=now or now_utc(),
+        routed_because=because,
+        triggers=sorted(set(triggers)),
     )
+    try:
+        with db.session.begin_nested():
+            db.session.add(case)
+    except IntegrityError as error:
+        # Routed at the same moment by someone else (a triage while the report arrived): one case.
+        if not is_unique_violation(error):
+            raise
+        return _merge_triggers(_case_of(report), report, triggers, actor)
+    db.session.expire(report, ["safeguarding_case"])
     report.safeguarding_restricted = True
-    db.session.add(case)
     db.session.flush()
     notify(
         users_with_role(Role.SAFEGUARDING_LEAD),
@@ -207,10 +214,41 @@ def route_to_safeguarding(report: Report, *, because: str, triggers=(), actor=No
     return case
 
 
+def _case_of(report: Report) -> SafeguardingCase | None:
+    return db.session.scalar(select(SafeguardingCase).where(SafeguardingCase.report_id == report.id))
+
+
+def _merge_triggers(case: SafeguardingCase, report: Report, triggers, actor) -> SafeguardingCase:
+    merged = sorted(set(case.triggers or []) | set(triggers))
+    if merged != sorted(case.triggers or []):
+        record_event(
+            "safeguarding.triggers",
+            actor=actor,
+            object_type="report",
+            object_id=report.id,
+            region_id=report.region_id,
+            before={"triggers": case.triggers},
+            after={"triggers": merged},
+        )
+        case.triggers = merged
+    return case
+
+
 def decide_safeguarding(
-    case: SafeguardingCase, user, *, decision: str, rationale: str, persons_views: str = "", now=None
+    case: SafeguardingCase,
+    user,
+    *,
+    decision: str,
+    rationale: str,
+    persons_views: str = "",
+    now=None,
+    based_on=UNCHECKED,
 ) -> None:
-    """Record the safeguarding lead's decision, its rationale and the person's views."""
+    """Record the safeguarding lead's decision, its rationale and the person's views.
+
+    ``based_on`` is the case version the form was read from; a decision over someone else's newer
+    one raises ``EditConflict`` (``app.core.concurrency``).
+    """
     errors = {}
     if decision not in SAFEGUARDING_DECISIONS:
         errors["decision"] = ["Choose a decision."]
@@ -220,6 +258,7 @@ def decide_safeguarding(
         errors.setdefault("rationale", []).append("Keep each answer under 4000 characters.")
     if errors:
         raise EscalationError(errors)
+    check_version(case, based_on)
     before = {"decision": case.decision}
     case.decision = decision
     case.rationale = rationale.strip()
@@ -235,6 +274,28 @@ def decide_safeguarding(
         before=before,
         after={"decision": decision},
     )
+
+
+_DECISION_QUESTIONS = [
+    ("decision", "Decision"),
+    ("rationale", "Rationale"),
+    ("persons_views", "The person's views"),
+]
+
+
+def decision_conflict(case: SafeguardingCase, submitted: dict) -> ConflictView:
+    """The stored decision beside the one that was refused, for the conflict partial."""
+    theirs = {
+        "decision": SAFEGUARDING_DECISIONS.get(case.decision or "", ""),
+        "rationale": case.rationale or "",
+        "persons_views": case.persons_views or "",
+    }
+    yours = {
+        "decision": SAFEGUARDING_DECISIONS.get(submitted.get("decision", ""), ""),
+        "rationale": submitted.get("rationale", "").strip(),
+        "persons_views": submitted.get("persons_views", "").strip(),
+    }
+    return conflict_view(case.decided_by, case.decided_at, _DECISION_QUESTIONS, theirs, yours)
 
 
 def ensure_default_external_bodies() -> None:

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from app.core.audit.access import record_report_view
 from app.core.audit.operations import record_event
+from app.core.concurrency import CONFLICT_STATUS, EditConflict, conflicts_refused, form_version
 from app.core.models import now_utc
 from app.core.permissions import can_triage, can_view_report
 from app.core.roles import Role
@@ -14,6 +15,7 @@ from app.escalations.operations import (
     can_handle_alert,
     complete_external_duty,
     decide_safeguarding,
+    decision_conflict,
     record_safeguards,
 )
 from app.escalations.queries import safeguarding_cases
@@ -103,24 +105,31 @@ def safeguarding_case(case_id: int):
     case = db.session.get(SafeguardingCase, case_id)
     if case is None:
         abort(404)
-    errors, status = {}, 200
+    errors, status, conflict, values = {}, 200, None, request.form.to_dict()
     if request.method == "POST":
         if Role.SAFEGUARDING_LEAD not in current_user.roles:
             abort(403, "Only the safeguarding lead records the decision.")
         try:
-            decide_safeguarding(
-                case,
-                current_user,
-                decision=request.form.get("decision", ""),
-                rationale=request.form.get("rationale", ""),
-                persons_views=request.form.get("persons_views", ""),
-            )
+            with conflicts_refused():
+                decide_safeguarding(
+                    case,
+                    current_user,
+                    decision=request.form.get("decision", ""),
+                    rationale=request.form.get("rationale", ""),
+                    persons_views=request.form.get("persons_views", ""),
+                    based_on=form_version(request.form),
+                )
+                db.session.commit()
         except EscalationError as exc:
             db.session.rollback()
             case = db.session.get(SafeguardingCase, case_id)
             errors, status = exc.errors, 422
+        except EditConflict:
+            db.session.rollback()
+            case = db.session.get(SafeguardingCase, case_id)
+            conflict, status = decision_conflict(case, values), CONFLICT_STATUS
+            values["version"] = str(case.version)  # saving again deliberately replaces theirs
         else:
-            db.session.commit()
             flash("Decision recorded.")
             return redirect(url_for("escalations.safeguarding_queue"))
     else:
@@ -138,7 +147,8 @@ def safeguarding_case(case_id: int):
         case=case,
         report=case.report,
         errors=errors,
-        values=request.form,
+        values=values,
+        conflict=conflict,
         triggers=SAFEGUARDING_TRIGGERS,
         decisions=SAFEGUARDING_DECISIONS,
         now=now_utc(),

@@ -4,6 +4,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from app.core.audit.access import record_report_view
+from app.core.concurrency import (
+    CONFLICT_STATUS,
+    EditConflict,
+    conflict_view,
+    conflicts_refused,
+    form_version,
+)
 from app.core.models import now_utc
 from app.core.permissions import can_triage, can_view_report
 from app.core.roles import TRIAGE_ROLES
@@ -70,7 +77,7 @@ def _triageable(report_id: int) -> Report:
     return report
 
 
-def _render_form(report: Report, values: dict, errors: dict, status: int = 200):
+def _render_form(report: Report, values: dict, errors: dict, status: int = 200, conflict=None):
     proposal = recurrence_for(report)
     similar = [(db.session.get(Report, o.id), proposal.matched_on[o.id]) for o in proposal.similar]
     return render_template(
@@ -88,6 +95,7 @@ def _render_form(report: Report, values: dict, errors: dict, status: int = 200):
         interface_types=list(InterfaceType),
         triggers=SAFEGUARDING_TRIGGERS,
         bodies=active_external_bodies(),
+        conflict=conflict,
     ), status
 
 
@@ -95,6 +103,7 @@ def _values_for(report: Report) -> dict:
     triage = report.triage
     if triage is None:
         return {
+            "version": "",
             "still_at_risk_now": "yes" if report.still_at_risk else "",
             "event_class": report.event_class,
             "interface_flag": bool(report.interface_tag),
@@ -103,6 +112,7 @@ def _values_for(report: Report) -> dict:
             "external_body_ids": [],
         }
     return {
+        "version": str(triage.version),
         "still_at_risk_now": "yes" if triage.still_at_risk_now else "no",
         "severity": triage.severity,
         "recurrence": triage.recurrence,
@@ -126,20 +136,85 @@ def triage_form(report_id: int):
     return _render_form(report, _values_for(report), {})
 
 
+def _submitted_values(form) -> dict:
+    values = form.to_dict()
+    values["safeguarding_triggers"] = form.getlist("safeguarding_triggers")
+    values["external_body_ids"] = form.getlist("external_body_ids")
+    values["interface_flag"] = form.get("interface_flag") == "on"
+    return values
+
+
+_CONFLICT_QUESTIONS = [
+    ("still_at_risk_now", "Anyone still at risk now"),
+    ("safeguarding_triggers", "Safeguarding triggers"),
+    ("external_body_ids", "External bodies"),
+    ("recurrence", "Repeat theme"),
+    ("severity", "Severity potential"),
+    ("minimum_investigation", "Minimum investigation"),
+    ("interface", "Interface failure"),
+    ("event_class", "Event class"),
+    ("review_level", "Review level"),
+    ("override_reason", "Reason for another level"),
+]
+
+
+def _label(vocabulary, value: str) -> str:
+    try:
+        return vocabulary(value).label
+    except ValueError:
+        return value or ""
+
+
+def _readable(values: dict) -> dict:
+    """Triage answers as a person reads them, for the side-by-side of a conflict."""
+    bodies = {str(b.id): b.name for b in active_external_bodies()}
+    return {
+        "still_at_risk_now": {"yes": "Yes", "no": "No"}.get(values.get("still_at_risk_now", ""), ""),
+        "safeguarding_triggers": "; ".join(
+            SAFEGUARDING_TRIGGERS.get(t, t) for t in sorted(values.get("safeguarding_triggers", []))
+        ),
+        "external_body_ids": "; ".join(sorted(bodies.get(i, i) for i in values.get("external_body_ids", []))),
+        "recurrence": (values.get("recurrence") or "").capitalize(),
+        "severity": (values.get("severity") or "").capitalize(),
+        "minimum_investigation": (values.get("minimum_investigation") or "").strip(),
+        "interface": _label(InterfaceType, values.get("interface_type", ""))
+        if values.get("interface_flag")
+        else "No",
+        "event_class": _label(EventClass, values.get("event_class", "")),
+        "review_level": _label(ReviewLevel, values.get("review_level", "")),
+        "override_reason": (values.get("override_reason") or "").strip(),
+    }
+
+
 @bp.post("/triage/<int:report_id>")
 @login_required
 def save_triage(report_id: int):
     report = _triageable(report_id)
     answers = answers_from_form(request.form)
     try:
-        triage_report(report, current_user, answers, tz=ZoneInfo(current_app.config["ORG_TIMEZONE"]))
+        with conflicts_refused():
+            triage_report(
+                report,
+                current_user,
+                answers,
+                tz=ZoneInfo(current_app.config["ORG_TIMEZONE"]),
+                based_on=form_version(request.form),
+            )
+            db.session.commit()
     except TriageInvalid as exc:
         db.session.rollback()
-        values = request.form.to_dict()
-        values["safeguarding_triggers"] = request.form.getlist("safeguarding_triggers")
-        values["external_body_ids"] = request.form.getlist("external_body_ids")
-        values["interface_flag"] = request.form.get("interface_flag") == "on"
+        values = _submitted_values(request.form)
         return _render_form(db.session.get(Report, report_id), values, exc.errors, status=422)
-    db.session.commit()
+    except EditConflict:
+        db.session.rollback()
+        report = db.session.get(Report, report_id)
+        theirs = _values_for(report)
+        yours = _submitted_values(request.form)
+        yours["version"] = theirs["version"]  # saving again is a deliberate choice to replace theirs
+        saved_by, saved_at = (
+            (report.triage.triaged_by, report.triage.triaged_at) if report.triage else (None, None)
+        )
+        conflict = conflict_view(saved_by, saved_at, _CONFLICT_QUESTIONS, _readable(theirs), _readable(yours))
+        return _render_form(report, yours, {}, status=CONFLICT_STATUS, conflict=conflict)
     flash(f"NM-{report.id} triaged.")
     return redirect(url_for("triage.queue"))

@@ -130,8 +130,11 @@ def test_the_owner_cannot_record_the_verdict(app, org):
     assert "owner cannot verify" in refused.get_data(as_text=True)
     supervisor = as_user(app, "sup@x.test")
     token = csrf_from_page(supervisor, f"/actions/{action_id}")
+    with app.app_context():
+        version = db.session.get(Action, action_id).version  # the action the verdict form was read from
     ok = supervisor.post(
-        f"/actions/{action_id}/verify", data={"csrf_token": token, "verdict": "not_effective"}
+        f"/actions/{action_id}/verify",
+        data={"csrf_token": token, "version": version, "verdict": "not_effective"},
     )
     assert ok.status_code == 302
 

@@ -89,3 +89,44 @@ def test_stop_the_line_to_triage_on_a_tablet(app, make, live_server, phone, tabl
     assert "Stop-the-line acknowledged ✓" in tablet.content()
     tablet.locator(".history").scroll_into_view_if_needed()
     tablet.screenshot(path=str(artifacts / "report-history-tablet.png"))
+
+
+def test_two_people_triaging_at_once_on_tablets(app, make, live_server, browser, artifacts):
+    """The second save is refused with the first person's answers beside theirs; the form keeps what
+    they typed (the page script still proposes from the matrix) and saving again replaces the first."""
+    make.user("dsp@x.test", regions=["North"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    report_id = make.report("dsp@x.test", category="skin_integrity")
+    pages = []
+    for email in ("sup@x.test", "quality@x.test"):
+        context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+        page = context.new_page()
+        sign_in(page, live_server, email, PASSWORD)
+        page.goto(f"{live_server}/triage/{report_id}")
+        pages.append(page)
+    first, second = pages
+
+    def answer(page, severity, investigation):
+        page.locator("label.choice:has(input[name=still_at_risk_now][value=no])").click()
+        page.locator(f"label.choice:has(input[name=severity][value={severity}])").click()
+        page.fill("#minimum_investigation", investigation)
+        with page.expect_navigation():
+            page.locator("button.big").click()
+
+    answer(first, "low", "Ask the day shift what the handover said")
+    assert f"NM-{report_id} triaged." in first.content()
+    answer(second, "high", "Barrier review of skin checks with nursing")
+
+    conflict = second.locator("#edit-conflict")
+    assert "Sup saved this" in conflict.inner_text()
+    assert "Ask the day shift what the handover said" in conflict.locator("td.theirs").all_inner_texts()
+    assert second.input_value("#minimum_investigation") == "Barrier review of skin checks with nursing"
+    assert second.inner_text("#proposed-level") == "Barrier review"
+    assert second.input_value("#review_level") == "barrier_review"
+    second.screenshot(path=str(artifacts / "triage-conflict-tablet.png"))
+    with second.expect_navigation():
+        second.locator("button.big").click()
+    assert f"NM-{report_id} triaged." in second.content()
+    for page in pages:
+        page.context.close()

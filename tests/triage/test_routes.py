@@ -1,5 +1,7 @@
 """Triage, alerts, safeguarding and admin screens through the test client: who may do what."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -119,13 +121,19 @@ def test_safeguarding_lead_records_a_decision(app, org):
         case_id = db.session.scalar(select(SafeguardingCase.id))
     lead = as_user(app, "safe@x.test")
     assert "Decide" in lead.get("/safeguarding").get_data(as_text=True)
+    page = lead.get(f"/safeguarding/{case_id}").get_data(as_text=True)
     token = csrf_from_page(lead, f"/safeguarding/{case_id}")
-    refused = lead.post(f"/safeguarding/{case_id}", data={"csrf_token": token, "decision": "raise_concern"})
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # the case the form was read from
+    refused = lead.post(
+        f"/safeguarding/{case_id}",
+        data={"csrf_token": token, "version": version, "decision": "raise_concern"},
+    )
     assert refused.status_code == 422 and "Give the reason" in refused.get_data(as_text=True)
     done = lead.post(
         f"/safeguarding/{case_id}",
         data={
             "csrf_token": token,
+            "version": version,
             "decision": "raise_concern",
             "rationale": "Second request for money this month.",
             "persons_views": "Wants help.",
