@@ -19,6 +19,7 @@ from tests.clock import (  # noqa: F401  (the pinned clock: fixtures, the `clock
     org_day,
     pytest_collection_modifyitems,
     pytest_configure,
+    pytest_generate_tests,
 )
 from tests.factories import Factory
 

@@ -293,7 +293,8 @@ def test_a_supervisor_sees_their_region_s_clusters_behind_fifty_newer_ones_elsew
         "from=soon",
     ],
 )
-def test_far_or_unreadable_dates_in_the_date_filters_get_400(app, org, query):
+def test_far_or_unreadable_dates_in_the_date_filters_get_400(app, make, query):
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
     quality = as_user(app, "quality@x.test")
     for path in ("/dashboard", "/reports", "/packs/oversight.zip"):
         response = quality.get(f"{path}?{query}")
@@ -305,7 +306,8 @@ def test_far_or_unreadable_dates_in_the_date_filters_get_400(app, org, query):
         assert refused.status_code == 400, week
 
 
-def test_the_widest_dates_accepted_still_render(app, org):
+def test_the_widest_dates_accepted_still_render(app, make):
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
     quality = as_user(app, "quality@x.test")
     assert quality.get("/dashboard?from=1900-01-01&to=2999-12-31").status_code == 200
     assert quality.get("/reports?from=1900-01-01&to=2999-12-31").status_code == 200
