@@ -166,5 +166,5 @@ def oversight_csv():
     db.session.commit()
     response = make_response(data)
     response.headers["Content-Type"] = "application/zip"
-    response.headers["Content-Disposition"] = f'attachment; filename="oversight-{date.today():%Y%m%d}.zip"'
+    response.headers["Content-Disposition"] = f'attachment; filename="oversight-{org_today():%Y%m%d}.zip"'
     return response

@@ -377,3 +377,12 @@ def test_a_pack_is_not_drawn_for_someone_deactivated_meanwhile(app, org):
         db.session.scalar(select(User).where(User.email == "quality@x.test")).active = False
         db.session.commit()
     assert _run_render(app, render_id) == ("refused", "failed", None)
+
+
+def test_the_csv_export_is_named_for_the_organisations_day(app, org):
+    """At 01:30 UTC on a Monday it is still Sunday in New York: the file is named for Sunday."""
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 11, 30, 1, 30, tzinfo=ZoneInfo("UTC")), tick=True):
+        response = as_user(app, "manager@x.test").get("/packs/oversight.zip?from=2026-09-07&to=2026-11-29")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="oversight-20261129.zip"'
