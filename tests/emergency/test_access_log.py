@@ -1,7 +1,7 @@
 """The access log: downloads, exports and views of sensitive reports are audit events without PHI."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.core.roles import Role
 from tests.emergency.conftest import events, signed_in, take_access, user_id
@@ -66,10 +66,10 @@ def test_guide_pdf_downloads_are_logged(app, org):
     assert len(events(app, "guide.download")) == 1  # a refused download is not a download
 
 
-def test_pack_pdf_downloads_and_csv_exports_are_logged(app, org, make):
+def test_pack_pdf_downloads_and_csv_exports_are_logged(app, org, make, org_day):
     make.user("manager@x.test", roles=[Role.MANAGER], regions=[])
     client = signed_in(app, "manager@x.test")
-    last = date.today() - timedelta(days=date.today().weekday() + 7)
+    last = org_day - timedelta(days=org_day.weekday() + 7)
     period = f"from={last - timedelta(weeks=3)}&to={last + timedelta(days=6)}"
     pdf = client.get(f"/packs/oversight.pdf?{period}")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"

@@ -18,7 +18,7 @@ from app.extensions import db
 from tests.factories import csrf_from_page, login
 
 TZ = ZoneInfo("America/New_York")
-LAST_WEEK = monday(date.today()) - timedelta(weeks=1)
+LAST_WEEK = monday(datetime.now(TZ).date()) - timedelta(weeks=1)  # the organisation's week, not the machine's
 FIRST_WEEK = LAST_WEEK - timedelta(weeks=11)
 PERIOD = f"from={FIRST_WEEK}&to={LAST_WEEK + timedelta(days=6)}"
 
