@@ -193,7 +193,7 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "notifications.index": ("/notifications", rule(SIGNED_IN)),
         "triage.queue": ("/triage", rule({"supervisor", "quality_lead"})),
         "triage.triage_form": (f"/triage/{r['report']}", rule({"supervisor", "quality_lead"})),
-        "escalations.alert_page": (f"/alerts/{r['alert']}", rule(REPORT_VIEWERS, denied=404)),
+        "escalations.alert_page": (f"/alerts/{r['alert']}", rule(REPORT_VIEWERS - {"dsp"}, denied=404)),
         "escalations.safeguarding_queue": ("/safeguarding", rule({"safeguarding_lead", "quality_lead"})),
         "escalations.safeguarding_case": (
             f"/safeguarding/{r['case']}",

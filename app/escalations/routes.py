@@ -5,7 +5,7 @@ from app.core.audit.access import record_report_view
 from app.core.audit.operations import record_event
 from app.core.concurrency import CONFLICT_STATUS, EditConflict, conflicts_refused, form_version
 from app.core.models import now_utc
-from app.core.permissions import can_triage, can_view_report
+from app.core.permissions import can_triage, sees_report_through_role
 from app.core.roles import Role
 from app.escalations import bp
 from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
@@ -25,10 +25,12 @@ from app.notifications.operations import mark_read_for_link
 
 
 def _alert(alert_id: int) -> StopTheLineAlert:
-    """The alert if the user may read its report (exactly as ``/reports/<id>``); 404 for unknown and
-    forbidden alike. Being told about an alert never widens what a person may read."""
+    """The alert if the user may read its report through their role (as ``/reports/<id>`` shows the
+    full page); 404 for unknown and forbidden alike. Being told about an alert never widens what a
+    person may read, and the reporter of a still-at-risk report gets only the reporter's view of it:
+    who acknowledged and the safeguards are staff work."""
     alert = db.session.get(StopTheLineAlert, alert_id)
-    if alert is None or not can_view_report(current_user, alert.report):
+    if alert is None or not sees_report_through_role(current_user, alert.report):
         abort(404)
     return alert
 
@@ -159,7 +161,7 @@ def safeguarding_case(case_id: int):
 @login_required
 def duty_done(duty_id: int):
     duty = db.session.get(ExternalDuty, duty_id)
-    if duty is None or not can_view_report(current_user, duty.report):
+    if duty is None or not sees_report_through_role(current_user, duty.report):
         abort(404)
     allowed = can_triage(current_user, duty.report) or Role.SAFEGUARDING_LEAD in current_user.roles
     if not allowed:

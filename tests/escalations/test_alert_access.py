@@ -6,16 +6,18 @@ included) while ``/reports/<id>`` gave them 404.
 """
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.roles import Role
-from app.escalations.models import StopTheLineAlert
-from app.escalations.operations import can_handle_alert, escalate_overdue_alerts
+from app.escalations.models import ExternalBody, StopTheLineAlert
+from app.escalations.operations import add_external_duty, can_handle_alert, escalate_overdue_alerts
 from app.extensions import db
 from app.notifications.models import Notification
+from app.reports.models import Report
 from tests.factories import csrf_from_page, login
 
 STAFF = {
@@ -115,12 +117,17 @@ def test_the_alert_page_opens_exactly_for_those_who_may_open_the_report(app, org
         escalate_overdue_alerts(now=alert.raised_at + timedelta(hours=2))
         db.session.commit()
     answers = {}
-    for email in ["dsp@x.test", *STAFF]:
+    for email in STAFF:
         client = _signed_in(app, email)
         report_status = client.get(f"/reports/{report_id}").status_code
         alert_status = client.get(f"/alerts/{alert_id}").status_code
         assert alert_status == report_status, email
         answers[email] = alert_status
+    # The reporter reads their report in the reporter's view only: who acknowledged the alert and
+    # the safeguards are staff work, so the alert page is not theirs.
+    reporter = _signed_in(app, "dsp@x.test")
+    assert reporter.get(f"/reports/{report_id}").status_code == 200
+    assert reporter.get(f"/alerts/{alert_id}").status_code == 404
     assert answers["sup-south@x.test"] == 404
     assert answers["sup@x.test"] == answers["quality@x.test"] == 200
     if category == "safeguarding_rights":
@@ -165,3 +172,18 @@ def test_an_organisation_wide_lead_told_at_level_two_can_acknowledge(app, org):
     assert client.post(f"/alerts/{alert_id}/acknowledge", data={"csrf_token": token}).status_code == 302
     with app.app_context():
         assert _alert_for(report_id).acknowledged_by.email == "safeguarding@x.test"
+
+
+def test_the_reporter_cannot_learn_of_an_external_duty_on_their_report(app, org):
+    """Recording an external report is staff work: to the reporter the duty does not exist (404, as an
+    unknown id), where a 403 would tell them that their report was reported outside."""
+    report_id = org.report("dsp@x.test", still_at_risk=True)
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        body = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "licensing"))
+        duty_id = add_external_duty(report, body, tz=ZoneInfo("America/New_York")).id
+        db.session.commit()
+    reporter = _signed_in(app, "dsp@x.test")
+    token = csrf_from_page(reporter, "/report")
+    answer = reporter.post(f"/duties/{duty_id}/done", data={"csrf_token": token, "reference": "X-1"})
+    assert answer.status_code == 404
