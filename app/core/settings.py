@@ -74,7 +74,11 @@ def set_setting(key: str, value: float, *, actor) -> None:
         raise SettingError(f"Unknown setting {key}.")
     if not spec.minimum <= value <= spec.maximum:
         raise SettingError(f"{spec.label}: between {spec.minimum:g} and {spec.maximum:g} {spec.unit}.")
-    before = get_setting(key)
+    store_setting(key, value, before=get_setting(key), actor=actor)
+
+
+def store_setting(key: str, value, *, before, actor) -> None:
+    """Write one setting row (any JSON value) and audit the change from ``before``. Callers check it."""
     row = db.session.get(Setting, key) or Setting(key=key)
     row.value = json.dumps(value)
     db.session.add(row)

@@ -11,10 +11,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from app.core.audit.operations import record_event
 from app.core.reference_data import reference_data
 from app.core.roles import Role
-from app.core.settings import Setting, SettingError
+from app.core.settings import Setting, SettingError, store_setting
 from app.extensions import db
 
 ALLOWED_ROLES_KEY = "emergency_access_roles"
@@ -58,15 +57,4 @@ def set_allowed_roles(values: Iterable[str], *, actor) -> None:
     after = sorted(chosen)
     if after == before:
         return
-    row = db.session.get(Setting, ALLOWED_ROLES_KEY) or Setting(key=ALLOWED_ROLES_KEY)
-    row.value = json.dumps(after)
-    db.session.add(row)
-    db.session.flush()
-    record_event(
-        "setting.change",
-        actor=actor,
-        object_type="setting",
-        object_id=ALLOWED_ROLES_KEY,
-        before={"value": before},
-        after={"value": after},
-    )
+    store_setting(ALLOWED_ROLES_KEY, after, before=before, actor=actor)
