@@ -416,3 +416,163 @@ def test_simultaneous_verdicts_give_one_verification_and_one_conflict(app, org):
     )
     assert statuses == [302, 409]
     assert count(app, Verification, Verification.action_id == action_id) == 1
+
+
+# The unique constraint, met for certain: the second reads before the first commits ----------------
+
+
+def _first_holds_until_second_has_read(app, first_write, second_write):
+    """Run ``first_write`` (flushes, does not commit) in one session; once it is written, a second
+    session reads and runs ``second_write`` (returns what to record); the first commits only after
+    the second has read, so the second cannot have seen the first's row and must meet it at the
+    database. Each runs in its own thread and application context (its own session)."""
+    written, read = threading.Event(), threading.Event()
+    outcome = {}
+
+    def first():
+        with app.app_context():
+            first_write()
+            written.set()
+            assert read.wait(60)
+            db.session.commit()
+
+    def second():
+        assert written.wait(60)
+        with app.app_context():
+            try:
+                outcome["second"] = second_write(read.set)
+            finally:
+                read.set()
+                db.session.rollback()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a save never finished"
+    return outcome.get("second")
+
+
+def _person(email):
+    from app.auth.models import User
+
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def test_two_first_triages_meeting_at_the_unique_constraint_give_a_conflict(app, org):
+    from zoneinfo import ZoneInfo
+
+    from app.core.concurrency import EditConflict, conflicts_refused
+    from app.reports.models import Report
+    from app.triage.operations import TriageAnswers, triage_report
+
+    report_id = org.report("dsp@x.test")
+    tz = ZoneInfo(app.config["ORG_TIMEZONE"])
+
+    def answers(severity):
+        return TriageAnswers(
+            still_at_risk_now=False,
+            severity=severity,
+            recurrence="single",
+            minimum_investigation="Ask the pharmacy",
+            event_class="near_miss",
+            review_level="brief_structured_review",
+            override_reason="Agreed with the team",
+        )
+
+    def first_write():
+        report = db.session.get(Report, report_id)
+        triage_report(report, _person("sup@x.test"), answers("low"), tz=tz, based_on=None)
+
+    def second_write(has_read):
+        report = db.session.get(Report, report_id)
+        assert report.triage is None, "the first triage is not committed yet"
+        has_read()
+        try:
+            with conflicts_refused():
+                triage_report(report, _person("quality@x.test"), answers("high"), tz=tz, based_on=None)
+                db.session.commit()
+        except EditConflict as conflict:
+            return type(conflict.__cause__).__name__
+        return "saved"
+
+    assert _first_holds_until_second_has_read(app, first_write, second_write) == "IntegrityError"
+    with app.app_context():
+        triages = list(db.session.scalars(select(Triage).where(Triage.report_id == report_id)))
+        assert [t.severity for t in triages] == ["low"]
+
+
+def test_two_saves_of_one_triage_meeting_at_its_version_give_a_conflict(app, org):
+    """Both read version 1; the second's UPDATE ... WHERE version = 1 finds the row already moved on."""
+    from zoneinfo import ZoneInfo
+
+    from app.core.concurrency import EditConflict, conflicts_refused
+    from app.reports.models import Report
+    from app.triage.operations import TriageAnswers, triage_report
+
+    report_id = org.report("dsp@x.test")
+    tz = ZoneInfo(app.config["ORG_TIMEZONE"])
+
+    def answers(investigation):
+        return TriageAnswers(
+            still_at_risk_now=False,
+            severity="medium",
+            recurrence="single",
+            minimum_investigation=investigation,
+            event_class="near_miss",
+            review_level="brief_structured_review",
+        )
+
+    with app.app_context():
+        triage_report(db.session.get(Report, report_id), _person("sup@x.test"), answers("First look"), tz=tz)
+        db.session.commit()
+
+    def first_write():
+        report = db.session.get(Report, report_id)
+        triage_report(report, _person("sup@x.test"), answers("Ask the pharmacy"), tz=tz, based_on=1)
+
+    def second_write(has_read):
+        report = db.session.get(Report, report_id)
+        assert report.triage.version == 1, "the first save is not committed yet"
+        has_read()
+        try:
+            with conflicts_refused():
+                triage_report(report, _person("quality@x.test"), answers("Full review"), tz=tz, based_on=1)
+                db.session.commit()
+        except EditConflict as conflict:
+            return type(conflict.__cause__).__name__
+        return "saved"
+
+    assert _first_holds_until_second_has_read(app, first_write, second_write) == "StaleDataError"
+    with app.app_context():
+        triage = db.session.scalar(select(Triage).where(Triage.report_id == report_id))
+        assert (triage.minimum_investigation, triage.version) == ("Ask the pharmacy", 2)
+
+
+def test_two_routings_to_safeguarding_at_once_give_one_case(app, org):
+    from app.escalations.operations import route_to_safeguarding
+    from app.reports.models import Report
+
+    report_id = org.report("dsp@x.test")
+
+    def first_write():
+        route_to_safeguarding(
+            db.session.get(Report, report_id), because="triage", triggers=["boundary_issue"]
+        )
+
+    def second_write(has_read):
+        report = db.session.get(Report, report_id)
+        assert report.safeguarding_case is None, "the first case is not committed yet"
+        has_read()
+        case = route_to_safeguarding(report, because="triage", triggers=["financial_exploitation"])
+        db.session.commit()
+        return case.id
+
+    case_id = _first_holds_until_second_has_read(app, first_write, second_write)
+    with app.app_context():
+        cases = list(
+            db.session.scalars(select(SafeguardingCase).where(SafeguardingCase.report_id == report_id))
+        )
+        assert [c.id for c in cases] == [case_id]
+        assert cases[0].triggers == ["boundary_issue", "financial_exploitation"]

@@ -49,8 +49,8 @@ class Action(db.Model):
     due_soon_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ready_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Optimistic concurrency: bumped on every UPDATE, which also checks it (app.core.concurrency).
-    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    # Optimistic concurrency (app.core.concurrency): every UPDATE checks it, a save through a form bumps it.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
@@ -67,7 +67,7 @@ class Action(db.Model):
         back_populates="action", order_by="SpotCheck.due_date", cascade="all, delete-orphan"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def latest_verification(self):

@@ -1,12 +1,16 @@
 """Optimistic concurrency: a save based on an answer someone else has since replaced is refused.
 
 Every edit form carries the ``version`` of the row it was read from (empty when it creates the row).
-Before writing, :func:`check_version` compares it with the stored one; SQLAlchemy's
-``version_id_col`` then adds ``WHERE version = <read>`` to the UPDATE, so a save that lost the race
-between that check and its own write fails with ``StaleDataError``. Two creations of a row that may
-exist once meet at a unique constraint. :func:`conflicts_refused` turns both into :class:`EditConflict`,
-which a view answers with 409 and the form re-rendered: the other person's answers beside the user's,
-nothing the user typed lost (see ``templates/_edit_conflict.html``).
+Before writing, :func:`check_version` compares it with the stored one and bumps the version; the
+model's ``version_id_col`` adds ``WHERE version = <read>`` to the UPDATE, so a save that lost the
+race between that check and its own write fails with ``StaleDataError``. Two creations of a row that
+may exist once meet at a unique constraint. :func:`conflicts_refused` turns both into
+:class:`EditConflict`, which a view answers with 409 and the form re-rendered: the other person's
+answers beside the user's, nothing the user typed lost (see ``templates/_edit_conflict.html``).
+
+The models use ``version_id_generator=False``: only saves of people's answers (through
+:func:`check_version`) move the version on, once per save, so bookkeeping writes (a reminder sent,
+a spot check) do not make an open form stale; every UPDATE still checks the version it read.
 """
 
 from collections.abc import Iterator
@@ -16,7 +20,6 @@ from datetime import datetime
 
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit.models import AuditEvent
@@ -26,7 +29,7 @@ CONFLICT_STATUS = 409
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 UNCHECKED = object()
 """``based_on`` for writers with no form (the demo loader, scripts): no comparison before the write;
-the ORM's version check still refuses an UPDATE that lost a race."""
+the version still moves on, and the UPDATE still refuses to overwrite a row that moved on meanwhile."""
 
 
 class EditConflict(Exception):
@@ -36,8 +39,8 @@ class EditConflict(Exception):
 def form_version(form) -> int | None:
     """The version a submitted form was based on; ``None`` when it was read before the row existed.
 
-    Anything that is not a small whole number reads as "unknown", which no stored version equals,
-    so a form without the field is refused rather than allowed to overwrite.
+    A missing field reads as ``None`` too, so it may create but never overwrite; anything that is
+    not a small whole number reads as -1, which no stored version equals.
     """
     value = (form.get("version") or "").strip()
     if not value:
@@ -46,32 +49,23 @@ def form_version(form) -> int | None:
 
 
 def check_version(record, based_on) -> None:
-    """Refuse the save when ``based_on`` is not the stored version of ``record``.
+    """Refuse the save when ``based_on`` is not the stored version of ``record``; else move it on.
 
     ``based_on`` is ``None`` when the form was read before the record existed: if it exists now,
-    someone else created it meanwhile. When nothing is stored yet there is nothing to overwrite (two
-    creations meet at a unique constraint instead). When the versions match, the row is marked
-    changed so that the UPDATE, and its version check, always run - even when the new answers equal
-    the stored ones or only linked rows change.
+    someone else created it meanwhile. ``UNCHECKED`` skips the comparison, not the bump. When
+    nothing is stored yet there is nothing to overwrite (two creations meet at a unique constraint
+    instead). The bump makes the UPDATE, and its ``WHERE version = <read>``, run even when the new
+    answers equal the stored ones or only linked rows change.
     """
-    if based_on is UNCHECKED or not _stored(record):
+    if not _stored(record):
         return
-    if based_on != record.version:
+    if based_on is not UNCHECKED and based_on != record.version:
         raise EditConflict()
-    flag_modified(record, _first_plain_column(record))
+    record.version = record.version + 1
 
 
 def _stored(record) -> bool:
     return record is not None and inspect(record).persistent
-
-
-def _first_plain_column(record) -> str:
-    mapper = inspect(record).mapper
-    for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if column is not mapper.version_id_col and not column.primary_key:
-            return prop.key
-    raise TypeError(f"{type(record).__name__} has no column to mark as changed")
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

@@ -46,13 +46,13 @@ class SafeguardingCase(db.Model):
     persons_views: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Optimistic concurrency: bumped on every UPDATE, which also checks it (app.core.concurrency).
-    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    # Optimistic concurrency (app.core.concurrency): every UPDATE checks it, a save through a form bumps it.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     report: Mapped[Report] = relationship(backref=db.backref("safeguarding_case", uselist=False))
     decided_by: Mapped[User | None] = relationship()
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class ExternalBody(db.Model):

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.auth.models import User
 from app.auth.queries import users_with_role
@@ -14,7 +15,6 @@ from app.core.concurrency import (
     ConflictView,
     check_version,
     conflict_view,
-    is_unique_violation,
 )
 from app.core.models import now_utc
 from app.core.permissions import can_view_report
@@ -172,6 +172,16 @@ def record_safeguards(alert: StopTheLineAlert, user, safeguards: str, *, now=Non
     )
 
 
+_INSERT_CASE = {
+    dialect: insert_for(SafeguardingCase.__table__)
+    .on_conflict_do_nothing(index_elements=["report_id"])
+    .returning(SafeguardingCase.__table__.c.id)
+    for dialect, insert_for in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+"""One case per report even when two routings meet: the second insert does nothing (PostgreSQL
+waits for the first to commit) and the triggers are merged into the first's case."""
+
+
 def route_to_safeguarding(report: Report, *, because: str, triggers=(), actor=None, now=None):
     """Send a safeguarding or rights signal to the safeguarding lead now, and restrict the report."""
     unknown = [t for t in triggers if t not in SAFEGUARDING_TRIGGERS]
@@ -180,20 +190,17 @@ def route_to_safeguarding(report: Report, *, because: str, triggers=(), actor=No
     case = _case_of(report)
     if case is not None:
         return _merge_triggers(case, report, triggers, actor)
-    case = SafeguardingCase(
-        report_id=report.id,
-        routed_at=now or now_utc(),
-        routed_because=because,
-        triggers=sorted(set(triggers)),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(case)
-    except IntegrityError as error:
-        # Routed at the same moment by someone else (a triage while the report arrived): one case.
-        if not is_unique_violation(error):
-            raise
+    values = {
+        "report_id": report.id,
+        "routed_at": now or now_utc(),
+        "routed_because": because,
+        "triggers": sorted(set(triggers)),
+    }
+    case_id = db.session.execute(_INSERT_CASE[db.session.get_bind().dialect.name].values(**values)).scalar()
+    if case_id is None:
+        # Routed at the same moment by someone else (the database waited for them): one case.
         return _merge_triggers(_case_of(report), report, triggers, actor)
+    case = db.session.get(SafeguardingCase, case_id)
     db.session.expire(report, ["safeguarding_case"])
     report.safeguarding_restricted = True
     db.session.flush()

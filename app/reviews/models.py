@@ -39,12 +39,12 @@ class Review(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Optimistic concurrency: bumped on every UPDATE, which also checks it (app.core.concurrency).
-    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    # Optimistic concurrency (app.core.concurrency): every UPDATE checks it, a save through a form bumps it.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     created_by: Mapped[User] = relationship()
     reports: Mapped[list[Report]] = relationship(
         secondary=review_reports, backref=db.backref("reviews", order_by="Review.id")
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

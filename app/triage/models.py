@@ -52,11 +52,11 @@ class Triage(db.Model):
     proposed_review_level: Mapped[str] = mapped_column(String(30))
     review_level: Mapped[str] = mapped_column(String(30))
     override_reason: Mapped[str | None] = mapped_column(Text)
-    # Optimistic concurrency: bumped on every UPDATE, which also checks it (app.core.concurrency).
-    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    # Optimistic concurrency (app.core.concurrency): every UPDATE checks it, a save through a form bumps it.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     report: Mapped[Report] = relationship(backref=db.backref("triage", uselist=False))
     triaged_by: Mapped[User] = relationship()
     matrix_version: Mapped[TriageMatrixVersion] = relationship()
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

@@ -5,9 +5,10 @@ Revises: 0013_audit_chain_append
 Create Date: 2026-11-30 04:45:00
 
 Each edit form carries the version of the row it was based on; a save over a newer version is
-refused instead of silently replacing the other person's answers. SQLAlchemy's ``version_id_col``
-increments ``version`` on every UPDATE and adds ``WHERE version = <read>`` to it, so a save that
-lost a race between reading and writing is refused too. Existing rows start at version 1.
+refused instead of silently replacing the other person's answers. Each save moves ``version`` on
+(``app.core.concurrency.check_version``) and SQLAlchemy's ``version_id_col`` adds
+``WHERE version = <read>`` to every UPDATE, so a save that lost a race between reading and writing
+is refused too. Existing rows start at version 1.
 
 Verifications are never edited (each verdict is a new row); the action's version guards them,
 because every verdict changes the action.
