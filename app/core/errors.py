@@ -3,6 +3,7 @@
 from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.api.responses import json_error
@@ -51,3 +52,16 @@ def register(app) -> None:
             response.headers.update(headers)
             return response
         return render_template("errors/error.html", code=503, message=message), 503, headers
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(_error):
+        """Someone else saved the same record between this request's read and its write, on a path
+        without a form of its own to show both answers (a mark-done, a spot check): 409, try again.
+        The edit forms catch this themselves and show both answers (core.concurrency)."""
+        from app.extensions import db
+
+        db.session.rollback()
+        message = "Someone changed this at the same moment, so nothing was saved. Open it again and retry."
+        if _wants_json():
+            return json_error(409, "conflict", message)
+        return render_template("errors/error.html", code=409, message=message), 409
