@@ -4,6 +4,7 @@ from app.actions.models import Action
 from app.actions.operations import STRENGTHS, VERDICTS
 from app.auth.models import User
 from app.core.concurrency import ConflictView, conflict_view, last_change
+from app.core.forms import form_int
 from app.extensions import db
 
 _ACTION_EVENTS = ("action.create", "action.update", "action.done", "action.verify")
@@ -30,7 +31,8 @@ def _saved_by(action: Action):
 
 def _readable_action(values: dict, names: dict) -> dict:
     text = {key: str(values.get(key, "") or "").strip() for key, _ in _ACTION_QUESTIONS}
-    owner = db.session.get(User, int(text["owner_id"])) if text["owner_id"].isdigit() else None
+    owner_id = form_int(text["owner_id"])
+    owner = db.session.get(User, owner_id) if owner_id else None
     text["owner_id"] = owner.name if owner else text["owner_id"]
     text["strength"] = STRENGTHS.get(text["strength"], text["strength"])
     chosen = []

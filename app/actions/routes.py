@@ -94,8 +94,8 @@ def _values(action: Action | None) -> dict:
         review = request.args.get("review", "")
         return {
             "version": "",
-            "report_ids": f"NM-{report}" if report.isdigit() else "",
-            "review_ids": f"R-{review}" if review.isdigit() else "",
+            "report_ids": f"NM-{report}" if form_int(report) else "",
+            "review_ids": f"R-{review}" if form_int(review) else "",
             "due_date": (day + timedelta(days=14)).isoformat(),
             "window_start": (day + timedelta(days=14)).isoformat(),
             "window_end": (day + timedelta(days=42)).isoformat(),

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit.models import AuditEvent
+from app.core.forms import form_int
 from app.extensions import db
 
 CONFLICT_STATUS = 409
@@ -45,7 +46,8 @@ def form_version(form) -> int | None:
     value = (form.get("version") or "").strip()
     if not value:
         return None
-    return int(value) if value.isdigit() and len(value) < 10 else -1
+    number = form_int(value)
+    return -1 if number is None else number
 
 
 def check_version(record, based_on) -> None:

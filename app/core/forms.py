@@ -53,5 +53,6 @@ def form_ids(values) -> list[int]:
     for value in values:
         for piece in str(value).replace(",", " ").split():
             piece = piece.upper().removeprefix("NM-").removeprefix("A-").removeprefix("R-")
-            ids.append(int(piece) if piece.isdigit() and len(piece) < 10 else -1)
+            number = form_int(piece)
+            ids.append(-1 if number is None else number)
     return ids

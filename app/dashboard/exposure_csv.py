@@ -6,6 +6,8 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from app.core.forms import form_int
+
 REQUIRED = ("region", "week_start", "visits")
 MAX_ROWS = 50_000
 
@@ -36,8 +38,8 @@ def parse_exposure_csv(text: str, regions_by_name: dict[str, int]) -> tuple[list
         problems = []
         region_text = (raw.get("region") or "").strip()
         region_id = lookup.get(region_text.casefold())
-        if region_id is None and region_text.isdigit() and int(region_text) in known_ids:
-            region_id = int(region_text)
+        if region_id is None and form_int(region_text) in known_ids:
+            region_id = form_int(region_text)
         if region_id is None:
             problems.append(f"unknown region “{region_text}”")
         week = None
@@ -48,7 +50,7 @@ def parse_exposure_csv(text: str, regions_by_name: dict[str, int]) -> tuple[list
         except ValueError:
             problems.append("week_start must be a date like 2026-03-02")
         visits_text = (raw.get("visits") or "").strip()
-        visits = int(visits_text) if visits_text.isdigit() and len(visits_text) < 9 else None
+        visits = form_int(visits_text)
         if visits is None:
             problems.append("visits must be a whole number, 0 or more")
         hours_text = (raw.get("service_hours") or "").strip()

@@ -1,7 +1,7 @@
 from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.core.forms import form_ids
+from app.core.forms import form_ids, form_int
 from app.core.roles import Role
 from app.extensions import db
 from app.feedback import bp
@@ -42,7 +42,7 @@ def new():
         abort(403, "Feedback updates are published by the quality lead.")
     errors, status = {}, 200
     values = {
-        "action_ids": f"A-{request.args['action']}" if request.args.get("action", "").isdigit() else "",
+        "action_ids": f"A-{request.args['action']}" if form_int(request.args.get("action")) else "",
         "report_ids": "",
         "region_ids": [],
         "roles": [],

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core.audit.access import record_list_view, record_report_view
 from app.core.audit.queries import events_for
-from app.core.forms import date_argument
+from app.core.forms import date_argument, form_int
 from app.core.models import now_utc
 from app.core.permissions import reporter_is_visible
 from app.extensions import db
@@ -123,9 +123,9 @@ def _list_filters(args) -> dict:
     tz = ZoneInfo(current_app.config["ORG_TIMEZONE"])
     filters = {}
     for name in ("region", "category", "program"):
-        value = args.get(name, "")
-        if value.isdigit() and len(value) < 10:
-            filters[name] = int(value)
+        value = form_int(args.get(name))
+        if value is not None:
+            filters[name] = value
     if "interface" in args:
         filters["interface"] = (
             args["interface"] if args["interface"] in {t.value for t in InterfaceType} else ""

@@ -131,7 +131,7 @@ def edit(review_id: int | None = None):
         report = request.args.get("report", "")
         return _render(
             review,
-            _values(review, f"NM-{report}" if report.isdigit() else "", request.args.get("kind", "")),
+            _values(review, f"NM-{report}" if form_int(report) else "", request.args.get("kind", "")),
             {},
         )
     reports, problems = _reports_from(form_ids([request.form.get("report_ids", "")]))

@@ -1,5 +1,6 @@
 """Reading the triage form into ``TriageAnswers``."""
 
+from app.core.forms import form_int
 from app.triage.operations import TriageAnswers
 
 _YES_NO = {"yes": True, "no": False}
@@ -8,10 +9,8 @@ _YES_NO = {"yes": True, "no": False}
 def _ids(values) -> list[int]:
     ids = []
     for value in values:
-        if str(value).isdigit() and len(str(value)) < 10:
-            ids.append(int(value))
-        else:
-            ids.append(-1)  # refused by validation with a message
+        number = form_int(value)
+        ids.append(-1 if number is None else number)  # -1 is refused by validation with a message
     return ids
 
 

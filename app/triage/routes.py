@@ -11,6 +11,7 @@ from app.core.concurrency import (
     conflicts_refused,
     form_version,
 )
+from app.core.forms import form_int
 from app.core.models import now_utc
 from app.core.permissions import can_triage, can_view_report
 from app.core.roles import TRIAGE_ROLES
@@ -36,8 +37,7 @@ def _require_triage_role():
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return form_int(request.args.get(name))
 
 
 @bp.get("/triage")
