@@ -17,7 +17,7 @@ from app.core.concurrency import (
     conflict_view,
 )
 from app.core.models import now_utc
-from app.core.permissions import can_view_report
+from app.core.permissions import sees_report_through_role
 from app.core.roles import Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput
@@ -60,14 +60,14 @@ def alert_recipients(alert: StopTheLineAlert, level: int) -> list[User]:
         candidates = users_with_role(Role.SUPERVISOR, region_id=alert.region_id)
     else:
         candidates = [user for role in sorted(ESCALATION_ROLES[level]) for user in users_with_role(role)]
-    return [user for user in candidates if can_view_report(user, alert.report)]
+    return [user for user in candidates if sees_report_through_role(user, alert.report)]
 
 
 def can_handle_alert(user, alert: StopTheLineAlert) -> bool:
     """Whether ``user`` may acknowledge ``alert``: they were told at its level or below and may read
-    its report."""
+    its report through their role (having filed it is not enough: the alert page is staff work)."""
     on_a_level = any(_on_level(user, alert, level) for level in range(1, alert.level + 1))
-    return on_a_level and can_view_report(user, alert.report)
+    return on_a_level and sees_report_through_role(user, alert.report)
 
 
 def _alert_title(report: Report) -> str:

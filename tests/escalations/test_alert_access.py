@@ -187,3 +187,15 @@ def test_the_reporter_cannot_learn_of_an_external_duty_on_their_report(app, org)
     token = csrf_from_page(reporter, "/report")
     answer = reporter.post(f"/duties/{duty_id}/done", data={"csrf_token": token, "reference": "X-1"})
     assert answer.status_code == 404
+
+
+def test_a_manager_who_filed_a_safeguarding_report_is_not_told_of_its_alert(org, ctx):
+    """Having filed the report gives the reporter's view only: the manager's role does not see
+    safeguarding reports, so the escalation never reaches them (and they cannot act on it)."""
+    org.user("manager-north@x.test", roles=[Role.MANAGER], regions=["North"])
+    report_id = org.report("manager-north@x.test", category="safeguarding_rights", still_at_risk=True)
+    alert = _alert_for(report_id)
+    escalate_overdue_alerts(now=alert.raised_at + timedelta(hours=2))
+    assert alert.level == 3
+    assert "manager-north@x.test" not in _told_about(alert)
+    assert not can_handle_alert(_user("manager-north@x.test"), alert)
