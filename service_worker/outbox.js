@@ -221,13 +221,15 @@ export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), ba
       await putEntry(db, entry);
       await setMeta(db, 'last_sync_at', now());
       summary.sent += 1;
-    } else if (response.ok || response.redirected) {
-      // Not the server's answer (a captive portal, a sign-in page): the report has not arrived.
-      await keepForRetry(db, entry, now(), 'The network answered instead of the server, perhaps a Wi-Fi sign-in page');
-      summary.retry = true;
-      return summary;
     } else if (response.status === 429) {
       await keepUntilRetryAfter(db, entry, now(), response);
+      summary.retry = true;
+      return summary;
+    } else if (response.ok || response.redirected || (response.status < 500 && !isJson(response) && response.status !== 413)) {
+      // Not the server's answer (a captive portal, a sign-in page, a network filter's 403 or a
+      // proxy's 407 in HTML): the report has not arrived. The server refuses in JSON; a 413 is the
+      // one refusal a proxy in front of it makes in its own words (the report is too big to ever go).
+      await keepForRetry(db, entry, now(), 'The network answered instead of the server, perhaps a Wi-Fi sign-in page');
       summary.retry = true;
       return summary;
     } else if (response.status === 401) {

@@ -80,6 +80,11 @@ const NOT_A_DELIVERY = {
     JSON.stringify({ id: 4, client_uuid: body.client_uuid }), { status: 201, headers: { 'Content-Type': 'text/plain' } }),
   '202 Accepted': (body) => Response.json({ id: 5, client_uuid: body.client_uuid }, { status: 202 }),
   '204 No Content': () => new Response(null, { status: 204 }),
+  '403 text/html from a network filter': () => new Response('<html>Blocked by the venue</html>', {
+    status: 403, headers: { 'Content-Type': 'text/html' } }),
+  '407 proxy sign-in page': () => new Response('<html>Proxy sign-in</html>', {
+    status: 407, headers: { 'Content-Type': 'text/html' } }),
+  '404 through a redirect to JSON': () => redirected(Response.json({ message: 'nope' }, { status: 404 })),
 };
 
 for (const [name, answer] of Object.entries(NOT_A_DELIVERY)) {
@@ -252,6 +257,21 @@ test('422 parks the entry under needs attention with the server message, and the
   assert.match(bad.last_error.errors.occurred_at[0], /future/);
   assert.ok(bad.body, 'the content is kept so it can be fixed');
   assert.equal(good.state, SENT);
+});
+
+test('a proxy\'s 413 in its own words is a refusal: needs attention, since the report can never go as it is', async () => {
+  const db = await freshDb();
+  await enqueue(db, { body: report(), owner: USER });
+  const server = fakeServer({
+    answers: [() => new Response('<html>413 Request Entity Too Large</html>', {
+      status: 413, headers: { 'Content-Type': 'text/html' } })],
+  });
+  const summary = await deliver(db, { fetch: server.fetch });
+  assert.equal(summary.attention, 1);
+  const [entry] = await allEntries(db);
+  assert.equal(entry.state, ATTENTION);
+  assert.equal(entry.last_error.status, 413);
+  assert.ok(entry.body, 'the content is kept so it can be fixed');
 });
 
 test('a fixed entry goes back in line and is delivered', async () => {
