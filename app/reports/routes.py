@@ -5,6 +5,7 @@ from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
 from app.auth.models import User
 from app.core.audit.access import record_list_view, record_report_view
@@ -92,6 +93,16 @@ def expired_form(error):
         return render_template("errors/error.html", code=400, message=error.description), 400
     notice = "The form had expired. Your answers are kept; check them and send again."
     return render_capture_form(request.form.to_dict(), status=400, notice=notice)
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_reports(error):
+    """Never lose what a DSP typed because of the submission limit: the form again, with the wait."""
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    if request.endpoint != "reports.create_report" or not current_user.is_authenticated:
+        return render_template("errors/error.html", code=429, message=error.description), 429, headers
+    page, status = render_capture_form(request.form.to_dict(), status=429, notice=error.description)
+    return page, status, headers
 
 
 @bp.get("/my-reports")

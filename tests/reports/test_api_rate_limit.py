@@ -68,7 +68,8 @@ def test_a_fourth_report_in_the_minute_is_429_with_retry_after(limited_app, make
         page = phone.post("/report", data=form)
         assert page.status_code == 429 and "Retry-After" in page.headers
         text = page.get_data(as_text=True)
-        assert "Too many reports in a short time" in text and "sign-in" not in text
+        assert "Too many reports in a short time" in text and "Too many sign-in attempts" not in text
+        assert "Sharps cabinet unlocked" in text and form["client_uuid"] in text, "what was typed is kept"
 
         # Not signed in stays 401 (never a 429 that tells nothing about signing in).
         stranger = limited_app.test_client()
