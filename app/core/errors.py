@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.api.responses import json_error
+from app.core.concurrency import EditConflict
 
 
 def _wants_json() -> bool:
@@ -54,6 +55,7 @@ def register(app) -> None:
         return render_template("errors/error.html", code=503, message=message), 503, headers
 
     @app.errorhandler(StaleDataError)
+    @app.errorhandler(EditConflict)
     def changed_meanwhile(_error):
         """Someone else saved the same record between this request's read and its write, on a path
         without a form of its own to show both answers (a mark-done, a spot check): 409, try again.

@@ -16,6 +16,22 @@ def form_int(value) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
+def checked(values, name: str) -> bool:
+    """Whether a checkbox (or a yes/no radio) named ``name`` was ticked."""
+    return str(values.get(name) or "").strip().lower() in {"on", "yes", "true", "1"}
+
+
+def form_text(values, name: str, limit: int | None = None) -> str:
+    """The trimmed text of a field ('' when absent), cut to ``limit`` characters when given."""
+    text = str(values.get(name) or "").strip()
+    return text[:limit] if limit else text
+
+
+def form_lines(values, name: str) -> list[str]:
+    """The non-empty, trimmed lines of a text area."""
+    return [line.strip() for line in str(values.get(name) or "").splitlines() if line.strip()]
+
+
 def form_float(value) -> float | None:
     try:
         number = float(str(value or "").strip())

@@ -1,0 +1,51 @@
+"""The one shape of a form post, written once: save and commit, then answer (usually a redirect);
+or, when the operation refuses the input, roll back and show the form again with the reasons.
+
+Routes pass what differs as small functions, so a route reads as: parse, check permission, call
+:func:`save_form`.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash
+
+from app.core.concurrency import CONFLICT_STATUS, EditConflict, conflicts_refused
+from app.core.validation import InvalidInput
+from app.extensions import db
+
+INVALID_STATUS = 422
+
+
+def save_form(
+    save: Callable[[], Any],
+    *,
+    saved: Callable[[Any], Any],
+    invalid: Callable[[dict[str, list[str]]], Any],
+    conflict: Callable[[], Any] | None = None,
+    message: str | None = None,
+):
+    """Run ``save()`` (an operation that flushes, never commits) and commit it.
+
+    - On success, flash ``message`` (when given) and answer ``saved(result)``.
+    - When the operation raises :class:`InvalidInput`, roll back and answer ``invalid(errors)``
+      with 422: the form again, with what was typed and why it was refused.
+    - When someone else saved the same record meanwhile (:class:`EditConflict`, a stale UPDATE or a
+      second creation meeting a unique constraint), roll back and answer ``conflict()`` with 409;
+      without a ``conflict`` the error goes on to the app's handler, which answers 409 too.
+    """
+    try:
+        with conflicts_refused():
+            result = save()
+            db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        return invalid(error.errors), INVALID_STATUS
+    except EditConflict:
+        db.session.rollback()
+        if conflict is None:
+            raise
+        return conflict(), CONFLICT_STATUS
+    if message:
+        flash(message)
+    return saved(result)
