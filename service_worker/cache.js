@@ -15,8 +15,12 @@ export async function deleteOldCaches(keep) {
   );
 }
 
-/** Pages that hold user data (the report form's regions) go when the user signs out. */
+/**
+ * Pages that hold user data (the report form's regions) go when the user signs out: the page
+ * (static/js/signout-guard.js) and the worker both call this.
+ */
 export async function deletePageCaches() {
+  if (!('caches' in globalThis)) return; // a page outside a secure context has no Cache Storage
   const names = await caches.keys();
   await Promise.all(names.filter((n) => n.startsWith(`${PREFIX}pages-`)).map((n) => caches.delete(n)));
 }

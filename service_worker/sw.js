@@ -4,11 +4,10 @@
 import {
   cacheFirst, cacheNames, deleteOldCaches, deletePageCaches, networkFirstPage, refreshPages,
 } from '/sw/cache.js';
-import { syncOutbox } from '/sw/sync.js';
+import { SYNC_TAG, syncOutbox } from '/sw/sync.js';
 
 const CONFIG = self.__NEARMISS_CONFIG__;
 const CACHES = cacheNames(CONFIG.version);
-const SYNC_TAG = 'nearmiss-outbox';
 
 async function offlinePage() {
   return (await caches.match(CONFIG.offline, { cacheName: CACHES.static })) || Response.error();

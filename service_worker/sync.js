@@ -5,6 +5,8 @@ import { deliver, pruneSent } from './outbox.js';
 
 export const LOCK_NAME = 'nearmiss-outbox-sync';
 export const CHANNEL_NAME = 'nearmiss-outbox';
+// Background Sync's tag: the page registers it, the worker's `sync` event answers it.
+export const SYNC_TAG = 'nearmiss-outbox';
 
 function announce(summary) {
   if (typeof BroadcastChannel === 'undefined') return;

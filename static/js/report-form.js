@@ -1,9 +1,12 @@
 // The capture form, offline-first: every report goes into the outbox before anything else, so
 // nothing typed is lost to a dead signal, an expired session or a server error.
 
-import { getEntry, openOutbox } from '/sw/outbox-db.js';
+import { getEntry } from '/sw/outbox-db.js';
 import { ATTENTION, SENT, enqueue, resubmit } from '/sw/outbox.js';
-import { refreshStatus, requestBackgroundSync, sync, userId } from '/static/js/app.js';
+import { requestBackgroundSync, sync } from './outbox-delivery.js';
+import { refreshStatus } from './outbox-panel.js';
+import { withOutbox } from './outbox-store.js';
+import { userId } from './page.js';
 
 const form = document.getElementById('report-form');
 const notice = document.getElementById('form-notice');
@@ -119,13 +122,7 @@ function text(tag, content, cls) {
 }
 
 async function outcomeFor(seq, stillAtRisk) {
-  const db = await openOutbox();
-  let entry;
-  try {
-    entry = await getEntry(db, seq);
-  } finally {
-    db.close();
-  }
+  const entry = await withOutbox((db) => getEntry(db, seq));
   if (entry?.state === SENT) {
     const lines = [text('strong', 'Thank you — your report is in.'), text('p', `Reference NM-${entry.server_id}.`)];
     if (stillAtRisk) lines.push(text('p', 'Your supervisor is alerted now. Stay with the person if it is safe.'));
@@ -166,20 +163,14 @@ async function handleSubmit(event) {
     return;
   }
   const stillAtRisk = body.still_at_risk;
-  const db = await openOutbox();
-  let seq;
-  try {
-    if (form.dataset.editingSeq) {
-      seq = Number(form.dataset.editingSeq);
-      const previous = await getEntry(db, seq);
-      const conflicted = previous?.last_error?.status === 409;
-      await resubmit(db, seq, body, { newUuid: conflicted ? crypto.randomUUID() : null });
-    } else {
-      seq = await enqueue(db, { body, owner: userId, photo });
-    }
-  } finally {
-    db.close();
-  }
+  const seq = await withOutbox(async (db) => {
+    if (!form.dataset.editingSeq) return enqueue(db, { body, owner: userId, photo });
+    const editing = Number(form.dataset.editingSeq);
+    const previous = await getEntry(db, editing);
+    const conflicted = previous?.last_error?.status === 409;
+    await resubmit(db, editing, body, { newUuid: conflicted ? crypto.randomUUID() : null });
+    return editing;
+  });
   form.reset();
   freshForm();
   document.dispatchEvent(new Event('report-saved'));
@@ -222,13 +213,8 @@ function loadEntry(entry) {
 async function loadEntryFromHash() {
   const match = window.location.hash.match(/^#fix-(\d+)$/);
   if (!match) return;
-  const db = await openOutbox();
-  try {
-    const entry = await getEntry(db, Number(match[1]));
-    if (entry && entry.state === ATTENTION) loadEntry(entry);
-  } finally {
-    db.close();
-  }
+  const entry = await withOutbox((db) => getEntry(db, Number(match[1])));
+  if (entry && entry.state === ATTENTION) loadEntry(entry);
 }
 
 if (form) {

@@ -1,0 +1,43 @@
+// Sign-out on a shared phone: warn first while reports still wait (they stay and are sent at the
+// next sign-in), then drop the cached pages, which hold the user's data; the outbox stays.
+
+import { deletePageCaches } from '/sw/cache.js';
+import { readOutbox, unsentOf } from './outbox-store.js';
+import { el, userId } from './page.js';
+
+/** Cached pages go, here and in the worker; the outbox stays until it is delivered. */
+export async function clearUserCaches() {
+  await deletePageCaches();
+  navigator.serviceWorker?.controller?.postMessage({ type: 'CLEAR_USER_DATA' });
+}
+
+function warn(form, unsent) {
+  form.dataset.confirmed = 'yes';
+  // The menu holding the button would cover the warning: close it, and offer the button again.
+  const menu = form.closest('details');
+  if (menu) menu.open = false;
+  const warning = document.getElementById('signout-warning');
+  warning.hidden = false;
+  warning.replaceChildren(
+    `${unsent} report${unsent === 1 ? ' is' : 's are'} still waiting on this phone. They stay here and are sent when you sign in again. `,
+    el('button', { type: 'button', class: 'link', onclick: () => form.requestSubmit() }, 'Sign out anyway'),
+  );
+  warning.tabIndex = -1;
+  warning.focus();
+  warning.scrollIntoView({ block: 'center' });
+}
+
+export function guardSignOut() {
+  for (const form of document.querySelectorAll('form[data-signout]')) {
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const unsent = unsentOf((await readOutbox(userId)).entries).length;
+      if (unsent > 0 && form.dataset.confirmed !== 'yes') {
+        warn(form, unsent);
+        return;
+      }
+      await clearUserCaches();
+      form.submit();
+    });
+  }
+}
