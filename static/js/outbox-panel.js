@@ -1,9 +1,7 @@
 // The outbox as the page shows it: the badge in the top bar, the panel of waiting reports with what
 // each needs, the note on the sign-in page, and the storage warning.
 
-import {
-  ATTENTION, SENDING, SENT, WAITING, claim, discard, needsClaim,
-} from '/sw/outbox.js';
+import { ATTENTION, SENDING, SENT, WAITING, claim, discard, needsClaim } from '/sw/outbox.js';
 import { CHANNEL_NAME } from '/sw/sync.js';
 import { lastDelivery, sendNow, syncAfterChange } from './outbox-delivery.js';
 import { readOutbox, unsentOf, withOutbox } from './outbox-store.js';
