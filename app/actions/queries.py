@@ -7,9 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.actions.measure import MeasureFilter
-from app.actions.models import Action
+from app.actions.models import Action, SpotCheck
+from app.core.permissions import can_view_report
 from app.core.roles import REGION_REVIEW_ROLES, Role
 from app.extensions import db
+from app.reviews.queries import can_view_review
+from app.taxonomy.models import Program, Region
+from app.taxonomy.queries import active_categories
+from app.taxonomy.vocabulary import InterfaceType
 
 
 def action_region_ids(action: Action) -> set[int]:
@@ -57,3 +62,52 @@ def actions_for(user, filters: ActionFilters, today: date) -> list[Action]:
     if filters.overdue:
         statement = statement.where(Action.status == "open", Action.due_date < today)
     return [a for a in db.session.scalars(statement) if can_view_action(user, a)]
+
+
+def visible_action(user, action_id: int) -> Action | None:
+    """The action with this id if ``user`` may see it: None for an unknown and a hidden one alike."""
+    action = db.session.get(Action, action_id)
+    return action if action is not None and can_view_action(user, action) else None
+
+
+def open_spot_check(action: Action, check_id: int) -> SpotCheck | None:
+    """The action's spot check with this id while it waits to be done; None otherwise."""
+    check = db.session.get(SpotCheck, check_id)
+    if check is None or check.action_id != action.id or check.done_at is not None:
+        return None
+    return check
+
+
+def visible_reports(action: Action, user) -> list:
+    """The reports the action answers that ``user`` may see."""
+    return [r for r in action.reports if can_view_report(user, r)]
+
+
+def visible_reviews(action: Action, user) -> list:
+    """The reviews the action comes from that ``user`` may see."""
+    return [r for r in action.reviews if can_view_review(user, r)]
+
+
+def measure_locked(action: Action | None, today: date) -> bool:
+    """Once an action's test has started, its measure, start and target are fixed."""
+    return action is not None and today >= action.window_start
+
+
+def measure_choices() -> dict:
+    """What a measure can be made of: the active categories, and every region and program by name."""
+    return {
+        "categories": active_categories(),
+        "regions": list(db.session.scalars(select(Region).order_by(Region.name))),
+        "programs": list(db.session.scalars(select(Program).order_by(Program.name))),
+        "interface_types": list(InterfaceType),
+    }
+
+
+def measure_names() -> dict:
+    """For each of the measure's fields, the name of each value as its form sends it (ids as text)."""
+    return {
+        "category_ids": {str(c.id): c.name for c in active_categories()},
+        "region_ids": {str(r.id): r.name for r in db.session.scalars(select(Region))},
+        "program_ids": {str(p.id): p.name for p in db.session.scalars(select(Program))},
+        "interface_types": {t.value: t.label for t in InterfaceType},
+    }

@@ -1,19 +1,24 @@
-from datetime import timedelta
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.actions import bp
 from app.actions.charts import measure_chart
 from app.actions.conflicts import action_conflict, verdict_conflict
+from app.actions.forms import (
+    action_input,
+    action_values,
+    new_action_values,
+    register_filters,
+    spot_check_passed,
+    typed_values,
+    verdict_input,
+)
 from app.actions.measure import MeasureFilter
-from app.actions.models import Action, SpotCheck
+from app.actions.models import Action
 from app.actions.operations import (
     STATUSES,
     STRENGTHS,
     VERDICTS,
-    ActionInput,
-    ActionInvalid,
     can_verify,
     comparison_for,
     mark_done,
@@ -21,126 +26,88 @@ from app.actions.operations import (
     save_action,
     verify,
 )
-from app.actions.queries import ActionFilters, actions_for, can_change_action, can_view_action, is_overdue
+from app.actions.queries import (
+    actions_for,
+    can_change_action,
+    is_overdue,
+    measure_choices,
+    measure_locked,
+    measure_names,
+    open_spot_check,
+    visible_action,
+    visible_reports,
+    visible_reviews,
+)
 from app.auth.queries import active_users
 from app.core.clock import org_today as today
 from app.core.clock import org_tz
-from app.core.concurrency import CONFLICT_STATUS, EditConflict, conflicts_refused, form_version
-from app.core.forms import form_date, form_float, form_ids, form_int
-from app.core.permissions import can_view_report
+from app.core.concurrency import form_version
+from app.core.form_flow import save_form
+from app.core.forms import form_text
 from app.extensions import db
-from app.reviews.queries import can_view_review
-from app.taxonomy.models import Program, Region
-from app.taxonomy.queries import active_categories
-from app.taxonomy.vocabulary import InterfaceType
+
+NOT_YOURS = "Only the quality lead and the action's owner change actions."
 
 
 def _action(action_id: int) -> Action:
-    action = db.session.get(Action, action_id)
-    if action is None or not can_view_action(current_user, action):
+    action = visible_action(current_user, action_id)
+    if action is None:
         abort(404)
     return action
+
+
+def _to_action(action: Action):
+    return redirect(url_for("actions.show", action_id=action.id))
 
 
 @bp.get("/actions")
 @login_required
 def index():
-    owner = request.args.get("owner", "")
-    filters = ActionFilters(
-        owner_id=current_user.id if owner == "me" else form_int(owner),
-        status=request.args.get("status", "") if request.args.get("status") in STATUSES else "",
-        overdue=request.args.get("overdue") == "1",
-    )
+    filters = register_filters(request.args, current_user)
     day = today()
     return render_template(
         "actions/index.html",
         actions=actions_for(current_user, filters, day),
         filters=filters,
-        owner=owner,
+        owner=form_text(request.args, "owner"),
         statuses=STATUSES,
         strengths=STRENGTHS,
-        is_overdue=lambda a: is_overdue(a, day),
+        is_overdue=lambda action: is_overdue(action, day),
         owners=active_users(),
         can_create=can_change_action(current_user),
         today=day,
     )
 
 
-def _input(form) -> ActionInput:
-    return ActionInput(
-        title=form.get("title", ""),
-        change=form.get("change", ""),
-        owner_id=form_int(form.get("owner_id")),
-        due_date=form_date(form.get("due_date")),
-        strength=form.get("strength", ""),
-        window_start=form_date(form.get("window_start")),
-        window_end=form_date(form.get("window_end")),
-        measure=MeasureFilter(
-            category_ids=tuple(sorted(i for i in form_ids(form.getlist("category_ids")))),
-            region_ids=tuple(sorted(i for i in form_ids(form.getlist("region_ids")))),
-            program_ids=tuple(sorted(i for i in form_ids(form.getlist("program_ids")))),
-            interface_types=tuple(sorted(form.getlist("interface_types"))),
-        ),
-        target_reduction_percent=form_float(form.get("target_reduction_percent")),
-        report_ids=form_ids([form.get("report_ids", "")]),
-        review_ids=form_ids([form.get("review_ids", "")]),
-    )
-
-
-def _values(action: Action | None) -> dict:
+def _action_form(action: Action | None, values: dict | None = None, errors=None, conflict=None) -> str:
+    """The action's form: its stored answers (a new one's defaults), or what was typed and why it
+    was refused."""
     day = today()
-    if action is None:
-        report = request.args.get("report", "")
-        review = request.args.get("review", "")
-        return {
-            "version": "",
-            "report_ids": f"NM-{report}" if form_int(report) else "",
-            "review_ids": f"R-{review}" if form_int(review) else "",
-            "due_date": (day + timedelta(days=14)).isoformat(),
-            "window_start": (day + timedelta(days=14)).isoformat(),
-            "window_end": (day + timedelta(days=42)).isoformat(),
-            "target_reduction_percent": "50",
-            "category_ids": [],
-            "region_ids": [],
-            "program_ids": [],
-            "interface_types": [],
-        }
-    measure = MeasureFilter.from_json(action.measure)
-    return {
-        "version": str(action.version),
-        "title": action.title,
-        "change": action.change,
-        "owner_id": str(action.owner_id),
-        "due_date": action.due_date.isoformat(),
-        "strength": action.strength,
-        "window_start": action.window_start.isoformat(),
-        "window_end": action.window_end.isoformat(),
-        "target_reduction_percent": f"{action.target_reduction_percent:g}",
-        # Only the links this person may see; the others are kept by save_action.
-        "report_ids": ", ".join(f"NM-{r.id}" for r in action.reports if can_view_report(current_user, r)),
-        "review_ids": ", ".join(f"R-{r.id}" for r in action.reviews if can_view_review(current_user, r)),
-        "category_ids": [str(i) for i in measure.category_ids],
-        "region_ids": [str(i) for i in measure.region_ids],
-        "program_ids": [str(i) for i in measure.program_ids],
-        "interface_types": list(measure.interface_types),
-    }
-
-
-def _render_form(action, values, errors, status=200, conflict=None):
+    if values is None:
+        values = action_values(action, current_user) if action else new_action_values(request.args, day)
     return render_template(
         "actions/form.html",
         action=action,
         values=values,
-        errors=errors,
+        errors=errors or {},
         conflict=conflict,
         strengths=STRENGTHS,
         owners=active_users(),
-        categories=active_categories(),
-        regions=db.session.query(Region).order_by(Region.name).all(),
-        programs=db.session.query(Program).order_by(Program.name).all(),
-        interface_types=list(InterfaceType),
-        locked=action is not None and today() >= action.window_start,
-    ), status
+        locked=measure_locked(action, day),
+        **measure_choices(),
+    )
+
+
+def _conflicting_action_form(action: Action, typed: dict) -> str:
+    """Someone saved the action meanwhile: their answers beside the refused ones."""
+    theirs = action_values(action, current_user)
+    typed = {**typed, "version": theirs["version"]}  # saving again deliberately replaces theirs
+    return _action_form(action, typed, conflict=action_conflict(action, theirs, typed, measure_names()))
+
+
+def _saved_action(action: Action):
+    flash(f"Action A-{action.id} saved.")
+    return _to_action(action)
 
 
 @bp.route("/actions/new", methods=["GET", "POST"])
@@ -149,51 +116,21 @@ def _render_form(action, values, errors, status=200, conflict=None):
 def edit(action_id: int | None = None):
     action = _action(action_id) if action_id is not None else None
     if not can_change_action(current_user, action):
-        abort(403, "Only the quality lead and the action's owner change actions.")
+        abort(403, NOT_YOURS)
     if request.method == "GET":
-        return _render_form(action, _values(action), {})
-    values = request.form.to_dict()
-    for name in ("category_ids", "region_ids", "program_ids", "interface_types"):
-        values[name] = request.form.getlist(name)
-    try:
-        with conflicts_refused():
-            saved = save_action(
-                current_user,
-                _input(request.form),
-                tz=org_tz(),
-                today=today(),
-                action=action,
-                based_on=form_version(request.form),
-            )
-            db.session.commit()
-    except ActionInvalid as exc:
-        db.session.rollback()
-        return _render_form(action, values, exc.errors, 422)
-    except EditConflict:
-        db.session.rollback()
-        theirs = _values(action)
-        values["version"] = theirs["version"]  # saving again deliberately replaces theirs
-        conflict = action_conflict(action, theirs, values, _measure_names())
-        return _render_form(action, values, {}, CONFLICT_STATUS, conflict)
-    flash(f"Action A-{saved.id} saved.")
-    return redirect(url_for("actions.show", action_id=saved.id))
+        return _action_form(action)
+    data, based_on = action_input(request.form), form_version(request.form)
+    return save_form(
+        lambda: save_action(current_user, data, tz=org_tz(), today=today(), action=action, based_on=based_on),
+        saved=_saved_action,
+        invalid=lambda errors: _action_form(action, typed_values(request.form), errors),
+        conflict=lambda: _conflicting_action_form(action, typed_values(request.form)),
+    )
 
 
-def _measure_names() -> dict:
-    return {
-        "category_ids": {str(c.id): c.name for c in active_categories()},
-        "region_ids": {str(r.id): r.name for r in db.session.query(Region)},
-        "program_ids": {str(p.id): p.name for p in db.session.query(Program)},
-        "interface_types": {t.value: t.label for t in InterfaceType},
-    }
-
-
-@bp.get("/actions/<int:action_id>")
-@login_required
-def show(action_id: int, errors=None, status=200, conflict=None, verdict_values=None):
-    action = _action(action_id)
-    day = today()
-    tz = org_tz()
+def _action_page(action: Action, *, errors=None, conflict=None, verdict_values=None) -> str:
+    """The action's page; after a refused verdict or spot check, with the reasons and what was typed."""
+    day, tz = today(), org_tz()
     return render_template(
         "actions/show.html",
         action=action,
@@ -209,14 +146,18 @@ def show(action_id: int, errors=None, status=200, conflict=None, verdict_values=
         verdict_values=verdict_values or {},
         can_change=can_change_action(current_user, action),
         can_verify=can_verify(current_user, action),
-        linked_reports=[r for r in action.reports if can_view_report(current_user, r)],
-        linked_reviews=[r for r in action.reviews if can_view_review(current_user, r)],
+        linked_reports=visible_reports(action, current_user),
+        linked_reviews=visible_reviews(action, current_user),
         window_ended=day > action.window_end,
         overdue=is_overdue(action, day),
-        categories={c.id: c.name for c in active_categories()},
-        regions={r.id: r.name for r in db.session.query(Region)},
-        programs={p.id: p.name for p in db.session.query(Program)},
-    ), status
+        names=measure_names(),
+    )
+
+
+@bp.get("/actions/<int:action_id>")
+@login_required
+def show(action_id: int):
+    return _action_page(_action(action_id))
 
 
 @bp.post("/actions/<int:action_id>/done")
@@ -224,60 +165,46 @@ def show(action_id: int, errors=None, status=200, conflict=None, verdict_values=
 def done(action_id: int):
     action = _action(action_id)
     if not can_change_action(current_user, action):
-        abort(403, "Only the quality lead and the action's owner change actions.")
-    mark_done(action, current_user, note=request.form.get("progress_note", ""))
+        abort(403, NOT_YOURS)
+    mark_done(action, current_user, note=form_text(request.form, "progress_note"))
     db.session.commit()
     flash("Marked as in place. The test window measures whether it works.")
-    return redirect(url_for("actions.show", action_id=action.id))
+    return _to_action(action)
+
+
+def _conflicting_verdict_page(action: Action, typed: dict) -> str:
+    """A verdict was recorded meanwhile: it beside the refused one."""
+    typed = {**typed, "version": str(action.version)}  # saving again deliberately replaces theirs
+    return _action_page(action, conflict=verdict_conflict(action, typed), verdict_values=typed)
 
 
 @bp.post("/actions/<int:action_id>/verify")
 @login_required
 def record_verdict(action_id: int):
     action = _action(action_id)
-    values = request.form.to_dict()
-    try:
-        with conflicts_refused():
-            verify(
-                action,
-                current_user,
-                verdict=request.form.get("verdict", ""),
-                note=request.form.get("note", ""),
-                tz=org_tz(),
-                today=today(),
-                new_window_end=form_date(request.form.get("new_window_end")),
-                based_on=form_version(request.form),
-            )
-            db.session.commit()
-    except ActionInvalid as exc:
-        db.session.rollback()
-        return show(action_id, errors=exc.errors, status=422, verdict_values=values)
-    except EditConflict:
-        db.session.rollback()
-        values["version"] = str(action.version)  # saving again deliberately replaces theirs
-        conflict = verdict_conflict(action, values)
-        return show(action_id, status=CONFLICT_STATUS, conflict=conflict, verdict_values=values)
-    flash("Verdict recorded.")
-    return redirect(url_for("actions.show", action_id=action.id))
+    verdict, based_on = verdict_input(request.form), form_version(request.form)
+    return save_form(
+        lambda: verify(action, current_user, **verdict, tz=org_tz(), today=today(), based_on=based_on),
+        saved=lambda _: _to_action(action),
+        invalid=lambda errors: _action_page(action, errors=errors, verdict_values=request.form.to_dict()),
+        conflict=lambda: _conflicting_verdict_page(action, request.form.to_dict()),
+        message="Verdict recorded.",
+    )
 
 
 @bp.post("/actions/<int:action_id>/spot-checks/<int:check_id>")
 @login_required
 def spot_check(action_id: int, check_id: int):
     action = _action(action_id)
-    check = db.session.get(SpotCheck, check_id)
-    if check is None or check.action_id != action.id or check.done_at is not None:
+    check = open_spot_check(action, check_id)
+    if check is None:
         abort(404)
     if not (can_change_action(current_user, action) or can_verify(current_user, action)):
         abort(403, "Spot checks are recorded by the owner, the quality lead or a verifier.")
-    passed = {"yes": True, "no": False}.get(request.form.get("passed", ""))
-    try:
-        record_spot_check(
-            check, current_user, passed=passed, note=request.form.get("note", ""), today=today()
-        )
-    except ActionInvalid as exc:
-        db.session.rollback()
-        return show(action_id, errors=exc.errors, status=422)
-    db.session.commit()
-    flash("Spot check recorded." if passed else "Spot check failed: the action is reopened.")
-    return redirect(url_for("actions.show", action_id=action.id))
+    passed, note = spot_check_passed(request.form), form_text(request.form, "note")
+    return save_form(
+        lambda: record_spot_check(check, current_user, passed=passed, note=note, today=today()),
+        saved=lambda _: _to_action(action),
+        invalid=lambda errors: _action_page(action, errors=errors),
+        message="Spot check recorded." if passed else "Spot check failed: the action is reopened.",
+    )

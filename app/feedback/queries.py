@@ -9,11 +9,47 @@ from app.extensions import db
 from app.feedback.models import FeedbackPost, feedback_actions, feedback_reports
 from app.feedback.operations import is_for
 from app.reports.models import Report
+from app.taxonomy.models import Region
 
 
 def feed_for(user, *, limit: int = 30) -> list[FeedbackPost]:
     posts = db.session.scalars(select(FeedbackPost).order_by(FeedbackPost.published_at.desc()).limit(200))
     return [p for p in posts if is_for(p, user)][:limit]
+
+
+def reports_behind(post: FeedbackPost) -> list[Report]:
+    """The reports that led to ``post``: linked directly or through its actions, each once."""
+    reports = {}
+    for report in post.reports + [r for action in post.actions for r in action.reports]:
+        reports.setdefault(report.id, report)
+    return list(reports.values())
+
+
+def visible_post(user, post_id: int) -> FeedbackPost | None:
+    """The update with this id if ``user`` may read it: its audience, and the reporter of any report
+    behind it, who was told of it personally. None for an unknown and a hidden one alike."""
+    post = db.session.get(FeedbackPost, post_id)
+    if post is None:
+        return None
+    if is_for(post, user) or any(r.reporter_id == user.id for r in reports_behind(post)):
+        return post
+    return None
+
+
+def post_page(post: FeedbackPost, viewer) -> dict:
+    """What an update's page shows ``viewer``: the update, the viewer's own reports behind it (they
+    are thanked for them), and how many reports led to it."""
+    behind = reports_behind(post)
+    return {
+        "post": post,
+        "your_reports": [r for r in behind if r.reporter_id == viewer.id],
+        "report_count": len(behind),
+    }
+
+
+def audience_regions() -> list[Region]:
+    """The regions an update can be shown to, by name."""
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
 
 
 def posts_about(report) -> list[FeedbackPost]:
