@@ -73,3 +73,8 @@ def parse_exposure_csv(text: str, regions_by_name: dict[str, int]) -> tuple[list
     if not rows and not errors:
         errors.append("The file has no data rows.")
     return ([] if errors else rows), errors
+
+
+def single_week_csv(region: str, week_start: str, visits: str, service_hours: str) -> str:
+    """One week typed into the form, as the CSV a file would hold, so it is checked the same way."""
+    return f"region,week_start,visits,service_hours\n{region},{week_start},{visits},{service_hours}"

@@ -10,10 +10,12 @@ from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.settings import get_setting
+from app.core.validation import InvalidInput
 from app.dashboard.clusters import Cell, ReportPoint, local_rule, poisson_exceedances
-from app.dashboard.exposure_csv import ExposureRow
+from app.dashboard.exposure_csv import ExposureRow, parse_exposure_csv
+from app.dashboard.forms import ExposureSubmission
 from app.dashboard.models import Cluster, Exposure
-from app.dashboard.queries import monday, week_bucket
+from app.dashboard.queries import all_regions, monday, week_bucket
 from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report
@@ -283,3 +285,19 @@ def import_exposure(rows: list[ExposureRow], *, actor) -> int:
         after={"rows": len(rows), "weeks": sorted({r.week_start.isoformat() for r in rows})[:52]},
     )
     return len(rows)
+
+
+class ExposureInvalid(InvalidInput):
+    """Exposure figures were refused; ``errors["csv"]`` says what is wrong, line by line."""
+
+
+def import_exposure_submission(submission: ExposureSubmission, *, actor) -> int:
+    """Check the figures sent (a file, pasted text or one week) and save them all, or refuse them
+    all with the reasons. Returns how many weeks were saved."""
+    errors = list(submission.errors)
+    if not errors:
+        regions = {region.name: region.id for region in all_regions()}
+        rows, errors = parse_exposure_csv(submission.text, regions)
+    if errors:
+        raise ExposureInvalid({"csv": errors})
+    return import_exposure(rows, actor=actor)

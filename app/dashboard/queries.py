@@ -18,6 +18,7 @@ from app.dashboard.models import Cluster, Exposure
 from app.escalations.models import SafeguardingCase
 from app.extensions import db
 from app.reports.models import Report
+from app.taxonomy.models import Program, Region
 from app.triage.models import Triage
 
 NON_ANSWERS = ("", "-", "n/a", "na", "none", "nothing", "luck", "don't know", "dont know", "unknown")
@@ -379,4 +380,73 @@ def period_summary(scope: Scope, tz: ZoneInfo, *, triage_target: timedelta, now:
         _ranked(interfaces),
         with_barrier / total * 100 if total else None,
         WeeklyShare("Triaged within target", met, timed),
+    )
+
+
+def actions_starting_between(first: date, last: date) -> list[Action]:
+    """Actions whose test window starts between two dates, oldest first, with their linked reports
+    and verifications loaded in one query each (the overview reads both for every action)."""
+    return list(
+        db.session.scalars(
+            select(Action)
+            .options(selectinload(Action.reports), selectinload(Action.verifications))
+            .where(Action.window_start >= first, Action.window_start <= last)
+            .order_by(Action.window_start)
+        )
+    )
+
+
+def report_facets_between(first: date, last: date, tz: ZoneInfo) -> list[tuple]:
+    """``(local day, report)`` for every report on the local days ``first``..``last``, where the report
+    is a row with the four fields an action's measure matches on. One read serves the before/after
+    charts of all the actions in a period."""
+    start = datetime.combine(first - timedelta(days=1), time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=2), time(), tzinfo=tz)
+    statement = select(
+        Report.occurred_at, Report.category_id, Report.region_id, Report.program_id, Report.interface_tag
+    ).where(Report.occurred_at >= start, Report.occurred_at < end)
+    facets = []
+    for row in db.session.execute(statement):
+        day = row.occurred_at.astimezone(tz).date()
+        if first <= day <= last:
+            facets.append((day, row))
+    return facets
+
+
+def regions_visible(permitted: frozenset[int] | None) -> list[Region]:
+    """The regions a viewer may pick, by name (``permitted`` None: every region)."""
+    regions = db.session.scalars(select(Region).order_by(Region.name))
+    return [region for region in regions if permitted is None or region.id in permitted]
+
+
+def all_regions() -> list[Region]:
+    """Every region, by name."""
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def all_programs() -> list[Program]:
+    """Every program, by name."""
+    return list(db.session.scalars(select(Program).order_by(Program.name)))
+
+
+def names_by_id(model) -> dict[int, str]:
+    """``{id: name}`` of every row of a named reference table (regions, categories, programs)."""
+    return {row.id: row.name for row in db.session.scalars(select(model))}
+
+
+def cluster_by_id(cluster_id: int) -> Cluster | None:
+    return db.session.get(Cluster, cluster_id)
+
+
+def action_by_id(action_id: int | None) -> Action | None:
+    """The action with this id; None for no id or an id that does not exist."""
+    return db.session.get(Action, action_id) if action_id and action_id > 0 else None
+
+
+def recent_exposure(limit: int = 60) -> list[Exposure]:
+    """The newest weekly exposure figures, newest week first."""
+    return list(
+        db.session.scalars(
+            select(Exposure).order_by(Exposure.week_start.desc(), Exposure.region_id).limit(limit)
+        )
     )

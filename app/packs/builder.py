@@ -18,7 +18,7 @@ from app.actions.queries import action_region_ids
 from app.core.audit.models import AuditEvent
 from app.core.audit.operations import first_chain_problem
 from app.core.settings import get_setting
-from app.dashboard import views
+from app.dashboard import overview
 from app.dashboard.models import Cluster
 from app.dashboard.queries import Scope
 from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
@@ -51,7 +51,7 @@ def _share(met: int, total: int) -> float | None:
 
 
 def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region_name: str) -> dict:
-    board = views.build(scope, user, tz=tz, today=today, now=now)
+    board = overview.build(scope, user, tz=tz, today=today, now=now)
     threshold = int(get_setting("pack_suppress_below"))
     start, end = _bounds(scope, tz)
 

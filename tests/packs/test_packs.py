@@ -106,10 +106,10 @@ def test_pack_sections_and_numbers_equal_the_dashboard(app, org):
         from app.auth.models import User
         from app.core.clock import org_today
         from app.core.models import now_utc
-        from app.dashboard import views
+        from app.dashboard import overview
 
         manager = db.session.scalar(select(User).where(User.email == "manager@x.test"))
-        board = views.build(
+        board = overview.build(
             Scope(FIRST_WEEK, LAST_WEEK, None), manager, tz=TZ, today=org_today(), now=now_utc()
         )
     assert f"Near misses reported {sum(board.counts)}" in flat

@@ -1,20 +1,21 @@
-"""Assembling the dashboard: plain data and SVG charts built from the aggregate queries."""
+"""The dashboard's overview: plain data and SVG charts built from the aggregate queries, for the
+dashboard page and the evidence pack. Each kind of data is read once for the whole period (all the
+actions' before/after charts come from one read of the reports), never once per action."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from app.actions.charts import measure_chart, measure_weeks
+from app.actions.charts import measure_chart
+from app.actions.measure import MeasureFilter, WeekCount, weekly_counts
 from app.actions.models import Action
+from app.actions.operations import windows_for
 from app.actions.queries import can_view_action
 from app.core.charts import Series, line_chart
 from app.core.settings import get_setting
 from app.dashboard import queries
 from app.dashboard.models import Cluster
 from app.dashboard.spc import Signal, run_chart, u_chart
-from app.extensions import db
 from app.feedback.queries import median_days_to_feedback
 from app.taxonomy.models import Category, Program, Region
 
@@ -92,8 +93,25 @@ def control_chart(counts, exposure, labels) -> ControlChart:
     return ControlChart("run", svg, chart.signals, rows, chart.centre)
 
 
-def _names(model) -> dict:
-    return {row.id: row.name for row in db.session.scalars(select(model))}
+def _measure_weeks(actions: list[Action], tz: ZoneInfo) -> list[list[WeekCount]]:
+    """What ``measure_weeks`` gives for each action, from one read of the reports over all their
+    windows instead of one read per action."""
+    if not actions:
+        return []
+    windows = [windows_for(action) for action in actions]
+    facets = queries.report_facets_between(
+        min(w.baseline_start for w in windows), max(w.end for w in windows), tz
+    )
+    weeks = []
+    for action, window in zip(actions, windows, strict=True):
+        measure = MeasureFilter.from_json(action.measure)
+        days = [
+            day
+            for day, report in facets
+            if window.baseline_start <= day <= window.end and measure.matches(report)
+        ]
+        weeks.append(weekly_counts(days, window.baseline_start, window.end, window.start))
+    return weeks
 
 
 def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime) -> Dashboard:
@@ -102,7 +120,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
     summary = queries.period_summary(scope, tz, triage_target=triage_target, now=now)
     counts = summary.weekly
     exposure = queries.weekly_exposure(scope)
-    regions, categories, programs = _names(Region), _names(Category), _names(Program)
+    regions, categories, programs = (queries.names_by_id(model) for model in (Region, Category, Program))
     breakdowns = {
         "Region": [(regions.get(k, "—"), n, ("region", k)) for k, n in summary.by_region],
         "Category": [(categories.get(k, "—"), n, ("category", k)) for k, n in summary.by_category],
@@ -143,16 +161,14 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         "ended": ended,
     }
     clusters = queries.open_clusters(scope.region_ids)
-    actions = []
     earliest = scope.first_week - timedelta(weeks=8)
-    for action in db.session.scalars(
-        select(Action)
-        .where(Action.window_start >= earliest, Action.window_start <= scope.last_week)
-        .order_by(Action.window_start)
-    ):
-        if can_view_action(user, action):
-            weeks = measure_weeks(action, tz)
-            actions.append((action, measure_chart(action, tz, today, weeks), weeks))
+    viewable = [
+        a for a in queries.actions_starting_between(earliest, scope.last_week) if can_view_action(user, a)
+    ]
+    actions = [
+        (action, measure_chart(action, tz, today, weeks), weeks)
+        for action, weeks in zip(viewable, _measure_weeks(viewable, tz), strict=True)
+    ]
     return Dashboard(
         scope,
         labels,
