@@ -4,12 +4,13 @@ import segno
 from flask import current_app, render_template
 from sqlalchemy import select, update
 
+from app.core.audit.access import record_access
 from app.core.audit.operations import record_event
-from app.core.pdf import render_pdf
+from app.core.pdf import RenderedPdf, render_pdf
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
-from app.guides.defaults import DEFAULT_GUIDES
 from app.guides.models import CueGuideVersion
+from app.guides.queries import published_content
 
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 # Chosen so that a guide at every limit still prints on one page of A4 and of US Letter at 9 pt.
@@ -29,44 +30,6 @@ LIMITS = {
 
 class GuideInvalid(InvalidInput):
     """A guide was refused (too long, or a section out of bounds); ``errors`` says why."""
-
-
-def _pairs(text: str) -> list[list[str]]:
-    pairs = []
-    for line in text.splitlines():
-        if line.strip():
-            left, _, right = line.partition("|")
-            pairs.append([left.strip(), right.strip()])
-    return pairs
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def content_from_form(form) -> dict:
-    """Structured sections from the editing form: one item per line, "cue | example" for pairs."""
-    return {
-        "title": form.get("title", "").strip(),
-        "definition": form.get("definition", "").strip(),
-        "cues": _pairs(form.get("cues", "")),
-        "stop_the_line": _lines(form.get("stop_the_line", "")),
-        "safeguarding": _lines(form.get("safeguarding", "")),
-        "how_to_report": form.get("how_to_report", "").strip(),
-        "contacts": _pairs(form.get("contacts", "")),
-    }
-
-
-def content_as_form(content: dict) -> dict:
-    return {
-        "title": content["title"],
-        "definition": content["definition"],
-        "cues": "\n".join(" | ".join(pair) for pair in content["cues"]),
-        "stop_the_line": "\n".join(content["stop_the_line"]),
-        "safeguarding": "\n".join(content["safeguarding"]),
-        "how_to_report": content["how_to_report"],
-        "contacts": "\n".join(" | ".join(pair) for pair in content["contacts"]),
-    }
 
 
 def check_fields(content: dict) -> dict[str, list[str]]:
@@ -144,20 +107,6 @@ def check_one_page(content: dict, role: str) -> dict[str, list[str]]:
     }
 
 
-def published_version(role: str) -> CueGuideVersion | None:
-    return db.session.scalar(
-        select(CueGuideVersion).where(CueGuideVersion.role == role, CueGuideVersion.published)
-    )
-
-
-def published_content(role: str) -> tuple[dict, int | None]:
-    """The content to show and print: the published version, or the built-in default."""
-    version = published_version(role)
-    if version is None:
-        return DEFAULT_GUIDES[role], None
-    return version.content, version.version
-
-
 def save_guide(role: str, content: dict, *, actor, publish: bool) -> CueGuideVersion:
     """Save a new version (old ones are kept); publish it if asked. Refuses what would not fit a page."""
     errors = check_fields(content) or check_one_page(content, role)
@@ -198,3 +147,18 @@ def publish_version(version: CueGuideVersion, *, actor) -> None:
     record_event(
         "guide.publish", actor=actor, object_type="guide", object_id=f"{version.role}:{version.version}"
     )
+
+
+def print_guide(role: str, size: str, *, actor) -> RenderedPdf:
+    """The published guide (or the default) as a PDF, with the download in the access log.
+    PdfRenderError when it cannot be drawn."""
+    content, version = published_content(role)
+    rendered = render_pdf(guide_document(content, role, size, version))
+    record_access(
+        "guide.download",
+        actor=actor,
+        object_type="guide",
+        object_id=role,
+        detail={"version": version, "size": size, "pages": rendered.pages},
+    )
+    return rendered

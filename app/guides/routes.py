@@ -10,26 +10,18 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from app.core.audit.access import record_access
-from app.core.pdf import PdfRenderError, render_pdf
+from app.core.form_flow import save_form
+from app.core.forms import checked
+from app.core.pdf import PdfRenderError
 from app.core.roles import Role
 from app.extensions import db
 from app.guides import bp
 from app.guides.defaults import DEFAULT_GUIDES, GUIDE_ROLES, ROLE_TO_GUIDE
+from app.guides.forms import content_as_form, content_from_form, page_size_argument
 from app.guides.models import CueGuideVersion
-from app.guides.operations import (
-    LIMITS,
-    PAGE_SIZES,
-    GuideInvalid,
-    content_as_form,
-    content_from_form,
-    guide_document,
-    publish_version,
-    published_content,
-    save_guide,
-)
+from app.guides.operations import LIMITS, PAGE_SIZES, print_guide, publish_version, save_guide
+from app.guides.queries import published_content, saved_version, versions_of
 
 EDITOR_ROLES = {Role.TRAINER, Role.ADMIN, Role.QUALITY_LEAD}
 
@@ -77,21 +69,12 @@ def show(role: str):
 @bp.get("/guides/<role>.pdf")
 @login_required
 def pdf(role: str):
-    content, version = published_content(_role(role))
-    size = request.args.get("size", current_app.config["GUIDE_PAGE_SIZE"])
-    if size not in PAGE_SIZES:
-        abort(400, "Choose size=a4 or size=letter.")
+    role = _role(role)
+    size = page_size_argument(request.args, current_app.config["GUIDE_PAGE_SIZE"])
     try:
-        rendered = render_pdf(guide_document(content, role, size, version))
+        rendered = print_guide(role, size, actor=current_user)
     except PdfRenderError as exc:
         abort(503, str(exc))
-    record_access(
-        "guide.download",
-        actor=current_user,
-        object_type="guide",
-        object_id=role,
-        detail={"version": version, "size": size, "pages": rendered.pages},
-    )
     db.session.commit()
     response = make_response(rendered.data)
     response.headers["Content-Type"] = "application/pdf"
@@ -102,27 +85,27 @@ def pdf(role: str):
 @bp.route("/guides/<role>/edit", methods=["GET", "POST"])
 @login_required
 def edit(role: str):
+    """Saving renders the guide in both paper sizes: one that would not fit a page is refused (422)."""
     role = _role(role)
     if not _can_edit():
         abort(403, "Cue guides are edited by trainers.")
-    errors, status = {}, 200
-    if request.method == "POST":
-        content = content_from_form(request.form)
-        try:
-            version = save_guide(
-                role, content, actor=current_user, publish=request.form.get("publish") == "on"
-            )
-        except GuideInvalid as exc:
-            db.session.rollback()
-            errors, status = exc.errors, 422
-            values = request.form.to_dict()
-        else:
-            db.session.commit()
-            flash(f"Saved as version {version.version}{' and published' if version.published else ''}.")
-            return redirect(url_for("guides.versions", role=role))
-    else:
-        values = content_as_form(published_content(role)[0])
-    return render_template("guides/edit.html", role=role, values=values, errors=errors, limits=LIMITS), status
+    if request.method == "GET":
+        return _edit_page(role, content_as_form(published_content(role)[0]), {})
+    content = content_from_form(request.form)
+    return save_form(
+        lambda: save_guide(role, content, actor=current_user, publish=checked(request.form, "publish")),
+        saved=_guide_saved,
+        invalid=lambda errors: _edit_page(role, request.form.to_dict(), errors),
+    )
+
+
+def _edit_page(role: str, values: dict, errors: dict) -> str:
+    return render_template("guides/edit.html", role=role, values=values, errors=errors, limits=LIMITS)
+
+
+def _guide_saved(version: CueGuideVersion):
+    flash(f"Saved as version {version.version}{' and published' if version.published else ''}.")
+    return redirect(url_for("guides.versions", role=version.role))
 
 
 @bp.get("/guides/<role>/versions")
@@ -131,19 +114,16 @@ def versions(role: str):
     role = _role(role)
     if not _can_edit():
         abort(403, "Cue guides are edited by trainers.")
-    rows = db.session.scalars(
-        select(CueGuideVersion).where(CueGuideVersion.role == role).order_by(CueGuideVersion.version.desc())
-    ).all()
-    return render_template("guides/versions.html", role=role, versions=rows, default=DEFAULT_GUIDES[role])
+    return render_template(
+        "guides/versions.html", role=role, versions=versions_of(role), default=DEFAULT_GUIDES[role]
+    )
 
 
 def _editable_version(role: str, number: int) -> CueGuideVersion:
     """One saved version of a role's guide, for those who edit guides (403 for others, 404 if none)."""
     if not _can_edit():
         abort(403, "Cue guides are edited by trainers.")
-    row = db.session.scalar(
-        select(CueGuideVersion).where(CueGuideVersion.role == role, CueGuideVersion.version == number)
-    )
+    row = saved_version(role, number)
     if row is None:
         abort(404)
     return row

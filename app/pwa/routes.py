@@ -1,9 +1,10 @@
 import json
 
-from flask import abort, current_app, render_template, send_from_directory, url_for
+from flask import abort, current_app, render_template, send_from_directory
 
 from app.pwa import bp
 from app.pwa.assets import SERVICE_WORKER_DIR, SHARED_MODULES, asset_version, static_shell_paths
+from app.pwa.manifest import web_manifest
 
 # Pages a DSP needs with no signal (the form and the cue guides), cached and dropped at sign-out.
 OFFLINE_PAGES = (
@@ -20,40 +21,8 @@ OFFLINE_FALLBACK = "/offline"
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    body = {
-        "id": "/",
-        "name": f"Near misses · {current_app.config['ORG_NAME']}",
-        "short_name": "Near misses",
-        "description": "Report a near miss in under a minute, even with no signal.",
-        "start_url": "/report?source=pwa",
-        "scope": "/",
-        "display": "standalone",
-        "orientation": "portrait",
-        "background_color": "#f6f8fa",
-        "theme_color": "#174a7c",
-        "icons": [
-            {
-                "src": url_for("static", filename="icons/icon-192.png"),
-                "sizes": "192x192",
-                "type": "image/png",
-                "purpose": "any",
-            },
-            {
-                "src": url_for("static", filename="icons/icon-512.png"),
-                "sizes": "512x512",
-                "type": "image/png",
-                "purpose": "any",
-            },
-            {
-                "src": url_for("static", filename="icons/icon-maskable-512.png"),
-                "sizes": "512x512",
-                "type": "image/png",
-                "purpose": "maskable",
-            },
-        ],
-    }
-    response = current_app.response_class(json.dumps(body), mimetype="application/manifest+json")
-    return response
+    body = web_manifest(current_app.config["ORG_NAME"])
+    return current_app.response_class(json.dumps(body), mimetype="application/manifest+json")
 
 
 @bp.get("/sw.js")

@@ -1,0 +1,38 @@
+"""Reading cue guides: the published one per role (or the built-in default) and the saved versions."""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.guides.defaults import DEFAULT_GUIDES
+from app.guides.models import CueGuideVersion
+
+
+def published_version(role: str) -> CueGuideVersion | None:
+    return db.session.scalar(
+        select(CueGuideVersion).where(CueGuideVersion.role == role, CueGuideVersion.published)
+    )
+
+
+def published_content(role: str) -> tuple[dict, int | None]:
+    """The content to show and print: the published version, or the built-in default."""
+    version = published_version(role)
+    if version is None:
+        return DEFAULT_GUIDES[role], None
+    return version.content, version.version
+
+
+def versions_of(role: str) -> list[CueGuideVersion]:
+    """Every saved version of a role's guide, newest first."""
+    return list(
+        db.session.scalars(
+            select(CueGuideVersion)
+            .where(CueGuideVersion.role == role)
+            .order_by(CueGuideVersion.version.desc())
+        )
+    )
+
+
+def saved_version(role: str, number: int) -> CueGuideVersion | None:
+    return db.session.scalar(
+        select(CueGuideVersion).where(CueGuideVersion.role == role, CueGuideVersion.version == number)
+    )

@@ -1,0 +1,32 @@
+"""Reads for the evidence pack pages."""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.packs.models import PackRender
+from app.taxonomy.models import Region
+
+
+def recent_renders(user_id: int, limit: int = 10) -> list[PackRender]:
+    """The packs this person asked to have drawn in the background, newest first."""
+    return list(
+        db.session.scalars(
+            select(PackRender)
+            .where(PackRender.requested_by_id == user_id)
+            .order_by(PackRender.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def all_regions() -> list[Region]:
+    """Every region, by name (a pack covers one or all)."""
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def region_by_id(region_id: int) -> Region | None:
+    return db.session.get(Region, region_id)
+
+
+def render_by_id(render_id: int) -> PackRender | None:
+    return db.session.get(PackRender, render_id)
