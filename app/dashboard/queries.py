@@ -435,6 +435,7 @@ def names_by_id(model) -> dict[int, str]:
 
 
 def cluster_by_id(cluster_id: int) -> Cluster | None:
+    """The cluster with this id, or None."""
     return db.session.get(Cluster, cluster_id)
 
 

@@ -8,6 +8,7 @@ from app.guides.models import CueGuideVersion
 
 
 def published_version(role: str) -> CueGuideVersion | None:
+    """The version of a role's guide that is printed now; None while the default is."""
     return db.session.scalar(
         select(CueGuideVersion).where(CueGuideVersion.role == role, CueGuideVersion.published)
     )
@@ -33,6 +34,7 @@ def versions_of(role: str) -> list[CueGuideVersion]:
 
 
 def saved_version(role: str, number: int) -> CueGuideVersion | None:
+    """Version ``number`` of a role's guide, published or not; None when there is no such version."""
     return db.session.scalar(
         select(CueGuideVersion).where(CueGuideVersion.role == role, CueGuideVersion.version == number)
     )

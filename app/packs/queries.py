@@ -25,8 +25,10 @@ def all_regions() -> list[Region]:
 
 
 def region_by_id(region_id: int) -> Region | None:
+    """The region with this id, or None."""
     return db.session.get(Region, region_id)
 
 
 def render_by_id(render_id: int) -> PackRender | None:
+    """The background render with this id, or None (whoever asked for it)."""
     return db.session.get(PackRender, render_id)
