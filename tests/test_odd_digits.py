@@ -3,12 +3,13 @@ any other: a clear answer, never a 500. Every place that reads a number from a f
 through ``core.forms.form_int``."""
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from app.core.concurrency import form_version
 from app.core.forms import form_ids, form_int
 from app.core.roles import Role
 from app.dashboard.exposure_csv import parse_exposure_csv
-from app.triage.forms import _ids as triage_ids
+from app.triage.forms import answers_from_form
 from tests.factories import login
 
 ODD = ["²", "①", "12²"]
@@ -19,7 +20,7 @@ def test_the_readers_refuse_them(text):
     assert form_int(text) is None
     assert form_version({"version": text}) == -1
     assert form_ids([f"NM-{text}"]) == [-1]
-    assert triage_ids([text]) == [-1]
+    assert answers_from_form(MultiDict({"external_body_ids": [text]})).external_body_ids == [-1]
     rows, errors = parse_exposure_csv(f"region,week_start,visits\n{text},2026-03-02,{text}\n", {"North": 1})
     assert rows == [] and len(errors) == 1
 

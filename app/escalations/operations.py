@@ -29,7 +29,7 @@ from app.escalations.vocabulary import (
     SAFEGUARDING_TRIGGERS,
 )
 from app.extensions import db
-from app.notifications.operations import notify
+from app.notifications.operations import mark_read_for_link, notify
 from app.reports.models import Report
 from app.taxonomy.reference import taxonomy_reference
 
@@ -281,6 +281,19 @@ def decide_safeguarding(
         before=before,
         after={"decision": decision},
     )
+
+
+def record_case_view(user, case: SafeguardingCase) -> None:
+    """Opening a safeguarding case is audited (it shows who is at risk), and reads the notifications
+    that pointed to it."""
+    record_event(
+        "safeguarding.view",
+        actor=user,
+        object_type="report",
+        object_id=case.report_id,
+        region_id=case.report.region_id,
+    )
+    mark_read_for_link(user, f"/safeguarding/{case.id}")
 
 
 _DECISION_QUESTIONS = [

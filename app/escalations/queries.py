@@ -2,14 +2,49 @@
 
 from datetime import datetime, timedelta
 
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core.permissions import can_triage, sees_report_through_role
+from app.core.roles import Role
 from app.core.settings import get_setting
 from app.escalations.clocks import Clock, clock
-from app.escalations.models import SafeguardingCase, StopTheLineAlert
+from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.escalations.operations import can_handle_alert
 from app.extensions import db
+
+
+def visible_alert_or_404(user, alert_id: int) -> StopTheLineAlert:
+    """The alert if ``user`` may read its report through their role (as ``/reports/<id>`` shows the
+    full page); 404 for unknown and forbidden alike. Being told about an alert never widens what a
+    person may read, and the reporter of a still-at-risk report gets only the reporter's view of it:
+    who acknowledged and the safeguards are staff work."""
+    alert = db.session.get(StopTheLineAlert, alert_id)
+    if alert is None or not sees_report_through_role(user, alert.report):
+        abort(404)
+    return alert
+
+
+def safeguarding_case_or_404(case_id: int) -> SafeguardingCase:
+    """The case, or 404. Who may open cases at all is the route's check (the safeguarding screen)."""
+    case = db.session.get(SafeguardingCase, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def visible_duty_or_404(user, duty_id: int) -> ExternalDuty:
+    """The external duty if ``user`` may read its report through their role; 404 otherwise."""
+    duty = db.session.get(ExternalDuty, duty_id)
+    if duty is None or not sees_report_through_role(user, duty.report):
+        abort(404)
+    return duty
+
+
+def can_record_duty(user, report) -> bool:
+    """Recording that an external body was told is for the region's supervisors and the leads."""
+    return can_triage(user, report) or Role.SAFEGUARDING_LEAD in user.roles
 
 
 def open_alerts_for(user) -> list[StopTheLineAlert]:

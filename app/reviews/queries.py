@@ -1,7 +1,17 @@
-"""Who may run and read reviews (shared by the review pages and by actions that link reviews)."""
+"""Who may run and read reviews (shared by the review pages and by actions that link reviews), and
+the reads the review pages make."""
+
+from flask import abort
+from sqlalchemy import select
 
 from app.core.permissions import can_view_report
 from app.core.roles import REGION_REVIEW_ROLES, Role
+from app.extensions import db
+from app.reports.models import Report
+from app.reports.queries import UNSEEN_REPORT, visible_report
+from app.reviews.models import Review
+
+RECENT_REVIEWS = 200
 
 
 def can_run_reviews(user) -> bool:
@@ -17,3 +27,24 @@ def can_view_review(user, review) -> bool:
     if not (can_run_reviews(user) or user.is_organisation_wide):
         return False
     return all(can_view_report(user, r) for r in review.reports)
+
+
+def recent_reviews_visible_to(user) -> list[Review]:
+    """The latest reviews (newest first) that ``user`` may read."""
+    reviews = db.session.scalars(select(Review).order_by(Review.created_at.desc()).limit(RECENT_REVIEWS))
+    return [r for r in reviews if can_view_review(user, r)]
+
+
+def visible_review_or_404(user, review_id: int) -> Review:
+    """The review if ``user`` may read it; 404 for unknown and forbidden alike."""
+    review = db.session.get(Review, review_id)
+    if review is None or not can_view_review(user, review):
+        abort(404)
+    return review
+
+
+def linkable_reports(user, report_ids) -> tuple[list[Report], list[str]]:
+    """The reports ``user`` may link, and one problem per id that is unknown or not theirs to see
+    (the same answer for both, so an id's existence is not told)."""
+    found = [visible_report(user, report_id) for report_id in report_ids]
+    return [r for r in found if r is not None], [UNSEEN_REPORT for r in found if r is None]

@@ -1,17 +1,26 @@
-"""Reading the triage form into ``TriageAnswers``."""
+"""Reading the triage forms: the queue's filters, and the triage form into ``TriageAnswers``.
 
-from app.core.forms import form_int
+Also the other way round: a stored triage as the form's values, so the form and the side-by-side
+of an edit conflict show stored and typed answers alike.
+"""
+
+from app.core.forms import checked, form_ids, form_int
+from app.reports.models import Report, ReportStatus
 from app.triage.operations import TriageAnswers
+from app.triage.queries import QueueFilters
 
 _YES_NO = {"yes": True, "no": False}
+_QUEUE_STATUSES = {"new", "all", *(s.value for s in ReportStatus)}
 
 
-def _ids(values) -> list[int]:
-    ids = []
-    for value in values:
-        number = form_int(value)
-        ids.append(-1 if number is None else number)  # -1 is refused by validation with a message
-    return ids
+def queue_filters(args) -> QueueFilters:
+    """The queue's filters from its query arguments; an unknown status shows the new reports."""
+    status = args.get("status", "new")
+    return QueueFilters(
+        form_int(args.get("region")),
+        form_int(args.get("category")),
+        status if status in _QUEUE_STATUSES else "new",
+    )
 
 
 def answers_from_form(form) -> TriageAnswers:
@@ -23,8 +32,47 @@ def answers_from_form(form) -> TriageAnswers:
         event_class=form.get("event_class", ""),
         review_level=form.get("review_level", ""),
         override_reason=form.get("override_reason", ""),
-        interface_flag=form.get("interface_flag") == "on",
+        interface_flag=checked(form, "interface_flag"),
         interface_type=form.get("interface_type", ""),
         safeguarding_triggers=form.getlist("safeguarding_triggers"),
-        external_body_ids=_ids(form.getlist("external_body_ids")),
+        # An unreadable id reads as -1, which validation refuses with a message.
+        external_body_ids=form_ids(form.getlist("external_body_ids")),
     )
+
+
+def submitted_values(form) -> dict:
+    """What was typed, as the form shows it again (refused, or beside someone else's save)."""
+    values = form.to_dict()
+    values["safeguarding_triggers"] = form.getlist("safeguarding_triggers")
+    values["external_body_ids"] = form.getlist("external_body_ids")
+    values["interface_flag"] = checked(form, "interface_flag")
+    return values
+
+
+def stored_values(report: Report) -> dict:
+    """The form's values for ``report``: its triage, or what the reporter said before any triage."""
+    triage = report.triage
+    if triage is None:
+        return {
+            "version": "",
+            "still_at_risk_now": "yes" if report.still_at_risk else "",
+            "event_class": report.event_class,
+            "interface_flag": bool(report.interface_tag),
+            "interface_type": report.interface_tag or "",
+            "safeguarding_triggers": [],
+            "external_body_ids": [],
+        }
+    return {
+        "version": str(triage.version),
+        "still_at_risk_now": "yes" if triage.still_at_risk_now else "no",
+        "severity": triage.severity,
+        "recurrence": triage.recurrence,
+        "minimum_investigation": triage.minimum_investigation,
+        "event_class": triage.event_class,
+        "review_level": triage.review_level,
+        "override_reason": triage.override_reason or "",
+        "interface_flag": triage.interface_flag,
+        "interface_type": triage.interface_type or "",
+        "safeguarding_triggers": triage.safeguarding_triggers,
+        "external_body_ids": [str(i) for i in triage.external_body_ids],
+    }

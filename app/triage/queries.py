@@ -6,12 +6,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.core.permissions import scope_to_viewer
+from app.core.permissions import can_view_report, scope_to_viewer
 from app.core.roles import Role
 from app.core.settings import get_setting
 from app.escalations.clocks import Clock, clock
 from app.extensions import db
 from app.reports.models import Report, ReportStatus
+from app.taxonomy.models import Region
+from app.triage.recurrence import RecurrenceProposal
 
 QUEUE_LIMIT = 200
 
@@ -37,6 +39,19 @@ def triage_regions(user) -> frozenset[int] | None:
     if Role.SUPERVISOR in user.roles:
         return user.region_ids
     return frozenset()
+
+
+def region_choices(user) -> list[Region]:
+    """The regions the queue's filter offers ``user``: those they triage, by name."""
+    regions = triage_regions(user)
+    return [r for r in db.session.query(Region).order_by(Region.name) if regions is None or r.id in regions]
+
+
+def similar_reports(user, proposal: RecurrenceProposal) -> list[tuple[Report, list[str], bool]]:
+    """The reports a recurrence proposal matched: each with what it shares with the report being
+    triaged, and whether ``user`` may open it (a match is shown even when its page is not theirs)."""
+    similar = [(db.session.get(Report, o.id), proposal.matched_on[o.id]) for o in proposal.similar]
+    return [(report, on, can_view_report(user, report)) for report, on in similar]
 
 
 def _risk_rank(report: Report) -> int:

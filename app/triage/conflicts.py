@@ -1,0 +1,56 @@
+"""A refused triage save (someone else triaged first): their answers beside the refused ones."""
+
+from app.core.concurrency import ConflictView, conflict_view
+from app.escalations.operations import active_external_bodies
+from app.escalations.vocabulary import SAFEGUARDING_TRIGGERS
+from app.reports.models import Report
+from app.taxonomy.vocabulary import EventClass, InterfaceType
+from app.triage.matrix import ReviewLevel
+
+_QUESTIONS = [
+    ("still_at_risk_now", "Anyone still at risk now"),
+    ("safeguarding_triggers", "Safeguarding triggers"),
+    ("external_body_ids", "External bodies"),
+    ("recurrence", "Repeat theme"),
+    ("severity", "Severity potential"),
+    ("minimum_investigation", "Minimum investigation"),
+    ("interface", "Interface failure"),
+    ("event_class", "Event class"),
+    ("review_level", "Review level"),
+    ("override_reason", "Reason for another level"),
+]
+
+
+def _label(vocabulary, value: str) -> str:
+    try:
+        return vocabulary(value).label
+    except ValueError:
+        return value or ""
+
+
+def _readable(values: dict) -> dict:
+    """Triage answers as a person reads them, for the side-by-side of a conflict."""
+    bodies = {str(b.id): b.name for b in active_external_bodies()}
+    return {
+        "still_at_risk_now": {"yes": "Yes", "no": "No"}.get(values.get("still_at_risk_now", ""), ""),
+        "safeguarding_triggers": "; ".join(
+            SAFEGUARDING_TRIGGERS.get(t, t) for t in sorted(values.get("safeguarding_triggers", []))
+        ),
+        "external_body_ids": "; ".join(sorted(bodies.get(i, i) for i in values.get("external_body_ids", []))),
+        "recurrence": (values.get("recurrence") or "").capitalize(),
+        "severity": (values.get("severity") or "").capitalize(),
+        "minimum_investigation": (values.get("minimum_investigation") or "").strip(),
+        "interface": _label(InterfaceType, values.get("interface_type", ""))
+        if values.get("interface_flag")
+        else "No",
+        "event_class": _label(EventClass, values.get("event_class", "")),
+        "review_level": _label(ReviewLevel, values.get("review_level", "")),
+        "override_reason": (values.get("override_reason") or "").strip(),
+    }
+
+
+def triage_conflict(report: Report, stored: dict, submitted: dict) -> ConflictView:
+    """``stored`` and ``submitted`` are form values (the report's triage and the refused form's)."""
+    triage = report.triage
+    saved_by, saved_at = (triage.triaged_by, triage.triaged_at) if triage else (None, None)
+    return conflict_view(saved_by, saved_at, _QUESTIONS, _readable(stored), _readable(submitted))
