@@ -9,17 +9,10 @@ from app.api.openapi import openapi_document
 from app.api.responses import json_error, json_field_errors
 from app.core.audit.access import record_report_view
 from app.extensions import csrf, db
-from app.reports.operations import (
-    ClientUUIDConflict,
-    RegionForbidden,
-    ReportInvalid,
-    SubmissionSettings,
-    submit_report,
-)
 from app.reports.presenters import report_as_json
 from app.reports.queries import visible_report
+from app.reports.submission_flow import submit_and_answer
 from app.reports.submission_limit import submission_limit
-from app.reports.validation import parse_payload
 from app.taxonomy.queries import taxonomy_for
 
 PUBLIC_ENDPOINTS = {"api.csrf_token", "api.openapi"}
@@ -64,40 +57,33 @@ def _json_body():
         return None, json_field_errors(400, {"_body": ["The body is not valid JSON."]}, "Bad JSON.")
 
 
+class JsonAnswers:
+    """How the API answers a submission (see ``app.reports.submission_flow``; SPEC §5): 201 with the
+    new report's ``id`` and ``client_uuid``, 200 with the same body for a replay, JSON errors else."""
+
+    def stored(self, submission):
+        return jsonify(submission.receipt), 201 if submission.created else 200
+
+    def invalid(self, errors):
+        return json_field_errors(422, errors, "Some fields need attention.")
+
+    def forbidden(self):
+        errors = {"region_id": ["You do not belong to this region."]}
+        return json_error(403, "forbidden", "You can only report in your own regions.", errors=errors)
+
+    def conflict(self):
+        message = "This client_uuid was already used for a different report. Make a new UUID."
+        errors = {"client_uuid": ["Already used for a different report."]}
+        return json_error(409, "conflict", message, errors=errors)
+
+
 @bp.post("/reports")
 @submission_limit
 def create_report():
     body, error = _json_body()
     if error is not None:
         return error
-    payload, errors = parse_payload(body)
-    if errors:
-        return json_field_errors(422, errors, "Some fields need attention.")
-    try:
-        submission = submit_report(current_user, payload, SubmissionSettings.from_config(current_app.config))
-    except ReportInvalid as exc:
-        db.session.rollback()
-        return json_field_errors(422, exc.errors, "Some fields need attention.")
-    except RegionForbidden:
-        db.session.rollback()
-        return json_error(
-            403,
-            "forbidden",
-            "You can only report in your own regions.",
-            errors={"region_id": ["You do not belong to this region."]},
-        )
-    except ClientUUIDConflict:
-        db.session.rollback()
-        return json_error(
-            409,
-            "conflict",
-            "This client_uuid was already used for a different report. Make a new UUID.",
-            errors={"client_uuid": ["Already used for a different report."]},
-        )
-    # Read before the commit expires the row (reading after it would fetch the report again).
-    body = {"id": submission.report.id, "client_uuid": str(submission.report.client_uuid)}
-    db.session.commit()
-    return jsonify(body), 201 if submission.created else 200
+    return submit_and_answer(body, JsonAnswers())
 
 
 @bp.get("/reports/<int:report_id>")

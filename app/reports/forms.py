@@ -1,9 +1,13 @@
-"""Turning the capture form's fields into the same payload the JSON API receives."""
+"""Turning the capture form's fields into the same payload the JSON API receives, and the report
+list's query arguments into its filters."""
 
 import base64
 import uuid
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from app.core.forms import date_argument, form_int
+from app.taxonomy.vocabulary import InterfaceType
 
 _YES_NO = {"yes": True, "no": False}
 _TEXT_FIELDS = (
@@ -48,3 +52,22 @@ def blank_form_values(user, tz: ZoneInfo, now: datetime) -> dict:
         "region_id": str(regions[0].id) if regions else "",
         "event_class": "near_miss",
     }
+
+
+def list_filters(args, tz: ZoneInfo) -> dict:
+    """Filters from the dashboard's drill-down links (see ``reports_visible_to``); malformed ids are
+    ignored, an unreadable or far date is refused (400). ``to`` includes its whole week."""
+    filters = {}
+    for name in ("region", "category", "program"):
+        value = form_int(args.get(name))
+        if value is not None:
+            filters[name] = value
+    if "interface" in args:
+        filters["interface"] = (
+            args["interface"] if args["interface"] in {t.value for t in InterfaceType} else ""
+        )
+    for name, key, extra in (("from", "start", 0), ("to", "end", 7)):
+        day = date_argument(args, name)
+        if day is not None:
+            filters[key] = datetime.combine(day + timedelta(days=extra), time(), tzinfo=tz)
+    return filters

@@ -1,6 +1,6 @@
 """Writes for near-miss reports. Operations flush and audit; the request or command commits."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -75,8 +75,19 @@ class SubmissionSettings:
 
 @dataclass(frozen=True)
 class Submission:
+    """A stored report, and whether this submission created it (False: a replay of one stored before).
+
+    ``receipt`` is what the API answers, ``id`` and ``client_uuid``, read while the row is loaded:
+    the commit expires it, and reading them after would fetch the report again.
+    """
+
     report: Report
     created: bool
+    receipt: dict = field(init=False)
+
+    def __post_init__(self):
+        receipt = {"id": self.report.id, "client_uuid": str(self.report.client_uuid)}
+        object.__setattr__(self, "receipt", receipt)
 
 
 def _replay_or_conflict(existing: Report, reporter: User, content_hash: str) -> Submission:

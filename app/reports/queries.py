@@ -3,8 +3,10 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.auth.models import User
+from app.core.audit.queries import events_for
 from app.core.ids import is_db_id
-from app.core.permissions import can_view_report, scope_to_viewer
+from app.core.permissions import can_view_report, reporter_is_visible, scope_to_viewer
 from app.extensions import db
 from app.reports.models import Report
 
@@ -61,3 +63,18 @@ def reports_visible_to(user, *, limit: int = 100, filters: dict | None = None) -
     if filters.get("end") is not None:
         statement = statement.where(Report.occurred_at < filters["end"])
     return list(db.session.scalars(scope_to_viewer(statement, Report, user)))
+
+
+def report_history(report: Report, viewer) -> list[dict]:
+    """The report's audit trail (``at``, ``action``, ``actor``), naming each actor except the
+    reporter of a report whose reporter ``viewer`` may not see."""
+    events = events_for("report", report.id)
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    names = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+    show_reporter = reporter_is_visible(viewer, report)
+    rows = []
+    for event in events:
+        hidden = event.actor_id == report.reporter_id and not show_reporter
+        actor = "The reporter (confidential)" if hidden else names.get(event.actor_id, "The system")
+        rows.append({"at": event.occurred_at, "action": event.action, "actor": actor})
+    return rows
