@@ -24,6 +24,11 @@ def recent_grants(*, limit: int = 200) -> list[EmergencyAccess]:
     )
 
 
+def grant_with_id(grant_id: int) -> EmergencyAccess | None:
+    """One grant by id, or None."""
+    return db.session.get(EmergencyAccess, grant_id)
+
+
 def grants_of(user, *, limit: int = 20) -> list[EmergencyAccess]:
     """One user's own grants, newest first."""
     return list(

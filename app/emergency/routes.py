@@ -1,6 +1,8 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.core.form_flow import save_form
+from app.core.forms import form_text
 from app.core.models import now_utc
 from app.emergency import bp
 from app.emergency.models import EmergencyAccess
@@ -18,7 +20,7 @@ from app.emergency.operations import (
     start_grant,
 )
 from app.emergency.policy import may_use_emergency_access
-from app.emergency.queries import grants_of, recent_grants, view_counts, views_under
+from app.emergency.queries import grant_with_id, grants_of, recent_grants, view_counts, views_under
 from app.extensions import db
 from app.notifications.operations import mark_read_for_link
 
@@ -27,7 +29,8 @@ def _is_reviewer() -> bool:
     return bool(current_user.roles & REVIEWER_ROLES)
 
 
-def _render_index(values: dict, errors: dict, status: int = 200):
+def _index_page(values: dict, errors: dict) -> str:
+    """The page to start emergency access, with the person's own grants."""
     return render_template(
         "emergency/index.html",
         grant=g.get("emergency_grant"),
@@ -40,7 +43,7 @@ def _render_index(values: dict, errors: dict, status: int = 200):
         errors=errors,
         is_reviewer=_is_reviewer(),
         now=now_utc(),
-    ), status
+    )
 
 
 def _require_allowed_role():
@@ -52,20 +55,22 @@ def _require_allowed_role():
 @login_required
 def index():
     _require_allowed_role()
-    return _render_index({"reason": "", "hours": "1"}, {})
+    return _index_page({"reason": "", "hours": "1"}, {})
 
 
 @bp.post("")
 @login_required
 def start():
     _require_allowed_role()
-    values = {"reason": request.form.get("reason", ""), "hours": request.form.get("hours", "")}
-    try:
-        grant = start_grant(current_user, reason=values["reason"], hours=values["hours"])
-    except EmergencyAccessError as exc:
-        db.session.rollback()
-        return _render_index(values, exc.errors, status=422)
-    db.session.commit()
+    values = {"reason": form_text(request.form, "reason"), "hours": form_text(request.form, "hours")}
+    return save_form(
+        lambda: start_grant(current_user, reason=values["reason"], hours=values["hours"]),
+        saved=_started,
+        invalid=lambda errors: _index_page(values, errors),
+    )
+
+
+def _started(grant: EmergencyAccess):
     flash(
         f"Emergency access is on for {grant.hours} h. Every report you open is recorded; "
         "the safeguarding lead and the administrators have been told."
@@ -74,7 +79,7 @@ def start():
 
 
 def _grant(grant_id: int) -> EmergencyAccess:
-    grant = db.session.get(EmergencyAccess, grant_id)
+    grant = grant_with_id(grant_id)
     if grant is None:
         abort(404)
     return grant

@@ -107,6 +107,19 @@ def failed_jobs(limit: int = 100) -> list[FailedJob]:
     return found
 
 
+def failed_jobs_if_reachable(state: QueueState | None) -> list[FailedJob]:
+    """``failed_jobs()`` for the failed-jobs page: none when jobs run inline, when ``state`` found
+    Redis not answering, or when it stopped answering since."""
+    from redis.exceptions import RedisError
+
+    if state is None or not state.available:
+        return []
+    try:
+        return failed_jobs()
+    except RedisError:
+        return []
+
+
 def inline_failures(*, now: datetime | None = None, limit: int = 100) -> list[InlineFailure]:
     """``job.failed`` events of the last 30 days, newest first, each marked when a retry succeeded."""
     since = (now or now_utc()) - timedelta(days=INLINE_DAYS)

@@ -7,7 +7,13 @@ from app.core.roles import Role
 from app.extensions import db
 from app.jobs import bp
 from app.jobs.operations import JobNotFound, retry_failed_job, retry_inline_failure
-from app.jobs.queries import failed_jobs, inline_failure, inline_failures, queue_state
+from app.jobs.queries import (
+    INLINE_DAYS,
+    failed_jobs_if_reachable,
+    inline_failure,
+    inline_failures,
+    queue_state,
+)
 from app.jobs.queue import JOB_ID
 
 
@@ -20,15 +26,13 @@ def _admins_only():
 
 @bp.get("")
 def index():
-    from redis.exceptions import RedisError
-
     state = queue_state()
-    try:
-        failed = failed_jobs() if state is not None and state.available else []
-    except RedisError:
-        failed = []
     return render_template(
-        "jobs/index.html", state=state, failed=failed, inline=inline_failures(), inline_days=30
+        "jobs/index.html",
+        state=state,
+        failed=failed_jobs_if_reachable(state),
+        inline=inline_failures(),
+        inline_days=INLINE_DAYS,
     )
 
 

@@ -1,11 +1,10 @@
 from flask import abort, has_request_context, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.extensions import db
 from app.notifications import bp
-from app.notifications.models import Notification
 from app.notifications.operations import mark_all_read, mark_read, unread_count
+from app.notifications.queries import notifications_of, own_notification
 
 
 @bp.app_context_processor
@@ -18,20 +17,14 @@ def _unread_notifications():
 @bp.get("/notifications")
 @login_required
 def index():
-    notifications = db.session.scalars(
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.created_at.desc())
-        .limit(100)
-    ).all()
-    return render_template("notifications/index.html", notifications=notifications)
+    return render_template("notifications/index.html", notifications=notifications_of(current_user))
 
 
 @bp.post("/notifications/<int:notification_id>/open")
 @login_required
 def open_notification(notification_id: int):
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
+    notification = own_notification(current_user, notification_id)
+    if notification is None:
         abort(404)
     mark_read(notification)
     db.session.commit()

@@ -3,8 +3,7 @@ mark-done, a spot check, a job) answers 409 "changed at the same moment", never 
 
 from sqlalchemy.orm.exc import StaleDataError
 
-import app.api.routes as api_routes
-import app.reports.routes as report_routes
+import app.reports.submission_flow as submission_flow
 from tests.factories import api_token, csrf_from_page, login, report_body, yesterday_local
 
 
@@ -17,7 +16,7 @@ def test_a_json_write_that_meets_a_newer_version_is_409(client, make, monkeypatc
     make.user("dsp@x.test")
     login(client, "dsp@x.test")
     token = api_token(client)
-    monkeypatch.setattr(api_routes, "submit_report", _changed_meanwhile)
+    monkeypatch.setattr(submission_flow, "submit_report", _changed_meanwhile)
     answer = client.post("/api/v1/reports", json=report_body(region), headers={"X-CSRFToken": token})
     assert answer.status_code == 409
     assert answer.get_json()["error"] == "conflict"
@@ -38,7 +37,7 @@ def test_a_form_that_meets_a_newer_version_is_409_with_words_for_people(client, 
         "occurred_at": yesterday_local(),
         "region_id": str(region),
     }
-    monkeypatch.setattr(report_routes, "submit_report", _changed_meanwhile)
+    monkeypatch.setattr(submission_flow, "submit_report", _changed_meanwhile)
     page = client.post("/report", data=form)
     assert page.status_code == 409
     text = page.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from sqlalchemy.exc import OperationalError
 
-import app.api.routes as api_routes
+import app.reports.submission_flow as submission_flow
 from tests.factories import api_token, login, report_body
 
 
@@ -15,7 +15,7 @@ def test_a_submission_during_a_database_outage_is_a_503_to_retry(app, client, ma
     def database_gone(*args, **kwargs):
         raise OperationalError("INSERT INTO reports", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(api_routes, "submit_report", database_gone)
+    monkeypatch.setattr(submission_flow, "submit_report", database_gone)
     response = client.post("/api/v1/reports", json=report_body(region), headers={"X-CSRFToken": token})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
