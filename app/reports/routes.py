@@ -132,9 +132,21 @@ def report_detail(report_id: int):
     if record_report_view(current_user, report, via="report page"):
         db.session.commit()
     if sees_only_as_reporter(current_user, report):
-        view = reporter_view(report, events_for("report", report.id))
-        sections = _sections(reporter_page_sections, report)
-        return render_template("reports/reporter_detail.html", view=view, sections=sections)
+        return _reporter_page(report)
+    return _full_page(report)
+
+
+def _reporter_page(report) -> str:
+    """What the reporter sent and its progress in plain words, for someone whose only reason to see
+    the report is having filed it (see ``sees_only_as_reporter``)."""
+    view = reporter_view(report, events_for("report", report.id))
+    sections = _sections(reporter_page_sections, report)
+    return render_template("reports/reporter_detail.html", view=view, sections=sections)
+
+
+def _full_page(report) -> str:
+    """The report for someone who sees it through their role, with its history and what other
+    features add to it."""
     return render_template(
         "reports/detail.html",
         report=report,
