@@ -10,11 +10,14 @@ from sqlalchemy import String, bindparam, cast, func, select, text
 from sqlalchemy.orm import lazyload
 
 from app.auth.models import User, UserRole, UserSession, user_regions
+from app.auth.passkeys import has_passkey
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from app.auth.policy import apply_passkey_rule_to_open_sessions, passkey_required_for
+from app.auth.queries import active_sessions
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
+from app.core.validation import InvalidInput
 from app.emergency.models import EmergencyAccess
 from app.extensions import db
 from app.taxonomy.models import Region
@@ -27,8 +30,16 @@ MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 120
 
 
-class AccountError(ValueError):
-    """A user-facing reason an account operation was refused."""
+class AccountError(InvalidInput):
+    """A user-facing reason an account operation was refused: one sentence about the whole account
+    (``str(error)``), kept in ``errors`` under ``"account"`` so a form post answers it as any refusal."""
+
+    def __init__(self, message: str):
+        super().__init__({"account": [message]})
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _check_name(name: str) -> None:
@@ -233,14 +244,32 @@ def record_refused_sign_in(email: str, *, reason: str = "no_match") -> None:
     )
 
 
-def active_sessions(user: User) -> list[UserSession]:
-    return list(
-        db.session.scalars(
-            select(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-            .order_by(UserSession.last_seen_at.desc())
-        )
-    )
+def password_sign_in(email: str, password: str) -> User | None:
+    """The active account this e-mail and password open, or None, with the refusal on record.
+
+    An account whose role signs in with a passkey, and that has one, is refused even with the right
+    password (the same refusal, so it never confirms the password); one without a passkey yet is let
+    in, to enrol one."""
+    user = authenticate(email, password)
+    if user is None:
+        record_refused_sign_in(email)
+        return None
+    if passkey_required_for(user) and has_passkey(user):
+        record_refused_sign_in(email, reason="passkey_required")
+        return None
+    return user
+
+
+def record_refused_passkey_sign_in() -> None:
+    """An access-log entry for a passkey that did not sign anyone in."""
+    record_event("session.refused", actor=None, object_type="user", after={"method": "passkey"})
+
+
+def passkey_enrolled(user: User) -> None:
+    """The session that had to enrol a passkey (a password sign-in of a passkey-only role) may go
+    on to the rest of the app: it just did."""
+    if user.current_session is not None:
+        user.current_session.must_enrol_passkey = False
 
 
 def end_all_sessions(user: User, *, actor) -> int:

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from app.auth.models import User, UserRole, user_regions
+from app.auth.models import Passkey, User, UserRole, UserSession, user_regions
 from app.core.roles import Role
 from app.extensions import db
 
@@ -20,3 +20,23 @@ def users_with_role(role: Role, *, region_id: int | None = None, exclude_region:
 
 def active_users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+
+
+def active_sessions(user: User) -> list[UserSession]:
+    """The sessions of ``user`` not yet ended, the most recently used first."""
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+def open_passkey(passkey_id: int, *, owner: User) -> Passkey | None:
+    """The passkey with this id when ``owner`` holds it and it is not revoked; None otherwise (so
+    nobody can reach another person's passkey by its id)."""
+    passkey = db.session.get(Passkey, passkey_id)
+    if passkey is None or passkey.user_id != owner.id or passkey.revoked_at is not None:
+        return None
+    return passkey

@@ -13,14 +13,14 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
-from app.auth.forms import LoginForm
+from app.auth.forms import LoginForm, passkey_answer, passkey_name, typed_email
 from app.auth.models import Passkey
 from app.auth.operations import (
-    active_sessions,
-    authenticate,
     end_all_sessions,
     end_session,
-    record_refused_sign_in,
+    passkey_enrolled,
+    password_sign_in,
+    record_refused_passkey_sign_in,
     start_session,
 )
 from app.auth.passkeys import (
@@ -35,8 +35,8 @@ from app.auth.passkeys import (
     revoke_passkey,
 )
 from app.auth.policy import passkey_required_for, works_on_shared_devices
+from app.auth.queries import active_sessions, open_passkey
 from app.auth.sessions import require_passkey_enrolment, safe_next_url
-from app.core.audit.operations import record_event
 from app.extensions import db, limiter
 
 bp.before_app_request(require_passkey_enrolment)
@@ -48,7 +48,7 @@ def landing_page(user) -> str:
 
 
 def _address_and_account() -> str:
-    return f"{get_remote_address()}|{request.form.get('email', '').strip().lower()}"
+    return f"{get_remote_address()}|{typed_email(request.form)}"
 
 
 def _sign_in(user, *, method: str, shared_device: bool, must_enrol_passkey: bool = False) -> None:
@@ -67,8 +67,38 @@ def _sign_in(user, *, method: str, shared_device: bool, must_enrol_passkey: bool
     login_user(user)
 
 
+def _signed_out(message: str):
+    """Forget the signed-in user in this browser and go to the sign-in page. Cached pages go; the
+    outbox (IndexedDB, "storage") stays, so unsent reports are never lost."""
+    logout_user()
+    session.clear()
+    flash(message)
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+def _signed_in_with_password(user, *, shared_device: bool):
+    """Open the session and go on: where ``next`` asked, or the user's landing page; a role that signs
+    in with a passkey, and has none yet, first enrols one (the session may do nothing else)."""
+    must_enrol = passkey_required_for(user)
+    _sign_in(user, method="password", shared_device=shared_device, must_enrol_passkey=must_enrol)
+    db.session.commit()
+    if must_enrol:
+        flash("Your role signs in with a passkey. Add one now to continue.")
+        return redirect(url_for("auth.account"))
+    return redirect(safe_next_url(request.args.get("next")) or landing_page(user))
+
+
 # The words a person sees on a 429 from a sign-in route (Retry-After carries the wait).
 SIGN_IN_LIMITED = "Too many sign-in attempts from here. Wait a minute, then try again."
+
+# One message for both refusals, so it never confirms that a passkey-only account's password was right.
+SIGN_IN_REFUSED = (
+    "That e-mail and password do not match an active account, or the account signs in with a "
+    "passkey only: use “Sign in with a passkey”."
+)
+PASSKEY_ANSWER_MISSING = "Send the passkey's answer as JSON."
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -78,35 +108,13 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("system.home"))
     form = LoginForm()
-    error = None
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        # One message for both refusals, so it never confirms that a passkey-only account's password
-        # was right.
-        refused = (
-            "That e-mail and password do not match an active account, or the account signs in with a "
-            "passkey only: use “Sign in with a passkey”."
-        )
-        if user is None:
-            error = refused
-            record_refused_sign_in(form.email.data)
-            db.session.commit()
-        elif passkey_required_for(user) and active_passkeys(user):
-            error = refused
-            record_refused_sign_in(form.email.data, reason="passkey_required")
-            db.session.commit()
-        else:
-            must_enrol = passkey_required_for(user)
-            _sign_in(
-                user, method="password", shared_device=form.shared_device.data, must_enrol_passkey=must_enrol
-            )
-            db.session.commit()
-            if must_enrol:
-                flash("Your role signs in with a passkey. Add one now to continue.")
-                return redirect(url_for("auth.account"))
-            return redirect(safe_next_url(request.args.get("next")) or landing_page(user))
-    status = 401 if error else (400 if form.errors else 200)
-    return render_template("auth/login.html", form=form, error=error), status
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form, error=None), 400 if form.errors else 200
+    user = password_sign_in(form.email.data, form.password.data)
+    if user is None:
+        db.session.commit()
+        return render_template("auth/login.html", form=form, error=SIGN_IN_REFUSED), 401
+    return _signed_in_with_password(user, shared_device=form.shared_device.data)
 
 
 @bp.post("/login/passkey/options")
@@ -120,19 +128,19 @@ def passkey_sign_in_options():
 @bp.post("/login/passkey")
 @limiter.limit("30 per minute", error_message=SIGN_IN_LIMITED)
 def passkey_sign_in():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
-        return jsonify(error="bad_request", message="Send the passkey's answer as JSON."), 400
+    answer = passkey_answer(request.get_json(silent=True))
+    if answer is None:
+        return jsonify(error="bad_request", message=PASSKEY_ANSWER_MISSING), 400
     try:
-        user, _passkey = authenticate_passkey(body["credential"], rp=relying_party(current_app.config))
+        user, _passkey = authenticate_passkey(answer.credential, rp=relying_party(current_app.config))
     except PasskeyError as exc:
         # Commit, not roll back: the challenge stays spent and the refusal stays on record.
-        record_event("session.refused", actor=None, object_type="user", after={"method": "passkey"})
+        record_refused_passkey_sign_in()
         db.session.commit()
         return jsonify(error="passkey_refused", message=str(exc)), 401
-    _sign_in(user, method="passkey", shared_device=bool(body.get("shared_device")))
+    _sign_in(user, method="passkey", shared_device=answer.shared_device)
     db.session.commit()
-    return jsonify(redirect=safe_next_url(body.get("next")) or landing_page(user))
+    return jsonify(redirect=safe_next_url(answer.next_url) or landing_page(user))
 
 
 @bp.post("/logout")
@@ -140,13 +148,7 @@ def passkey_sign_in():
 def logout():
     end_session(current_user.session_token, actor=current_user)
     db.session.commit()
-    logout_user()
-    session.clear()
-    flash("You are signed out.")
-    response = redirect(url_for("auth.login"))
-    # Cached pages go; the outbox (IndexedDB, "storage") stays, so unsent reports are never lost.
-    response.headers["Clear-Site-Data"] = '"cache"'
-    return response
+    return _signed_out("You are signed out.")
 
 
 @bp.get("/account")
@@ -171,26 +173,25 @@ def passkey_registration_options():
 @bp.post("/account/passkeys", endpoint="register_passkey")
 @login_required
 def register_passkey_view():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
-        return jsonify(error="bad_request", message="Send the passkey's answer as JSON."), 400
+    answer = passkey_answer(request.get_json(silent=True))
+    if answer is None:
+        return jsonify(error="bad_request", message=PASSKEY_ANSWER_MISSING), 400
     try:
         passkey = register_passkey(
-            current_user, body["credential"], name=body.get("name"), rp=relying_party(current_app.config)
+            current_user, answer.credential, name=answer.name, rp=relying_party(current_app.config)
         )
     except PasskeyError as exc:
         db.session.commit()  # the challenge stays spent
         return jsonify(error="passkey_refused", message=str(exc)), 422
-    if current_user.current_session is not None:
-        current_user.current_session.must_enrol_passkey = False
+    passkey_enrolled(current_user)
     db.session.commit()
     flash(f"Passkey “{passkey.name}” added. Next time, sign in with it.")
     return jsonify(id=passkey.id, name=passkey.name, redirect=url_for("auth.account")), 201
 
 
 def _own_passkey(passkey_id: int) -> Passkey:
-    passkey = db.session.get(Passkey, passkey_id)
-    if passkey is None or passkey.user_id != current_user.id or passkey.revoked_at is not None:
+    passkey = open_passkey(passkey_id, owner=current_user)
+    if passkey is None:
         abort(404)
     return passkey
 
@@ -200,7 +201,7 @@ def _own_passkey(passkey_id: int) -> Passkey:
 def rename_own_passkey(passkey_id: int):
     passkey = _own_passkey(passkey_id)
     try:
-        rename_passkey(passkey, request.form.get("name", ""), actor=current_user)
+        rename_passkey(passkey, passkey_name(request.form), actor=current_user)
     except PasskeyError as exc:
         db.session.rollback()
         flash(str(exc))
@@ -225,9 +226,4 @@ def sign_out_everywhere():
     """End every session of this user at once - on a lost phone as much as on this device."""
     end_all_sessions(current_user, actor=current_user)
     db.session.commit()
-    logout_user()
-    session.clear()
-    flash("You are signed out on every device.")
-    response = redirect(url_for("auth.login"))
-    response.headers["Clear-Site-Data"] = '"cache"'
-    return response
+    return _signed_out("You are signed out on every device.")

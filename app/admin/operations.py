@@ -1,0 +1,47 @@
+"""Writes of the administration pages that span several settings at once. They flush and audit
+through the operations they call; the caller commits (or rolls back on a refusal)."""
+
+from app.auth.policy import set_role_policy
+from app.core.roles import Role
+from app.core.settings import SettingError, all_settings, set_setting
+from app.core.validation import InvalidInput
+from app.emergency.policy import ALLOWED_ROLES_KEY, set_allowed_roles
+
+
+def save_settings(numbers: dict[str, float | None], emergency_roles: set[str] | None, *, actor) -> None:
+    """Store every setting whose number changed, and the emergency-access roles when given.
+
+    Every field is checked before refusing, so the form shows all its problems at once: raises
+    :class:`InvalidInput` (field -> messages) when a value is not a number or out of its range;
+    the caller rolls back what was stored meanwhile."""
+    errors: dict[str, list[str]] = {}
+    stored = all_settings()
+    if emergency_roles is not None:
+        try:
+            set_allowed_roles(emergency_roles, actor=actor)
+        except SettingError as exc:
+            errors[ALLOWED_ROLES_KEY] = [str(exc)]
+    for key, number in numbers.items():
+        if number is None:
+            errors[key] = ["Give a number."]
+        elif number != stored[key]:
+            try:
+                set_setting(key, number, actor=actor)
+            except SettingError as exc:
+                errors[key] = [str(exc)]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def save_role_policies(passkey_required: set[str], shared_device: set[str], *, actor) -> int:
+    """Store the sign-in rule of every role (the role values ticked in each column); returns how many
+    roles' rules changed."""
+    changed = 0
+    for role in Role:
+        changed += set_role_policy(
+            role,
+            passkey_required=role.value in passkey_required,
+            shared_device=role.value in shared_device,
+            actor=actor,
+        )
+    return changed
