@@ -1,8 +1,48 @@
-"""Application factory: ``create_app`` reads as the list of steps that build the app."""
+"""Application factory: ``create_app`` reads as the list of steps that build the app.
+
+This module is the entry of the layers (see ``[tool.importlinter]`` in pyproject.toml and the README's
+"How it is built"): it imports every package, and no package imports it back, except the jobs worker
+that builds an app when it starts.
+"""
+
+from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
 
+from app import (
+    models,  # noqa: F401  (every model, so that SQLAlchemy's metadata and Alembic see the whole schema)
+    observability,
+)
+from app.actions import bp as actions_bp
+from app.admin import bp as admin_bp
+from app.api import bp as api_bp
+from app.auth import bp as auth_bp
+from app.auth import sessions  # noqa: F401  (Flask-Login loaders)
+from app.auth.cli import user_cli
 from app.config import Config
+from app.core import caching, errors, ids, security, templating
+from app.core.audit.cli import audit_cli
+from app.dashboard import bp as dashboard_bp
+from app.dashboard import tasks as dashboard_tasks  # noqa: F401  (registers the weekly cluster detection)
+from app.demo.cli import demo_cli
+from app.emergency import bp as emergency_bp
+from app.escalations import bp as escalations_bp
+from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.feedback import bp as feedback_bp
+from app.guides import bp as guides_bp
+from app.jobs import bp as jobs_bp
+from app.jobs.cli import jobs_cli
+from app.notifications import bp as notifications_bp
+from app.packs import bp as packs_bp
+from app.pwa import bp as pwa_bp
+from app.reports import bp as reports_bp
+from app.reviews import bp as reviews_bp
+from app.system import bp as system_bp
+from app.system import tasks as system_tasks  # noqa: F401  (registers the clock check)
+from app.system.backup import backup_cli
+from app.system.cli import check_settings_command, clocks_cli, clusters_cli
+from app.triage import bp as triage_bp
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -35,16 +75,10 @@ def create_app(config: type | dict | None = None) -> Flask:
 
 def register_observability(app: Flask) -> None:
     """First, so the request id and timer start before any other hook and the log line comes last."""
-    from app.observability import register
-
-    register(app)
+    observability.register(app)
 
 
 def register_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (every model must be known to Alembic)
-    from app.auth import sessions  # noqa: F401  (Flask-Login loaders)
-    from app.extensions import csrf, db, limiter, login_manager, migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
@@ -61,12 +95,6 @@ def _tune_sqlite(app: Flask) -> None:
     The file's folder (``instance/`` by default, which git ignores) is made here, so that
     ``flask db upgrade`` works on a fresh clone.
     """
-    from pathlib import Path
-
-    from sqlalchemy import event
-
-    from app.extensions import db
-
     with app.app_context():
         engine = db.engine
         if engine.url.database and engine.url.database != ":memory:":
@@ -85,30 +113,10 @@ def _tune_sqlite(app: Flask) -> None:
 
 def register_url_converters(app: Flask) -> None:
     """Before the blueprints: a rule takes its converter when it is added."""
-    from app.core import ids
-
     ids.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.actions import bp as actions_bp
-    from app.admin import bp as admin_bp
-    from app.api import bp as api_bp
-    from app.auth import bp as auth_bp
-    from app.dashboard import bp as dashboard_bp
-    from app.emergency import bp as emergency_bp
-    from app.escalations import bp as escalations_bp
-    from app.feedback import bp as feedback_bp
-    from app.guides import bp as guides_bp
-    from app.jobs import bp as jobs_bp
-    from app.notifications import bp as notifications_bp
-    from app.packs import bp as packs_bp
-    from app.pwa import bp as pwa_bp
-    from app.reports import bp as reports_bp
-    from app.reviews import bp as reviews_bp
-    from app.system import bp as system_bp
-    from app.triage import bp as triage_bp
-
     for blueprint in (
         system_bp,
         auth_bp,
@@ -132,32 +140,19 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.core.errors import register
-
-    register(app)
+    errors.register(app)
 
 
 def register_cache_policy(app: Flask) -> None:
-    from app.core import caching, security
-
     caching.register(app)
     security.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.core.templating import register
-
-    register(app)
+    templating.register(app)
 
 
 def register_commands(app: Flask) -> None:
-    from app.auth.cli import user_cli
-    from app.core.audit.cli import audit_cli
-    from app.demo.cli import demo_cli
-    from app.jobs.cli import jobs_cli
-    from app.system.backup import backup_cli
-    from app.system.cli import check_settings_command, clocks_cli, clusters_cli
-
     for group in (user_cli, audit_cli, demo_cli, clocks_cli, clusters_cli, backup_cli):
         app.cli.add_command(group)
     app.cli.add_command(jobs_cli)

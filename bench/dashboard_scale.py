@@ -22,9 +22,9 @@ from app import create_app
 from app.auth.operations import create_user
 from app.config import TestConfig
 from app.core.clock import org_tz
+from app.core.dates import monday
 from app.core.roles import Role
 from app.dashboard.operations import detect_clusters
-from app.dashboard.queries import monday
 from app.extensions import db
 from bench.common import PASSWORD, ROOT
 

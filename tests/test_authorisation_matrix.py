@@ -61,7 +61,7 @@ def world(app):
     from app.auth.models import User
     from app.auth.operations import create_user
     from app.core.clock import org_today
-    from app.dashboard.queries import monday
+    from app.core.dates import monday
     from app.emergency.operations import end_grant, start_grant
     from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
     from app.escalations.operations import add_external_duty

@@ -6,8 +6,8 @@ from flask_wtf.csrf import generate_csrf
 
 from app.api import bp
 from app.api.openapi import openapi_document
-from app.api.responses import json_error, json_field_errors
 from app.core.audit.access import record_report_view
+from app.core.json_errors import json_error, json_field_errors
 from app.extensions import csrf, db
 from app.reports.presenters import report_as_json
 from app.reports.queries import visible_report

@@ -61,8 +61,8 @@ class User(UserMixin, db.Model):
     session_token = None
     # Set (per reading request) to the expiry of a live emergency-access grant; see app.emergency.
     emergency_access_until = None
-    # Whether the session check saw an emergency-access grant not yet ended or recorded as lapsed;
-    # when it did not, the per-request grant lookup is skipped.
+    # Whether the session check saw an emergency-access grant not yet ended or recorded as lapsed (a
+    # flag app.emergency adds to the session query); when it did not, the grant lookup is skipped.
     has_open_emergency_grant = True
     current_session = None
 

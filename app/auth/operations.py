@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import String, bindparam, cast, func, select, text
+from sqlalchemy import Select, String, bindparam, cast, func, select, text
 from sqlalchemy.orm import lazyload
+from sqlalchemy.sql import ColumnElement
 
 from app.auth.models import User, UserRole, UserSession, user_regions
 from app.auth.passkeys import has_passkey
@@ -18,7 +19,6 @@ from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.validation import InvalidInput
-from app.emergency.models import EmergencyAccess
 from app.extensions import db
 from app.taxonomy.models import Region
 
@@ -153,9 +153,10 @@ class SessionLimits:
 
 
 # Built once (it runs on every request): the session, its user, the user's role names and region ids
-# (aggregated, so the row does not multiply per role and region), and whether they hold an
-# emergency-access grant not yet ended or recorded as lapsed. The role and region collections are not
-# loaded: ``User.roles`` and ``User.region_ids`` read the aggregated values until something loads them.
+# (aggregated, so the row does not multiply per role and region), and the yes/no flags other features
+# add (``add_session_flag``: emergency access adds whether the user holds a grant not yet ended or
+# recorded as lapsed). The role and region collections are not loaded: ``User.roles`` and
+# ``User.region_ids`` read the aggregated values until something loads them.
 _ROLE_NAMES = (
     select(func.aggregate_strings(UserRole.role, ","))
     .where(UserRole.user_id == UserSession.user_id)
@@ -166,21 +167,32 @@ _REGION_IDS = (
     .where(user_regions.c.user_id == UserSession.user_id)
     .scalar_subquery()
 )
-_OPEN_GRANT = (
-    select(EmergencyAccess.id)
-    .where(
-        EmergencyAccess.user_id == UserSession.user_id,
-        EmergencyAccess.ended_at.is_(None),
-        EmergencyAccess.expiry_recorded_at.is_(None),
-    )
-    .exists()
-)
-_SESSION_BY_TOKEN = (
-    select(UserSession, User, _ROLE_NAMES, _REGION_IDS, _OPEN_GRANT)
-    .join(User, User.id == UserSession.user_id)
-    .options(lazyload(User.role_rows), lazyload(User.regions))
-    .where(UserSession.token_hash == bindparam("token_hash"))
-)
+_session_flags: dict[str, ColumnElement[bool]] = {}
+_session_by_token: Select | None = None
+
+
+def add_session_flag(attribute: str, condition: ColumnElement[bool]) -> None:
+    """Let another feature read one yes/no about the signed-in user in the session query itself.
+
+    ``condition`` is SQL correlated on ``UserSession.user_id`` (an EXISTS, say); on every request its
+    value is set as ``user.<attribute>``. Features register when they are imported, so auth needs to
+    know none of them (emergency access: ``app.emergency.hooks``).
+    """
+    global _session_by_token
+    _session_flags[attribute] = condition
+    _session_by_token = None
+
+
+def _session_query() -> Select:
+    global _session_by_token
+    if _session_by_token is None:
+        _session_by_token = (
+            select(UserSession, User, _ROLE_NAMES, _REGION_IDS, *_session_flags.values())
+            .join(User, User.id == UserSession.user_id)
+            .options(lazyload(User.role_rows), lazyload(User.regions))
+            .where(UserSession.token_hash == bindparam("token_hash"))
+        )
+    return _session_by_token
 
 
 def _split_ids(joined: str | None) -> frozenset[int]:
@@ -191,11 +203,11 @@ def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, b
     """The user behind a live session token (None if unknown, ended, expired or deactivated), and
     whether the lookup wrote something the caller must commit (an expiry, a last-seen time).
 
-    One query (``_SESSION_BY_TOKEN``)."""
-    found = db.session.execute(_SESSION_BY_TOKEN, {"token_hash": _token_hash(token)}).one_or_none()
+    One query (``_session_query``)."""
+    found = db.session.execute(_session_query(), {"token_hash": _token_hash(token)}).one_or_none()
     if found is None or found[0].ended_at is not None:
         return None, False
-    session_row, user, role_names, region_ids, has_open_grant = found
+    session_row, user, role_names, region_ids, *flags = found
     now = now_utc()
     idle = limits.shared_device_idle if session_row.shared_device else limits.idle
     if now - session_row.created_at > limits.absolute or now - session_row.last_seen_at > idle:
@@ -214,7 +226,8 @@ def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, b
         wrote = True
     user.session_token = token
     user.current_session = session_row
-    user.has_open_emergency_grant = bool(has_open_grant)
+    for attribute, value in zip(_session_flags, flags, strict=True):
+        setattr(user, attribute, bool(value))
     return user, wrote
 
 

@@ -6,8 +6,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.api.responses import json_error
 from app.core.concurrency import EditConflict
+from app.core.json_errors import json_error
+from app.extensions import db
 
 
 def _wants_json() -> bool:
@@ -42,8 +43,6 @@ def register(app) -> None:
     def database_unavailable(error):
         """The database went away (a restart, a failover): a temporary 503 that tells clients to
         retry - the outbox keeps the report and sends it again - not a 500 that reads as a bug."""
-        from app.extensions import db
-
         db.session.rollback()
         current_app.logger.warning("database unavailable: %s", type(error.orig or error).__name__)
         headers = {"Retry-After": "5"}
@@ -60,8 +59,6 @@ def register(app) -> None:
         """Someone else saved the same record between this request's read and its write, on a path
         without a form of its own to show both answers (a mark-done, a spot check): 409, try again.
         The edit forms catch this themselves and show both answers (core.concurrency)."""
-        from app.extensions import db
-
         db.session.rollback()
         message = "Someone changed this at the same moment, so nothing was saved. Open it again and retry."
         if _wants_json():

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.core.dates import monday
 from app.core.forms import date_argument, form_ids, form_int
 from app.dashboard.exposure_csv import single_week_csv
-from app.dashboard.queries import Scope, monday
+from app.dashboard.queries import Scope
 from app.taxonomy.vocabulary import InterfaceType
 
 DEFAULT_WEEKS = 26

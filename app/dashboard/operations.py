@@ -7,6 +7,7 @@ from sqlalchemy import and_, func, or_, select
 
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
+from app.core.dates import monday, week_bucket
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.settings import get_setting
@@ -15,7 +16,7 @@ from app.dashboard.clusters import Cell, ReportPoint, local_rule, poisson_exceed
 from app.dashboard.exposure_csv import ExposureRow, parse_exposure_csv
 from app.dashboard.forms import ExposureSubmission
 from app.dashboard.models import Cluster, Exposure
-from app.dashboard.queries import all_regions, monday, week_bucket
+from app.dashboard.queries import all_regions
 from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report

@@ -1,19 +1,18 @@
 """Aggregates for the dashboard, computed in SQL (never by loading reports one by one).
 
-Weeks start on Monday in the organisation's time zone. PostgreSQL converts each timestamp exactly;
-SQLite has no time zones, so each timestamp is shifted by the offset in force at that instant, chosen
-in SQL from the zone's offset changes over the period (a daylight-saving change inside it included).
+Weeks start on Monday in the organisation's time zone; ``app.core.dates.week_bucket`` puts each
+timestamp in its week, exactly on both databases.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, case, cast, func, literal, select, tuple_
+from sqlalchemy import case, func, literal, select, tuple_
 from sqlalchemy.orm import selectinload
-from sqlalchemy.sql import ColumnElement
 
 from app.actions.models import Action
+from app.core.dates import monday, week_bucket
 from app.dashboard.models import Cluster, Exposure
 from app.escalations.models import SafeguardingCase
 from app.extensions import db
@@ -22,54 +21,6 @@ from app.taxonomy.models import Program, Region
 from app.triage.models import Triage
 
 NON_ANSWERS = ("", "-", "n/a", "na", "none", "nothing", "luck", "don't know", "dont know", "unknown")
-
-
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _offset_minutes(tz: ZoneInfo, instant: datetime) -> int:
-    return int(instant.astimezone(tz).utcoffset().total_seconds() // 60)
-
-
-def utc_offsets(tz: ZoneInfo, first_day: date, last_day: date) -> list[tuple[datetime | None, int]]:
-    """The zone's UTC offset (minutes) over the local days ``first_day``..``last_day``, as
-    ``(since, offset)`` pairs in order: ``since`` is the UTC instant the offset starts (None for the
-    first). Offset changes are found day by day, then to the minute by bisection."""
-    start = datetime.combine(first_day - timedelta(days=1), time(), tzinfo=UTC)
-    end = datetime.combine(last_day + timedelta(days=2), time(), tzinfo=UTC)
-    stretches: list[tuple[datetime | None, int]] = [(None, _offset_minutes(tz, start))]
-    day = start
-    while day < end:
-        following = day + timedelta(days=1)
-        if _offset_minutes(tz, following) != stretches[-1][1]:
-            before, after = day, following  # the change lies in (before, after]
-            while after - before > timedelta(minutes=1):
-                middle = (before + (after - before) / 2).replace(second=0, microsecond=0)
-                if _offset_minutes(tz, middle) == stretches[-1][1]:
-                    before = middle
-                else:
-                    after = middle
-            stretches.append((after, _offset_minutes(tz, after)))
-        day = following
-    return stretches
-
-
-def week_bucket(column, tz: ZoneInfo, first_week: date, last_week: date | None = None) -> ColumnElement:
-    """SQL for the Monday (local) of the week a stored UTC timestamp falls in, exact for timestamps
-    in the weeks ``first_week``..``last_week`` (default: a year from ``first_week``)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        local = func.timezone(tz.key, func.timezone("UTC", column))
-        return cast(func.date_trunc("week", local), Date)
-    last_day = (last_week or first_week + timedelta(weeks=52)) + timedelta(days=6)
-    stretches = utc_offsets(tz, first_week, last_day)
-    shifts = [(since, f"{minutes:+d} minutes") for since, minutes in stretches]
-    if len(shifts) == 1:
-        shift = literal(shifts[0][1])
-    else:
-        # Latest change first: the first instant the timestamp has reached decides its offset.
-        shift = case(*((column >= since, text) for since, text in reversed(shifts[1:])), else_=shifts[0][1])
-    return func.date(column, shift, "weekday 0", "-6 days")
 
 
 def _as_date(value) -> date:

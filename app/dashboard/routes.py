@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.clock import org_today, org_tz
+from app.core.dates import monday
 from app.core.form_flow import save_form
 from app.core.forms import date_argument
 from app.core.models import now_utc
@@ -12,7 +13,6 @@ from app.core.roles import Role
 from app.dashboard import bp, overview, queries
 from app.dashboard.forms import cluster_answer, dashboard_scope, exposure_submission
 from app.dashboard.operations import ClusterError, detect_clusters, handle_cluster, import_exposure_submission
-from app.dashboard.queries import monday
 from app.extensions import db
 from app.taxonomy.queries import active_categories
 from app.taxonomy.vocabulary import InterfaceType

@@ -16,11 +16,11 @@ from app.actions.operations import ActionInput, mark_done, save_action, verify
 from app.auth.models import User
 from app.auth.operations import create_user
 from app.core.audit.operations import record_event
+from app.core.dates import monday
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.dashboard.exposure_csv import ExposureRow
 from app.dashboard.operations import detect_clusters, handle_cluster, import_exposure
-from app.dashboard.queries import monday
 from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
 from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
 from app.escalations.operations import complete_external_duty, decide_safeguarding, record_safeguards

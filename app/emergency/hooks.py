@@ -8,14 +8,30 @@ role may not use emergency access (never allowed, or no longer) is not attached:
 
 from flask import g, has_request_context, request
 from flask_login import current_user
+from sqlalchemy import select
 
+from app.auth.models import UserSession
+from app.auth.operations import add_session_flag
 from app.core.models import now_utc
 from app.emergency import bp
+from app.emergency.models import EmergencyAccess
 from app.emergency.operations import grant_for_request
 from app.emergency.policy import may_use_emergency_access
 from app.extensions import db
 
 READING_METHODS = frozenset({"GET", "HEAD"})
+
+# Read with the session on every request, so a user without a grant costs no query of its own.
+add_session_flag(
+    "has_open_emergency_grant",
+    select(EmergencyAccess.id)
+    .where(
+        EmergencyAccess.user_id == UserSession.user_id,
+        EmergencyAccess.ended_at.is_(None),
+        EmergencyAccess.expiry_recorded_at.is_(None),
+    )
+    .exists(),
+)
 
 
 @bp.before_app_request

@@ -1,10 +1,14 @@
 """``flask --app wsgi jobs ...``: run a worker, run the scheduler, or run one job now."""
 
+from datetime import date
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from app.jobs.queue import enqueue, redis_connection
+from app.jobs.registry import Recurring, recurring_jobs
+from app.jobs.worker import AppWorker, SimpleAppWorker, build_scheduler
 
 jobs_cli = AppGroup("jobs", help="Background jobs on RQ (needs REDIS_URL) and their schedule.")
 
@@ -28,8 +32,6 @@ def _require_redis():
 )
 def worker_command(burst, simple, with_scheduler):
     """Run jobs from the queue, each in its own application context."""
-    from app.jobs.worker import AppWorker, SimpleAppWorker
-
     _require_redis()
     worker_class = SimpleAppWorker if simple else AppWorker
     worker = worker_class(
@@ -43,28 +45,40 @@ def worker_command(burst, simple, with_scheduler):
 @jobs_cli.command("scheduler")
 def scheduler_command():
     """Enqueue the recurring jobs on time: the clock check every minute, cluster detection weekly."""
-    from app.jobs.worker import build_scheduler
-
     _require_redis()
     build_scheduler(current_app._get_current_object()).start()
 
 
+class RecurringJobCommand(click.ParamType):
+    """The ``command`` of a registered recurring job, read from the registry when the CLI runs."""
+
+    name = "job"
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "{" + "|".join(r.command for r in recurring_jobs()) + "}"
+
+    def convert(self, value, param, ctx) -> Recurring:
+        if isinstance(value, Recurring):
+            return value
+        known = recurring_jobs()
+        for recurring in known:
+            if recurring.command == value:
+                return recurring
+        self.fail(f"{value!r} is not one of {', '.join(repr(r.command) for r in known)}.", param, ctx)
+
+
 @jobs_cli.command("enqueue")
-@click.argument("what", type=click.Choice(["clocks", "clusters"]))
+@click.argument("what", type=RecurringJobCommand())
 @click.option("--week", default=None, help="For clusters: any day (YYYY-MM-DD) of the week to test.")
-def enqueue_command(what, week):
+def enqueue_command(what: Recurring, week):
     """Put one run of a recurring job on the queue now (run inline without Redis)."""
-    from datetime import date
-
-    from app.jobs.tasks import check_clocks, detect_clusters_for_week
-
-    if what == "clocks":
-        result = enqueue(check_clocks)
+    if not what.takes_week:
+        result = enqueue(what.func)
     else:
         if week:
             try:
                 date.fromisoformat(week)
             except ValueError as exc:
                 raise click.BadParameter("give --week as YYYY-MM-DD", param_hint="--week") from exc
-        result = enqueue(detect_clusters_for_week, week)
+        result = enqueue(what.func, week)
     click.echo(f"Enqueued as {result.id}." if result is not None else "Ran inline.")

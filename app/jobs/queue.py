@@ -1,8 +1,9 @@
 """Enqueueing background jobs: on RQ with Redis when ``REDIS_URL`` is set, inline when it is not.
 
-A job is a plain function marked with :func:`job`. It runs in an application context of its own (its own
-database session) and commits its own work, like a command does. Its arguments are ids, dates and other
-plain values - never health information, since they are stored in Redis and shown to administrators.
+A job is a plain function registered with ``app.jobs.registry.job``. It runs in an application context
+of its own (its own database session) and commits its own work, like a command does. Its arguments are
+ids, dates and other plain values - never health information, since they are stored in Redis and shown
+to administrators.
 
 - **Inline** (no Redis, the embedded default): the job runs at once in a fresh application context. A
   failure is logged (job name and error type only) and appended to the audit trail as ``job.failed``,
@@ -18,7 +19,6 @@ a worker never looks for rows that are not there yet.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections.abc import Callable
@@ -26,9 +26,12 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.core.audit.operations import record_event
 from app.extensions import db
+from app.jobs.registry import resolve
 
 logger = logging.getLogger(__name__)
 
@@ -37,26 +40,6 @@ _ONCE_PREFIX = "nearmiss:jobs:once:"
 _ONCE_SECONDS = 24 * 3600
 JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}$")
 _worker_app: Flask | None = None
-
-
-def job(func: Callable) -> Callable:
-    """Mark ``func`` as a background job (only marked functions can be run by name)."""
-    func.job_name = f"{func.__module__}:{func.__qualname__}"
-    return func
-
-
-def resolve(name: str) -> Callable:
-    """The job function called ``name`` ("module:function"); LookupError for anything else."""
-    module_name, _, attribute = name.partition(":")
-    if not module_name.startswith("app.") or not attribute:
-        raise LookupError(f"not a job: {name}")
-    try:
-        func = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as exc:
-        raise LookupError(f"not a job: {name}") from exc
-    if getattr(func, "job_name", None) != name:
-        raise LookupError(f"not a job: {name}")
-    return func
 
 
 def redis_connection(app: Flask | None = None):
@@ -96,7 +79,7 @@ def enqueue(func: Callable, *args: Any, job_id: str | None = None, after_commit:
     """
     name = getattr(func, "job_name", None)
     if name is None:
-        raise TypeError(f"{func!r} is not marked with @job")
+        raise TypeError(f"{func!r} is not registered with @job")
     if job_id is not None and not JOB_ID.match(job_id):
         raise ValueError(f"unusable job id: {job_id!r}")
     if after_commit and db.session().in_transaction():
@@ -146,11 +129,11 @@ def describe(name: str, args, kwargs) -> str:
 
 def run_job(name: str, args: list, kwargs: dict):
     """What RQ runs: the named job inside an application context (the worker's, or one made here)."""
-    func = resolve(name)
     if has_app_context():
-        return _call(func, args, kwargs)
+        return _call(resolve(name), args, kwargs)
+    # Building the app registers every job, so the name is looked up after it.
     with worker_app().app_context():
-        return _call(func, args, kwargs)
+        return _call(resolve(name), args, kwargs)
 
 
 def _call(func: Callable, args, kwargs):
@@ -165,6 +148,9 @@ def worker_app() -> Flask:
     """The app a bare ``rq worker`` runs jobs in, made once per process from the environment."""
     global _worker_app
     if _worker_app is None:
+        # The one import of the app factory from below it: building the app imports every package,
+        # this one included, so it can only be looked up when a worker needs it (see the import-linter
+        # contracts in pyproject.toml).
         from app import create_app
 
         _worker_app = create_app()
@@ -188,10 +174,6 @@ def run_inline(app: Flask, name: str, args, kwargs, *, job_id: str | None = None
 
 def record_inline_failure(name: str, args, kwargs, *, job_id: str | None, error: BaseException) -> None:
     """Append ``job.failed`` to the audit trail (the failed-jobs page reads it). Never raises."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.core.audit.operations import record_event
-
     try:
         record_event(
             "job.failed",

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 from rq import SimpleWorker, Worker
+from rq.cron import CronScheduler
 
 from app.extensions import db
-from app.jobs.queue import worker_app
+from app.jobs.queue import describe, redis_connection, run_job, worker_app
+from app.jobs.registry import recurring_jobs
 
 
 class AppWorker(Worker):
@@ -34,32 +36,17 @@ class SimpleAppWorker(AppWorker, SimpleWorker):
     """The same without forking (tests, and platforms without fork)."""
 
 
-def recurring_jobs():
-    """(job, schedule) pairs for the scheduler: clocks every minute, cluster detection weekly."""
-    from app.jobs.tasks import check_clocks, detect_clusters_for_week
-
-    return [
-        (check_clocks, {"interval": 60}),
-        # Monday 02:15 on the scheduler's clock: the week before is complete.
-        (detect_clusters_for_week, {"cron": "15 2 * * 1"}),
-    ]
-
-
 def build_scheduler(app: Flask):
-    """RQ's CronScheduler with the recurring jobs registered on the app's queue."""
-    from rq.cron import CronScheduler
-
-    from app.jobs.queue import describe, redis_connection, run_job
-
+    """RQ's CronScheduler with the recurring jobs (``app.jobs.registry.recurring``) on the app's queue."""
     scheduler = CronScheduler(connection=redis_connection(app), name=f"nearmiss-{app.config['JOBS_QUEUE']}")
-    for func, schedule in recurring_jobs():
+    for recurring in recurring_jobs():
         scheduler.register(
             run_job,
             queue_name=app.config["JOBS_QUEUE"],
-            args=(func.job_name, [], {}),
-            name=describe(func.job_name, (), {}),
+            args=(recurring.func.job_name, [], {}),
+            name=describe(recurring.func.job_name, (), {}),
             job_timeout=app.config.get("JOB_TIMEOUT_SECONDS", 600),
             failure_ttl=90 * 24 * 3600,
-            **schedule,
+            **recurring.schedule,
         )
     return scheduler

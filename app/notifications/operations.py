@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from flask import current_app
 from sqlalchemy import select, update
 
+from app.auth.models import User
 from app.core.models import now_utc
 from app.extensions import db
-from app.jobs.queue import enqueue, job
+from app.jobs.queue import enqueue
+from app.jobs.registry import job
 from app.notifications.email import send_email
 from app.notifications.models import Notification
 
@@ -44,8 +46,6 @@ def deliver_email(notification_id: int) -> bool:
     Sends nothing when the notification is gone, was e-mailed already, or its user is inactive; an SMTP
     error propagates so the queue retries it. Returns whether a message went to the SMTP server.
     """
-    from app.auth.models import User
-
     row = db.session.execute(
         select(Notification, User)
         .join(User, User.id == Notification.user_id)

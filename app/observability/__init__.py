@@ -5,15 +5,14 @@ the metrics carry the route *rule* (``/reports/<int:report_id>``), never the raw
 """
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.observability import metrics, requestlog
 
 
 def register(app: Flask) -> None:
-    from app.observability import metrics, requestlog
-
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         # nginx sets X-Forwarded-For and X-Forwarded-Proto; Host is passed through as it came.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     requestlog.register(app)

@@ -20,7 +20,10 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.extensions import db
+from app.jobs.queries import queue_state
 from app.observability.requestlog import route_rule
+from app.reports.signals import report_submitted
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -47,8 +50,6 @@ _PROXY_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
 
 
 def _report_submitted(report, **_):
-    from app.extensions import db
-
     info = db.session.info
     info[_PENDING_REPORTS] = info.get(_PENDING_REPORTS, 0) + 1
 
@@ -72,8 +73,6 @@ class QueueDepthCollector:
         self.app = app
 
     def collect(self):
-        from app.jobs.queries import queue_state
-
         with self.app.app_context():
             state = queue_state(self.app)
         if state is None:
@@ -135,8 +134,6 @@ def metrics_allowed() -> bool:
 
 
 def register(app: Flask) -> None:
-    from app.reports.signals import report_submitted
-
     report_submitted.connect(_report_submitted, weak=False)
 
     @app.after_request

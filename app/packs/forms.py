@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 from flask import abort
 
+from app.core.dates import monday
 from app.core.forms import form_date, form_int
-from app.dashboard.queries import Scope, monday
+from app.dashboard.queries import Scope
 from app.packs.queries import region_by_id
 
 MAX_WEEKS = 160

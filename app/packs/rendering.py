@@ -17,7 +17,8 @@ from app.core.pdf import PdfRenderError, RenderedPdf, render_pdf
 from app.core.roles import Role
 from app.dashboard.queries import Scope
 from app.extensions import db
-from app.jobs.queue import enqueue, job
+from app.jobs.queue import enqueue
+from app.jobs.registry import job
 from app.packs.builder import build_pack
 from app.packs.models import PackRender
 

@@ -24,9 +24,11 @@ from flask.cli import AppGroup
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import URL, make_url
 
+from app.core.audit.models import AuditEvent
 from app.core.audit.operations import first_chain_problem, record_event
 from app.core.reference_data import forget_reference_data
 from app.extensions import db
+from app.reports.models import Report
 
 PG_MAGIC = b"PGDMP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -273,9 +275,6 @@ def _pg_restore(url: URL, backup: Path, *, replace: bool) -> None:
 
 def summarise_restored(backup_name: str) -> RestoreSummary:
     """Check the restored database's audit chain, then record the restore in it (caller commits)."""
-    from app.core.audit.models import AuditEvent
-    from app.reports.models import Report
-
     problem = first_chain_problem()
     revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
     summary = RestoreSummary(

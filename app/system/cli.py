@@ -4,8 +4,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.config import check_production_settings, production_notes
 from app.core.clock import org_today
-from app.dashboard.queries import monday
-from app.jobs.tasks import check_clocks, last_complete_week, run_cluster_detection
+from app.core.dates import last_complete_week, monday
+from app.dashboard.tasks import run_cluster_detection
+from app.system.tasks import check_clocks
 
 clocks_cli = AppGroup("clocks", help="Clocks, escalations and reminders (run every minute from a scheduler).")
 
@@ -14,7 +15,7 @@ clocks_cli = AppGroup("clocks", help="Clocks, escalations and reminders (run eve
 def check_command():
     """Escalate unacknowledged stop-the-line alerts; remind owners of due and overdue actions.
 
-    The same work as the scheduled ``check_clocks`` job (app/jobs/tasks.py)."""
+    The same work as the scheduled ``check_clocks`` job (app/system/tasks.py)."""
     result = check_clocks()
     if result.skipped:
         click.echo("Skipped: another clock check is running.")
@@ -35,7 +36,7 @@ clusters_cli = AppGroup("clusters", help="Cluster detection (run weekly from a s
 def detect_command(week):
     """Run Poisson exceedance with FDR control and the local rule for one week; store new clusters.
 
-    The same work as the scheduled ``detect_clusters_for_week`` job (app/jobs/tasks.py)."""
+    The same work as the scheduled ``detect_clusters_for_week`` job (app/dashboard/tasks.py)."""
     day = week.date() if week else last_complete_week(org_today())
     found = run_cluster_detection(day)
     click.echo(f"Week of {monday(day):%Y-%m-%d}: {len(found)} new cluster(s).")

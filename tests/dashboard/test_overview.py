@@ -11,8 +11,8 @@ from sqlalchemy import event, select
 from app.actions.measure import MeasureFilter
 from app.actions.models import Action, Verification
 from app.auth.models import User
+from app.core.dates import monday
 from app.core.roles import Role
-from app.dashboard.queries import monday
 from app.extensions import db
 from app.taxonomy.models import Category, Region
 from tests.factories import login

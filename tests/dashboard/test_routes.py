@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from app.core.dates import monday
 from app.core.roles import Role
 from app.dashboard.models import Cluster, Exposure
-from app.dashboard.queries import Scope, monday, weekly_counts
+from app.dashboard.queries import Scope, weekly_counts
 from app.extensions import db
 from app.reviews.models import Review
 from tests.factories import csrf_from_page, login

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from app.dashboard.queries import Scope, utc_offsets, weekly_counts
+from app.core.dates import utc_offsets
+from app.dashboard.queries import Scope, weekly_counts
 
 TZ = ZoneInfo("America/New_York")
 

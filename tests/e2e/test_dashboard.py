@@ -7,8 +7,8 @@ same instant as the factories. The browser keeps its own clock, set to the same 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.core.dates import monday
 from app.core.roles import Role
-from app.dashboard.queries import monday
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD
 

@@ -137,7 +137,7 @@ def test_metrics_count_requests_by_route_rule_and_reports_submitted(app, make):
 
 def test_metrics_show_queue_depth_with_redis(app, make, redis_url):
     from app.jobs.queue import enqueue
-    from app.jobs.tasks import check_clocks
+    from app.system.tasks import check_clocks
 
     with app.app_context():
         enqueue(check_clocks)

@@ -11,9 +11,9 @@ from app.core.roles import Role
 from app.escalations.models import StopTheLineAlert
 from app.extensions import db
 from app.jobs.queue import enqueue, rq_queue
-from app.jobs.tasks import check_clocks
 from app.jobs.worker import SimpleAppWorker, build_scheduler
 from app.notifications.models import Notification
+from app.system.tasks import check_clocks
 from tests.factories import csrf_from_page, login
 from tests.infra.conftest import closed_port_url, free_port
 

@@ -11,9 +11,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.core.dates import monday
 from app.core.pdf import PdfRenderError, render_pdf
 from app.core.roles import Role
-from app.dashboard.queries import Scope, monday
+from app.dashboard.queries import Scope
 from app.extensions import db
 from tests.factories import csrf_from_page, login
 

@@ -1,4 +1,4 @@
-"""JSON error bodies shared by the API and the app-wide error handlers."""
+"""JSON error bodies: the API's answers and the app-wide error handlers' answers under /api/."""
 
 from flask import jsonify
 
