@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a new machine (Debian/Ubuntu, Python 3.11+):
 #   ./dev.sh serve   set everything up, load the demo organisation on SQLite, serve on :5000
-#   ./dev.sh test    set everything up and run the whole test suite (lint, unit, routes, browser)
+#   ./dev.sh test    set everything up and run the whole test suite (lint, layers, unit, routes, browser)
+#   ./dev.sh lint    ruff, then lint-imports (the layers of app/, see pyproject.toml)
 #   ./dev.sh bench   run the benchmarks in bench/ (each prints ratios against its own baseline;
 #                    dashboard_scale and submission_load need the PostgreSQL on 127.0.0.1:5432)
 # Extra arguments after "test" go to pytest.
@@ -77,6 +78,13 @@ setup_servers() {
   fi
 }
 
+lint() {
+  echo "== Lint (ruff) and the layers (lint-imports, contracts in pyproject.toml) =="
+  "$VENV/bin/ruff" check .
+  "$VENV/bin/ruff" format --check .
+  "$VENV/bin/lint-imports"
+}
+
 case "${1:-}" in
   serve)
     setup_python .
@@ -101,12 +109,15 @@ case "${1:-}" in
     setup_node
     setup_browser
     setup_servers
-    "$VENV/bin/ruff" check .
-    "$VENV/bin/ruff" format --check .
+    lint
     echo "== Outbox and service worker tests (node --test) =="
     node --test tests/js/
     echo "== Python tests (pytest) =="
     exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  lint)
+    setup_python ".[test]"
+    lint
     ;;
   bench)
     setup_python ".[test]"
@@ -118,7 +129,7 @@ case "${1:-}" in
     done
     ;;
   *)
-    echo "usage: ./dev.sh serve | ./dev.sh test [pytest args] | ./dev.sh bench" >&2
+    echo "usage: ./dev.sh serve | ./dev.sh test [pytest args] | ./dev.sh lint | ./dev.sh bench" >&2
     exit 2
     ;;
 esac
