@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from app.actions.measure import MeasureFilter, WeekCount, weekly_counts
 from app.actions.models import Action
-from app.actions.operations import matching_report_days, windows_for
+from app.actions.queries import matching_report_days, windows_for
 from app.core.charts import Bar, Level, bar_chart
 
 

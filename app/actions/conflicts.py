@@ -1,7 +1,7 @@
 """A refused action save or verdict (someone else saved first): their answers beside the refused ones."""
 
 from app.actions.models import Action
-from app.actions.operations import STRENGTHS, VERDICTS
+from app.actions.vocabulary import STRENGTHS, VERDICTS
 from app.auth.models import User
 from app.core.concurrency import ConflictView, conflict_view, last_change
 from app.core.forms import form_int

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 from app.actions.measure import MeasureFilter
 from app.actions.models import Action
-from app.actions.operations import STATUSES, ActionInput
+from app.actions.operations import ActionInput
 from app.actions.queries import ActionFilters, visible_reports, visible_reviews
+from app.actions.vocabulary import STATUSES
 from app.core.forms import checked, form_date, form_float, form_ids, form_int, form_text
 
 # The measure's ticked boxes: several values under one name.

@@ -1,20 +1,19 @@
 """The action register: actions, verification and spot checks. Callers commit."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from app.actions.measure import (
-    Comparison,
     MeasureFilter,
-    Windows,
     baseline_windows,
-    compare_rates,
     split_counts,
 )
 from app.actions.models import Action, SpotCheck, Verification
+from app.actions.queries import comparison_for, matching_report_days
+from app.actions.vocabulary import STRENGTHS, VERDICTS
 from app.auth.models import User
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
@@ -35,22 +34,6 @@ from app.reviews.queries import can_view_review
 from app.taxonomy.models import Category, Program, Region
 from app.taxonomy.vocabulary import InterfaceType
 
-STRENGTHS = {
-    "strong": "Strong — removes the hazard or changes the system",
-    "intermediate": "Intermediate — checklists, standardising, redundancy",
-    "weak": "Weak — reminders, training, policy",
-}
-VERDICTS = {
-    "effective": "Effective",
-    "not_effective": "Not effective",
-    "extend": "Extend the test",
-}
-STATUSES = {
-    "open": "Being put in place",
-    "done": "In place, being tested",
-    "effective": "Verified effective",
-    "not_effective": "Not effective",
-}
 MIN_WINDOW_DAYS = 7
 VERIFIER_ROLES = frozenset({Role.QUALITY_LEAD, Role.OPERATIONS_LEAD, Role.SUPERVISOR, Role.MANAGER})
 UNSEEN_REVIEW = "Link only reviews you can see (R-numbers)."
@@ -158,39 +141,6 @@ def _check(
         UNSEEN_REVIEW,
     )
     return errors, {"reports": list(reports.values()), "reviews": list(reviews.values())}
-
-
-def matching_report_days(measure: MeasureFilter, first: date, last: date, tz: ZoneInfo) -> list[date]:
-    """Local dates of the reports that count for ``measure`` between two dates (inclusive)."""
-    start = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=2), datetime.min.time(), tzinfo=tz)
-    statement = select(
-        Report.occurred_at, Report.category_id, Report.region_id, Report.program_id, Report.interface_tag
-    ).where(Report.occurred_at >= start, Report.occurred_at < end)
-    if measure.category_ids:
-        statement = statement.where(Report.category_id.in_(measure.category_ids))
-    if measure.region_ids:
-        statement = statement.where(Report.region_id.in_(measure.region_ids))
-    days = []
-    for row in db.session.execute(statement):
-        local = row.occurred_at.astimezone(tz).date()
-        if first <= local <= last and measure.matches(row):
-            days.append(local)
-    return days
-
-
-def windows_for(action: Action) -> Windows:
-    return baseline_windows(action.window_start, action.window_end, action.baseline_weeks)
-
-
-def comparison_for(action: Action, tz: ZoneInfo) -> Comparison:
-    """The before/after comparison of the action's measure over its windows."""
-    windows = windows_for(action)
-    days = matching_report_days(
-        MeasureFilter.from_json(action.measure), windows.baseline_start, windows.end, tz
-    )
-    before, after = split_counts(days, windows)
-    return compare_rates(before, windows.before_days, after, windows.after_days)
 
 
 def _snapshot(action: Action) -> dict:

@@ -1,16 +1,26 @@
-"""Reads of the action register, always through the action's own permission rule."""
+"""Reads of the action register (always through the action's own permission rule), and of the reports
+an action's measure counts."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.actions.measure import MeasureFilter
+from app.actions.measure import (
+    Comparison,
+    MeasureFilter,
+    Windows,
+    baseline_windows,
+    compare_rates,
+    split_counts,
+)
 from app.actions.models import Action, SpotCheck
 from app.core.permissions import can_view_report
 from app.core.roles import REGION_REVIEW_ROLES, Role
 from app.extensions import db
+from app.reports.models import Report
 from app.reviews.queries import can_view_review
 from app.taxonomy.models import Program, Region
 from app.taxonomy.queries import active_categories
@@ -111,3 +121,36 @@ def measure_names() -> dict:
         "program_ids": {str(p.id): p.name for p in db.session.scalars(select(Program))},
         "interface_types": {t.value: t.label for t in InterfaceType},
     }
+
+
+def matching_report_days(measure: MeasureFilter, first: date, last: date, tz: ZoneInfo) -> list[date]:
+    """Local dates of the reports that count for ``measure`` between two dates (inclusive)."""
+    start = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=2), datetime.min.time(), tzinfo=tz)
+    statement = select(
+        Report.occurred_at, Report.category_id, Report.region_id, Report.program_id, Report.interface_tag
+    ).where(Report.occurred_at >= start, Report.occurred_at < end)
+    if measure.category_ids:
+        statement = statement.where(Report.category_id.in_(measure.category_ids))
+    if measure.region_ids:
+        statement = statement.where(Report.region_id.in_(measure.region_ids))
+    days = []
+    for row in db.session.execute(statement):
+        local = row.occurred_at.astimezone(tz).date()
+        if first <= local <= last and measure.matches(row):
+            days.append(local)
+    return days
+
+
+def windows_for(action: Action) -> Windows:
+    return baseline_windows(action.window_start, action.window_end, action.baseline_weeks)
+
+
+def comparison_for(action: Action, tz: ZoneInfo) -> Comparison:
+    """The before/after comparison of the action's measure over its windows."""
+    windows = windows_for(action)
+    days = matching_report_days(
+        MeasureFilter.from_json(action.measure), windows.baseline_start, windows.end, tz
+    )
+    before, after = split_counts(days, windows)
+    return compare_rates(before, windows.before_days, after, windows.after_days)

@@ -16,11 +16,7 @@ from app.actions.forms import (
 from app.actions.measure import MeasureFilter
 from app.actions.models import Action
 from app.actions.operations import (
-    STATUSES,
-    STRENGTHS,
-    VERDICTS,
     can_verify,
-    comparison_for,
     mark_done,
     record_spot_check,
     save_action,
@@ -29,6 +25,7 @@ from app.actions.operations import (
 from app.actions.queries import (
     actions_for,
     can_change_action,
+    comparison_for,
     is_overdue,
     measure_choices,
     measure_locked,
@@ -38,6 +35,7 @@ from app.actions.queries import (
     visible_reports,
     visible_reviews,
 )
+from app.actions.vocabulary import STATUSES, STRENGTHS, VERDICTS
 from app.auth.queries import active_users
 from app.core.clock import org_today as today
 from app.core.clock import org_tz

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 from app.actions.charts import measure_chart
 from app.actions.measure import MeasureFilter, WeekCount, weekly_counts
 from app.actions.models import Action
-from app.actions.operations import windows_for
-from app.actions.queries import can_view_action
+from app.actions.queries import can_view_action, windows_for
 from app.core.charts import Series, line_chart
 from app.core.settings import get_setting
 from app.dashboard import queries

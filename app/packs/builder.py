@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.actions.charts import measure_chart
 from app.actions.models import Action, Verification
-from app.actions.operations import STATUSES, STRENGTHS
 from app.actions.queries import action_region_ids
+from app.actions.vocabulary import STATUSES, STRENGTHS
 from app.core.audit.models import AuditEvent
 from app.core.audit.operations import first_chain_problem
 from app.core.settings import get_setting
