@@ -47,3 +47,15 @@ SAFEGUARDING_NEED_TO_KNOW = frozenset({Role.SAFEGUARDING_LEAD, Role.QUALITY_LEAD
 
 TRIAGE_ROLES = frozenset({Role.SUPERVISOR, Role.QUALITY_LEAD})
 """Supervisors triage their regions; the quality lead may triage anywhere."""
+
+REVIEW_ROLES = REGION_REVIEW_ROLES | {Role.QUALITY_LEAD}
+"""Roles that run reviews: the region's reviewers and the quality lead."""
+
+DASHBOARD_ROLES = REGION_REVIEW_ROLES | ORGANISATION_WIDE_ROLES
+"""Roles that see more than their own reports, so the dashboard has something to show them."""
+
+PACK_ROLES = frozenset({Role.MANAGER, Role.QUALITY_LEAD})
+"""Roles that build board and regulator packs."""
+
+ADMIN_ROLES = frozenset({Role.ADMIN})
+"""Roles that administer users, taxonomy, settings and jobs."""

@@ -1,9 +1,28 @@
-"""Template filters: times are stored in UTC and shown in the organisation's time zone."""
+"""Template filters and globals: times are stored in UTC and shown in the organisation's time zone; the
+role sets the routes check are the ones the menus read (``current_user.has_role(*TRIAGE_ROLES)``), so a
+menu never offers a page its role cannot open, nor hides one it can."""
 
 from zoneinfo import ZoneInfo
 
 from app.core.durations import format_duration
-from app.core.roles import Role
+from app.core.roles import (
+    ADMIN_ROLES,
+    DASHBOARD_ROLES,
+    PACK_ROLES,
+    REVIEW_ROLES,
+    SAFEGUARDING_NEED_TO_KNOW,
+    TRIAGE_ROLES,
+    Role,
+)
+
+ROLE_SETS = {
+    "TRIAGE_ROLES": TRIAGE_ROLES,
+    "REVIEW_ROLES": REVIEW_ROLES,
+    "DASHBOARD_ROLES": DASHBOARD_ROLES,
+    "PACK_ROLES": PACK_ROLES,
+    "SAFEGUARDING_ROLES": SAFEGUARDING_NEED_TO_KNOW,
+    "ADMIN_ROLES": ADMIN_ROLES,
+}
 
 
 def register(app) -> None:
@@ -19,4 +38,4 @@ def register(app) -> None:
 
     @app.context_processor
     def _globals():
-        return {"org_name": app.config["ORG_NAME"], "Role": Role}
+        return {"org_name": app.config["ORG_NAME"], "Role": Role, **ROLE_SETS}

@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.core.clock import org_today, org_tz
 from app.core.models import now_utc
 from app.core.pdf import PdfRenderError, RenderedPdf, render_pdf
-from app.core.roles import Role
+from app.core.roles import PACK_ROLES
 from app.dashboard.queries import Scope
 from app.extensions import db
 from app.jobs.queue import enqueue
@@ -23,7 +23,6 @@ from app.packs.builder import build_pack
 from app.packs.models import PackRender
 
 PACK_TIMEOUT_SECONDS = 120
-PACK_ROLES = frozenset({Role.MANAGER, Role.QUALITY_LEAD})
 KEEP_RENDERS = timedelta(days=7)
 
 

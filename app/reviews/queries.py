@@ -5,7 +5,7 @@ from flask import abort
 from sqlalchemy import select
 
 from app.core.permissions import can_view_report
-from app.core.roles import REGION_REVIEW_ROLES, Role
+from app.core.roles import REVIEW_ROLES, Role
 from app.extensions import db
 from app.reports.models import Report
 from app.reports.queries import UNSEEN_REPORT, visible_report
@@ -15,7 +15,7 @@ RECENT_REVIEWS = 200
 
 
 def can_run_reviews(user) -> bool:
-    return bool(user.roles & (REGION_REVIEW_ROLES | {Role.QUALITY_LEAD}))
+    return bool(user.roles & REVIEW_ROLES)
 
 
 def can_view_review(user, review) -> bool:
