@@ -11,6 +11,7 @@ from app.core.roles import Role
 from app.escalations.models import StopTheLineAlert
 from app.extensions import db
 from app.jobs.queue import enqueue, rq_queue
+from app.jobs.registry import recurring_jobs, resolve
 from app.jobs.worker import SimpleAppWorker, build_scheduler
 from app.notifications.models import Notification
 from app.system.tasks import check_clocks
@@ -55,6 +56,18 @@ def audit_actions(app) -> list[str]:
 
 
 # --- inline (the embedded default: no Redis) -------------------------------------------------------
+
+
+def test_jobs_run_by_registered_name_only(app):
+    """Features register their jobs (app.jobs.registry); a name that was never registered is refused,
+    even when it names a real function."""
+    assert resolve("app.system.tasks:check_clocks") is check_clocks
+    clusters = resolve("app.dashboard.tasks:detect_clusters_for_week")
+    assert clusters.job_name == "app.dashboard.tasks:detect_clusters_for_week"
+    assert {r.command for r in recurring_jobs()} == {"clocks", "clusters"}
+    for name in ("app.dashboard.tasks:run_cluster_detection", "os:system", "app.system.tasks:nothing"):
+        with pytest.raises(LookupError):
+            resolve(name)
 
 
 def test_inline_job_runs_at_once_in_its_own_app_context(app, make):
