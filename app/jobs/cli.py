@@ -55,16 +55,15 @@ class RecurringJobCommand(click.ParamType):
     name = "job"
 
     def get_metavar(self, param, ctx=None) -> str:
-        return "{" + "|".join(r.command for r in recurring_jobs()) + "}"
+        return "{" + "|".join(sorted(r.command for r in recurring_jobs())) + "}"
 
     def convert(self, value, param, ctx) -> Recurring:
         if isinstance(value, Recurring):
             return value
-        known = recurring_jobs()
-        for recurring in known:
-            if recurring.command == value:
-                return recurring
-        self.fail(f"{value!r} is not one of {', '.join(repr(r.command) for r in known)}.", param, ctx)
+        known = {r.command: r for r in recurring_jobs()}
+        if value not in known:
+            self.fail(f"{value!r} is not one of {', '.join(repr(c) for c in sorted(known))}.", param, ctx)
+        return known[value]
 
 
 @jobs_cli.command("enqueue")
