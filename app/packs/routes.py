@@ -5,13 +5,14 @@ from flask_login import current_user, login_required
 
 from app.core.clock import org_today, org_tz
 from app.core.pdf import PdfRenderError
+from app.core.roles import PACK_ROLES
 from app.extensions import db
 from app.packs import bp, queries
 from app.packs.export import export_zip
 from app.packs.forms import pack_scope
 from app.packs.models import PackRender
 from app.packs.operations import record_pack_download, record_pack_export
-from app.packs.rendering import PACK_ROLES, render_pack_pdf, request_render
+from app.packs.rendering import render_pack_pdf, request_render
 
 
 def _require_pack_role():
