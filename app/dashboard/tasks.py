@@ -36,7 +36,12 @@ def run_cluster_detection(week: date) -> list:
 
 
 # Monday 02:15 on the scheduler's clock: the week before is complete.
-@recurring("clusters", takes_week=True, cron="15 2 * * 1")
+@recurring(
+    "clusters",
+    takes_week=True,
+    cron="15 2 * * 1",
+    formerly=("app.jobs.tasks:detect_clusters_for_week",),
+)
 def detect_clusters_for_week(day: str | None = None) -> int:
     """The scheduled job: clusters in the week holding ``day`` (YYYY-MM-DD; default: the last complete
     week). Returns how many new clusters were stored."""

@@ -37,13 +37,19 @@ def job(func: Callable) -> Callable:
     return func
 
 
-def recurring(command: str, *, takes_week: bool = False, **schedule: Any) -> Callable[[Callable], Callable]:
+def recurring(
+    command: str, *, takes_week: bool = False, formerly: tuple[str, ...] = (), **schedule: Any
+) -> Callable[[Callable], Callable]:
     """Register a job that the scheduler enqueues on ``schedule`` (RQ's CronScheduler arguments:
     ``interval=60`` seconds, or ``cron="15 2 * * 1"`` on the scheduler's clock). ``command`` names it
-    for ``flask jobs enqueue``; ``takes_week``: its one argument is any day (YYYY-MM-DD) of a week."""
+    for ``flask jobs enqueue``; ``takes_week``: its one argument is any day (YYYY-MM-DD) of a week.
+    ``formerly``: names the job had in earlier releases, so that jobs already waiting in Redis (queued,
+    scheduled or failed and retried) under an old name still run after an upgrade."""
 
     def register(func: Callable) -> Callable:
         job(func)
+        for name in formerly:
+            _jobs[name] = func
         _recurring[command] = Recurring(func, command, dict(schedule), takes_week)
         return func
 

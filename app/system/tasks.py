@@ -29,7 +29,7 @@ class ClockCheck:
     skipped: bool = False
 
 
-@recurring("clocks", interval=60)
+@recurring("clocks", interval=60, formerly=("app.jobs.tasks:check_clocks",))
 def check_clocks() -> ClockCheck:
     """Escalate unacknowledged stop-the-line alerts; remind owners of due and overdue actions."""
     if not try_advisory_lock(_CLOCKS_LOCK):

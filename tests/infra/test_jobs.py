@@ -70,6 +70,15 @@ def test_jobs_run_by_registered_name_only(app):
             resolve(name)
 
 
+def test_jobs_waiting_under_their_former_names_still_run(app):
+    """Jobs queued in Redis before the tasks moved to their features (app.jobs.tasks) keep running
+    after an upgrade."""
+    assert resolve("app.jobs.tasks:check_clocks") is check_clocks
+    assert resolve("app.jobs.tasks:detect_clusters_for_week") is resolve(
+        "app.dashboard.tasks:detect_clusters_for_week"
+    )
+
+
 def test_inline_job_runs_at_once_in_its_own_app_context(app, make):
     overdue_alert(app, make)
     with app.app_context():
