@@ -6,11 +6,12 @@ into ``None`` (or an id no row has) and lets the operation say why.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import abort
 
 from app.admin.queries import UserFilters
-from app.core.forms import checked, form_float, form_int, form_text
+from app.core.forms import checked, form_date, form_float, form_int, form_lines, form_text
 from app.core.roles import Role
 from app.core.settings import SETTINGS
 from app.emergency.policy import ALLOWED_ROLES_KEY
@@ -205,3 +206,33 @@ def category_values(category) -> dict[str, str]:
         "is_stop_the_line": "on" if category.is_stop_the_line else "",
         "sort_order": str(category.sort_order),
     }
+
+
+# Business-day calendar -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddedDayLine:
+    """One line of the added days off, "YYYY-MM-DD why": ``day`` is None when it does not start
+    with a date."""
+
+    typed: str
+    day: date | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class CalendarFields:
+    """What the business-day calendar form sends: country, state and the added days off."""
+
+    country: str
+    subdivision: str
+    added_days: list[AddedDayLine]
+
+
+def calendar_fields(form) -> CalendarFields:
+    lines = []
+    for line in form_lines(form, "added_days"):
+        first, _, reason = line.partition(" ")
+        lines.append(AddedDayLine(line, form_date(first), reason.strip()))
+    return CalendarFields(form_text(form, "country"), form_text(form, "subdivision"), lines)

@@ -1,11 +1,14 @@
 """Writes of the administration pages that span several settings at once. They flush and audit
 through the operations they call; the caller commits (or rolls back on a refusal)."""
 
+from app.admin.forms import CalendarFields
 from app.auth.policy import set_role_policy
 from app.core.roles import Role
 from app.core.settings import SettingError, all_settings, set_setting
 from app.core.validation import InvalidInput
 from app.emergency.policy import ALLOWED_ROLES_KEY, set_allowed_roles
+from app.escalations.clocks import WorkingCalendar
+from app.escalations.working_days import set_working_calendar
 
 
 def save_settings(numbers: dict[str, float | None], emergency_roles: set[str] | None, *, actor) -> None:
@@ -45,3 +48,16 @@ def save_role_policies(passkey_required: set[str], shared_device: set[str], *, a
             actor=actor,
         )
     return changed
+
+
+def save_working_calendar(fields: CalendarFields, *, actor) -> WorkingCalendar:
+    """Store the business-day calendar: country, state and the days off an administrator adds.
+    Raises :class:`InvalidInput` for a line of added days that does not start with a date, or what
+    :func:`set_working_calendar` refuses."""
+    unreadable = [line.typed for line in fields.added_days if line.day is None]
+    if unreadable:
+        raise InvalidInput(
+            {"added_days": [f"Start each line with a date (YYYY-MM-DD): {', '.join(unreadable)}"]}
+        )
+    added = {line.day: line.reason for line in fields.added_days}
+    return set_working_calendar(fields.country, fields.subdivision, added, actor=actor)

@@ -1,12 +1,15 @@
 """Reads for the administration pages: lists of rows to manage, and counts of what points at them."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
 from app.auth.models import Passkey, User, UserRole, user_regions
 from app.core.roles import Role
+from app.escalations.clocks import WorkingCalendar
 from app.escalations.models import ExternalBody
+from app.escalations.working_days import supported_countries, working_calendar
 from app.extensions import db
 from app.taxonomy.models import Category, Program, Region
 from app.triage.models import TriageMatrixVersion
@@ -141,3 +144,31 @@ def categories_listed() -> list[Category]:
 def next_category_sort_order() -> int:
     """The sort order a new category gets by default: after the last one."""
     return (db.session.scalar(select(func.max(Category.sort_order))) or 0) + SORT_ORDER_STEP
+
+
+# Business-day calendar -------------------------------------------------------------------------
+
+CALENDAR_PREVIEW_DAYS = 366
+
+
+def calendar_form_values(calendar: WorkingCalendar | None = None) -> dict[str, str]:
+    """The business-day calendar form's fields as stored (or for ``calendar``): the added days one a
+    line, "YYYY-MM-DD why"."""
+    calendar = calendar or working_calendar()
+    lines = [f"{day.isoformat()} {reason}".strip() for day, reason in sorted(calendar.added_days.items())]
+    return {"country": calendar.country, "subdivision": calendar.subdivision, "added_days": "\n".join(lines)}
+
+
+@dataclass(frozen=True)
+class CalendarPreview:
+    """What the calendar page shows beside its form: the countries and states the holiday package
+    knows, and the weekdays that are not business days in the coming year, with why."""
+
+    countries: dict[str, list[str]]
+    days_off: list[tuple[date, str]]
+
+
+def calendar_preview(today: date) -> CalendarPreview:
+    calendar = working_calendar()
+    last = today + timedelta(days=CALENDAR_PREVIEW_DAYS)
+    return CalendarPreview(supported_countries(), calendar.days_off(today, last))

@@ -3,15 +3,17 @@ from flask_login import current_user, login_required
 
 from app.admin import bp
 from app.admin.forms import (
+    calendar_fields,
     external_body_fields,
     matrix_cells,
     matrix_note,
     settings_input,
     typed_settings,
 )
-from app.admin.operations import save_settings
+from app.admin.operations import save_settings, save_working_calendar
+from app.admin.queries import calendar_form_values, calendar_preview, matrix_versions, row_by_id
 from app.admin.queries import external_bodies as all_external_bodies
-from app.admin.queries import matrix_versions, row_by_id
+from app.core.clock import org_today
 from app.core.form_flow import save_form
 from app.core.roles import Role
 from app.core.settings import SETTINGS, all_settings
@@ -36,6 +38,7 @@ ADMIN_SECTIONS = [
     ("admin.programs", "Programs", "Services within each region"),
     ("admin.categories", "Categories", "What near misses are about; safeguarding and stop-the-line"),
     ("admin.settings", "Targets and settings", "Triage, safeguarding and stop-the-line targets; timeouts"),
+    ("admin.business_days", "Business-day calendar", "Public holidays by country and state; added days off"),
     ("admin.triage_matrix", "Triage matrix", "Severity x recurrence to review level, versioned"),
     ("admin.external_bodies", "External reporting bodies", "Who must be told, and how fast"),
     ("jobs.index", "Background jobs", "Failed jobs and retries"),
@@ -112,6 +115,26 @@ def settings():
             errors,
         ),
         message="Settings saved.",
+    )
+
+
+def _calendar_page(values, errors=None):
+    return render_template(
+        "admin/calendar.html", values=values, errors=errors or {}, preview=calendar_preview(org_today())
+    )
+
+
+@bp.route("/business-days", methods=["GET", "POST"])
+def business_days():
+    """The calendar business-day clocks count by: regulators' deadlines skip its days off."""
+    if request.method == "GET":
+        return _calendar_page(calendar_form_values())
+    fields = calendar_fields(request.form)
+    return save_form(
+        lambda: save_working_calendar(fields, actor=current_user),
+        saved=back_to("admin.business_days"),
+        invalid=lambda errors: _calendar_page(request.form, errors),
+        message="Business-day calendar saved.",
     )
 
 

@@ -1,14 +1,21 @@
 """Targets and clocks: when something is due, and whether it was met, is running or is breached.
 
-Pure. Hour targets are elapsed time; business-day targets count Monday to Friday in the
-organisation's time zone, so "2 business days" from Friday 15:00 is Tuesday 15:00 local, whatever
-daylight saving does in between.
+Pure. Hour targets are elapsed time; business-day targets count the working days of a
+:class:`WorkingCalendar` (Monday to Friday, less the public holidays of the organisation's country and
+state and the days an administrator added) in the organisation's time zone, so "2 business days" from
+Friday 15:00 is Tuesday 15:00 local, whatever daylight saving does in between. The caller reads the
+calendar from the settings and passes it in.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
+
+import holidays
 
 
 class ClockState(StrEnum):
@@ -33,29 +40,84 @@ class Target:
         return f"{self.amount:g} hour{'s' if self.amount != 1 else ''}"
 
 
-def add_business_days(start: datetime, days: int, tz: ZoneInfo) -> datetime:
-    """``start`` plus ``days`` working days (Mon-Fri) at the same local wall-clock time.
+@lru_cache(maxsize=64)
+def public_holidays(country: str, subdivision: str, year: int) -> Mapping[date, str]:
+    """The public holidays (observed days included: a Saturday holiday is usually observed on the
+    Friday before, a Sunday one on the Monday after) of ``country`` and ``subdivision`` in ``year``,
+    as the ``holidays`` package knows them. Empty without a country."""
+    if not country:
+        return MappingProxyType({})
+    found = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    return MappingProxyType(dict(found))
 
-    A start on a weekend counts from the next Monday at 09:00 local.
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Which days count as business days: Monday to Friday, less the public holidays of ``country``
+    (an ISO code, e.g. "US") and ``subdivision`` (a state, e.g. "NY"; empty for the national ones),
+    less ``added_days`` (date -> why), the days an administrator added (an office closure, say)."""
+
+    country: str = ""
+    subdivision: str = ""
+    added_days: Mapping[date, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def day_off(self, day: date) -> str | None:
+        """Why ``day`` is not a business day ("Weekend", a holiday's name, an added day's reason),
+        or None when it is one."""
+        if day in self.added_days:
+            return self.added_days[day] or "Added by an administrator"
+        holiday = public_holidays(self.country, self.subdivision, day.year).get(day)
+        if holiday is not None:
+            return holiday
+        return "Weekend" if day.weekday() >= 5 else None
+
+    def is_business_day(self, day: date) -> bool:
+        return self.day_off(day) is None
+
+    def days_off(self, first: date, last: date) -> list[tuple[date, str]]:
+        """The weekdays from ``first`` to ``last`` (inclusive) that are not business days, with why."""
+        found = []
+        day = first
+        while day <= last:
+            reason = self.day_off(day)
+            if reason is not None and day.weekday() < 5:
+                found.append((day, reason))
+            day += timedelta(days=1)
+        return found
+
+
+WEEKDAYS_ONLY = WorkingCalendar()
+"""Monday to Friday, no holidays: the calendar of a place whose country is not set."""
+
+BUSINESS_DAY_START_HOUR = 9
+"""A clock started on a day off counts from the next business day at this local hour."""
+
+
+def add_business_days(start: datetime, days: int, tz: ZoneInfo, *, calendar: WorkingCalendar) -> datetime:
+    """``start`` plus ``days`` business days of ``calendar`` at the same local wall-clock time.
+
+    A start on a day off (a weekend, a public holiday, an added day) counts from the next business
+    day at 09:00 local.
     """
     local = start.astimezone(tz)
-    if local.weekday() >= 5:
-        local = (local + timedelta(days=7 - local.weekday())).replace(
-            hour=9, minute=0, second=0, microsecond=0
-        )
+    if not calendar.is_business_day(local.date()):
+        local = local.replace(hour=BUSINESS_DAY_START_HOUR, minute=0, second=0, microsecond=0)
+        while not calendar.is_business_day(local.date()):
+            local += timedelta(days=1)
     naive = local.replace(tzinfo=None)
     added = 0
     while added < days:
         naive += timedelta(days=1)
-        if naive.weekday() < 5:
+        if calendar.is_business_day(naive.date()):
             added += 1
     return naive.replace(tzinfo=tz).astimezone(start.tzinfo)
 
 
-def due_at(start: datetime, target: Target, tz: ZoneInfo) -> datetime:
-    """The deadline in UTC. (Adding hours to a local time would add wall-clock hours.)"""
+def due_at(start: datetime, target: Target, tz: ZoneInfo, *, calendar: WorkingCalendar) -> datetime:
+    """The deadline in UTC. (Adding hours to a local time would add wall-clock hours.) Business
+    days are those of ``calendar``."""
     if target.business_days:
-        return add_business_days(start, int(target.amount), tz).astimezone(UTC)
+        return add_business_days(start, int(target.amount), tz, calendar=calendar).astimezone(UTC)
     return start.astimezone(UTC) + timedelta(hours=target.amount)
 
 

@@ -28,6 +28,7 @@ from app.escalations.vocabulary import (
     SAFEGUARDING_DECISIONS,
     SAFEGUARDING_TRIGGERS,
 )
+from app.escalations.working_days import working_calendar
 from app.extensions import db
 from app.notifications.operations import mark_read_for_link, notify
 from app.reports.models import Report
@@ -333,12 +334,16 @@ def active_external_bodies() -> list[ExternalBody]:
 
 
 def add_external_duty(report: Report, body: ExternalBody, *, tz: ZoneInfo, actor=None) -> ExternalDuty:
-    """A duty to report to ``body``, due by its rule counted from when the report arrived."""
+    """A duty to report to ``body``, due by its rule counted from when the report arrived (business
+    days by the organisation's calendar: weekends, public holidays and the days an administrator added
+    are not counted)."""
     for duty in report.external_duties:
         if duty.body_id == body.id:
             return duty
     target = Target(body.due_amount, body.due_in_business_days)
-    duty = ExternalDuty(report=report, body=body, due_at=due_at(report.received_at, target, tz))
+    duty = ExternalDuty(
+        report=report, body=body, due_at=due_at(report.received_at, target, tz, calendar=working_calendar())
+    )
     db.session.add(duty)
     db.session.flush()
     record_event(

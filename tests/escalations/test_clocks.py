@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from app.core.durations import format_duration
 from app.escalations.clocks import (
+    WEEKDAYS_ONLY,
     ClockState,
     Target,
     add_business_days,
@@ -20,27 +21,29 @@ LONDON = ZoneInfo("Europe/London")
 def test_hour_targets_are_elapsed_time_across_a_dst_change():
     # US clocks go forward on 2026-03-08 at 02:00: 24 real hours after Saturday noon is 13:00 Sunday.
     start = datetime(2026, 3, 7, 12, 0, tzinfo=NY)
-    due = due_at(start, Target(24), NY)
+    due = due_at(start, Target(24), NY, calendar=WEEKDAYS_ONLY)
     assert due == datetime(2026, 3, 8, 17, 0, tzinfo=UTC)
     assert due.astimezone(NY).hour == 13
 
 
 def test_business_days_skip_the_weekend():
     friday = datetime(2026, 11, 27, 15, 0, tzinfo=NY)
-    assert add_business_days(friday, 2, NY) == datetime(2026, 12, 1, 15, 0, tzinfo=NY)
+    assert add_business_days(friday, 2, NY, calendar=WEEKDAYS_ONLY) == datetime(2026, 12, 1, 15, 0, tzinfo=NY)
     monday = datetime(2026, 11, 30, 9, 30, tzinfo=NY)
-    assert add_business_days(monday, 1, NY) == datetime(2026, 12, 1, 9, 30, tzinfo=NY)
+    assert add_business_days(monday, 1, NY, calendar=WEEKDAYS_ONLY) == datetime(2026, 12, 1, 9, 30, tzinfo=NY)
 
 
 def test_weekend_start_counts_from_monday_morning():
     saturday = datetime(2026, 11, 28, 22, 0, tzinfo=NY)
-    assert add_business_days(saturday, 2, NY) == datetime(2026, 12, 2, 9, 0, tzinfo=NY)
+    assert add_business_days(saturday, 2, NY, calendar=WEEKDAYS_ONLY) == datetime(
+        2026, 12, 2, 9, 0, tzinfo=NY
+    )
 
 
 def test_business_days_keep_local_time_across_daylight_saving():
     # UK clocks go back on Sunday 2026-10-25: Friday 15:00 BST + 2 business days = Tuesday 15:00 GMT.
     friday = datetime(2026, 10, 23, 14, 0, tzinfo=UTC)  # 15:00 BST
-    due = add_business_days(friday, 2, LONDON)
+    due = add_business_days(friday, 2, LONDON, calendar=WEEKDAYS_ONLY)
     assert due.astimezone(LONDON).replace(tzinfo=None) == datetime(2026, 10, 27, 15, 0)
     assert due == datetime(2026, 10, 27, 15, 0, tzinfo=UTC)  # GMT = UTC
     assert due.tzinfo is UTC
