@@ -226,6 +226,7 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "admin.roles": ("/admin/roles", rule({"admin"})),
         "admin.triage_matrix": ("/admin/triage-matrix", rule({"admin"})),
         "admin.external_bodies": ("/admin/external-bodies", rule({"admin"})),
+        "admin.business_days": ("/admin/business-days", rule({"admin"})),
         "admin.regions": ("/admin/regions", rule({"admin"})),
         "admin.edit_region": (f"/admin/regions/{r['region']}", rule({"admin"})),
         "admin.programs": ("/admin/programs", rule({"admin"})),
