@@ -31,7 +31,8 @@ from app.triage.matrix import (
     validate_matrix,
 )
 from app.triage.models import Triage, TriageMatrixVersion
-from app.triage.recurrence import Occurrence, RecurrenceProposal, RecurrenceWindows, propose_recurrence
+from app.triage.queries import open_cluster_ids, recurrence_candidates
+from app.triage.recurrence import Occurrence, RecurrenceProposal, propose_recurrence
 from app.triage.signals import report_triaged
 
 
@@ -74,12 +75,9 @@ def save_matrix(cells: dict, *, actor, note: str = "") -> TriageMatrixVersion:
     return version
 
 
-def recurrence_windows() -> RecurrenceWindows:
-    return RecurrenceWindows(
-        repeat=timedelta(days=get_setting("recurrence_repeat_days")),
-        cluster=timedelta(days=get_setting("recurrence_cluster_days")),
-        cluster_size=int(get_setting("recurrence_cluster_size")),
-    )
+def recurrence_look_back() -> timedelta:
+    """The look-back window for similar reports: the ``recurrence_repeat_days`` setting (90 days)."""
+    return timedelta(days=get_setting("recurrence_repeat_days"))
 
 
 def _occurrence(report: Report) -> Occurrence:
@@ -90,21 +88,23 @@ def _occurrence(report: Report) -> Occurrence:
         report.occurred_at,
         report.location,
         report.person_ref,
+        report.what_happened,
+        report.program_id,
     )
 
 
 def recurrence_for(report: Report) -> RecurrenceProposal:
-    """Propose single / repeat / cluster from similar reports within the configured windows."""
-    windows = recurrence_windows()
-    candidates = db.session.scalars(
-        select(Report).where(
-            Report.category_id == report.category_id,
-            Report.id != report.id,
-            Report.occurred_at >= report.occurred_at - windows.repeat,
-            Report.occurred_at <= report.occurred_at + windows.repeat,
-        )
+    """Propose single / repeat / cluster (``app.triage.recurrence``): the candidates are the reports of
+    the same region or person within the look-back window, and the open detected clusters holding
+    the report decide *cluster*."""
+    look_back = recurrence_look_back()
+    candidates = recurrence_candidates(report, look_back)
+    return propose_recurrence(
+        _occurrence(report),
+        [_occurrence(c) for c in candidates],
+        look_back=look_back,
+        open_cluster_ids=open_cluster_ids(report),
     )
-    return propose_recurrence(_occurrence(report), [_occurrence(c) for c in candidates], windows)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.core.permissions import can_view_report, scope_to_viewer
@@ -52,6 +52,41 @@ def similar_reports(user, proposal: RecurrenceProposal) -> list[tuple[Report, li
     triaged, and whether ``user`` may open it (a match is shown even when its page is not theirs)."""
     similar = [(db.session.get(Report, o.id), proposal.matched_on[o.id]) for o in proposal.similar]
     return [(report, on, can_view_report(user, report)) for report, on in similar]
+
+
+OPEN_CLUSTER_STATUSES = ("new", "acknowledged")
+"""A detected cluster still open (the dashboard's states; dismissed and reviewed ones are closed)."""
+
+
+def recurrence_candidates(report: Report, look_back: timedelta) -> list[Report]:
+    """The reports that may be similar to ``report``: within ``look_back`` either side of when it
+    happened, and of the same region or the same person reference (the rule in
+    ``app.triage.recurrence`` needs one of them), so only these are embedded."""
+    same_place = Report.region_id == report.region_id
+    person = " ".join((report.person_ref or "").casefold().split())
+    if person:
+        same_place = or_(same_place, func.lower(func.trim(Report.person_ref)) == person)
+    return list(
+        db.session.scalars(
+            select(Report).where(
+                Report.id != report.id,
+                Report.occurred_at >= report.occurred_at - look_back,
+                Report.occurred_at <= report.occurred_at + look_back,
+                same_place,
+            )
+        )
+    )
+
+
+def open_cluster_ids(report: Report) -> list[int]:
+    """The open clusters the dashboard's cluster detector stored with ``report`` among their reports.
+
+    Read through ``Report.clusters``, the relationship the dashboard's ``Cluster`` model puts on
+    ``Report``: triage sits below the dashboard in the layers contract and may not import it, and
+    the stored rows (not a second threshold here) decide whether a report is clustered.
+    """
+    clusters = getattr(report, "clusters", None) or []
+    return sorted(c.id for c in clusters if c.status in OPEN_CLUSTER_STATUSES)
 
 
 def _risk_rank(report: Report) -> int:

@@ -23,8 +23,8 @@ def tablet(browser):
 def test_stop_the_line_to_triage_on_a_tablet(app, make, live_server, phone, tablet, artifacts):
     make.user("dsp@x.test", regions=["North"])
     make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
-    for n in range(2):
-        make.report("dsp@x.test", category="skin_integrity", what_happened=f"Earlier skin report {n}")
+    for words in ("Red heel found but it was not in the handover notes", "Earlier skin report"):
+        make.report("dsp@x.test", category="skin_integrity", what_happened=words)
 
     sign_in(phone, live_server, "dsp@x.test", PASSWORD)
     wait_for_service_worker(phone)
@@ -57,7 +57,9 @@ def test_stop_the_line_to_triage_on_a_tablet(app, make, live_server, phone, tabl
     assert "Safeguards recorded" in tablet.content()
 
     tablet.goto(f"{live_server}/triage/{report_id}")
-    assert tablet.get_attribute("#recurrence-proposed", "data-value") == "cluster"
+    # One earlier report tells of the same thing (similar wording, same region and category): a repeat.
+    assert tablet.get_attribute("#recurrence-proposed", "data-value") == "repeat"
+    assert "similar wording (0.85), same region, same category" in tablet.inner_text("ul.similar")
     tablet.locator("label.choice:has(input[name=still_at_risk_now][value=no])").click()
     tablet.locator("label.choice:has(input[name=severity][value=high])").click()
     tablet.fill("#minimum_investigation", "Barrier review of skin checks and handover with nursing")

@@ -305,7 +305,9 @@ def test_only_people_who_triage_get_the_recurrence_proposal_in_json(app, make, f
     latest = make.report("dsp@x.test")
     triager = as_user(app, "okafor@x.test").get(f"/api/v1/reports/{latest}").get_json()
     assert triager["proposed_recurrence"] == "repeat"
-    assert triager["similar_reports"] == [{"id": earlier, "reasons": ["region"]}]
+    assert triager["similar_reports"] == [
+        {"id": earlier, "reasons": ["similar wording (1.00)", "same region", "same category"]}
+    ]
     for email in ("dsp@x.test", "nurse@x.test"):
         body = as_user(app, email).get(f"/api/v1/reports/{latest}").get_json()
         assert body["id"] == latest

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.triage import similarity
 from app.triage.matrix import (
     DEFAULT_MATRIX,
     Recurrence,
@@ -13,7 +14,7 @@ from app.triage.matrix import (
     propose_review_level,
     validate_matrix,
 )
-from app.triage.recurrence import Occurrence, RecurrenceWindows, propose_recurrence
+from app.triage.recurrence import Occurrence, propose_recurrence
 
 MATRIX = as_plain(DEFAULT_MATRIX)
 
@@ -65,10 +66,18 @@ def test_missing_or_unknown_cells_are_named():
 
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+WORDS = "Two doses of the evening tablets were nearly given: the MAR had not been signed"
 
 
-def occ(id_, days_before=0.0, category=1, region=1, location=None, person=None):
-    return Occurrence(id_, category, region, T0 - timedelta(days=days_before), location, person)
+def occ(id_, days_before=0.0, category=1, region=1, location=None, person=None, text=WORDS, program=None):
+    return Occurrence(
+        id_, category, region, T0 - timedelta(days=days_before), location, person, text, program
+    )
+
+
+def fixed_scores(by_text: dict[str, float]):
+    """A stand-in wording measure: each candidate text scores what ``by_text`` says (else 0)."""
+    return lambda text, others: [by_text.get(other, 0.0) for other in others]
 
 
 def test_nothing_similar_is_single():
@@ -77,42 +86,74 @@ def test_nothing_similar_is_single():
     assert proposal.recurrence is Recurrence.SINGLE and proposal.similar == []
 
 
-def test_one_similar_in_region_within_90_days_is_repeat():
-    proposal = propose_recurrence(occ(1), [occ(2, 60)])
+def test_same_category_and_region_with_similar_wording_is_repeat_with_its_reasons():
+    proposal = propose_recurrence(occ(1), [occ(2, 60, text="MAR")], scores=fixed_scores({"MAR": 0.52}))
     assert proposal.recurrence is Recurrence.REPEAT
-    assert proposal.matched_on == {2: ["region"]}
+    assert proposal.matched_on == {2: ["similar wording (0.52)", "same region", "same category"]}
 
 
-def test_repeat_window_edge_is_inclusive():
+def test_same_category_and_region_alone_is_not_similar():
+    unrelated = occ(2, 5, text="The bedroom heater was cold")
+    proposal = propose_recurrence(occ(1), [unrelated], scores=fixed_scores({unrelated.text: 0.349}))
+    assert proposal.recurrence is Recurrence.SINGLE
+
+
+def test_wording_threshold_is_the_measured_operating_point():
+    scores = fixed_scores({"at": similarity.THRESHOLD, "below": similarity.THRESHOLD - 0.001})
+    proposal = propose_recurrence(occ(1), [occ(2, 1, text="at"), occ(3, 1, text="below")], scores=scores)
+    assert [o.id for o in proposal.similar] == [2]
+
+
+def test_look_back_window_edge_is_inclusive():
     assert propose_recurrence(occ(1), [occ(2, 90)]).recurrence is Recurrence.REPEAT
     assert propose_recurrence(occ(1), [occ(2, 90.001)]).recurrence is Recurrence.SINGLE
+    short = timedelta(days=7)
+    assert propose_recurrence(occ(1), [occ(2, 8)], look_back=short).recurrence is Recurrence.SINGLE
 
 
-def test_three_in_28_days_is_a_cluster():
-    proposal = propose_recurrence(occ(1), [occ(2, 5), occ(3, 28)])
-    assert proposal.recurrence is Recurrence.CLUSTER
-    assert [o.id for o in proposal.similar] == [2, 3]
-
-
-def test_two_in_28_days_plus_an_older_one_is_only_repeat():
-    proposal = propose_recurrence(occ(1), [occ(2, 5), occ(3, 28.5)])
+def test_many_similar_reports_without_a_detected_cluster_are_only_repeat():
+    proposal = propose_recurrence(occ(1), [occ(n, n) for n in range(2, 9)])
     assert proposal.recurrence is Recurrence.REPEAT
+    assert [o.id for o in proposal.similar] == [2, 3, 4, 5, 6, 7, 8]  # most recent first
 
 
-def test_same_person_or_location_in_another_region_counts():
-    report = occ(1, region=1, location="Bathroom", person="JD-102")
-    others = [occ(2, 3, region=2, person="jd-102"), occ(3, 4, region=3, location="  bathroom ")]
-    proposal = propose_recurrence(report, others)
-    assert proposal.recurrence is Recurrence.CLUSTER
-    assert proposal.matched_on == {2: ["person"], 3: ["location"]}
+def test_an_open_detected_cluster_decides_cluster():
+    proposal = propose_recurrence(occ(1), [], open_cluster_ids=[7, 3])
+    assert proposal.recurrence is Recurrence.CLUSTER and proposal.open_cluster_ids == [3, 7]
 
 
-def test_other_category_never_counts_even_for_the_same_person():
-    report = occ(1, person="JD-102")
-    assert propose_recurrence(report, [occ(2, 1, category=9, person="JD-102")]).similar == []
+def test_the_same_person_counts_in_another_region_and_category():
+    report = occ(1, region=1, person="JD-102")
+    other = occ(2, 3, region=2, category=9, person=" jd-102 ")
+    proposal = propose_recurrence(report, [other])
+    assert proposal.matched_on[2][1:] == ["same person"]
+    assert proposal.matched_on[2][0].startswith("similar wording (1.00")
 
 
-def test_later_reports_count_too_and_windows_are_configurable():
-    later = Occurrence(2, 1, 1, T0 + timedelta(days=2))
-    windows = RecurrenceWindows(repeat=timedelta(days=7), cluster=timedelta(days=3), cluster_size=2)
-    assert propose_recurrence(occ(1), [later], windows).recurrence is Recurrence.CLUSTER
+def test_a_location_word_in_another_region_never_counts():
+    report = occ(1, region=1, category=1, location="Bedroom")
+    elsewhere = occ(2, 3, region=2, category=1, location="bedroom")
+    assert propose_recurrence(report, [elsewhere]).recurrence is Recurrence.SINGLE
+
+
+def test_location_or_program_in_the_same_region_counts_across_categories():
+    report = occ(1, category=1, location="Kitchen", program=4)
+    by_location = occ(2, 3, category=5, location=" kitchen")
+    by_program = occ(3, 3, category=6, program=4)
+    other_program = occ(4, 3, category=6, program=5)
+    proposal = propose_recurrence(report, [by_location, by_program, other_program])
+    assert proposal.matched_on[2][1:] == ["same region", "same location"]
+    assert proposal.matched_on[3][1:] == ["same region", "same program"]
+    assert 4 not in proposal.matched_on
+
+
+def test_the_measured_model_tells_paraphrase_from_shared_words():
+    """The real WordLlama cosine (no stand-in): a paraphrase of a medication near miss is similar,
+    a text sharing only "bedroom" is not."""
+    report = occ(
+        1, text="Evening tablets nearly given twice because the MAR was not signed", location="Bedroom"
+    )
+    paraphrase = occ(2, 4, text="Evening medication nearly given a second time, the MAR was unsigned")
+    decoy = occ(3, 4, text="The bedroom window would not close and the room was cold", location="Bedroom")
+    proposal = propose_recurrence(report, [paraphrase, decoy])
+    assert [o.id for o in proposal.similar] == [2]

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.roles import Role
+from app.dashboard.models import Cluster
 from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.extensions import db
 from app.reports.models import Report
@@ -132,12 +133,50 @@ def test_recurrence_proposal_from_the_database(org, ctx):
     now = db.session.get(Report, org.report("dsp@x.test")).occurred_at
     for days in (3, 10):
         org.report("dsp@x.test", occurred_at=(now - timedelta(days=days)).isoformat())
+    # Same words, same region, but neither the category nor a location or program: not similar.
     org.report("dsp@x.test", category="transport", occurred_at=(now - timedelta(days=1)).isoformat())
+    # Outside the 90-day look-back window.
+    org.report("dsp@x.test", occurred_at=(now - timedelta(days=91)).isoformat())
     newest = db.session.scalar(
         select(Report).where(Report.category.has(code="medication")).order_by(Report.occurred_at.desc())
     )
     proposal = recurrence_for(newest)
-    assert proposal.recurrence.value == "cluster" and len(proposal.similar) == 2
+    assert proposal.recurrence.value == "repeat" and len(proposal.similar) == 2
+    assert proposal.matched_on[proposal.similar[0].id] == [
+        "similar wording (1.00)",
+        "same region",
+        "same category",
+    ]
+
+
+def test_same_person_in_another_region_is_similar_but_a_location_word_is_not(org, ctx):
+    org.user("dsp-south@x.test", regions=["South"])
+    report = db.session.get(Report, org.report("dsp@x.test", person_ref="JD-102", location="Bedroom"))
+    same_person = org.report("dsp-south@x.test", region="South", category="transport", person_ref="jd-102")
+    org.report("dsp-south@x.test", region="South", location="Bedroom")
+    proposal = recurrence_for(report)
+    assert [o.id for o in proposal.similar] == [same_person]
+    assert proposal.matched_on[same_person] == ["similar wording (1.00)", "same person"]
+
+
+def test_an_open_stored_cluster_holding_the_report_proposes_cluster(org, ctx):
+    report = db.session.get(Report, org.report("dsp@x.test"))
+    assert recurrence_for(report).recurrence.value == "single"
+    cluster = Cluster(
+        method="local_rule",
+        week_start=report.occurred_at.date(),
+        cell_key="North|medication",
+        observed=3,
+        status="new",
+        reports=[report],
+    )
+    db.session.add(cluster)
+    db.session.flush()
+    assert recurrence_for(report).recurrence.value == "cluster"
+    assert recurrence_for(report).open_cluster_ids == [cluster.id]
+    cluster.status = "dismissed"
+    db.session.flush()
+    assert recurrence_for(report).recurrence.value == "single"
 
 
 def test_triggers_route_to_safeguarding_and_incident_is_handed_off(org, ctx):

@@ -93,11 +93,14 @@ def test_override_without_reason_is_refused_with_a_clear_message(app, org):
 
 
 def test_triage_form_shows_similar_reports_and_proposal(app, org):
-    for _ in range(3):
-        org.report("dsp@x.test", what_happened="Medication near miss again")
+    org.report("dsp@x.test", what_happened="Medication near miss again")  # same category, other words
+    for _ in range(2):
+        org.report("dsp@x.test", what_happened="Blister pack still had the old dose after the GP changed it")
     newest = org.report("dsp@x.test")
     html = as_user(app, "sup@x.test").get(f"/triage/{newest}").get_data(as_text=True)
-    assert 'data-value="cluster"' in html and "same region" in html
+    assert 'data-value="repeat"' in html and "2 similar within 90 days" in html
+    assert "similar wording (0.90), same region, same category" in html
+    assert "Medication near miss again" not in html
     assert "Matrix version 1 proposes" in html
 
 
