@@ -4,17 +4,21 @@ Two methods, both stated:
 1. Poisson exceedance per cell (region x category, and region x interface type): the week's count
    against a Poisson expectation from the previous baseline weeks, p = P(X >= observed | λ), with
    λ = (baseline total + 0.5) / baseline weeks so a cell never seen before is not certain to alarm.
-   Benjamini-Hochberg controls the false-discovery rate across all cells tested that week.
+   p comes from scipy's Poisson survival function, exact in the far tail (a hand-summed 1 - CDF
+   rounds every p below about 1e-16 to 0, and exp(-λ) underflows to 0 past λ ≈ 745).
+   Benjamini-Hochberg (scipy's ``false_discovery_control``) controls the false-discovery rate across
+   all cells tested that week, both kinds of cell in one family.
 2. The local rule: 3 or more reports of one category in one region, or about one person, within 28
    days (window inclusive at both ends) ending on the detection week's last day. Where a region and
    category usually see that many anyway, the region arm also needs at least twice the cell's usual
    28-day volume (from the baseline weeks) - otherwise every busy cell would be a "cluster" every week.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from scipy.stats import false_discovery_control, poisson
 
 
 @dataclass(frozen=True)
@@ -39,30 +43,21 @@ class Exceedance:
 
 
 def poisson_sf(observed: int, expected: float) -> float:
-    """P(X >= observed) for X ~ Poisson(expected)."""
+    """P(X >= observed) for X ~ Poisson(expected).
+
+    scipy's ``sf(k)`` is P(X > k), hence ``observed - 1``; it keeps p-values far below 1e-16
+    distinct, where 1 - CDF would give 0 for all of them."""
     if observed <= 0:
         return 1.0
-    term = math.exp(-expected)
-    cumulative = term
-    for k in range(1, observed):
-        term *= expected / k
-        cumulative += term
-    return max(0.0, min(1.0, 1.0 - cumulative))
+    return float(poisson.sf(observed - 1, expected))
 
 
 def benjamini_hochberg(p_values: list[float], fdr: float) -> tuple[list[float], list[bool]]:
-    """Adjusted q-values and which hypotheses are rejected at the given false-discovery rate."""
-    m = len(p_values)
-    if m == 0:
+    """Benjamini-Hochberg adjusted p-values (q-values) and which hypotheses are rejected at ``fdr``."""
+    if not p_values:
         return [], []
-    order = sorted(range(m), key=lambda i: p_values[i])
-    q = [0.0] * m
-    running = 1.0
-    for rank in range(m, 0, -1):
-        index = order[rank - 1]
-        running = min(running, p_values[index] * m / rank)
-        q[index] = running
-    return q, [value <= fdr for value in q]
+    q_values = [float(q) for q in false_discovery_control(p_values, method="bh")]
+    return q_values, [q <= fdr for q in q_values]
 
 
 def poisson_exceedances(
@@ -72,7 +67,10 @@ def poisson_exceedances(
     fdr: float = 0.1,
     min_observed: int = 2,
 ) -> list[Exceedance]:
-    """Test every cell seen this week or in the baseline; flag those BH keeps at ``fdr``."""
+    """Test every cell seen this week or in the baseline; flag those BH keeps at ``fdr``.
+
+    All the cells passed in are one family for the false-discovery control: pass region x category
+    and region x interface type cells together to control the rate across all cells of the week."""
     cells = sorted(set(current) | set(baseline), key=lambda c: c.key)
     tested = []
     for cell in cells:

@@ -52,18 +52,22 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
     baseline_weeks = int(get_setting("cluster_baseline_weeks"))
     fdr = get_setting("cluster_fdr_percent") / 100
     first = week_start - timedelta(weeks=baseline_weeks)
-    found = []
+    # Region x category and region x interface type cells are one family: the false-discovery
+    # control runs across every cell tested this week, as the README says.
+    current: dict[Cell, int] = {}
+    baseline: dict[Cell, int] = {}
     for dimension in (Report.category_id, Report.interface_tag):
-        counts = _cell_counts(first, baseline_weeks + 1, tz, dimension)
-        current = counts.get(week_start, {})
-        baseline: dict[Cell, int] = {}
-        for day, cells in counts.items():
-            if day < week_start:
-                for cell, n in cells.items():
+        for day, cells in _cell_counts(first, baseline_weeks + 1, tz, dimension).items():
+            for cell, n in cells.items():
+                if day == week_start:
+                    current[cell] = n
+                elif day < week_start:
                     baseline[cell] = baseline.get(cell, 0) + n
-        for result in poisson_exceedances(current, baseline, baseline_weeks, fdr=fdr):
-            if result.flagged:
-                found.append(("poisson_fdr", result.cell, None, result))
+    found = [
+        ("poisson_fdr", result.cell, None, result)
+        for result in poisson_exceedances(current, baseline, baseline_weeks, fdr=fdr)
+        if result.flagged
+    ]
 
     window_end = week_start + timedelta(days=6)
     category_baseline = {}

@@ -2,8 +2,11 @@
 
 import math
 from datetime import UTC, date, datetime
+from decimal import Decimal, localcontext
 
 import pytest
+from scipy.special import gammainc
+from statsmodels.stats.multitest import multipletests
 
 from app.dashboard.clusters import (
     Cell,
@@ -161,3 +164,77 @@ def test_busy_cells_need_more_than_their_usual_volume():
     # a person group is never suppressed by a busy region
     about_one = [point(i, i + 1, person="AB-1") for i in range(3)]
     assert [c.person_ref for c in local_rule(about_one, date(2026, 3, 28), usual={(1, 5): 99})] == ["ab-1"]
+
+
+def poisson_upper_tail(observed: int, expected: float) -> float:
+    """P(X >= observed) for X ~ Poisson(expected), summed term by term in 80-digit decimals: an
+    independent reference, exact far beyond where floating-point 1 - CDF or exp(-λ) give out."""
+    with localcontext() as context:
+        context.prec = 80
+        lam = Decimal(str(expected))
+        term = (-lam).exp()
+        for k in range(1, observed + 1):
+            term = term * lam / k  # P(X = observed) at the end of the loop
+        total, k = Decimal(0), observed
+        while term > total * Decimal("1e-40") or k < expected:
+            total += term
+            k += 1
+            term = term * lam / k
+        return float(total)
+
+
+@pytest.mark.parametrize(
+    ("observed", "expected"),
+    [(3, 1.0), (2, 2.5 / 12), (7, 12.5 / 12), (12, 4.0), (800, 800.0), (1000, 800.0), (900, 760.0)],
+)
+def test_poisson_p_value_matches_an_independent_tail_sum(observed, expected):
+    assert math.isclose(poisson_sf(observed, expected), poisson_upper_tail(observed, expected), rel_tol=1e-9)
+
+
+def test_poisson_p_value_where_exp_minus_lambda_underflows():
+    # exp(-800) is 0.0 in floating point: the hand-written sum gave P(X >= 1000 | 800) = 1.
+    assert math.exp(-800) == 0.0
+    p = poisson_sf(1000, 800.0)
+    assert 5.50e-12 < p < 5.51e-12  # 5.5014e-12 by the 80-digit tail sum
+    assert math.isclose(p, poisson_upper_tail(1000, 800.0), rel_tol=1e-9)
+    assert 0.49 < poisson_sf(800, 800.0) < 0.51  # the median of Poisson(800) is about 800
+
+
+def test_p_values_below_1e_20_stay_distinct():
+    # 1 - CDF rounds all of these to 0.0, so the most extreme cell could not be told from the next.
+    p_values = [poisson_sf(k, 1.0) for k in (25, 30, 40, 60)]
+    assert all(0 < p < 1e-20 for p in p_values)
+    assert p_values == sorted(p_values, reverse=True) and len(set(p_values)) == 4
+    for k, p in zip((25, 30, 40, 60), p_values, strict=True):
+        assert math.isclose(p, poisson_upper_tail(k, 1.0), rel_tol=1e-9)
+    assert math.isclose(p_values[-1], float(gammainc(60, 1.0)), rel_tol=1e-9)  # P(X >= k) = P(k, λ)
+
+
+def test_benjamini_hochberg_matches_statsmodels_with_tiny_p_values():
+    p_values = [3e-25, 1e-22, 0.004, 0.019, 0.03, 0.04, 0.2, 0.5, 0.9, 1.0]
+    rejected_sm, q_sm, _, _ = multipletests(p_values, alpha=0.1, method="fdr_bh")
+    q, rejected = benjamini_hochberg(p_values, 0.1)
+    assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(q, q_sm, strict=True))
+    assert rejected == [bool(r) for r in rejected_sm]
+    assert q[0] != q[1] and q[0] < 1e-23  # still told apart after adjustment
+
+
+def test_fdr_control_runs_across_both_kinds_of_cell_as_one_family():
+    category, interface = Cell(1, 10), Cell(1, None, "wheelchair")
+    quiet = [Cell(r, 11) for r in range(2, 8)] + [Cell(r, None, "ventilator") for r in range(2, 8)]
+    current = {category: 5, interface: 3}
+    baseline = {category: 6, interface: 6, **dict.fromkeys(quiet, 6)}
+    results = poisson_exceedances(current, baseline, 12, fdr=0.1)
+    assert len(results) == 14  # every cell, of both kinds, is in one family
+    p_values = [poisson_upper_tail(r.observed, (baseline.get(r.cell, 0) + 0.5) / 12) for r in results]
+    rejected, q_values, _, _ = multipletests(p_values, alpha=0.1, method="fdr_bh")
+    for result, q, flag in zip(results, q_values, rejected, strict=True):
+        assert math.isclose(result.q_value, q, rel_tol=1e-9)
+        assert result.flagged == (bool(flag) and result.observed >= 2)
+    by_cell = {r.cell: r for r in results}
+    assert by_cell[category].flagged and not by_cell[interface].flagged
+
+
+def test_a_huge_burst_is_flagged_with_a_p_value_that_is_not_zero():
+    results = poisson_exceedances({Cell(1, 1): 60}, {Cell(1, 1): 12}, 12, fdr=0.1)
+    assert results[0].flagged and 0 < results[0].p_value < 1e-40
