@@ -126,8 +126,12 @@ def line_chart(
     reference: tuple[float, str] | None = None,
     y_label: str = "",
     y_max: float | None = None,
+    gaps: tuple[int, ...] = (),
+    gap_label: str = "",
 ) -> Markup:
-    """Lines over weeks; ``None`` breaks a line. Highlighted points (signals) are ringed in red."""
+    """Lines over weeks; ``None`` breaks a line. Highlighted points (signals) are ringed in red.
+    ``gaps`` are weeks with no data at all (not zeros): each run of them is shaded and named by
+    ``gap_label``, so a missing week cannot be read as a low one."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     values = [v for s in series for v in s.values if v is not None]
     top = y_max or max(values + ([reference[0]] if reference else []) + [1]) * 1.1
@@ -144,6 +148,7 @@ def line_chart(
         f'aria-labelledby="{_id(title)}-t {_id(title)}-d">',
         f'<title id="{_id(title)}-t">{escape(title)}</title>',
         f'<desc id="{_id(title)}-d">{escape(description)}</desc>',
+        *_gap_bands(gaps, gap_label, labels, step, plot_h),  # first, so axes and lines draw over them
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="#59636e"/>',
         f'<text x="4" y="{TOP + 10}" font-size="11" fill="#59636e">{escape(y_label)}</text>',
     ]
@@ -220,6 +225,43 @@ def line_chart(
         legend_x += 30 + 7 * len(s.name)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every piece of text above is escaped
+
+
+GAP_FILL, GAP_TEXT = "#f3f4f6", "#59636e"
+
+
+def _gap_bands(gaps: tuple[int, ...], label: str, labels: list[str], step: float, plot_h: float) -> list[str]:
+    """A shaded band over each run of consecutive gap weeks, labelled across it when wide enough,
+    otherwise upright along it; hovering names the weeks."""
+    runs: list[list[int]] = []
+    for i in sorted(set(gaps)):
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = []
+    for run in runs:
+        x0, width = LEFT + run[0] * step, step * len(run)
+        weeks = ", ".join(labels[i] for i in run if i < len(labels))
+        parts.append(
+            f'<rect class="gap" x="{x0:.1f}" y="{TOP}" width="{width:.1f}" height="{plot_h:.1f}" '
+            f'fill="{GAP_FILL}" stroke="#d0d7de" stroke-dasharray="2 2">'
+            f"<title>{escape(label)}: {escape(weeks)}</title></rect>"
+        )
+        if not label:
+            continue
+        if width >= 7 * len(label) + 8:
+            parts.append(
+                f'<text x="{x0 + width / 2:.1f}" y="{TOP + 14}" font-size="11" text-anchor="middle" '
+                f'fill="{GAP_TEXT}">{escape(label)}</text>'
+            )
+        else:
+            cx, cy = x0 + width / 2 + 4, TOP + plot_h / 2
+            parts.append(
+                f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="10" text-anchor="middle" fill="{GAP_TEXT}" '
+                f'transform="rotate(-90 {cx:.1f} {cy:.1f})">{escape(label)}</text>'
+            )
+    return parts
 
 
 def _id(title: str) -> str:

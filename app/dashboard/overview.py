@@ -14,7 +14,7 @@ from app.core.charts import Series, line_chart
 from app.core.settings import get_setting
 from app.dashboard import queries
 from app.dashboard.models import Cluster
-from app.dashboard.spc import Signal, run_chart, u_chart
+from app.dashboard.spc import ExposedWeek, Signal, exposed_weeks, run_chart, u_chart
 from app.feedback.queries import median_days_to_feedback
 from app.taxonomy.models import Category, Program, Region
 
@@ -24,8 +24,9 @@ class ControlChart:
     kind: str  # "u" or "run"
     svg: object
     signals: list[Signal]
-    rows: list[tuple]  # (label, count, exposure, value, centre, lower, upper)
+    rows: list[tuple]  # (label, count, exposure, value, centre, lower, upper, note)
     centre: float
+    gap_notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -44,11 +45,81 @@ class Dashboard:
     actions: list[tuple] = field(default_factory=list)
 
 
-def control_chart(counts, exposure, labels) -> ControlChart:
-    """A u-chart per 1,000 visits where exposure is known, otherwise a run chart of counts."""
-    if any(exposure):
-        chart = u_chart(counts, exposure, labels)
+def _week_span(first: date, last: date) -> str:
+    if first == last:
+        return f"the week of {first:%d %b %Y}"
+    return f"the weeks of {first:%d %b %Y} to {last:%d %b %Y}"
+
+
+def _runs(indexes: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _reports(n: int) -> str:
+    return f"{n} report{'' if n == 1 else 's'}"
+
+
+def gap_notes(weeks: list[ExposedWeek], week_starts: list[date], region_names: dict) -> list[str]:
+    """In words, what the u-chart leaves out: each run of weeks with no visit figure at all (a gap)
+    and each region left out of weeks that other regions' figures cover."""
+    notes = []
+    first_figure = next((i for i, w in enumerate(weeks) if not w.gap), len(weeks))
+    for run in _runs([i for i, w in enumerate(weeks) if w.gap]):
+        span = _week_span(week_starts[run[0]], week_starts[run[-1]])
+        before = " (before the first visit figure)" if run[0] == 0 and run[-1] < first_figure else ""
+        left_out = sum(n for i in run for _, n in weeks[i].without_figure)
+        notes.append(
+            f"No visit figure for {span}{before}: drawn as a gap, not a zero; "
+            f"{_reports(left_out)} left out of the rate."
+        )
+    by_region: dict = {}
+    for i, week in enumerate(weeks):
+        if not week.gap:
+            for region, n in week.without_figure:
+                by_region.setdefault(region, []).append((i, n))
+    for region, missing in sorted(by_region.items(), key=lambda item: str(region_names.get(item[0], ""))):
+        reports = dict(missing)
+        for run in _runs([i for i, _ in missing]):
+            if not any(reports[i] for i in run):
+                continue  # no reports to leave out: the rate is the same with or without the region
+            span = _week_span(week_starts[run[0]], week_starts[run[-1]])
+            notes.append(
+                f"No visit figure for {region_names.get(region, '—')} for {span}: its "
+                f"{_reports(sum(reports[i] for i in run))} left out of the rate and its visits unknown."
+            )
+    return notes
+
+
+def _note(week: ExposedWeek, region_names: dict) -> str:
+    if week.gap:
+        return "no visit figure"
+    left_out = [f"{region_names.get(r, '—')} ({_reports(n)})" for r, n in week.without_figure if n]
+    return f"left out: {', '.join(left_out)}" if left_out else ""
+
+
+def control_chart(
+    counts: list[int],
+    weeks: list[ExposedWeek],
+    labels: list[str],
+    week_starts: list[date],
+    region_names: dict,
+) -> ControlChart:
+    """A u-chart per 1,000 visits where exposure is known, otherwise a run chart of counts.
+
+    The u-chart counts only the region-weeks with a visit figure; weeks with none are gaps."""
+    if any(not w.gap for w in weeks):
+        exposure = [w.visits for w in weeks]
+        chart = u_chart([w.count for w in weeks], exposure, labels)
         signal_points = tuple(i for s in chart.signals for i in s.indexes)
+        notes = gap_notes(weeks, week_starts, region_names)
+        gaps = tuple(i for i, w in enumerate(weeks) if w.gap)
+        gap_words = f" {len(gaps)} week(s) without a visit figure are gaps, not zeros." if gaps else ""
         svg = line_chart(
             labels,
             [
@@ -67,13 +138,24 @@ def control_chart(counts, exposure, labels) -> ControlChart:
             highlighted=signal_points,
             y_label="per 1,000 visits",
             description=f"Weekly reports per 1,000 visits, centre line {chart.centre:.1f}, limits that "
-            f"vary with each week's visits. {len(chart.signals)} signal(s).",
+            f"vary with each week's visits. {len(chart.signals)} signal(s).{gap_words}",
+            gaps=gaps,
+            gap_label="no visit figure",
         )
         rows = [
-            (labels[i], counts[i], exposure[i], chart.rates[i], chart.centre, chart.lower[i], chart.upper[i])
+            (
+                labels[i],
+                counts[i],
+                exposure[i],
+                chart.rates[i],
+                chart.centre,
+                chart.lower[i],
+                chart.upper[i],
+                _note(weeks[i], region_names),
+            )
             for i in range(len(labels))
         ]
-        return ControlChart("u", svg, chart.signals, rows, chart.centre)
+        return ControlChart("u", svg, chart.signals, rows, chart.centre, notes)
     chart = run_chart(counts, labels)
     signal_points = tuple(i for s in chart.signals for i in s.indexes)
     svg = line_chart(
@@ -88,7 +170,7 @@ def control_chart(counts, exposure, labels) -> ControlChart:
         description=f"Weekly reports with the median {chart.centre:g}. {len(chart.signals)} signal(s) by "
         "Anhøj's rules.",
     )
-    rows = [(labels[i], counts[i], None, counts[i], chart.centre, None, None) for i in range(len(labels))]
+    rows = [(labels[i], counts[i], None, counts[i], chart.centre, None, None, "") for i in range(len(labels))]
     return ControlChart("run", svg, chart.signals, rows, chart.centre)
 
 
@@ -118,7 +200,9 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
     triage_target = timedelta(hours=get_setting("triage_target_hours"))
     summary = queries.period_summary(scope, tz, triage_target=triage_target, now=now)
     counts = summary.weekly
-    exposure = queries.weekly_exposure(scope)
+    weeks_with_visits = exposed_weeks(
+        summary.weekly_by_region, queries.weekly_visits_by_region(scope), len(scope.weeks)
+    )
     regions, categories, programs = (queries.names_by_id(model) for model in (Region, Category, Program))
     breakdowns = {
         "Region": [(regions.get(k, "—"), n, ("region", k)) for k, n in summary.by_region],
@@ -172,7 +256,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         scope,
         labels,
         counts,
-        control_chart(counts, exposure, labels),
+        control_chart(counts, weeks_with_visits, labels, scope.weeks, regions),
         breakdowns,
         by_region,
         timeliness,

@@ -94,17 +94,22 @@ def breakdown(scope: Scope, tz: ZoneInfo, column) -> list[tuple]:
     return sorted(db.session.execute(statement).all(), key=lambda row: (-row[1], str(row[0])))
 
 
-def weekly_exposure(scope: Scope) -> list[float | None]:
-    """Visits per week over the scope's regions; None where no region has a figure."""
-    statement = (
-        select(Exposure.week_start, func.sum(Exposure.visits))
-        .where(Exposure.week_start >= scope.first_week, Exposure.week_start <= scope.last_week)
-        .group_by(Exposure.week_start)
+def weekly_visits_by_region(scope: Scope) -> dict[int, list[float | None]]:
+    """``{region_id: [visits per week]}`` over the scope's regions, None where a region-week has no
+    visit figure. Kept per region so a region without a figure can be left out of a week's rate
+    (its reports and its visits both), never summed into a rate over missing visits."""
+    statement = select(Exposure.region_id, Exposure.week_start, Exposure.visits).where(
+        Exposure.week_start >= scope.first_week, Exposure.week_start <= scope.last_week
     )
     if scope.region_ids is not None:
         statement = statement.where(Exposure.region_id.in_(scope.region_ids))
-    visits = {_as_date(w): v for w, v in db.session.execute(statement)}
-    return [visits.get(w) for w in scope.weeks]
+    index = {w: i for i, w in enumerate(scope.weeks)}
+    series: dict[int, list[float | None]] = {}
+    for region_id, week, visits in db.session.execute(statement):
+        position = index.get(_as_date(week))
+        if position is not None:
+            series.setdefault(region_id, [None] * len(scope.weeks))[position] = visits
+    return series
 
 
 @dataclass(frozen=True)

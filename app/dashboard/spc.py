@@ -6,10 +6,15 @@
   ignored, as Anhøj prescribes.
 - u-chart: reports per unit of exposure (shown per 1,000 visits), centre ū = Σcᵢ / Σnᵢ and limits
   ū ± 3√(ū / nᵢ) for each week's exposure nᵢ; a point beyond a limit is a signal. The run rules are
-  applied to the rates against ū as well. Weeks without exposure carry no rate and are skipped.
+  applied to the rates against ū as well.
+- Exposure gaps: a region-week without a visit figure is left out of both the numerator and the
+  denominator (``exposed_weeks``), so no rate is ever computed over missing visits. A week where no
+  region has a figure carries no rate, no limits and no signal: it is drawn as a gap, not a zero,
+  and so are the first weeks before any figure exists.
 """
 
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -160,3 +165,44 @@ def u_chart(counts: list[int], exposures: list[float | None], labels: list[str],
     ]
     signals += _run_signals(rules, labels, "the centre line")
     return UChart(rates, u_bar * per, upper, lower, per, rules, signals)
+
+
+@dataclass(frozen=True)
+class ExposedWeek:
+    """One week of a u-chart: the reports and visits of the region-weeks that have a visit figure.
+
+    ``visits`` is None when no region has one (a gap). ``without_figure`` names each region that
+    has reports in the period but no visit figure this week, with its reports this week: they are
+    left out of the rate."""
+
+    count: int
+    visits: float | None
+    without_figure: tuple[tuple[Hashable, int], ...] = ()
+
+    @property
+    def gap(self) -> bool:
+        return self.visits is None
+
+
+def exposed_weeks(
+    counts_by_region: dict[Hashable, list[int]],
+    visits_by_region: dict[Hashable, list[float | None]],
+    weeks: int,
+) -> list[ExposedWeek]:
+    """Per week, the reports and visits of the regions with a visit figure that week; the regions
+    without one are left out of both. A figure of zero visits counts as none: reports over no
+    visits are not a rate."""
+    regions = sorted(set(counts_by_region) | set(visits_by_region), key=str)
+    result = []
+    for index in range(weeks):
+        count, visits, without = 0, None, []
+        for region in regions:
+            reports = counts_by_region.get(region, [0] * weeks)[index]
+            figure = visits_by_region.get(region, [None] * weeks)[index]
+            if figure:
+                count += reports
+                visits = (visits or 0) + figure
+            elif region in counts_by_region:
+                without.append((region, reports))
+        result.append(ExposedWeek(count, visits, tuple(without)))
+    return result
