@@ -3,7 +3,7 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from app.actions.measure import MeasureFilter, WeekCount, weekly_counts
+from app.actions.measure import MeasureFilter, WeekCount, observed_weeks, weekly_counts
 from app.actions.models import Action
 from app.actions.queries import matching_report_days, windows_for
 from app.core.charts import Bar, Level, bar_chart
@@ -18,33 +18,51 @@ def measure_weeks(action: Action, tz: ZoneInfo) -> list[WeekCount]:
     return weekly_counts(days, windows.baseline_start, windows.end, windows.start)
 
 
+def week_label(week: WeekCount) -> str:
+    """The week's first day; a week not yet over (or cut by the window's end) says so."""
+    label = f"{week.week_start:%d %b %Y}"
+    return f"{label} (partial: {week.days} of 7 days)" if week.partial else label
+
+
+def per_week(weeks: list[WeekCount]) -> float | None:
+    """Reports per week over the days these weeks cover (a partial week counts for its days only)."""
+    days = sum(w.days for w in weeks)
+    return sum(w.count for w in weeks) / days * 7 if days else None
+
+
 def measure_chart(action: Action, tz: ZoneInfo, today: date, weeks: list[WeekCount] | None = None):
-    """Weekly reports matching the action's measure, before and after its start, with both means."""
+    """Weekly reports matching the action's measure, before and after its start, with both rates.
+
+    Only weeks that have begun by ``today`` are drawn; the current week is labelled partial and its
+    rate counts only its elapsed days."""
+    windows = windows_for(action)
     weeks = weeks if weeks is not None else measure_weeks(action, tz)
-    bars = [Bar(f"{w.week_start:%d %b}", w.count, w.after_start) for w in weeks]
+    weeks = observed_weeks(weeks, min(today, windows.end))
+    bars = [Bar(week_label(w), w.count, w.after_start) for w in weeks]
     first_after = next((i for i, w in enumerate(weeks) if w.after_start), len(weeks))
-    before = [w.count for w in weeks[:first_after]]
-    after = [w.count for w in weeks[first_after:] if w.week_start <= today]
+    baseline = [(i, w) for i, w in enumerate(weeks) if w.week_start < windows.baseline_stop]
+    baseline = [(i, w) for i, w in baseline if not w.after_start]
+    after = weeks[first_after:]
     levels = []
-    if before:
-        levels.append(
-            Level(
-                0, first_after - 1, sum(before) / len(before), f"before: {sum(before) / len(before):.1f}/wk"
-            )
-        )
-    if after:
-        levels.append(
-            Level(
-                first_after,
-                first_after + len(after) - 1,
-                sum(after) / len(after),
-                f"after: {sum(after) / len(after):.1f}/wk",
-            )
-        )
+    before_rate = per_week([w for _, w in baseline])
+    if before_rate is not None:
+        levels.append(Level(baseline[0][0], baseline[-1][0], before_rate, f"baseline: {before_rate:.1f}/wk"))
+    after_rate = per_week(after)
+    if after_rate is not None:
+        levels.append(Level(first_after, len(weeks) - 1, after_rate, f"after: {after_rate:.1f}/wk"))
+    partial = next((w for w in reversed(weeks) if w.partial), None)
     description = (
-        f"Reports per week matching the measure: {sum(before)} in the {len(before)} weeks before "
-        f"{action.window_start:%d %b %Y} and {sum(after)} in the {len(after)} weeks since."
+        f"Reports per week matching the measure: {sum(w.count for _, w in baseline)} in the "
+        f"{len(baseline)} baseline weeks before {windows.baseline_stop:%d %b %Y}"
     )
+    if today < action.window_start:
+        description += f"; the test starts {action.window_start:%d %b %Y}."
+    else:
+        elapsed = sum(w.days for w in after)
+        so_far = f" so far (of {windows.after_days})" if today <= windows.end else ""
+        description += f" and {sum(w.count for w in after)} in the {elapsed} days of the test window{so_far}."
+    if partial is not None:
+        description += f" The week of {partial.week_start:%d %b %Y} is partial: {partial.days} of 7 days."
     return bar_chart(
         bars,
         title=f"Action A-{action.id}: reports per week before and after the change",

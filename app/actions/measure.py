@@ -78,8 +78,9 @@ class Comparison:
         return (self.rate_ratio - 1) * 100
 
     def target_met(self, target_reduction_percent: float) -> bool | None:
-        """After-rate at or below the before-rate reduced by the target (None without a baseline)."""
-        if self.before_count == 0:
+        """After-rate at or below the before-rate reduced by the target; None without a baseline or
+        before any of the test window has passed (nothing can be said of a window not yet begun)."""
+        if self.before_count == 0 or self.after_days == 0:
             return None
         return self.after_per_week <= self.before_per_week * (1 - target_reduction_percent / 100)
 
@@ -90,10 +91,13 @@ class Comparison:
 
 
 def compare_rates(before_count: int, before_days: int, after_count: int, after_days: int) -> Comparison:
-    """Rate ratio (after / before) of two Poisson counts over windows of any length, with a 95% CI."""
-    if before_days <= 0 or after_days <= 0:
-        raise ValueError("both windows need at least one day")
-    if before_count == 0 and after_count == 0:
+    """Rate ratio (after / before) of two Poisson counts over windows of any length, with a 95% CI.
+
+    ``after_days`` is the part of the test window elapsed so far: 0 before it starts, when there is
+    no ratio to give."""
+    if before_days <= 0 or after_days < 0:
+        raise ValueError("the baseline needs at least one day")
+    if (before_count == 0 and after_count == 0) or after_days == 0:
         return Comparison(before_count, before_days, after_count, after_days, None, None, None)
     corrected = before_count == 0 or after_count == 0
     a = before_count + (0.5 if corrected else 0)
@@ -114,37 +118,68 @@ def compare_rates(before_count: int, before_days: int, after_count: int, after_d
 
 @dataclass(frozen=True)
 class Windows:
-    """The baseline (before) and test (after) windows of an action, as half-open date ranges."""
+    """The baseline (before) and test (after) windows of an action.
+
+    The baseline runs from ``baseline_start`` up to (not including) ``baseline_end``, which is the
+    test's start unless it was set earlier (before the spike that set the action off); the test runs
+    from ``start`` to ``end`` inclusive. Days between the two belong to neither."""
 
     baseline_start: date
     start: date
     end: date  # last day of the test window, inclusive
+    baseline_end: date | None = None  # exclusive; None: the test's start
+
+    @property
+    def baseline_stop(self) -> date:
+        return self.baseline_end or self.start
 
     @property
     def before_days(self) -> int:
-        return (self.start - self.baseline_start).days
+        return (self.baseline_stop - self.baseline_start).days
 
     @property
     def after_days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def before_days_by(self, today: date) -> int:
+        """Days of the baseline that have passed by the end of ``today``."""
+        return max(0, min(self.before_days, (today - self.baseline_start).days + 1))
 
-def baseline_windows(start: date, end: date, baseline_weeks: int) -> Windows:
-    return Windows(start - timedelta(weeks=baseline_weeks), start, end)
+    def after_days_by(self, today: date) -> int:
+        """Days of the test window elapsed by the end of ``today``: 0 before it starts."""
+        return max(0, min(self.after_days, (today - self.start).days + 1))
 
 
-def split_counts(days: list[date], windows: Windows) -> tuple[int, int]:
-    """How many of the matching report dates fall before and after the start."""
-    before = sum(1 for d in days if windows.baseline_start <= d < windows.start)
-    after = sum(1 for d in days if windows.start <= d <= windows.end)
+def baseline_windows(
+    start: date, end: date, baseline_weeks: int, baseline_end: date | None = None
+) -> Windows:
+    """The ``baseline_weeks`` weeks ending at ``baseline_end`` (default: the test's start)."""
+    stop = baseline_end or start
+    return Windows(stop - timedelta(weeks=baseline_weeks), start, end, baseline_end)
+
+
+def split_counts(days: list[date], windows: Windows, today: date | None = None) -> tuple[int, int]:
+    """How many of the matching report dates fall in the baseline and in the test window (up to
+    ``today`` when given: a report dated in the future is not counted)."""
+    last = min(windows.end, today) if today is not None else windows.end
+    before = sum(1 for d in days if windows.baseline_start <= d < windows.baseline_stop and d <= last)
+    after = sum(1 for d in days if windows.start <= d <= last)
     return before, after
 
 
 @dataclass(frozen=True)
 class WeekCount:
+    """Reports in one 7-day block; ``days`` is how many of its days are observed (fewer than 7 for
+    the current week, or a window's last block)."""
+
     week_start: date
     count: int
     after_start: bool = field(default=False)
+    days: int = 7
+
+    @property
+    def partial(self) -> bool:
+        return self.days < 7
 
 
 def weekly_counts(days: list[date], first: date, last: date, start: date) -> list[WeekCount]:
@@ -157,3 +192,15 @@ def weekly_counts(days: list[date], first: date, last: date, start: date) -> lis
         weeks.append(WeekCount(cursor, count, cursor >= start))
         cursor = following
     return weeks
+
+
+def observed_weeks(weeks: list[WeekCount], last_day: date) -> list[WeekCount]:
+    """The weeks up to ``last_day`` (today, or the window's end if earlier): later weeks have not
+    happened and are dropped, and the week holding ``last_day`` keeps only its elapsed days."""
+    observed = []
+    for week in weeks:
+        if week.week_start > last_day:
+            break
+        days = min(7, (last_day - week.week_start).days + 1)
+        observed.append(WeekCount(week.week_start, week.count, week.after_start, days))
+    return observed

@@ -290,7 +290,7 @@ def verify(
     if errors:
         raise ActionInvalid(errors)
     check_version(action, based_on)
-    comparison = comparison_for(action, tz)
+    comparison = comparison_for(action, tz, today)
     verification = Verification(
         action=action,
         window_start=action.window_start,

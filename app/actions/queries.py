@@ -146,11 +146,14 @@ def windows_for(action: Action) -> Windows:
     return baseline_windows(action.window_start, action.window_end, action.baseline_weeks)
 
 
-def comparison_for(action: Action, tz: ZoneInfo) -> Comparison:
-    """The before/after comparison of the action's measure over its windows."""
+def comparison_for(action: Action, tz: ZoneInfo, today: date) -> Comparison:
+    """The before/after comparison of the action's measure as of ``today``: each window over the
+    days of it that have passed (before the test starts, it has no elapsed days and no ratio)."""
     windows = windows_for(action)
     days = matching_report_days(
         MeasureFilter.from_json(action.measure), windows.baseline_start, windows.end, tz
     )
-    before, after = split_counts(days, windows)
-    return compare_rates(before, windows.before_days, after, windows.after_days)
+    before, after = split_counts(days, windows, today)
+    if windows.before_days_by(today) == 0:  # the baseline itself has not begun: nothing to compare
+        return Comparison(before, 0, after, windows.after_days_by(today), None, None, None)
+    return compare_rates(before, windows.before_days_by(today), after, windows.after_days_by(today))

@@ -133,7 +133,7 @@ def _action_page(action: Action, *, errors=None, conflict=None, verdict_values=N
         "actions/show.html",
         action=action,
         measure=MeasureFilter.from_json(action.measure),
-        comparison=comparison_for(action, tz),
+        comparison=comparison_for(action, tz, day),
         chart=measure_chart(action, tz, day),
         today=day,
         statuses=STATUSES,

@@ -10,6 +10,7 @@ from app.actions.measure import (
     MeasureFilter,
     baseline_windows,
     compare_rates,
+    observed_weeks,
     split_counts,
     weekly_counts,
 )
@@ -115,3 +116,52 @@ def test_empty_dimensions_mean_any_and_round_trip():
     assert MeasureFilter.from_json(f.to_json()) == f
     assert MeasureFilter().is_empty() and not f.is_empty()
     assert MeasureFilter.from_json({"category_ids": ["3", 1]}).category_ids == (1, 3)
+
+
+# Interim figures: the exposure elapsed so far, never the whole window.
+
+
+def test_elapsed_days_before_during_and_after_the_window():
+    windows = baseline_windows(date(2026, 3, 2), date(2026, 3, 30), 8)  # a 29-day window
+    assert windows.after_days == 29
+    assert windows.after_days_by(date(2026, 3, 1)) == 0  # not started
+    assert windows.after_days_by(date(2026, 3, 2)) == 1
+    assert windows.after_days_by(date(2026, 3, 21)) == 20
+    assert windows.after_days_by(date(2026, 4, 20)) == 29
+    assert windows.before_days_by(date(2026, 3, 21)) == 56
+
+
+def test_interim_rate_uses_elapsed_days_not_the_window_length():
+    # A-2 in the issue: 4 reports after 20 of 29 days. Per week: 4 / 20 * 7 = 1.4 (not 4 / 29 * 7 = 0.97).
+    # Baseline 16 in 8 weeks = 2.0/wk; a 50% target needs <= 1.0/wk: not met.
+    windows = baseline_windows(date(2026, 3, 2), date(2026, 3, 30), 8)
+    today = date(2026, 3, 21)
+    c = compare_rates(16, windows.before_days_by(today), 4, windows.after_days_by(today))
+    assert approx(c.after_per_week, 1.4)
+    assert c.target_met(50) is False
+
+
+def test_no_target_is_met_before_the_window_starts():
+    c = compare_rates(16, 56, 0, 0)
+    assert c.rate_ratio is None and c.target_met(50) is None and c.after_per_week == 0.0
+
+
+def test_reports_after_today_are_not_counted():
+    windows = baseline_windows(date(2026, 3, 2), date(2026, 3, 29), 4)
+    days = [date(2026, 2, 10), date(2026, 3, 3), date(2026, 3, 20)]
+    assert split_counts(days, windows, today=date(2026, 3, 10)) == (1, 1)
+
+
+def test_future_weeks_are_dropped_and_the_current_week_is_partial():
+    weeks = weekly_counts([date(2026, 3, 3)], date(2026, 2, 23), date(2026, 3, 29), date(2026, 3, 2))
+    assert len(weeks) == 5
+    seen = observed_weeks(weeks, date(2026, 3, 11))  # a Wednesday: 3 days into the week of 9 Mar
+    assert [w.week_start for w in seen] == [date(2026, 2, 23), date(2026, 3, 2), date(2026, 3, 9)]
+    assert [w.days for w in seen] == [7, 7, 3]
+    assert [w.partial for w in seen] == [False, False, True]
+
+
+def test_a_window_not_a_whole_number_of_weeks_ends_in_a_partial_week():
+    weeks = weekly_counts([], date(2026, 3, 2), date(2026, 3, 30), date(2026, 3, 2))  # 29 days
+    seen = observed_weeks(weeks, date(2026, 3, 30))
+    assert [w.days for w in seen] == [7, 7, 7, 7, 1]
