@@ -17,6 +17,7 @@ _ACTION_QUESTIONS = [
     ("window_start", "Test window starts"),
     ("window_end", "Test window ends"),
     ("target_reduction_percent", "Target reduction (%)"),
+    ("baseline_end", "Baseline ends"),
     ("measure", "Measure"),
     ("report_ids", "Reports"),
     ("review_ids", "Reviews"),

@@ -46,6 +46,7 @@ def action_input(form) -> ActionInput:
         target_reduction_percent=form_float(form.get("target_reduction_percent")),
         report_ids=form_ids([form.get("report_ids", "")]),
         review_ids=form_ids([form.get("review_ids", "")]),
+        baseline_end=form_date(form.get("baseline_end")),
     )
 
 
@@ -68,6 +69,7 @@ def new_action_values(args, today: date) -> dict:
         "window_start": starts.isoformat(),
         "window_end": (starts + timedelta(days=NEW_ACTION_WINDOW_DAYS)).isoformat(),
         "target_reduction_percent": "50",
+        "baseline_end": "",
         **{name: [] for name in MEASURE_FIELDS},
     }
 
@@ -85,6 +87,7 @@ def action_values(action: Action, viewer) -> dict:
         "window_start": action.window_start.isoformat(),
         "window_end": action.window_end.isoformat(),
         "target_reduction_percent": f"{action.target_reduction_percent:g}",
+        "baseline_end": action.baseline_end.isoformat() if action.baseline_end else "",
         # Only the links this person may see; the others are kept by save_action.
         "report_ids": ", ".join(f"NM-{r.id}" for r in visible_reports(action, viewer)),
         "review_ids": ", ".join(f"R-{r.id}" for r in visible_reviews(action, viewer)),

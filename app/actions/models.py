@@ -41,6 +41,9 @@ class Action(db.Model):
     window_end: Mapped[date] = mapped_column(Date)
     measure: Mapped[dict] = mapped_column(JSON)
     baseline_weeks: Mapped[int] = mapped_column(Integer, default=8)
+    # The day the baseline stops (exclusive), when chosen; None: before the first week of a cluster the
+    # action answers, else the test's start (queries.baseline_end_for).
+    baseline_end: Mapped[date | None] = mapped_column(Date)
     baseline_count: Mapped[int] = mapped_column(Integer, default=0)
     target_reduction_percent: Mapped[float] = mapped_column(Float)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -93,6 +96,8 @@ class Verification(db.Model):
     target_met: Mapped[bool | None] = mapped_column(Boolean)
     verdict: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Why "effective" was given while the interval still included 1 (required then, empty otherwise).
+    reason: Mapped[str | None] = mapped_column(Text)
     verifier_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 

@@ -6,13 +6,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.actions.measure import (
-    MeasureFilter,
-    baseline_windows,
-    split_counts,
-)
+from app.actions.measure import MeasureFilter, split_counts
 from app.actions.models import Action, SpotCheck, Verification
-from app.actions.queries import comparison_for, matching_report_days
+from app.actions.queries import comparison_for, matching_report_days, windows_for
 from app.actions.vocabulary import STRENGTHS, VERDICTS
 from app.auth.models import User
 from app.auth.queries import users_with_role
@@ -56,6 +52,8 @@ class ActionInput:
     target_reduction_percent: float | None
     report_ids: list[int] = field(default_factory=list)
     review_ids: list[int] = field(default_factory=list)
+    # None: the default (before the first week of a cluster the action answers, else the start).
+    baseline_end: date | None = None
 
 
 def _known(model, ids) -> dict:
@@ -102,6 +100,12 @@ def _check(
             "due_date",
             data.due_date <= data.window_end,
             "The action must be due before its test window ends.",
+        )
+    if data.baseline_end is not None and data.window_start is not None:
+        need(
+            "baseline_end",
+            data.baseline_end <= data.window_start,
+            "The baseline must end on or before the day the test starts.",
         )
     target = data.target_reduction_percent
     need(
@@ -151,6 +155,7 @@ def _snapshot(action: Action) -> dict:
         "strength": action.strength,
         "status": action.status,
         "window": [str(action.window_start), str(action.window_end)],
+        "baseline_end": str(action.baseline_end) if action.baseline_end else None,
         "measure": action.measure,
         "baseline_count": action.baseline_count,
         "target": action.target_reduction_percent,
@@ -176,9 +181,10 @@ def save_action(
         data.measure.to_json() != MeasureFilter.from_json(action.measure).to_json()
         or data.window_start != action.window_start
         or data.target_reduction_percent != action.target_reduction_percent
+        or data.baseline_end != action.baseline_end
     ):
         raise ActionInvalid(
-            {"measure": ["The measure, start and target are fixed once the test has started."]}
+            {"measure": ["The measure, baseline, start and target are fixed once the test has started."]}
         )
     errors, links = _check(
         data,
@@ -204,8 +210,9 @@ def save_action(
     action.target_reduction_percent = data.target_reduction_percent
     if not locked:
         action.measure = data.measure.to_json()
+        action.baseline_end = data.baseline_end
         action.baseline_weeks = int(get_setting("action_baseline_weeks"))
-        windows = baseline_windows(action.window_start, action.window_end, action.baseline_weeks)
+        windows = windows_for(action)
         days = matching_report_days(data.measure, windows.baseline_start, windows.start, tz)
         action.baseline_count = split_counts(days, windows)[0]
     new_reports = [r for r in links["reports"] if r not in action.reports]

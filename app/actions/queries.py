@@ -142,8 +142,22 @@ def matching_report_days(measure: MeasureFilter, first: date, last: date, tz: Zo
     return days
 
 
+def default_baseline_end(action: Action, window_start: date) -> date:
+    """Where the baseline stops unless chosen: before the first week of the earliest cluster the
+    action answers (the spike that set it off is not "before"), else the test's start."""
+    firsts = [c.week_start for c in getattr(action, "clusters", []) if c.week_start < window_start]
+    return min(firsts, default=window_start)
+
+
+def baseline_end_for(action: Action) -> date:
+    """The day the action's baseline stops (exclusive): the chosen one, else the default."""
+    return action.baseline_end or default_baseline_end(action, action.window_start)
+
+
 def windows_for(action: Action) -> Windows:
-    return baseline_windows(action.window_start, action.window_end, action.baseline_weeks)
+    return baseline_windows(
+        action.window_start, action.window_end, action.baseline_weeks, baseline_end_for(action)
+    )
 
 
 def comparison_for(action: Action, tz: ZoneInfo, today: date) -> Comparison:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -26,6 +28,7 @@ from app.actions.queries import (
     actions_for,
     can_change_action,
     comparison_for,
+    default_baseline_end,
     is_overdue,
     measure_choices,
     measure_locked,
@@ -34,6 +37,7 @@ from app.actions.queries import (
     visible_action,
     visible_reports,
     visible_reviews,
+    windows_for,
 )
 from app.actions.vocabulary import STATUSES, STRENGTHS, VERDICTS
 from app.auth.queries import active_users
@@ -92,6 +96,7 @@ def _action_form(action: Action | None, values: dict | None = None, errors=None,
         strengths=STRENGTHS,
         owners=active_users(),
         locked=measure_locked(action, day),
+        baseline_default=default_baseline_end(action, action.window_start) if action else None,
         **measure_choices(),
     )
 
@@ -135,6 +140,8 @@ def _action_page(action: Action, *, errors=None, conflict=None, verdict_values=N
         measure=MeasureFilter.from_json(action.measure),
         comparison=comparison_for(action, tz, day),
         chart=measure_chart(action, tz, day),
+        windows=windows_for(action),
+        one_day=timedelta(days=1),
         today=day,
         statuses=STATUSES,
         strengths=STRENGTHS,
