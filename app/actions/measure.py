@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from scipy.stats import poisson
+
 Z_95 = 1.959963984540054
 
 
@@ -204,3 +206,64 @@ def observed_weeks(weeks: list[WeekCount], last_day: date) -> list[WeekCount]:
         days = min(7, (last_day - week.week_start).days + 1)
         observed.append(WeekCount(week.week_start, week.count, week.after_start, days))
     return observed
+
+
+@dataclass(frozen=True)
+class Detectable:
+    """What a test window of ``window_days`` can show at the baseline's rate.
+
+    ``most_reports`` is the largest count in the window whose interval still lies wholly below 1
+    (None: not even zero reports would, so the window can never show a reduction); ``smallest_reduction``
+    is the fall from the expected count that this means, in percent; ``chance_at_target`` the
+    probability (Poisson) that the window shows a reduction if the target reduction is real;
+    ``days_needed`` the shortest whole-week window that could show one (None if over a year)."""
+
+    window_days: int
+    expected: float
+    most_reports: int | None
+    smallest_reduction: float | None
+    chance_at_target: float | None
+    days_needed: int | None
+
+
+MAX_WINDOW_DAYS = 364
+
+
+def _most_reports(before_count: int, before_days: int, window_days: int) -> int | None:
+    most = None
+    for count in range(0, before_count * window_days // before_days + 2):
+        if not compare_rates(before_count, before_days, count, window_days).clear_reduction:
+            break
+        most = count
+    return most
+
+
+def smallest_detectable(
+    before_count: int, before_days: int, window_days: int, target_reduction_percent: float
+) -> Detectable | None:
+    """The smallest reduction a window can show at the baseline's rate, judged by the interval the
+    verdict will use (None without a baseline count). Told to the quality lead before the window
+    starts, so that nobody sets a test that cannot answer."""
+    if before_count == 0 or before_days <= 0 or window_days <= 0:
+        return None
+    expected = before_count / before_days * window_days
+    most = _most_reports(before_count, before_days, window_days)
+    days_needed = next(
+        (
+            days
+            for days in range(7, MAX_WINDOW_DAYS + 1, 7)
+            if _most_reports(before_count, before_days, days) is not None
+        ),
+        None,
+    )
+    if most is None:
+        return Detectable(window_days, expected, None, None, 0.0, days_needed)
+    mean_at_target = expected * (1 - target_reduction_percent / 100)
+    return Detectable(
+        window_days,
+        expected,
+        most,
+        (1 - most / expected) * 100,
+        float(poisson.cdf(most, mean_at_target)),
+        days_needed,
+    )

@@ -10,10 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from app.actions.measure import (
     Comparison,
+    Detectable,
     MeasureFilter,
     Windows,
     baseline_windows,
     compare_rates,
+    smallest_detectable,
     split_counts,
 )
 from app.actions.models import Action, SpotCheck
@@ -171,3 +173,14 @@ def comparison_for(action: Action, tz: ZoneInfo, today: date) -> Comparison:
     if windows.before_days_by(today) == 0:  # the baseline itself has not begun: nothing to compare
         return Comparison(before, 0, after, windows.after_days_by(today), None, None, None)
     return compare_rates(before, windows.before_days_by(today), after, windows.after_days_by(today))
+
+
+def detectable_for(action: Action, comparison: Comparison, today: date) -> Detectable | None:
+    """Before the test starts: the smallest reduction its window can show at the baseline's rate so
+    far (None once it has started, or without a baseline)."""
+    if today >= action.window_start:
+        return None
+    window_days = (action.window_end - action.window_start).days + 1
+    return smallest_detectable(
+        comparison.before_count, comparison.before_days, window_days, action.target_reduction_percent
+    )

@@ -29,6 +29,7 @@ from app.actions.queries import (
     can_change_action,
     comparison_for,
     default_baseline_end,
+    detectable_for,
     is_overdue,
     measure_choices,
     measure_locked,
@@ -134,11 +135,13 @@ def edit(action_id: int | None = None):
 def _action_page(action: Action, *, errors=None, conflict=None, verdict_values=None) -> str:
     """The action's page; after a refused verdict or spot check, with the reasons and what was typed."""
     day, tz = today(), org_tz()
+    comparison = comparison_for(action, tz, day)
     return render_template(
         "actions/show.html",
         action=action,
         measure=MeasureFilter.from_json(action.measure),
-        comparison=comparison_for(action, tz, day),
+        comparison=comparison,
+        detectable=detectable_for(action, comparison, day),
         chart=measure_chart(action, tz, day),
         windows=windows_for(action),
         one_day=timedelta(days=1),

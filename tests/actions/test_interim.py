@@ -74,6 +74,13 @@ def test_before_the_window_no_target_is_judged_and_no_future_week_is_drawn(app, 
     assert "no days elapsed yet" in html
     assert "the test starts 02 Mar 2026" in html
     assert "16 Mar 2026" not in html  # a week of the window, still in the future
+    # Told before it starts: 16 in the 54 baseline days so far, 16 / 54 * 29 = 8.6 expected.
+    assert "this 29-day window expects about 8.6 reports" in html
+    assert "the smallest reduction it can show is" in html
+
+
+def test_after_the_start_the_window_is_not_second_guessed(app, action_id):
+    assert 'id="detectable"' not in page_on(app, action_id, START)
 
 
 def test_during_the_window_the_rate_uses_the_days_elapsed(app, action_id):
