@@ -103,6 +103,7 @@ def verdict_input(form) -> dict:
     return {
         "verdict": form_text(form, "verdict"),
         "note": form_text(form, "note"),
+        "reason": form_text(form, "reason"),
         "new_window_end": form_date(form.get("new_window_end")),
     }
 

@@ -33,6 +33,19 @@ from app.taxonomy.vocabulary import InterfaceType
 MIN_WINDOW_DAYS = 7
 VERIFIER_ROLES = frozenset({Role.QUALITY_LEAD, Role.OPERATIONS_LEAD, Role.SUPERVISOR, Role.MANAGER})
 UNSEEN_REVIEW = "Link only reviews you can see (R-numbers)."
+MIN_REASON = 10
+
+
+def unshown_effect_message(comparison) -> str:
+    """Why "effective" is refused without a reason: what the interval says."""
+    if comparison.ci_high is None:
+        evidence = "There is no rate ratio to judge (no matching reports)"
+    else:
+        evidence = (
+            f"The 95% interval ({comparison.ci_low:.2f} to {comparison.ci_high:.2f}) includes 1: the data do "
+            "not show a reduction"
+        )
+    return f"{evidence}. To call the action effective anyway, give your reason (what else shows it works)."
 
 
 class ActionInvalid(InvalidInput):
@@ -272,9 +285,13 @@ def verify(
     tz: ZoneInfo,
     today: date,
     new_window_end: date | None = None,
+    reason: str = "",
     based_on=UNCHECKED,
 ) -> Verification:
     """Record the verdict on the computed comparison. The verifier is never the owner.
+
+    "Effective" while the rate ratio's interval includes 1 (or there is no interval) is a judgment
+    the data do not show: it needs a stated ``reason``, and packs show it as "not shown by the data".
 
     ``based_on`` is the action version the verdict form was read from: every verdict changes the
     action, so of two verdicts given at once on the same window one is refused (``EditConflict``).
@@ -294,10 +311,12 @@ def verify(
         errors["new_window_end"] = ["Give a new end date after the current one."]
     if len(note) > 4000:
         errors["note"] = ["Keep the note under 4000 characters."]
+    comparison = comparison_for(action, tz, today)
+    if verdict == "effective" and not comparison.clear_reduction and len(reason.strip()) < MIN_REASON:
+        errors["reason"] = [unshown_effect_message(comparison)]
     if errors:
         raise ActionInvalid(errors)
     check_version(action, based_on)
-    comparison = comparison_for(action, tz, today)
     verification = Verification(
         action=action,
         window_start=action.window_start,
@@ -312,6 +331,7 @@ def verify(
         target_met=comparison.target_met(action.target_reduction_percent),
         verdict=verdict,
         note=note.strip(),
+        reason=reason.strip()[:4000] if verdict == "effective" and not comparison.clear_reduction else None,
         verifier_id=verifier.id,
         decided_at=now_utc(),
     )
@@ -337,6 +357,7 @@ def verify(
             "status": action.status,
             "verdict": verdict,
             "rate_ratio": verification.rate_ratio,
+            "reason": verification.reason,
             "window_end": str(action.window_end),
         },
     )

@@ -255,8 +255,11 @@ def _pct(share: float | None) -> str:
 def _verification(v: Verification | None) -> dict | None:
     if v is None:
         return None
+    # "Effective" although the interval includes 1: a judgment, which the pack must not read as evidence.
+    unshown = v.verdict == "effective" and (v.ci_high is None or v.ci_high >= 1)
     return {
-        "verdict": v.verdict.replace("_", " "),
+        "verdict": "effective: not shown by the data" if unshown else v.verdict.replace("_", " "),
+        "reason": v.reason or "",
         "before": v.before_count,
         "after": v.after_count,
         "ratio": v.rate_ratio,

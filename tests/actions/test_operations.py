@@ -147,6 +147,7 @@ def _verified(org, verdict="effective"):
         user("quality@x.test"),
         verdict=verdict,
         note="",
+        reason="The address check is in every rota change we sampled." if verdict == "effective" else "",
         tz=TZ,
         today=after_end,
         new_window_end=after_end + timedelta(days=14) if verdict == "extend" else None,
@@ -255,3 +256,36 @@ def test_feedback_needs_links_and_text(org, ctx):
 def test_actions_table_has_the_action(org, ctx):
     save_action(user("quality@x.test"), action_input(), tz=TZ, today=TODAY)
     assert db.session.scalar(select(Action.title)) == "Check addresses when the rota changes"
+
+
+def test_effective_while_the_interval_includes_one_needs_a_reason(org, ctx):
+    start = TODAY + timedelta(days=7)
+    for days_before in range(2, 56, 4):
+        org.report(
+            "dsp@x.test", category="scheduling_rota", occurred_at=at(start - timedelta(days=days_before))
+        )
+    org.report("dsp@x.test", category="scheduling_rota", occurred_at=at(start + timedelta(days=3)))
+    action = save_action(user("quality@x.test"), action_input(), tz=TZ, today=TODAY)
+    after_end = action.window_end + timedelta(days=1)
+    # 14 before, 1 after: the interval (0.019-1.086) includes 1.
+    with pytest.raises(ActionInvalid) as refused:
+        verify(action, user("quality@x.test"), verdict="effective", note="", tz=TZ, today=after_end)
+    assert refused.value.errors["reason"] == [
+        "The 95% interval (0.02 to 1.09) includes 1: the data do not show a reduction. To call the action "
+        "effective anyway, give your reason (what else shows it works)."
+    ]
+    verification = verify(
+        action,
+        user("quality@x.test"),
+        verdict="effective",
+        note="",
+        reason="Spot checks found the address check on every rota change.",
+        tz=TZ,
+        today=after_end,
+    )
+    assert verification.reason.startswith("Spot checks") and action.status == "effective"
+
+
+def test_not_effective_needs_no_reason(org, ctx):
+    _, verification = _verified(org, verdict="not_effective")
+    assert verification.reason is None

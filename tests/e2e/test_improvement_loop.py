@@ -87,10 +87,13 @@ def test_cluster_to_feedback_loop(app, make, live_server, desk, phone, artifacts
         desk.reload()
         desk.check("input[name=verdict][value=effective]")
         desk.fill("#verdict-note", "One report in four weeks, against four in the eight weeks before.")
+        # The interval includes 1, so "effective" needs a stated reason (issue 16, point 3).
+        desk.fill("#verdict-reason", "Every rota change since the start has the address checked.")
         desk.locator("#record-verdict").click()
         assert "Verdict recorded." in desk.content()
         verification = desk.inner_text(".panel:has(h2:has-text('Verification'))")
         assert "Effective" in verification and "4 → 1 reports" in verification
+        assert "not shown by the data" in verification
         # (1 report / 28 days) / (4 reports / 56 days) = 0.50
         assert "rate ratio 0.50" in verification.lower()
         desk.evaluate("document.querySelector('#measure-title').scrollIntoView()")

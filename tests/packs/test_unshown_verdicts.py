@@ -1,0 +1,35 @@
+"""A verdict "effective" whose interval includes 1 reads "not shown by the data" in the pack."""
+
+from types import SimpleNamespace
+
+from app.packs.builder import _verification
+
+
+def verification(verdict, low, high, reason=None):
+    return SimpleNamespace(
+        verdict=verdict,
+        before_count=14,
+        after_count=1,
+        rate_ratio=0.14,
+        ci_low=low,
+        ci_high=high,
+        target_met=True,
+        reason=reason,
+    )
+
+
+def test_effective_with_an_interval_including_one_is_not_shown_by_the_data():
+    row = _verification(verification("effective", 0.02, 1.09, "Spot checks found it in place."))
+    assert row["verdict"] == "effective: not shown by the data"
+    assert row["reason"] == "Spot checks found it in place."
+
+
+def test_effective_with_the_interval_below_one_reads_effective():
+    assert _verification(verification("effective", 0.1, 0.8))["verdict"] == "effective"
+    assert _verification(verification("not_effective", 0.5, 1.5))["verdict"] == "not effective"
+
+
+def test_effective_without_an_interval_is_not_shown_by_the_data():
+    assert (
+        _verification(verification("effective", None, None))["verdict"] == "effective: not shown by the data"
+    )
