@@ -64,6 +64,7 @@ class Comparison:
     ci_low: float | None
     ci_high: float | None
     corrected: bool = False
+    dispersion: float = 1.0  # above 1: the interval is widened for overdispersed baseline weeks
 
     @property
     def before_per_week(self) -> float:
@@ -92,11 +93,14 @@ class Comparison:
         return self.ci_high is not None and self.ci_high < 1
 
 
-def compare_rates(before_count: int, before_days: int, after_count: int, after_days: int) -> Comparison:
+def compare_rates(
+    before_count: int, before_days: int, after_count: int, after_days: int, dispersion: float = 1.0
+) -> Comparison:
     """Rate ratio (after / before) of two Poisson counts over windows of any length, with a 95% CI.
 
     ``after_days`` is the part of the test window elapsed so far: 0 before it starts, when there is
-    no ratio to give."""
+    no ratio to give. ``dispersion`` (quasi-Poisson, from :func:`baseline_dispersion`) widens the
+    interval by its square root when the baseline weeks vary more than Poisson counts would."""
     if before_days <= 0 or after_days < 0:
         raise ValueError("the baseline needs at least one day")
     if (before_count == 0 and after_count == 0) or after_days == 0:
@@ -105,7 +109,8 @@ def compare_rates(before_count: int, before_days: int, after_count: int, after_d
     a = before_count + (0.5 if corrected else 0)
     b = after_count + (0.5 if corrected else 0)
     ratio = (b / after_days) / (a / before_days)
-    spread = Z_95 * math.sqrt(1 / a + 1 / b)
+    dispersion = max(1.0, dispersion)
+    spread = Z_95 * math.sqrt(dispersion * (1 / a + 1 / b))
     return Comparison(
         before_count,
         before_days,
@@ -115,7 +120,22 @@ def compare_rates(before_count: int, before_days: int, after_count: int, after_d
         math.exp(math.log(ratio) - spread),
         math.exp(math.log(ratio) + spread),
         corrected,
+        dispersion,
     )
+
+
+def baseline_dispersion(weekly: list[int]) -> float:
+    """The quasi-Poisson dispersion of the baseline's weekly counts: Pearson's X² over its degrees of
+    freedom, sum((y - mean)² / mean) / (k - 1). 1 (Poisson) with fewer than two weeks or no reports,
+    and never below 1: under-dispersion does not narrow the interval.
+
+    With the test window as one more row, this is the scale a Poisson GLM (intercept and an "after"
+    term, log exposure offset) estimates from Pearson's X², so the widened interval is that model's."""
+    if len(weekly) < 2 or sum(weekly) == 0:
+        return 1.0
+    mean = sum(weekly) / len(weekly)
+    pearson = sum((y - mean) ** 2 / mean for y in weekly)
+    return max(1.0, pearson / (len(weekly) - 1))
 
 
 @dataclass(frozen=True)
@@ -229,17 +249,21 @@ class Detectable:
 MAX_WINDOW_DAYS = 364
 
 
-def _most_reports(before_count: int, before_days: int, window_days: int) -> int | None:
+def _most_reports(before_count: int, before_days: int, window_days: int, dispersion: float) -> int | None:
     most = None
     for count in range(0, before_count * window_days // before_days + 2):
-        if not compare_rates(before_count, before_days, count, window_days).clear_reduction:
+        if not compare_rates(before_count, before_days, count, window_days, dispersion).clear_reduction:
             break
         most = count
     return most
 
 
 def smallest_detectable(
-    before_count: int, before_days: int, window_days: int, target_reduction_percent: float
+    before_count: int,
+    before_days: int,
+    window_days: int,
+    target_reduction_percent: float,
+    dispersion: float = 1.0,
 ) -> Detectable | None:
     """The smallest reduction a window can show at the baseline's rate, judged by the interval the
     verdict will use (None without a baseline count). Told to the quality lead before the window
@@ -247,12 +271,12 @@ def smallest_detectable(
     if before_count == 0 or before_days <= 0 or window_days <= 0:
         return None
     expected = before_count / before_days * window_days
-    most = _most_reports(before_count, before_days, window_days)
+    most = _most_reports(before_count, before_days, window_days, dispersion)
     days_needed = next(
         (
             days
             for days in range(7, MAX_WINDOW_DAYS + 1, 7)
-            if _most_reports(before_count, before_days, days) is not None
+            if _most_reports(before_count, before_days, days, dispersion) is not None
         ),
         None,
     )
@@ -267,3 +291,14 @@ def smallest_detectable(
         float(poisson.cdf(most, mean_at_target)),
         days_needed,
     )
+
+
+def baseline_weekly(days: list[date], windows: Windows, today: date) -> list[int]:
+    """Counts in each whole week of the baseline that has ended by ``today``."""
+    weeks = []
+    cursor = windows.baseline_start
+    while cursor + timedelta(days=7) <= windows.baseline_stop and cursor + timedelta(days=6) <= today:
+        following = cursor + timedelta(days=7)
+        weeks.append(sum(1 for d in days if cursor <= d < following))
+        cursor = following
+    return weeks

@@ -13,6 +13,8 @@ from app.actions.measure import (
     Detectable,
     MeasureFilter,
     Windows,
+    baseline_dispersion,
+    baseline_weekly,
     baseline_windows,
     compare_rates,
     smallest_detectable,
@@ -172,7 +174,10 @@ def comparison_for(action: Action, tz: ZoneInfo, today: date) -> Comparison:
     before, after = split_counts(days, windows, today)
     if windows.before_days_by(today) == 0:  # the baseline itself has not begun: nothing to compare
         return Comparison(before, 0, after, windows.after_days_by(today), None, None, None)
-    return compare_rates(before, windows.before_days_by(today), after, windows.after_days_by(today))
+    dispersion = baseline_dispersion(baseline_weekly(days, windows, today))
+    return compare_rates(
+        before, windows.before_days_by(today), after, windows.after_days_by(today), dispersion
+    )
 
 
 def detectable_for(action: Action, comparison: Comparison, today: date) -> Detectable | None:
@@ -182,5 +187,9 @@ def detectable_for(action: Action, comparison: Comparison, today: date) -> Detec
         return None
     window_days = (action.window_end - action.window_start).days + 1
     return smallest_detectable(
-        comparison.before_count, comparison.before_days, window_days, action.target_reduction_percent
+        comparison.before_count,
+        comparison.before_days,
+        window_days,
+        action.target_reduction_percent,
+        comparison.dispersion,
     )
