@@ -1,6 +1,6 @@
 """verification baseline and reason: an action's chosen baseline end, a verdict's stated reason
 
-Revision ID: 0015_verification_baseline_reason
+Revision ID: 0015_baseline_end_reason
 Revises: 0014_edit_versions
 Create Date: 2026-11-30 09:00:00
 
@@ -16,7 +16,7 @@ with foreign keys on would cascade-delete its verifications, spot checks and lin
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_verification_baseline_reason"
+revision = "0015_baseline_end_reason"
 down_revision = "0014_edit_versions"
 branch_labels = None
 depends_on = None
