@@ -1,9 +1,9 @@
 """The before/after chart of an action's measure, shown on the action, the dashboard and in packs."""
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from app.actions.measure import MeasureFilter, WeekCount, observed_weeks, weekly_counts
+from app.actions.measure import MeasureFilter, WeekCount, Windows, observed_weeks, weekly_counts
 from app.actions.models import Action
 from app.actions.queries import matching_report_days, windows_for
 from app.core.charts import Bar, Level, bar_chart
@@ -19,9 +19,21 @@ def measure_weeks(action: Action, tz: ZoneInfo) -> list[WeekCount]:
 
 
 def week_label(week: WeekCount) -> str:
-    """The week's first day; a week not yet over (or cut by the window's end) says so."""
-    label = f"{week.week_start:%d %b %Y}"
-    return f"{label} (partial: {week.days} of 7 days)" if week.partial else label
+    """The week's first day with its year, short enough for the axis; a partial week (not yet over, or
+    cut by the window's end) is starred, and :func:`partial_note` says how many of its days count."""
+    label = f"{week.week_start:%d %b %y}"
+    return f"{label}*" if week.partial else label
+
+
+def partial_note(windows: Windows, today: date) -> str:
+    """The note under the chart for its last week when that is partial (not yet over, or cut by the
+    window's end): "* The week of 16 Mar 2026 is partial: 3 of 7 days." Empty otherwise."""
+    last = min(today, windows.end)
+    if last < windows.baseline_start:
+        return ""
+    week_start = windows.baseline_start + timedelta(weeks=(last - windows.baseline_start).days // 7)
+    days = (last - week_start).days + 1
+    return f"* The week of {week_start:%d %b %Y} is partial: {days} of 7 days." if days < 7 else ""
 
 
 def per_week(weeks: list[WeekCount]) -> float | None:
@@ -50,7 +62,6 @@ def measure_chart(action: Action, tz: ZoneInfo, today: date, weeks: list[WeekCou
     after_rate = per_week(after)
     if after_rate is not None:
         levels.append(Level(first_after, len(weeks) - 1, after_rate, f"after: {after_rate:.1f}/wk"))
-    partial = next((w for w in reversed(weeks) if w.partial), None)
     description = (
         f"Reports per week matching the measure: {sum(w.count for _, w in baseline)} in the "
         f"{len(baseline)} baseline weeks before {windows.baseline_stop:%d %b %Y}"
@@ -61,8 +72,9 @@ def measure_chart(action: Action, tz: ZoneInfo, today: date, weeks: list[WeekCou
         elapsed = sum(w.days for w in after)
         so_far = f" so far (of {windows.after_days})" if today <= windows.end else ""
         description += f" and {sum(w.count for w in after)} in the {elapsed} days of the test window{so_far}."
-    if partial is not None:
-        description += f" The week of {partial.week_start:%d %b %Y} is partial: {partial.days} of 7 days."
+    note = partial_note(windows, today)
+    if note:
+        description += " " + note.removeprefix("* ")
     return bar_chart(
         bars,
         title=f"Action A-{action.id}: reports per week before and after the change",

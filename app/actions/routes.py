@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.actions import bp
-from app.actions.charts import measure_chart
+from app.actions.charts import measure_chart, partial_note
 from app.actions.conflicts import action_conflict, verdict_conflict
 from app.actions.forms import (
     action_input,
@@ -143,6 +143,7 @@ def _action_page(action: Action, *, errors=None, conflict=None, verdict_values=N
         comparison=comparison,
         detectable=detectable_for(action, comparison, day),
         chart=measure_chart(action, tz, day),
+        chart_note=partial_note(windows_for(action), day),
         windows=windows_for(action),
         one_day=timedelta(days=1),
         today=day,

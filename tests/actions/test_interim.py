@@ -73,7 +73,7 @@ def test_before_the_window_no_target_is_judged_and_no_future_week_is_drawn(app, 
     assert "Target met" not in html and "Target not met" not in html
     assert "no days elapsed yet" in html
     assert "the test starts 02 Mar 2026" in html
-    assert "16 Mar 2026" not in html  # a week of the window, still in the future
+    assert "16 Mar 26" not in html  # a week of the window, still in the future
     # Told before it starts: 16 in the 54 baseline days so far, 16 / 54 * 29 = 8.6 expected.
     assert "this 29-day window expects about 8.6 reports" in html
     assert "the smallest reduction it can show is" in html
@@ -89,12 +89,13 @@ def test_during_the_window_the_rate_uses_the_days_elapsed(app, action_id):
     after_row = re.search(r"<th scope=\"row\">After.*?</tr>", html, re.S).group(0)
     assert "<td>4</td><td>20</td><td>1.40</td>" in after_row  # 4 / 20 * 7, not 4 / 29 * 7 = 0.97
     assert "Target not met." in html and "Target met." not in html
-    assert "16 Mar 2026 (partial: 6 of 7 days)" in html  # the current week, 16-21 Mar
-    assert "23 Mar 2026" not in html  # next week is not drawn or tabled
+    assert ">16 Mar 26*<" in html  # the current week on the axis, 16-21 Mar
+    assert "* The week of 16 Mar 2026 is partial: 6 of 7 days." in html
+    assert "23 Mar 26" not in html  # next week is not drawn or tabled
 
 
 def test_after_the_window_every_day_counts_and_the_last_block_is_partial(app, action_id):
     html = page_on(app, action_id, END + timedelta(days=5))
     assert "so far" not in html
     assert "<td>4</td><td>29</td><td>0.97</td>" in html
-    assert "30 Mar 2026 (partial: 1 of 7 days)" in html
+    assert "* The week of 30 Mar 2026 is partial: 1 of 7 days." in html

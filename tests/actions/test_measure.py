@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.actions.charts import partial_note
 from app.actions.measure import (
     MeasureFilter,
     baseline_windows,
@@ -165,3 +166,10 @@ def test_a_window_not_a_whole_number_of_weeks_ends_in_a_partial_week():
     weeks = weekly_counts([], date(2026, 3, 2), date(2026, 3, 30), date(2026, 3, 2))  # 29 days
     seen = observed_weeks(weeks, date(2026, 3, 30))
     assert [w.days for w in seen] == [7, 7, 7, 7, 1]
+
+
+def test_the_partial_note_names_the_week_not_yet_over():
+    windows = baseline_windows(date(2026, 3, 2), date(2026, 3, 30), 1)  # blocks start on Mondays
+    assert partial_note(windows, date(2026, 3, 11)) == "* The week of 09 Mar 2026 is partial: 3 of 7 days."
+    assert partial_note(windows, date(2026, 3, 15)) == ""  # a Sunday: the week is whole
+    assert partial_note(windows, date(2026, 5, 1)) == "* The week of 30 Mar 2026 is partial: 1 of 7 days."
