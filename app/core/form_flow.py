@@ -6,6 +6,7 @@ Routes pass what differs as small functions, so a route reads as: parse, check p
 """
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from flask import flash
@@ -24,6 +25,7 @@ def save_form(
     invalid: Callable[[dict[str, list[str]]], Any],
     conflict: Callable[[], Any] | None = None,
     message: str | None = None,
+    guard_conflicts: bool = True,
 ):
     """Run ``save()`` (an operation that flushes, never commits) and commit it.
 
@@ -33,9 +35,12 @@ def save_form(
     - When someone else saved the same record meanwhile (:class:`EditConflict`, a stale UPDATE or a
       second creation meeting a unique constraint), roll back and answer ``conflict()`` with 409;
       without a ``conflict`` the error goes on to the app's handler, which answers 409 too.
+      ``guard_conflicts=False`` leaves a unique violation as the database error it is: report
+      submission handles its own duplicates, and any other violation there must stay a server error,
+      which the outbox retries with the same ``client_uuid``, never a conflict it would resend as new.
     """
     try:
-        with conflicts_refused():
+        with conflicts_refused() if guard_conflicts else nullcontext():
             result = save()
             db.session.commit()
     except InvalidInput as error:

@@ -1,6 +1,8 @@
 """A write that meets someone else's newer version on a path without a conflict form of its own (a
 mark-done, a spot check, a job) answers 409 "changed at the same moment", never a 500."""
 
+import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 import app.reports.submission_flow as submission_flow
@@ -42,3 +44,24 @@ def test_a_form_that_meets_a_newer_version_is_409_with_words_for_people(client, 
     assert page.status_code == 409
     text = page.get_data(as_text=True)
     assert "changed this at the same moment" in text and "expected to update" not in text
+
+
+class _UniqueViolation(Exception):
+    sqlstate = "23505"
+
+
+def _unique_violation(*args, **kwargs):
+    raise IntegrityError("INSERT INTO reports ...", {}, _UniqueViolation())
+
+
+def test_a_stray_unique_violation_at_submission_is_not_a_conflict(client, make, monkeypatch):
+    """Submission answers its own duplicates (a replay, a reused client_uuid). Any other unique
+    violation stays a server error, which the outbox retries with the same client_uuid; a 409 would
+    make it resend the report as a new one."""
+    region = make.region("North")
+    make.user("dsp@x.test")
+    login(client, "dsp@x.test")
+    token = api_token(client)
+    monkeypatch.setattr(submission_flow, "submit_report", _unique_violation)
+    with pytest.raises(IntegrityError):
+        client.post("/api/v1/reports", json=report_body(region), headers={"X-CSRFToken": token})
