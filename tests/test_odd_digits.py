@@ -40,3 +40,10 @@ def test_pages_answer_them_without_an_error(app, make, path):
     client = app.test_client()
     login(client, "quality@x.test")
     assert client.get(path).status_code < 500
+
+
+@pytest.mark.parametrize("value", ["", "3,4", "NM-3", " "])
+def test_a_ticked_external_body_is_read_as_one_id_or_refused(value):
+    """Each ticked box carries one id: anything else is refused by validation (-1), never dropped or
+    split into other bodies' ids."""
+    assert answers_from_form(MultiDict({"external_body_ids": [value]})).external_body_ids == [-1]

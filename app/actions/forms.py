@@ -7,7 +7,16 @@ from app.actions.models import Action
 from app.actions.operations import ActionInput
 from app.actions.queries import ActionFilters, visible_reports, visible_reviews
 from app.actions.vocabulary import STATUSES
-from app.core.forms import checked, form_date, form_float, form_ids, form_int, form_text
+from app.core.forms import (
+    checked,
+    form_date,
+    form_float,
+    form_ids,
+    form_int,
+    form_text,
+    typed_values,
+    yes_no,
+)
 
 # The measure's ticked boxes: several values under one name.
 MEASURE_FIELDS = ("category_ids", "region_ids", "program_ids", "interface_types")
@@ -50,9 +59,9 @@ def action_input(form) -> ActionInput:
     )
 
 
-def typed_values(form) -> dict:
+def typed_action_values(form) -> dict:
     """What was typed into the action form, to show it again as it was."""
-    return {**form.to_dict(), **{name: form.getlist(name) for name in MEASURE_FIELDS}}
+    return typed_values(form, multi=MEASURE_FIELDS)
 
 
 def new_action_values(args, today: date) -> dict:
@@ -110,4 +119,4 @@ def verdict_input(form) -> dict:
 
 def spot_check_passed(form) -> bool | None:
     """Whether the control was found still in place; None when the question was not answered."""
-    return {"yes": True, "no": False}.get(form_text(form, "passed"))
+    return yes_no(form, "passed")

@@ -12,7 +12,7 @@ from app.actions.forms import (
     new_action_values,
     register_filters,
     spot_check_passed,
-    typed_values,
+    typed_action_values,
     verdict_input,
 )
 from app.actions.measure import MeasureFilter
@@ -127,8 +127,8 @@ def edit(action_id: int | None = None):
     return save_form(
         lambda: save_action(current_user, data, tz=org_tz(), today=today(), action=action, based_on=based_on),
         saved=_saved_action,
-        invalid=lambda errors: _action_form(action, typed_values(request.form), errors),
-        conflict=lambda: _conflicting_action_form(action, typed_values(request.form)),
+        invalid=lambda errors: _action_form(action, typed_action_values(request.form), errors),
+        conflict=lambda: _conflicting_action_form(action, typed_action_values(request.form)),
     )
 
 

@@ -21,6 +21,17 @@ def checked(values, name: str) -> bool:
     return str(values.get(name) or "").strip().lower() in {"on", "yes", "true", "1"}
 
 
+def yes_no(values, name: str) -> bool | None:
+    """A yes/no question's answer: True, False, or None when it was not answered yes or no."""
+    return {"yes": True, "no": False}.get(str(values.get(name) or "").strip())
+
+
+def typed_values(form, multi: tuple[str, ...] = ()) -> dict:
+    """What was typed into ``form``, to show it again as it was: one value per field, and every value
+    of the fields named in ``multi`` (ticked boxes, multiple selects)."""
+    return {**form.to_dict(), **{name: form.getlist(name) for name in multi}}
+
+
 def form_text(values, name: str, limit: int | None = None) -> str:
     """The trimmed text of a field ('' when absent), cut to ``limit`` characters when given."""
     text = str(values.get(name) or "").strip()
@@ -61,6 +72,12 @@ def date_argument(values, name: str) -> date | None:
     if day is None:
         abort(400, f"Give {name}= as a date, YYYY-MM-DD, between {EARLIEST_DATE} and {LATEST_DATE}.")
     return day
+
+
+def form_id_each(values) -> list[int]:
+    """One id per value (ticked boxes, a multiple select); an unreadable value reads as -1, which no
+    row has, so validation refuses it with a message instead of dropping it."""
+    return [-1 if (number := form_int(value)) is None else number for value in values]
 
 
 def form_ids(values) -> list[int]:

@@ -1,6 +1,6 @@
 """Reading the feedback form into :class:`FeedbackInput`, and what the form shows."""
 
-from app.core.forms import form_ids, form_int, form_text
+from app.core.forms import form_ids, form_int, form_text, typed_values
 from app.feedback.operations import FeedbackInput
 
 # The audience's ticked boxes: several values under one name.
@@ -30,6 +30,6 @@ def new_feedback_values(args) -> dict:
     }
 
 
-def typed_values(form) -> dict:
+def typed_feedback_values(form) -> dict:
     """What was typed into the feedback form, to show it again as it was."""
-    return {**form.to_dict(), **{name: form.getlist(name) for name in AUDIENCE_FIELDS}}
+    return typed_values(form, multi=AUDIENCE_FIELDS)

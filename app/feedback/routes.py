@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from app.core.form_flow import save_form
 from app.core.roles import Role
 from app.feedback import bp
-from app.feedback.forms import feedback_input, new_feedback_values, typed_values
+from app.feedback.forms import feedback_input, new_feedback_values, typed_feedback_values
 from app.feedback.models import FeedbackPost
 from app.feedback.operations import can_publish, publish
 from app.feedback.queries import (
@@ -66,7 +66,7 @@ def new():
     return save_form(
         lambda: publish(current_user, data),
         saved=_published,
-        invalid=lambda errors: _feedback_form(typed_values(request.form), errors),
+        invalid=lambda errors: _feedback_form(typed_feedback_values(request.form), errors),
         message="Published. Every reporter of a linked report has been told.",
     )
 

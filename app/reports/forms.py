@@ -6,10 +6,9 @@ import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.core.forms import date_argument, form_int
+from app.core.forms import checked, date_argument, form_int, yes_no
 from app.taxonomy.vocabulary import InterfaceType
 
-_YES_NO = {"yes": True, "no": False}
 _TEXT_FIELDS = (
     "client_uuid",
     "what_happened",
@@ -35,9 +34,11 @@ def payload_from_form(form, files=None) -> dict:
             "content_type": upload.mimetype,
             "data": base64.b64encode(upload.read()).decode("ascii"),
         }
-    payload["still_at_risk"] = _YES_NO.get(form.get("still_at_risk", ""), form.get("still_at_risk"))
-    payload["occurred_at_approximate"] = form.get("occurred_at_approximate") == "on"
-    payload["confidential"] = form.get("confidential") == "on"
+    still_at_risk = yes_no(form, "still_at_risk")
+    # Anything but yes/no goes on as it came, for validation to refuse with its message.
+    payload["still_at_risk"] = form.get("still_at_risk") if still_at_risk is None else still_at_risk
+    payload["occurred_at_approximate"] = checked(form, "occurred_at_approximate")
+    payload["confidential"] = checked(form, "confidential")
     if not payload["event_class"]:
         payload.pop("event_class")
     return payload

@@ -4,12 +4,11 @@ Also the other way round: a stored triage as the form's values, so the form and 
 of an edit conflict show stored and typed answers alike.
 """
 
-from app.core.forms import checked, form_ids, form_int
+from app.core.forms import checked, form_id_each, form_int, typed_values, yes_no
 from app.reports.models import Report, ReportStatus
 from app.triage.operations import TriageAnswers
 from app.triage.queries import QueueFilters
 
-_YES_NO = {"yes": True, "no": False}
 _QUEUE_STATUSES = {"new", "all", *(s.value for s in ReportStatus)}
 
 
@@ -25,7 +24,7 @@ def queue_filters(args) -> QueueFilters:
 
 def answers_from_form(form) -> TriageAnswers:
     return TriageAnswers(
-        still_at_risk_now=_YES_NO.get(form.get("still_at_risk_now", "")),
+        still_at_risk_now=yes_no(form, "still_at_risk_now"),
         severity=form.get("severity", ""),
         recurrence=form.get("recurrence", ""),
         minimum_investigation=form.get("minimum_investigation", ""),
@@ -35,16 +34,13 @@ def answers_from_form(form) -> TriageAnswers:
         interface_flag=checked(form, "interface_flag"),
         interface_type=form.get("interface_type", ""),
         safeguarding_triggers=form.getlist("safeguarding_triggers"),
-        # An unreadable id reads as -1, which validation refuses with a message.
-        external_body_ids=form_ids(form.getlist("external_body_ids")),
+        external_body_ids=form_id_each(form.getlist("external_body_ids")),
     )
 
 
 def submitted_values(form) -> dict:
     """What was typed, as the form shows it again (refused, or beside someone else's save)."""
-    values = form.to_dict()
-    values["safeguarding_triggers"] = form.getlist("safeguarding_triggers")
-    values["external_body_ids"] = form.getlist("external_body_ids")
+    values = typed_values(form, multi=("safeguarding_triggers", "external_body_ids"))
     values["interface_flag"] = checked(form, "interface_flag")
     return values
 
