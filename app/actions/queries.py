@@ -27,7 +27,7 @@ from app.extensions import db
 from app.reports.models import Report
 from app.reviews.queries import can_view_review
 from app.taxonomy.models import Program, Region
-from app.taxonomy.queries import active_categories
+from app.taxonomy.queries import active_categories, regions_by_name
 from app.taxonomy.vocabulary import InterfaceType
 
 
@@ -111,7 +111,7 @@ def measure_choices() -> dict:
     """What a measure can be made of: the active categories, and every region and program by name."""
     return {
         "categories": active_categories(),
-        "regions": list(db.session.scalars(select(Region).order_by(Region.name))),
+        "regions": regions_by_name(),
         "programs": list(db.session.scalars(select(Program).order_by(Program.name))),
         "interface_types": list(InterfaceType),
     }
@@ -159,6 +159,7 @@ def baseline_end_for(action: Action) -> date:
 
 
 def windows_for(action: Action) -> Windows:
+    """The action's baseline and test windows, as dates."""
     return baseline_windows(
         action.window_start, action.window_end, action.baseline_weeks, baseline_end_for(action)
     )

@@ -26,6 +26,7 @@ UNKNOWN_ID = -1
 
 
 def user_filters(args) -> UserFilters:
+    """The user list's search and filters, from its query arguments."""
     return UserFilters(
         query=form_text(args, "q")[:MAX_SEARCH_LENGTH],
         role=args.get("role", ""),
@@ -44,6 +45,7 @@ class AccountFields:
 
 
 def account_fields(form) -> AccountFields:
+    """A user's account form: name, e-mail, known roles and readable region ids only."""
     known = {role.value for role in Role}
     region_ids = (form_int(value) for value in form.getlist("regions"))
     return AccountFields(
@@ -77,6 +79,7 @@ class SettingsInput:
 
 
 def settings_input(form) -> SettingsInput:
+    """The settings page, as typed; ``save_settings`` checks each value against its range."""
     emergency_roles = None
     if ALLOWED_ROLES_KEY in form:  # the page always sends it (a hidden empty value)
         emergency_roles = {value for value in form.getlist(ALLOWED_ROLES_KEY) if value}
@@ -115,6 +118,7 @@ def matrix_cells(form) -> dict[str, dict[str, str]]:
 
 
 def matrix_note(form) -> str:
+    """Why the triage matrix was changed (kept with the new version)."""
     return form_text(form, "note")
 
 
@@ -144,6 +148,7 @@ class ExternalBodyFields:
 
 
 def external_body_fields(form) -> ExternalBodyFields:
+    """An external body's form (a new one when ``body_id`` is empty)."""
     return ExternalBodyFields(
         body_id=form_int(form.get("body_id")),
         code=form_text(form, "code"),
@@ -159,6 +164,7 @@ def external_body_fields(form) -> ExternalBodyFields:
 
 
 def taxonomy_name(form) -> str:
+    """The name typed for a region, program or category."""
     return form_text(form, "name")
 
 
@@ -193,6 +199,7 @@ def category_fields(form) -> dict:
 
 
 def category_code(form) -> str:
+    """The code typed for a new category (its stored key)."""
     return form_text(form, "code")
 
 

@@ -71,11 +71,6 @@ def passkey_counts() -> dict[int, int]:
     )
 
 
-def regions_by_name() -> list[Region]:
-    """Every region, active or not, by name (the choices on a user's form)."""
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
-
-
 def regions_with_ids(region_ids: list[int]) -> list[Region]:
     """The regions among ``region_ids`` (ids of no region are left out)."""
     if not region_ids:

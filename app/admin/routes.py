@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from app.admin import bp
@@ -14,8 +14,8 @@ from app.admin.operations import save_settings, save_working_calendar
 from app.admin.queries import calendar_form_values, calendar_preview, matrix_versions, row_by_id
 from app.admin.queries import external_bodies as all_external_bodies
 from app.core.clock import org_today
-from app.core.form_flow import save_form
-from app.core.roles import Role
+from app.core.form_flow import back_to, save_form
+from app.core.roles import ADMIN_ROLES, Role
 from app.core.settings import SETTINGS, all_settings
 from app.emergency.policy import allowed_roles
 from app.escalations.models import ExternalBody
@@ -27,7 +27,7 @@ from app.triage.operations import current_matrix, save_matrix
 @bp.before_request
 @login_required
 def _admins_only():
-    if Role.ADMIN not in current_user.roles:
+    if not current_user.roles & ADMIN_ROLES:
         abort(403, "Administration is for administrators.")
 
 
@@ -43,18 +43,6 @@ ADMIN_SECTIONS = [
     ("admin.external_bodies", "External reporting bodies", "Who must be told, and how fast"),
     ("jobs.index", "Background jobs", "Failed jobs and retries"),
 ]
-
-
-def back_to(endpoint: str, said=None, **values):
-    """A ``saved`` answer for :func:`save_form`: flash what ``said(result)`` says (a message that
-    names what was saved), then go to ``endpoint``."""
-
-    def answer(result):
-        if said is not None:
-            flash(said(result))
-        return redirect(url_for(endpoint, **values))
-
-    return answer
 
 
 @bp.get("/")

@@ -26,8 +26,7 @@ from app.admin.queries import (
     reports_per,
     row_by_id,
 )
-from app.admin.routes import back_to
-from app.core.form_flow import save_form
+from app.core.form_flow import back_to, save_form
 from app.reports.models import Report
 from app.taxonomy.models import Category, Program, Region
 from app.taxonomy.operations import (

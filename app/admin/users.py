@@ -6,8 +6,7 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.forms import account_fields, role_policy_choices, typed_password, user_filters
 from app.admin.operations import save_role_policies
-from app.admin.queries import passkey_counts, regions_by_name, regions_with_ids, row_by_id, users_matching
-from app.admin.routes import back_to
+from app.admin.queries import passkey_counts, regions_with_ids, row_by_id, users_matching
 from app.auth.models import User
 from app.auth.operations import (
     create_user,
@@ -20,9 +19,11 @@ from app.auth.operations import (
 from app.auth.passkeys import active_passkeys, revoke_passkey
 from app.auth.policy import role_policies
 from app.auth.queries import active_sessions, open_passkey
-from app.core.form_flow import save_form
+from app.core.form_flow import back_to, save_form
 from app.core.roles import Role
+from app.core.validation import reasons_sentence
 from app.extensions import db
+from app.taxonomy.queries import regions_by_name
 
 
 def _user_or_404(user_id: int) -> User:
@@ -30,11 +31,6 @@ def _user_or_404(user_id: int) -> User:
     if user is None:
         abort(404)
     return user
-
-
-def _refusal(errors: dict[str, list[str]]) -> str:
-    """An account refusal's reasons, as the one line shown above the form."""
-    return " ".join(message for messages in errors.values() for message in messages)
 
 
 @bp.get("/users")
@@ -75,7 +71,7 @@ def new_user():
             actor=current_user,
         ),
         saved=_account_created,
-        invalid=lambda errors: _new_user_page(_refusal(errors)),
+        invalid=lambda errors: _new_user_page(reasons_sentence(errors)),
     )
 
 
@@ -96,7 +92,7 @@ def _account_change(person: User, change, success: str):
     return save_form(
         change,
         saved=back_to("admin.user", user_id=person.id),
-        invalid=lambda errors: _user_page(person, error=_refusal(errors)),
+        invalid=lambda errors: _user_page(person, error=reasons_sentence(errors)),
         message=success,
     )
 

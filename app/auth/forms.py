@@ -21,6 +21,7 @@ def typed_email(form) -> str:
 
 
 def passkey_name(form) -> str:
+    """The name a person gives one of their passkeys."""
     return form_text(form, "name")
 
 

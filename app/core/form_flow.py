@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
-from flask import flash
+from flask import flash, redirect, url_for
 
 from app.core.concurrency import CONFLICT_STATUS, EditConflict, conflicts_refused
 from app.core.validation import InvalidInput
@@ -54,3 +54,31 @@ def save_form(
     if message:
         flash(message)
     return saved(result)
+
+
+def back_to(endpoint: str, said: Callable[[Any], str] | None = None, **values):
+    """A ``saved`` answer for :func:`save_form`: flash what ``said(result)`` says (a message that
+    names what was saved), then go to ``endpoint``."""
+
+    def answer(result):
+        if said is not None:
+            flash(said(result))
+        return redirect(url_for(endpoint, **values))
+
+    return answer
+
+
+def save_and_flash(save: Callable[[], Any], *, message: str, then: Callable[[], Any]):
+    """For a button on another page (mark a duty done, end an access): there is no form to show
+    again, so a refusal's reasons are flashed instead of ``message``; either way the answer is
+    ``then()``, the page the button was on. Conflicts are handled as in :func:`save_form`."""
+    try:
+        with conflicts_refused():
+            save()
+            db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.sentence())
+    else:
+        flash(message)
+    return then()

@@ -13,6 +13,18 @@ MAX_ROWS = 50_000
 
 
 @dataclass(frozen=True)
+class ExposureSubmission:
+    """Exposure figures sent as CSV text: an uploaded file, pasted text or one week typed in.
+
+    ``pasted`` is what was pasted (shown again when the figures are refused); ``errors`` says why
+    an upload could not be read at all."""
+
+    text: str
+    pasted: str = ""
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ExposureRow:
     region_id: int
     week_start: date

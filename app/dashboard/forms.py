@@ -5,12 +5,11 @@ from datetime import date, timedelta
 
 from app.core.dates import monday
 from app.core.forms import date_argument, form_ids, form_int
-from app.dashboard.exposure_csv import single_week_csv
-from app.dashboard.queries import Scope
+from app.dashboard.exposure_csv import ExposureSubmission, single_week_csv
+from app.dashboard.queries import MAX_WEEKS, Scope
 from app.taxonomy.vocabulary import InterfaceType
 
 DEFAULT_WEEKS = 26
-MAX_WEEKS = 160
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -62,19 +61,9 @@ def cluster_answer(form) -> ClusterAnswer:
     )
 
 
-@dataclass(frozen=True)
-class ExposureSubmission:
-    """Exposure figures sent as CSV text: an uploaded file, pasted text or one week typed in.
-
-    ``pasted`` is what was pasted (shown again when the figures are refused); ``errors`` says why
-    an upload could not be read at all."""
-
-    text: str
-    pasted: str = ""
-    errors: tuple[str, ...] = ()
-
-
 def exposure_submission(form, files) -> ExposureSubmission:
+    """Exposure figures from the import page: an uploaded CSV file (at most ``MAX_UPLOAD_BYTES``;
+    a larger or empty one is refused), else one week typed in (``single=1``), else pasted CSV."""
     upload = files.get("file")
     if upload is not None and upload.filename:
         raw = upload.read(MAX_UPLOAD_BYTES + 1)

@@ -13,14 +13,13 @@ from app.core.roles import Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput
 from app.dashboard.clusters import Cell, ReportPoint, local_rule, poisson_exceedances
-from app.dashboard.exposure_csv import ExposureRow, parse_exposure_csv
-from app.dashboard.forms import ExposureSubmission
+from app.dashboard.exposure_csv import ExposureRow, ExposureSubmission, parse_exposure_csv
 from app.dashboard.models import Cluster, Exposure
-from app.dashboard.queries import all_regions
 from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report
 from app.reviews.operations import ReviewInput, save_review
+from app.taxonomy.queries import regions_by_name
 
 
 class ClusterError(ValueError):
@@ -301,7 +300,7 @@ def import_exposure_submission(submission: ExposureSubmission, *, actor) -> int:
     all with the reasons. Returns how many weeks were saved."""
     errors = list(submission.errors)
     if not errors:
-        regions = {region.name: region.id for region in all_regions()}
+        regions = {region.name: region.id for region in regions_by_name()}
         rows, errors = parse_exposure_csv(submission.text, regions)
     if errors:
         raise ExposureInvalid({"csv": errors})

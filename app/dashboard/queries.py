@@ -18,6 +18,7 @@ from app.escalations.models import SafeguardingCase
 from app.extensions import db
 from app.reports.models import Report
 from app.taxonomy.models import Program, Region
+from app.taxonomy.queries import regions_by_name
 from app.triage.models import Triage
 
 NON_ANSWERS = ("", "-", "n/a", "na", "none", "nothing", "luck", "don't know", "dont know", "unknown")
@@ -29,6 +30,10 @@ def _as_date(value) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+MAX_WEEKS = 160
+"""The longest period a dashboard or a pack covers (about three years of weeks)."""
 
 
 @dataclass(frozen=True)
@@ -371,13 +376,7 @@ def report_facets_between(first: date, last: date, tz: ZoneInfo) -> list[tuple]:
 
 def regions_visible(permitted: frozenset[int] | None) -> list[Region]:
     """The regions a viewer may pick, by name (``permitted`` None: every region)."""
-    regions = db.session.scalars(select(Region).order_by(Region.name))
-    return [region for region in regions if permitted is None or region.id in permitted]
-
-
-def all_regions() -> list[Region]:
-    """Every region, by name."""
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
+    return regions_by_name(permitted)
 
 
 def all_programs() -> list[Program]:

@@ -14,7 +14,7 @@ from app.dashboard import bp, overview, queries
 from app.dashboard.forms import cluster_answer, dashboard_scope, exposure_submission
 from app.dashboard.operations import ClusterError, detect_clusters, handle_cluster, import_exposure_submission
 from app.extensions import db
-from app.taxonomy.queries import active_categories
+from app.taxonomy.queries import active_categories, regions_by_name
 from app.taxonomy.vocabulary import InterfaceType
 
 EXPOSURE_ROLES = {Role.QUALITY_LEAD, Role.MANAGER, Role.ADMIN, Role.OPERATIONS_LEAD}
@@ -113,7 +113,7 @@ def _exposure_saved(weeks: int):
 def _exposure_page(errors: list[str], pasted: str) -> str:
     return render_template(
         "dashboard/exposure.html",
-        regions=queries.all_regions(),
+        regions=regions_by_name(),
         errors=errors,
         recent=queries.recent_exposure(),
         pasted=pasted,

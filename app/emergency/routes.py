@@ -1,7 +1,7 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.core.form_flow import save_form
+from app.core.form_flow import save_and_flash, save_form
 from app.core.forms import form_text
 from app.core.models import now_utc
 from app.emergency import bp
@@ -11,7 +11,6 @@ from app.emergency.operations import (
     REASON_MAX_CHARS,
     REASON_MIN_CHARS,
     REVIEWER_ROLES,
-    EmergencyAccessError,
     can_end,
     duration_choices,
     end_grant,
@@ -91,14 +90,15 @@ def end(grant_id: int):
     grant = _grant(grant_id)
     if not can_end(current_user, grant):
         abort(404)
-    try:
-        end_grant(grant, current_user)
-    except EmergencyAccessError as exc:
-        db.session.rollback()
-        flash(" ".join(m for ms in exc.errors.values() for m in ms))
-    else:
-        db.session.commit()
-        flash("Emergency access ended.")
+    return save_and_flash(
+        lambda: end_grant(grant, current_user),
+        message="Emergency access ended.",
+        then=lambda: _after_ending(grant),
+    )
+
+
+def _after_ending(grant):
+    """Whoever ended their own access goes back to the start; anyone else to the grant's page."""
     if grant.user_id == current_user.id:
         return redirect(url_for("emergency.index"))
     return redirect(url_for("emergency.grant_detail", grant_id=grant.id))

@@ -16,3 +16,8 @@ def decision_from_form(form) -> dict:
 def duty_completion_from_form(form) -> dict:
     """The reference the external body gave, and any notes."""
     return {"reference": form_text(form, "reference"), "notes": form_text(form, "notes")}
+
+
+def shows_all_cases(args) -> bool:
+    """Whether the safeguarding list shows decided cases too (``?show=all``), not only open ones."""
+    return args.get("show") == "all"

@@ -2,15 +2,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.audit.access import record_report_view
-from app.core.form_flow import save_form
+from app.core.form_flow import save_and_flash, save_form
 from app.core.forms import form_text
 from app.core.models import now_utc
-from app.core.roles import Role
+from app.core.roles import SAFEGUARDING_NEED_TO_KNOW, Role
 from app.escalations import bp
-from app.escalations.forms import decision_from_form, duty_completion_from_form
+from app.escalations.forms import decision_from_form, duty_completion_from_form, shows_all_cases
 from app.escalations.models import SafeguardingCase, StopTheLineAlert
 from app.escalations.operations import (
-    EscalationError,
     acknowledge_alert,
     can_handle_alert,
     complete_external_duty,
@@ -83,7 +82,7 @@ def safeguards(alert_id: int):
 
 
 def _require_safeguarding_view():
-    if not current_user.roles & {Role.SAFEGUARDING_LEAD, Role.QUALITY_LEAD}:
+    if not current_user.roles & SAFEGUARDING_NEED_TO_KNOW:
         abort(403, "The safeguarding screen is for the safeguarding and quality leads.")
 
 
@@ -96,7 +95,7 @@ def _require_safeguarding_lead():
 @login_required
 def safeguarding_queue():
     _require_safeguarding_view()
-    show_all = request.args.get("show") == "all"
+    show_all = shows_all_cases(request.args)
     return render_template(
         "escalations/safeguarding.html",
         cases=safeguarding_cases(open_only=not show_all),
@@ -154,12 +153,8 @@ def duty_done(duty_id: int):
     duty = visible_duty_or_404(current_user, duty_id)
     if not can_record_duty(current_user, duty.report):
         abort(403, "Recording an external report is for the region's supervisors and the leads.")
-    try:
-        complete_external_duty(duty, current_user, **duty_completion_from_form(request.form))
-    except EscalationError as exc:
-        db.session.rollback()
-        flash(" ".join(m for ms in exc.errors.values() for m in ms))
-    else:
-        db.session.commit()
-        flash(f"Recorded: reported to {duty.body.name}.")
-    return redirect(url_for("reports.report_detail", report_id=duty.report_id))
+    return save_and_flash(
+        lambda: complete_external_duty(duty, current_user, **duty_completion_from_form(request.form)),
+        message=f"Recorded: reported to {duty.body.name}.",
+        then=lambda: redirect(url_for("reports.report_detail", report_id=duty.report_id)),
+    )

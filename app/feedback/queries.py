@@ -10,6 +10,7 @@ from app.feedback.models import FeedbackPost, feedback_actions, feedback_reports
 from app.feedback.operations import is_for
 from app.reports.models import Report
 from app.taxonomy.models import Region
+from app.taxonomy.queries import regions_by_name
 
 
 def feed_for(user, *, limit: int = 30) -> list[FeedbackPost]:
@@ -49,7 +50,7 @@ def post_page(post: FeedbackPost, viewer) -> dict:
 
 def audience_regions() -> list[Region]:
     """The regions an update can be shown to, by name."""
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
+    return regions_by_name()
 
 
 def posts_about(report) -> list[FeedbackPost]:

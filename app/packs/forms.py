@@ -6,10 +6,8 @@ from flask import abort
 
 from app.core.dates import monday
 from app.core.forms import form_date, form_int
-from app.dashboard.queries import Scope
+from app.dashboard.queries import MAX_WEEKS, Scope
 from app.packs.queries import region_by_id
-
-MAX_WEEKS = 160
 
 
 def pack_scope(values, today: date) -> tuple[Scope, str]:

@@ -19,11 +19,6 @@ def recent_renders(user_id: int, limit: int = 10) -> list[PackRender]:
     )
 
 
-def all_regions() -> list[Region]:
-    """Every region, by name (a pack covers one or all)."""
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
-
-
 def region_by_id(region_id: int) -> Region | None:
     """The region with this id, or None."""
     return db.session.get(Region, region_id)

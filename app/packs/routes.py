@@ -13,6 +13,7 @@ from app.packs.forms import pack_scope
 from app.packs.models import PackRender
 from app.packs.operations import record_pack_download, record_pack_export
 from app.packs.rendering import render_pack_pdf, request_render
+from app.taxonomy.queries import regions_by_name
 
 
 def _require_pack_role():
@@ -28,7 +29,7 @@ def index():
     return render_template(
         "packs/index.html",
         renders=queries.recent_renders(current_user.id),
-        regions=queries.all_regions(),
+        regions=regions_by_name(),
         default_from=(today - timedelta(days=365)).isoformat(),
         default_to=today.isoformat(),
     )

@@ -3,7 +3,7 @@
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.taxonomy.models import Category, Program
+from app.taxonomy.models import Category, Program, Region
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, InterfaceType
 
 
@@ -13,6 +13,12 @@ def active_categories() -> list[Category]:
             select(Category).where(Category.active).order_by(Category.sort_order, Category.name)
         )
     )
+
+
+def regions_by_name(permitted: frozenset[int] | set[int] | None = None) -> list[Region]:
+    """Every region, active or not, by name; only those in ``permitted`` when it is given."""
+    regions = db.session.scalars(select(Region).order_by(Region.name))
+    return [region for region in regions if permitted is None or region.id in permitted]
 
 
 def regions_of(user) -> list:

@@ -13,6 +13,7 @@ from app.escalations.clocks import Clock, clock
 from app.extensions import db
 from app.reports.models import Report, ReportStatus
 from app.taxonomy.models import Region
+from app.taxonomy.queries import regions_by_name
 from app.triage.recurrence import RecurrenceProposal
 
 QUEUE_LIMIT = 200
@@ -43,8 +44,7 @@ def triage_regions(user) -> frozenset[int] | None:
 
 def region_choices(user) -> list[Region]:
     """The regions the queue's filter offers ``user``: those they triage, by name."""
-    regions = triage_regions(user)
-    return [r for r in db.session.query(Region).order_by(Region.name) if regions is None or r.id in regions]
+    return regions_by_name(triage_regions(user))
 
 
 def similar_reports(user, proposal: RecurrenceProposal) -> list[tuple[Report, list[str], bool]]:
