@@ -2,6 +2,7 @@
 dashboard page and the evidence pack. Each kind of data is read once for the whole period (all the
 actions' before/after charts come from one read of the reports), never once per action."""
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -174,23 +175,20 @@ def control_chart(
     return ControlChart("run", svg, chart.signals, rows, chart.centre)
 
 
-def _measure_weeks(actions: list[Action], tz: ZoneInfo) -> list[list[WeekCount]]:
+def before_after_weeks(actions: list[Action], tz: ZoneInfo) -> list[list[WeekCount]]:
     """What ``measure_weeks`` gives for each action, from one read of the reports over all their
     windows instead of one read per action."""
     if not actions:
         return []
     windows = [windows_for(action) for action in actions]
-    facets = queries.report_facets_between(
-        min(w.baseline_start for w in windows), max(w.end for w in windows), tz
-    )
+    facets = queries.report_facets_within([(w.baseline_start, w.end) for w in windows], tz)
+    days_read = [day for day, _ in facets]
     weeks = []
     for action, window in zip(actions, windows, strict=True):
         measure = MeasureFilter.from_json(action.measure)
-        days = [
-            day
-            for day, report in facets
-            if window.baseline_start <= day <= window.end and measure.matches(report)
-        ]
+        # Only the reports inside this action's own window are looked at (the list is sorted by day).
+        inside = facets[bisect_left(days_read, window.baseline_start) : bisect_right(days_read, window.end)]
+        days = [day for day, report in inside if measure.matches(report)]
         weeks.append(weekly_counts(days, window.baseline_start, window.end, window.start))
     return weeks
 
@@ -250,7 +248,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
     ]
     actions = [
         (action, measure_chart(action, tz, today, weeks), weeks)
-        for action, weeks in zip(viewable, _measure_weeks(viewable, tz), strict=True)
+        for action, weeks in zip(viewable, before_after_weeks(viewable, tz), strict=True)
     ]
     return Dashboard(
         scope,

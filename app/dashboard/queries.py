@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, select, tuple_
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.actions.models import Action
@@ -357,20 +357,35 @@ def actions_starting_between(first: date, last: date) -> list[Action]:
     )
 
 
-def report_facets_between(first: date, last: date, tz: ZoneInfo) -> list[tuple]:
-    """``(local day, report)`` for every report on the local days ``first``..``last``, where the report
-    is a row with the four fields an action's measure matches on. One read serves the before/after
-    charts of all the actions in a period."""
-    start = datetime.combine(first - timedelta(days=1), time(), tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=2), time(), tzinfo=tz)
+def report_facets_within(spans: list[tuple[date, date]], tz: ZoneInfo) -> list[tuple]:
+    """``(local day, report)``, sorted by day, for every report on a local day inside one of the
+    ``spans`` (first, last inclusive), where the report is a row with the four fields an action's
+    measure matches on. One read serves the before/after charts of all the actions in a period;
+    overlapping spans are read once, and the days between them not at all."""
+    merged: list[list[date]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    if not merged:
+        return []
+    bounds = [
+        and_(
+            Report.occurred_at >= datetime.combine(first - timedelta(days=1), time(), tzinfo=tz),
+            Report.occurred_at < datetime.combine(last + timedelta(days=2), time(), tzinfo=tz),
+        )
+        for first, last in merged
+    ]
     statement = select(
         Report.occurred_at, Report.category_id, Report.region_id, Report.program_id, Report.interface_tag
-    ).where(Report.occurred_at >= start, Report.occurred_at < end)
+    ).where(or_(*bounds))
     facets = []
     for row in db.session.execute(statement):
         day = row.occurred_at.astimezone(tz).date()
-        if first <= day <= last:
+        if any(first <= day <= last for first, last in merged):
             facets.append((day, row))
+    facets.sort(key=lambda facet: facet[0])
     return facets
 
 

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, select
 
+from app.actions.charts import measure_weeks
 from app.actions.measure import MeasureFilter
 from app.actions.models import Action, Verification
 from app.auth.models import User
 from app.core.dates import monday
 from app.core.roles import Role
+from app.dashboard.overview import before_after_weeks
 from app.extensions import db
 from app.taxonomy.models import Category, Region
 from tests.factories import login
@@ -113,3 +115,21 @@ def test_the_dashboard_s_query_count_does_not_grow_with_its_actions(app, org, or
     add_actions(app, 6, start)
     with_seven = dashboard_queries(app, email)
     assert with_seven == with_one, (with_one, with_seven)
+
+
+def test_the_batched_before_after_weeks_equal_each_action_s_own(app, org, org_day):
+    """The one read for all actions gives each action the same weeks as its own page reads alone,
+    whatever its window and measure (windows apart, overlapping, by region or by category)."""
+    start = monday(org_day) - timedelta(weeks=50)
+    for day in range(0, 340, 3):
+        moment = datetime.combine(start + timedelta(days=day), time(7 + day % 12), tzinfo=TZ)
+        org.report("dsp@x.test", occurred_at=moment.isoformat())
+    add_actions(app, 4, start + timedelta(weeks=10))
+    add_actions(app, 3, start + timedelta(weeks=40))
+    with app.app_context():
+        actions = list(db.session.scalars(select(Action).order_by(Action.id)))
+        batched = before_after_weeks(actions, TZ)
+        alone = [measure_weeks(action, TZ) for action in actions]
+    assert len(actions) == 7
+    assert sum(w.count for weeks in alone for w in weeks) > 0
+    assert batched == alone
