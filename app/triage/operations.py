@@ -101,7 +101,7 @@ def recurrence_for(report: Report) -> RecurrenceProposal:
     candidates = recurrence_candidates(report, look_back)
     return propose_recurrence(
         _occurrence(report),
-        [_occurrence(c) for c in candidates],
+        candidates,
         look_back=look_back,
         open_cluster_ids=open_cluster_ids(report),
     )

@@ -23,6 +23,7 @@ together with the same category, or the same person, location or program, not us
 import logging
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -66,12 +67,43 @@ def _load_model():
 _SPACES = re.compile(r"\s+")
 
 
+CACHED_TEXTS = 20_000
+"""How many texts' embeddings a process keeps (about 20 MB): each proposal compares one report with
+the few hundred around it, and the same texts come back report after report."""
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _raw_vectors(cleaned: list[str]) -> np.ndarray:
+    """The model's embeddings of ``cleaned`` texts, each text embedded once per process while it
+    stays among the ``CACHED_TEXTS`` most recently used (tokenizing is most of the cost)."""
+    with _cache_lock:
+        missing = list(dict.fromkeys(text for text in cleaned if text not in _cache))
+    if missing:
+        fresh = _load_model().embed(missing, norm=False)
+        with _cache_lock:
+            for text, vector in zip(missing, fresh, strict=True):
+                _cache[text] = vector
+            while len(_cache) > CACHED_TEXTS:
+                _cache.popitem(last=False)
+    with _cache_lock:
+        rows = []
+        for text in cleaned:
+            vector = _cache.get(text)
+            if vector is None:  # pushed out meanwhile by another thread's texts
+                vector = _load_model().embed([text], norm=False)[0]
+            else:
+                _cache.move_to_end(text)
+            rows.append(vector)
+    return np.array(rows, dtype=np.float32)
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length embeddings of ``texts`` (one row each); a text with no words gets a zero row."""
     if not texts:
         return np.zeros((0, 256), dtype=np.float32)
     cleaned = [_SPACES.sub(" ", text or "").strip() for text in texts]
-    vectors = _load_model().embed(cleaned, norm=False)
+    vectors = _raw_vectors(cleaned)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     blank = np.array([not text for text in cleaned])[:, None]
     norms[blank | (norms == 0)] = 1.0

@@ -112,3 +112,29 @@ def test_the_model_loads_from_the_installed_package_without_the_network(monkeypa
     assert np.isclose(np.linalg.norm(vectors[0]), 1.0)
     assert list(root.handlers) == handlers_before
     assert root.level == level_before
+
+
+def test_each_text_is_embedded_once_per_process(monkeypatch):
+    """Proposals compare each report with the few hundred around it, again and again: a text met
+    before is not tokenized again, and the answer is the same as a fresh embedding."""
+    model = similarity._load_model()
+    embedded = []
+
+    class Counting:
+        def embed(self, texts, norm):
+            embedded.extend(texts)
+            return model.embed(texts, norm=norm)
+
+    monkeypatch.setattr(similarity, "_cache", similarity.OrderedDict())
+    monkeypatch.setattr(similarity, "_load_model", Counting)
+    first = similarity.embed(["Wrong dose on the MAR", "Walker left out of reach", "Wrong dose on the MAR"])
+    again = similarity.embed(["Walker left out of reach", "Bed rails left down"])
+    assert embedded == ["Wrong dose on the MAR", "Walker left out of reach", "Bed rails left down"]
+    assert np.allclose(again[0], first[1])
+
+
+def test_the_cache_keeps_only_the_most_recent_texts(monkeypatch):
+    monkeypatch.setattr(similarity, "_cache", similarity.OrderedDict())
+    monkeypatch.setattr(similarity, "CACHED_TEXTS", 2)
+    similarity.embed(["one text", "two text", "three text"])
+    assert list(similarity._cache) == ["two text", "three text"]
