@@ -62,9 +62,22 @@ def _render_in_process(html: str) -> tuple[bytes, int, list[str], int]:
     return data, len(document.pages), log.refused, peak_kb
 
 
+def _address_space_in_use() -> int:
+    """Bytes of address space this process has mapped: at the fork, all the parent had (libraries,
+    and whatever it loaded since, e.g. the text-similarity model and its thread arenas)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _child(html: str, memory_bytes: int, connection) -> None:
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        # The fence is on what rendering adds, not on what the child inherited: a server that has
+        # loaded more since it started must still render the same documents.
+        limit = _address_space_in_use() + memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         connection.send(("ok", _render_in_process(html)))
     except MemoryError:
         connection.send(("error", "The document needs more memory than PDF rendering is allowed."))

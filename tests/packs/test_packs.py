@@ -2,6 +2,7 @@
 
 import csv
 import io
+import mmap
 import re
 import zipfile
 from datetime import date, datetime, time, timedelta
@@ -201,6 +202,17 @@ def test_rendering_stops_at_its_time_limit():
 def test_rendering_stops_at_its_memory_limit():
     with pytest.raises(PdfRenderError, match=r"memory|could not be rendered"):
         render_pdf("<p>" + "word " * 200000 + "</p>", memory_bytes=64 * 1024 * 1024)
+
+
+def test_the_memory_limit_counts_what_rendering_adds_not_what_the_server_holds():
+    """A server that has loaded more since it started (the text-similarity model, its thread arenas)
+    still renders: the fence is on the rendering's own memory. Reserved here: 2 GiB of address space,
+    more than the whole default limit."""
+    reserved = mmap.mmap(-1, 2 * 1024**3)
+    try:
+        assert render_pdf("<p>A one-page document.</p>").pages == 1
+    finally:
+        reserved.close()
 
 
 def test_csv_export_of_the_same_scope(app, org):
