@@ -345,12 +345,17 @@ def period_summary(scope: Scope, tz: ZoneInfo, *, triage_target: timedelta, now:
 
 
 def actions_starting_between(first: date, last: date) -> list[Action]:
-    """Actions whose test window starts between two dates, oldest first, with their linked reports
-    and verifications loaded in one query each (the overview reads both for every action)."""
+    """Actions whose test window starts between two dates, oldest first, with their linked reports,
+    verifications and the clusters they answer (their baseline ends before the first) loaded in one
+    query each (the overview reads them for every action)."""
     return list(
         db.session.scalars(
             select(Action)
-            .options(selectinload(Action.reports), selectinload(Action.verifications))
+            .options(
+                selectinload(Action.reports),
+                selectinload(Action.verifications),
+                selectinload(Action.clusters),
+            )
             .where(Action.window_start >= first, Action.window_start <= last)
             .order_by(Action.window_start)
         )
