@@ -387,7 +387,14 @@ def test_a_second_verdict_over_a_newer_one_is_refused(app, org):
     path, target = f"/actions/{action_id}", f"/actions/{action_id}/verify"
     supervisor_form, manager_form = read_form(supervisor, path, target), read_form(manager, path, target)
     first = supervisor.post(
-        target, data={**supervisor_form, "verdict": "effective", "note": "Fewer wrong addresses."}
+        target,
+        data={
+            **supervisor_form,
+            "verdict": "effective",
+            "note": "Fewer wrong addresses.",
+            # The interval includes 1, so "effective" needs a stated reason (issue 16, point 3).
+            "reason": "Every rota change since the start has the address checked.",
+        },
     )
     assert first.status_code == 302
     second = manager.post(
@@ -411,7 +418,15 @@ def test_simultaneous_verdicts_give_one_verification_and_one_conflict(app, org):
     path, target = f"/actions/{action_id}", f"/actions/{action_id}/verify"
     supervisor_form, manager_form = read_form(supervisor, path, target), read_form(manager, path, target)
     statuses = together(
-        lambda: supervisor.post(target, data={**supervisor_form, "verdict": "effective", "note": "Works."}),
+        lambda: supervisor.post(
+            target,
+            data={
+                **supervisor_form,
+                "verdict": "effective",
+                "note": "Works.",
+                "reason": "Every rota change since the start has the address checked.",
+            },
+        ),
         lambda: manager.post(target, data={**manager_form, "verdict": "not_effective", "note": "No."}),
     )
     assert statuses == [302, 409]
