@@ -267,6 +267,7 @@ def _improvement_loop(now: datetime, *, tz) -> None:
                 manager,
                 verdict=verdict,
                 note="Reports fell after the change.",
+                reason="Spot checks on visits found the new step in place every time.",
                 tz=tz,
                 today=end + timedelta(days=1),
             )
