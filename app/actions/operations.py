@@ -21,7 +21,7 @@ from app.core.roles import Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
-from app.notifications.operations import notify
+from app.notifications.operations import notify, settle
 from app.reports.models import Report, ReportStatus
 from app.reports.operations import advance_status
 from app.reports.queries import UNSEEN_REPORT
@@ -261,6 +261,12 @@ def mark_done(action: Action, actor, *, note: str = "") -> None:
         return
     action.status = "done"
     action.completed_at = now_utc()
+    settle(
+        f"/actions/{action.id}",
+        kinds=("action_overdue", "action_due_soon"),
+        outcome="done",
+        now=action.completed_at,
+    )
     action.progress_note = note.strip()[:2000] or action.progress_note
     record_event(
         "action.done",
@@ -336,6 +342,7 @@ def verify(
         decided_at=now_utc(),
     )
     db.session.add(verification)
+    settle(f"/actions/{action.id}", kinds=("action_verify",), outcome="verified", now=verification.decided_at)
     before = {"status": action.status, "window_end": str(action.window_end)}
     if verdict == "effective":
         action.status = "effective"
@@ -375,6 +382,7 @@ def record_spot_check(check: SpotCheck, actor, *, passed: bool | None, note: str
     check.passed = passed
     check.note = note.strip()[:2000]
     action = check.action
+    settle(f"/actions/{action.id}", kinds=("spot_check_due",), outcome="spot-checked", now=check.done_at)
     if passed:
         interval = timedelta(days=get_setting("spot_check_interval_days"))
         db.session.add(SpotCheck(action=action, due_date=today + interval))

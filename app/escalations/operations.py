@@ -30,7 +30,7 @@ from app.escalations.vocabulary import (
 )
 from app.escalations.working_days import working_calendar
 from app.extensions import db
-from app.notifications.operations import mark_read_for_link, notify
+from app.notifications.operations import mark_read_for_link, notify, settle
 from app.reports.models import Report
 from app.taxonomy.reference import taxonomy_reference
 
@@ -72,7 +72,7 @@ def can_handle_alert(user, alert: StopTheLineAlert) -> bool:
 
 
 def _alert_title(report: Report) -> str:
-    return f"Stop the line: report NM-{report.id} in {report.region.name} needs acknowledging"
+    return f"Stop the line: report NM-{report.id} in {report.region.name}"
 
 
 def raise_stop_the_line(report: Report, *, now: datetime | None = None) -> StopTheLineAlert:
@@ -139,6 +139,12 @@ def acknowledge_alert(alert: StopTheLineAlert, user, *, now: datetime | None = N
         return
     alert.acknowledged_at = now or now_utc()
     alert.acknowledged_by_id = user.id
+    settle(
+        f"/alerts/{alert.id}",
+        kinds=("stop_the_line", "stop_the_line_escalated"),
+        outcome="acknowledged",
+        now=alert.acknowledged_at,
+    )
     record_event(
         "stop_the_line.acknowledge",
         actor=user,
@@ -273,6 +279,7 @@ def decide_safeguarding(
     case.persons_views = (persons_views or "").strip() or None
     case.decided_by_id = user.id
     case.decided_at = now or now_utc()
+    settle(f"/safeguarding/{case.id}", kinds=("safeguarding",), outcome="decided", now=case.decided_at)
     record_event(
         "safeguarding.decide",
         actor=user,

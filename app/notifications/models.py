@@ -6,9 +6,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.models import UTCDateTime, now_utc
 from app.extensions import db
 
+# What a notification of each kind waits for until it is settled, and the word for it once it is.
+WAITING_FOR = {
+    "stop_the_line": ("needs acknowledging", "acknowledged"),
+    "stop_the_line_escalated": ("needs acknowledging", "acknowledged"),
+    "safeguarding": ("needs a decision", "decided"),
+    "action_overdue": ("still open", "done"),
+    "action_due_soon": ("still open", "done"),
+    "action_verify": ("needs a verdict", "verified"),
+    "spot_check_due": ("needs a spot check", "spot-checked"),
+}
+
 
 class Notification(db.Model):
-    """An in-app notification. Its title and link carry no health information."""
+    """An in-app notification. Its title and link carry no health information, and no state: whether
+    the work it points to is still waiting is ``settled_at``/``settled_as``."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
@@ -21,3 +33,22 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the work the notification asked for is done (by anyone): an acknowledged alert, a
+    # verified action. A settled notification no longer counts as needing its person.
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    settled_as: Mapped[str | None] = mapped_column(String(40))
+
+    @property
+    def waiting_for(self) -> str | None:
+        """What the notification still asks for ("needs acknowledging"); None once settled or when it
+        only informs."""
+        if self.settled_at is not None:
+            return None
+        return WAITING_FOR.get(self.kind, (None, None))[0]
+
+    @property
+    def settled_label(self) -> str | None:
+        """How the work was settled ("acknowledged"), for the inbox."""
+        if self.settled_at is None:
+            return None
+        return self.settled_as or WAITING_FOR.get(self.kind, (None, "done"))[1]

@@ -43,7 +43,8 @@ def notify(users: Iterable, *, kind: str, title: str, link: str) -> list[Notific
 def deliver_email(notification_id: int) -> bool:
     """E-mail one notification to its user (a background job; idempotent).
 
-    Sends nothing when the notification is gone, was e-mailed already, or its user is inactive; an SMTP
+    Sends nothing when the notification is gone, was e-mailed already, was settled (someone did the
+    work) or its user is inactive; an SMTP
     error propagates so the queue retries it. Returns whether a message went to the SMTP server.
     """
     row = db.session.execute(
@@ -53,14 +54,17 @@ def deliver_email(notification_id: int) -> bool:
     ).first()
     if row is None or row.Notification.emailed_at is not None or not row.User.active:
         return False
+    if row.Notification.settled_at is not None:
+        return False  # done before the mail went out: nothing left to ask of the person
     notification, user = row.Notification, row.User
     config = current_app.config
     base_url = config.get("BASE_URL", "").rstrip("/")
+    headline = " - ".join(filter(None, (notification.title, notification.waiting_for)))
     body = (
-        f"{notification.title}\n\nOpen it here: {base_url}{notification.link}\n\n"
+        f"{headline}\n\nOpen it here: {base_url}{notification.link}\n\n"
         "This message holds no details on purpose."
     )
-    if not send_email(config, to=user.email, subject=f"[Near misses] {notification.title}", body=body):
+    if not send_email(config, to=user.email, subject=f"[Near misses] {headline}", body=body):
         return False
     db.session.execute(
         update(Notification).where(Notification.id == notification_id).values(emailed_at=now_utc())
@@ -70,7 +74,23 @@ def deliver_email(notification_id: int) -> bool:
 
 
 def unread_count(user) -> int:
-    return db.session.query(Notification).filter_by(user_id=user.id, read_at=None).count()
+    """What still needs the person: unread notifications whose work nobody has done yet."""
+    return db.session.query(Notification).filter_by(user_id=user.id, read_at=None, settled_at=None).count()
+
+
+def settle(link: str, *, kinds: Iterable[str], outcome: str, now=None) -> int:
+    """The work behind every ``kinds`` notification pointing to ``link`` is done (``outcome``, e.g.
+    "acknowledged"), whoever did it: each person's inbox shows it as such and stops counting it."""
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.link == link,
+            Notification.kind.in_(tuple(kinds)),
+            Notification.settled_at.is_(None),
+        )
+        .values(settled_at=now or now_utc(), settled_as=outcome)
+    )
+    return result.rowcount
 
 
 def mark_read(notification: Notification) -> None:

@@ -50,7 +50,7 @@ def test_still_at_risk_alerts_the_regions_supervisors_at_once(org, ctx):
     alert = db.session.scalar(select(StopTheLineAlert))
     assert alert.report_id == report_id and alert.level == 1
     titles = notified("sup@x.test")
-    assert titles == [f"Stop the line: report NM-{report_id} in North needs acknowledging"]
+    assert titles == [f"Stop the line: report NM-{report_id} in North"]
     assert notified("sup-south@x.test") == [] and notified("ops@x.test") == []
     assert "Heel" not in titles[0], "notifications carry no health information"
 

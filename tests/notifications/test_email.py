@@ -58,8 +58,8 @@ def test_stop_the_line_e_mail_reaches_the_supervisor_without_health_information(
     message = messages[0]
     assert message["To"] == "sup@x.test"
     assert (
-        message["Subject"]
-        == f"[Near misses] Stop the line: report NM-{report_id} in North needs acknowledging"
+        message["Subject"].replace("\r\n", "").strip()  # unfolded as a mail client reads it
+        == f"[Near misses] Stop the line: report NM-{report_id} in North - needs acknowledging"
     )
     body = message.get_payload()
     assert "/alerts/" in body

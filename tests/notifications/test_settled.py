@@ -1,0 +1,77 @@
+"""An alert someone has dealt with stops asking for people: the inbox shows it settled and counts only
+what still needs the person (issue 17, point 9)."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.core.roles import Role
+from app.escalations.models import StopTheLineAlert
+from app.escalations.operations import acknowledge_alert
+from app.extensions import db
+from app.notifications.models import Notification
+from app.notifications.operations import deliver_email, unread_count
+from tests.factories import login
+
+
+@pytest.fixture
+def alert_for_two_supervisors(make):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    make.user("sup2@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    return make.report("dsp@x.test", still_at_risk=True)
+
+
+def user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def test_one_supervisor_acknowledging_settles_the_alert_for_both(alert_for_two_supervisors, ctx):
+    assert unread_count(user("sup@x.test")) == 1 and unread_count(user("sup2@x.test")) == 1
+    alert = db.session.scalar(select(StopTheLineAlert))
+    acknowledge_alert(alert, user("sup2@x.test"), now=alert.raised_at + timedelta(minutes=3))
+    db.session.commit()
+    assert unread_count(user("sup@x.test")) == 0 and unread_count(user("sup2@x.test")) == 0
+    settled = db.session.scalars(select(Notification)).all()
+    assert {(n.settled_as, n.settled_at) for n in settled} == {
+        ("acknowledged", alert.raised_at + timedelta(minutes=3))
+    }
+    assert all(n.waiting_for is None and n.settled_label == "acknowledged" for n in settled)
+
+
+def test_inbox_shows_waiting_then_acknowledged_and_the_count_follows(alert_for_two_supervisors, app, client):
+    login(client, "sup@x.test")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Needs acknowledging" in page and "1 still needs you." in page
+    assert 'class="count" aria-label="1 unread"' in page
+    with app.app_context():
+        alert = db.session.scalar(select(StopTheLineAlert))
+        acknowledge_alert(alert, user("sup2@x.test"))
+        db.session.commit()
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Needs acknowledging" not in page and "Acknowledged " in page
+    assert "Nothing here needs you now." in page
+    assert 'class="count"' not in page, "the top bar counts only what still needs the person"
+
+
+def test_information_only_notifications_still_count_until_read(make, ctx):
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    from app.notifications.operations import notify
+
+    notify([user("sup@x.test")], kind="feedback", title="Something changed", link="/feedback/1")
+    db.session.commit()
+    assert unread_count(user("sup@x.test")) == 1
+    assert db.session.scalar(select(Notification)).waiting_for is None
+
+
+def test_a_settled_alert_is_not_e_mailed(alert_for_two_supervisors, app, ctx):
+    app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
+    alert = db.session.scalar(select(StopTheLineAlert))
+    acknowledge_alert(alert, user("sup@x.test"))
+    db.session.commit()
+    notification_ids = db.session.scalars(select(Notification.id)).all()
+    assert notification_ids
+    assert [deliver_email(nid) for nid in notification_ids] == [False] * len(notification_ids)
+    app.config.update(MAIL_ENABLED=False)
