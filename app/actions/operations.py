@@ -463,7 +463,11 @@ def notify_due(today: date) -> int:
 def on_report_triaged(report: Report, *, actor, **_) -> None:
     """Subscriber to triage's ``report_triaged``: a report linked to an action before it was triaged
     becomes "action planned" now (an incident handed off stays where triage put it)."""
-    if report.actions and report.status in (ReportStatus.TRIAGED.value, ReportStatus.IN_REVIEW.value):
+    if report.actions and report.status in (
+        ReportStatus.TRIAGED.value,
+        ReportStatus.IN_REVIEW.value,
+        ReportStatus.REVIEWED.value,
+    ):
         advance_status(
             report,
             ReportStatus.ACTION_PLANNED,

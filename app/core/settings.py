@@ -28,6 +28,16 @@ SETTINGS = {
     "recurrence_repeat_days": SettingSpec("Repeat: similar report within", 90, 1, 730, "days"),
     "recurrence_cluster_days": SettingSpec("Cluster: reports within", 28, 1, 365, "days"),
     "recurrence_cluster_size": SettingSpec("Cluster: at least this many reports", 3, 2, 50, "reports"),
+    "review_due_days_brief_structured_review": SettingSpec(
+        "Brief structured review: complete within", 7, 1, 180, "days"
+    ),
+    "review_due_days_pathway_map": SettingSpec(
+        "Information-pathway map: complete within", 14, 1, 180, "days"
+    ),
+    "review_due_days_barrier_review": SettingSpec("Barrier review: complete within", 30, 1, 365, "days"),
+    "review_due_days_full_systems_review": SettingSpec(
+        "Full systems review: complete within", 60, 1, 365, "days"
+    ),
     "action_baseline_weeks": SettingSpec("Action baseline: weeks before the start", 8, 2, 104, "weeks"),
     "spot_check_interval_days": SettingSpec("Spot checks of effective controls every", 90, 7, 730, "days"),
     "cluster_baseline_weeks": SettingSpec("Cluster detection: baseline weeks", 12, 4, 104, "weeks"),

@@ -218,10 +218,11 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
     timeliness = [
         summary.triage,
         queries.safeguarding_timeliness(scope, tz, decision_target, now),
+        queries.review_timeliness(scope, tz, now.astimezone(tz).date()),
         queries.action_timeliness(scope, tz),
     ]
     target = get_setting("timeliness_target_percent")
-    colours = ("#174a7c", "#6b3fa0", "#1a7f37")
+    colours = ("#174a7c", "#6b3fa0", "#9a4d00", "#1a7f37")
     timeliness_svg = line_chart(
         labels,
         [Series(t.label, t.shares, colour) for t, colour in zip(timeliness, colours, strict=True)],

@@ -17,6 +17,7 @@ from app.dashboard.models import Cluster, Exposure
 from app.escalations.models import SafeguardingCase
 from app.extensions import db
 from app.reports.models import Report
+from app.reviews.models import Review, review_reports
 from app.taxonomy.models import Program, Region
 from app.taxonomy.queries import regions_by_name
 from app.triage.models import Triage
@@ -201,6 +202,33 @@ def action_timeliness(scope: Scope, tz: ZoneInfo) -> WeeklyShare:
         if completed is not None and completed.astimezone(tz).date() <= due:
             met[position] += 1
     return WeeklyShare("Actions in place by their due date", met, total)
+
+
+def review_timeliness(scope: Scope, tz: ZoneInfo, today: date) -> WeeklyShare:
+    """INCID-2 style: of the reviews due each week (by their first due date: moving the date does not
+    excuse lateness), how many were completed by it. One still open counts once its date has passed.
+    A region-scoped viewer counts the reviews that cover a report of their regions."""
+    met, total = [0] * len(scope.weeks), [0] * len(scope.weeks)
+    index = {w: i for i, w in enumerate(scope.weeks)}
+    statement = select(Review.id, Review.first_due_date, Review.completed_at).where(
+        Review.first_due_date >= scope.first_week, Review.first_due_date < scope.last_week + timedelta(days=7)
+    )
+    if scope.region_ids is not None:
+        in_scope = (
+            select(review_reports.c.review_id)
+            .join(Report, Report.id == review_reports.c.report_id)
+            .where(Report.region_id.in_(scope.region_ids))
+        )
+        statement = statement.where(Review.id.in_(in_scope))
+    for _id, due, completed in db.session.execute(statement):
+        position = index.get(monday(due))
+        finished = completed.astimezone(tz).date() if completed is not None else None
+        if position is None or (finished is None and due >= today):
+            continue
+        total[position] += 1
+        if finished is not None and finished <= due:
+            met[position] += 1
+    return WeeklyShare("Reviews completed by their due date", met, total)
 
 
 def barrier_share(scope: Scope, tz: ZoneInfo) -> float | None:

@@ -15,6 +15,7 @@ class ReportStatus(StrEnum):
     NEW = "new"
     TRIAGED = "triaged"
     IN_REVIEW = "in_review"
+    REVIEWED = "reviewed"
     ACTION_PLANNED = "action_planned"
     HANDED_OFF = "handed_off"
     CLOSED = "closed"
@@ -25,6 +26,7 @@ class ReportStatus(StrEnum):
             "new": "Received, waiting for triage",
             "triaged": "Triaged",
             "in_review": "Being reviewed",
+            "reviewed": "Reviewed",
             "action_planned": "Action planned",
             "handed_off": "Handed to the incident process",
             "closed": "Closed",

@@ -236,7 +236,7 @@ def audit_snapshot(report: Report) -> dict:
 # The order a report moves through as work is linked to it; handed-off and closed reports stay put,
 # and so does a report nobody has triaged yet: linking work to it must never take it out of the
 # triage queue (triage moves it on to where its links put it, through ``report_triaged``).
-_PROGRESS = [ReportStatus.TRIAGED, ReportStatus.IN_REVIEW, ReportStatus.ACTION_PLANNED]
+_PROGRESS = [ReportStatus.TRIAGED, ReportStatus.IN_REVIEW, ReportStatus.REVIEWED, ReportStatus.ACTION_PLANNED]
 
 
 def advance_status(report: Report, to: ReportStatus, *, actor, event: str, link: dict) -> None:

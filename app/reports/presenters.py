@@ -30,6 +30,9 @@ REPORTER_STATUS = {
     ReportStatus.IN_REVIEW.value: ReporterStatus(
         "Being looked into", "People are looking into what led to it and how to stop it happening again."
     ),
+    ReportStatus.REVIEWED.value: ReporterStatus(
+        "Looked into", "The look into what led to it is finished; what was learned is shared in updates."
+    ),
     ReportStatus.ACTION_PLANNED.value: ReporterStatus("Action planned", "A change is planned because of it."),
     ReportStatus.HANDED_OFF.value: ReporterStatus(
         "Passed to the incident process", "It is being followed up as an incident."
@@ -37,7 +40,7 @@ REPORTER_STATUS = {
     ReportStatus.CLOSED.value: ReporterStatus("Closed", "The work on it is finished."),
 }
 
-PROGRESS_EVENT_KINDS = frozenset({"triage.record", "review.link", "action.link"})
+PROGRESS_EVENT_KINDS = frozenset({"triage.record", "review.link", "review.complete", "action.link"})
 """The audit events whose new status a reporter sees in their report's progress (nothing else of them)."""
 
 

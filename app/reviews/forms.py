@@ -53,6 +53,8 @@ def review_input_from_form(form, user) -> ReviewInput:
         barriers_failed=form.get("barriers_failed", ""),
         pathway_steps=_pathway_steps(form),
         complete=checked(form, "complete"),
+        owner_id=form_int(form.get("owner_id")),
+        due_date=form_date(form.get("due_date")),
     )
 
 
@@ -64,6 +66,8 @@ def new_review_values(args) -> dict:
         "kind": args.get("kind", ""),
         "title": "",
         "version": "",
+        "owner_id": "",
+        "due_date": "",
     }
 
 
@@ -82,6 +86,8 @@ def review_values(review: Review) -> dict:
         "barriers_held": review.barriers_held,
         "barriers_failed": review.barriers_failed,
         "complete": review.status == "completed",
+        "owner_id": str(review.owner_id or ""),
+        "due_date": review.due_date.isoformat() if review.due_date else "",
     }
     for i, step in enumerate(review.pathway_steps):
         values.update(

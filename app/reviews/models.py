@@ -8,6 +8,11 @@ from app.core.models import UTCDateTime, now_utc
 from app.extensions import db
 from app.reports.models import Report
 
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 review_reports = Table(
     "review_reports",
     db.metadata,
@@ -39,12 +44,48 @@ class Review(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who answers for getting it done, and by when (set by the review's kind, see the settings);
+    # ``first_due_date`` keeps the original when the due date is moved, so lateness stays visible.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    first_due_date: Mapped[date | None] = mapped_column(Date)
     # Optimistic concurrency (app.core.concurrency): every UPDATE checks it, a save through a form bumps it.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     reports: Mapped[list[Report]] = relationship(
         secondary=review_reports, backref=db.backref("reviews", order_by="Review.id")
     )
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    def clock(self, today: date, tz) -> str:
+        """The review's clock in words: due, overdue or completed, against its first due date."""
+        due, first = self.due_date, self.first_due_date or self.due_date
+        if due is None:
+            return "No due date"
+        moved = f" (first due {first:%d %b %Y})" if first != due else ""
+        finished = self.completed_on(tz)
+        if finished is not None:
+            late = (finished - first).days
+            return f"Completed {finished:%d %b %Y}, " + (
+                "on time" if late <= 0 else f"{_days(late)} late (due {first:%d %b %Y})"
+            )
+        if today > first:
+            moved_to = f"; moved to {due:%d %b %Y}" if due != first else ""
+            return f"Overdue by {_days((today - first).days)} (due {first:%d %b %Y}{moved_to})"
+        if today == due:
+            return f"Due today{moved}"
+        return f"Due {due:%d %b %Y}, in {_days((due - today).days)}{moved}"
+
+    def completed_on(self, tz) -> date | None:
+        return self.completed_at.astimezone(tz).date() if self.completed_at else None
+
+    def is_late(self, today: date, tz) -> bool:
+        """Past its first due date without being completed by then (moving the date does not excuse it)."""
+        due = self.first_due_date or self.due_date
+        if due is None:
+            return False
+        finished = self.completed_on(tz)
+        return (finished or today) > due

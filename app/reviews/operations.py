@@ -1,12 +1,16 @@
 """Reviews in proportion to triage. Callers commit."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from app.auth.models import User
 from app.core.audit.operations import record_event
+from app.core.clock import org_today
 from app.core.concurrency import UNCHECKED, check_version
 from app.core.models import now_utc
 from app.core.permissions import can_view_report
+from app.core.roles import REVIEW_ROLES
+from app.core.settings import get_setting
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.reports.models import Report, ReportStatus
@@ -41,6 +45,23 @@ class ReviewInput:
     barriers_failed: str = ""
     pathway_steps: list[dict] = field(default_factory=list)
     complete: bool = False
+    owner_id: int | None = None
+    due_date: date | None = None
+
+
+def default_due_date(kind: str, created_on: date) -> date:
+    """When a review of ``kind`` opened on ``created_on`` is due: the organisation's setting per kind."""
+    return created_on + timedelta(days=int(get_setting(f"review_due_days_{kind}")))
+
+
+def can_own_review(user, reports) -> bool:
+    """An owner runs reviews and may see every report the review covers."""
+    return (
+        user is not None
+        and user.active
+        and bool(user.roles & REVIEW_ROLES)
+        and all(can_view_report(user, r) for r in reports)
+    )
 
 
 def _check(data: ReviewInput) -> dict[str, list[str]]:
@@ -87,25 +108,53 @@ def _apply(review: Review, data: ReviewInput) -> None:
     review.pathway_steps = data.pathway_steps[:MAX_STEPS]
 
 
-def save_review(actor, data: ReviewInput, review: Review | None = None, *, based_on=UNCHECKED) -> Review:
-    """Create or update a review; linking a triaged report puts it "in review".
+def _owner_and_due(actor, data: ReviewInput, review: Review | None, today: date, errors) -> User | None:
+    """The owner (the one who opens it, unless another is named) and checks on the due date."""
+    owner = actor if data.owner_id is None else db.session.get(User, data.owner_id)
+    if data.owner_id is not None and not can_own_review(owner, data.reports):
+        errors.setdefault("owner_id", []).append(
+            "Choose an owner who runs reviews and may see every report it covers."
+        )
+    moved = data.due_date is not None and (review is None or data.due_date != review.due_date)
+    if moved and data.due_date < today:
+        errors.setdefault("due_date", []).append("Give a due date from today on.")
+    return owner
+
+
+def save_review(
+    actor, data: ReviewInput, review: Review | None = None, *, based_on=UNCHECKED, today: date | None = None
+) -> Review:
+    """Create or update a review; linking a triaged report puts it "in review", completing it
+    "reviewed".
 
     Only reports ``actor`` may see are linked (an unknown and a forbidden one get the same answer).
     An untriaged report stays "new", in the triage queue; triage then moves it to "in review"
-    (``on_report_triaged``)."""
+    (``on_report_triaged``). A new review is owned by whoever opens it unless another owner is
+    named, and is due by its kind's setting unless a date is given; a moved due date keeps the first.
+    """
+    today = today or org_today()
     errors = _check(data)
     already = set(review.reports) if review is not None else set()
     if any(r not in already and not can_view_report(actor, r) for r in data.reports):
         errors.setdefault("reports", []).append(UNSEEN_REPORT)
+    owner = _owner_and_due(actor, data, review, today, errors)
     if errors:
         raise ReviewInvalid(errors)
     check_version(review, based_on)  # a save over someone else's newer one: EditConflict
     created = review is None
+    due = data.due_date or (review.due_date if review else None) or default_due_date(data.kind, today)
     review = review or Review(created_by_id=actor.id)
+    before = {"owner_id": review.owner_id, "due_date": str(review.due_date) if review.due_date else None}
     before_ids = {r.id for r in review.reports}
     _apply(review, data)
+    if created or data.owner_id is not None:
+        review.owner_id = owner.id
+    review.due_date = due
+    review.first_due_date = review.first_due_date or due
+    db.session.add(review)
     review.reports = list(data.reports)
-    if data.complete and review.status != "completed":
+    completing = data.complete and review.status != "completed"
+    if completing:
         review.status = "completed"
         review.completed_at = now_utc()
     db.session.add(review)
@@ -115,10 +164,13 @@ def save_review(actor, data: ReviewInput, review: Review | None = None, *, based
         actor=actor,
         object_type="review",
         object_id=review.id,
+        before=None if created else before,
         after={
             "kind": review.kind,
             "status": review.status,
             "report_ids": sorted(r.id for r in review.reports),
+            "owner_id": review.owner_id,
+            "due_date": str(review.due_date),
         },
     )
     for report in review.reports:
@@ -130,7 +182,24 @@ def save_review(actor, data: ReviewInput, review: Review | None = None, *, based
                 event="review.link",
                 link={"review_id": review.id},
             )
+    if completing:
+        _mark_reports_reviewed(review, actor)
     return review
+
+
+def _mark_reports_reviewed(review: Review, actor) -> None:
+    """A completed review moves each report it covers to "reviewed", unless another review of that
+    report is still open."""
+    for report in review.reports:
+        still_open = any(other.status != "completed" for other in report.reviews if other is not review)
+        if not still_open:
+            advance_status(
+                report,
+                ReportStatus.REVIEWED,
+                actor=actor,
+                event="review.complete",
+                link={"review_id": review.id},
+            )
 
 
 def on_report_triaged(report: Report, *, actor, **_) -> None:

@@ -3,7 +3,9 @@ the reads the review pages make."""
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from app.auth.queries import active_users
 from app.core.permissions import can_view_report
 from app.core.roles import REVIEW_ROLES, Role
 from app.extensions import db
@@ -31,7 +33,12 @@ def can_view_review(user, review) -> bool:
 
 def recent_reviews_visible_to(user) -> list[Review]:
     """The latest reviews (newest first) that ``user`` may read."""
-    reviews = db.session.scalars(select(Review).order_by(Review.created_at.desc()).limit(RECENT_REVIEWS))
+    reviews = db.session.scalars(
+        select(Review)
+        .options(selectinload(Review.owner), selectinload(Review.reports))
+        .order_by(Review.created_at.desc())
+        .limit(RECENT_REVIEWS)
+    )
     return [r for r in reviews if can_view_review(user, r)]
 
 
@@ -48,3 +55,9 @@ def linkable_reports(user, report_ids) -> tuple[list[Report], list[str]]:
     (the same answer for both, so an id's existence is not told)."""
     found = [visible_report(user, report_id) for report_id in report_ids]
     return [r for r in found if r is not None], [UNSEEN_REPORT for r in found if r is None]
+
+
+def possible_review_owners() -> list:
+    """Everyone who runs reviews, by name: the owner list of the review form (the save then checks
+    that the one chosen may see every report the review covers)."""
+    return [user for user in active_users() if can_run_reviews(user)]

@@ -1,14 +1,21 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.core.clock import org_today, org_tz
 from app.core.concurrency import form_version
 from app.core.form_flow import save_form
+from app.core.settings import get_setting
 from app.reviews import bp
 from app.reviews.conflicts import review_conflict
 from app.reviews.forms import new_review_values, review_input_from_form, review_values
 from app.reviews.models import Review
 from app.reviews.operations import MAX_STEPS, REVIEW_KINDS, save_review
-from app.reviews.queries import can_run_reviews, recent_reviews_visible_to, visible_review_or_404
+from app.reviews.queries import (
+    can_run_reviews,
+    possible_review_owners,
+    recent_reviews_visible_to,
+    visible_review_or_404,
+)
 
 
 def _require_review_role():
@@ -21,7 +28,11 @@ def _require_review_role():
 def index():
     _require_review_role()
     return render_template(
-        "reviews/index.html", kinds=REVIEW_KINDS, reviews=recent_reviews_visible_to(current_user)
+        "reviews/index.html",
+        kinds=REVIEW_KINDS,
+        reviews=recent_reviews_visible_to(current_user),
+        today=org_today(),
+        tz=org_tz(),
     )
 
 
@@ -34,6 +45,8 @@ def _render(review: Review | None, values: dict, errors: dict, conflict=None) ->
         conflict=conflict,
         kinds=REVIEW_KINDS,
         max_steps=MAX_STEPS,
+        owners=possible_review_owners(),
+        due_days={kind: int(get_setting(f"review_due_days_{kind}")) for kind in REVIEW_KINDS},
     )
 
 
@@ -72,5 +85,10 @@ def edit(review_id: int | None = None):
 def show(review_id: int):
     review = visible_review_or_404(current_user, review_id)
     return render_template(
-        "reviews/show.html", kinds=REVIEW_KINDS, review=review, can_edit=can_run_reviews(current_user)
+        "reviews/show.html",
+        kinds=REVIEW_KINDS,
+        review=review,
+        can_edit=can_run_reviews(current_user),
+        today=org_today(),
+        tz=org_tz(),
     )
