@@ -235,7 +235,10 @@ def _improvement_loop(now: datetime, *, tz) -> None:
                 barriers_failed="No system step caught it before a person did." if pattern else "",
                 complete=bool(pattern),
             ),
+            today=held - timedelta(days=2),
         )
+        if review.completed_at is not None:
+            review.completed_at = datetime.combine(held, datetime.min.time(), tzinfo=tz) + timedelta(hours=15)
         if not action_title:
             continue
         start = held + timedelta(days=7)
