@@ -66,6 +66,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Reports one signed-in person may submit (API and form together; app/reports/submission_limit.py).
     REPORT_SUBMISSION_LIMITS = os.environ.get("REPORT_SUBMISSION_LIMITS", "600 per 10 minutes; 2000 per day")
+    # Category suggestions one signed-in person may ask for while typing (app/api/category_suggestion.py).
+    CATEGORY_SUGGESTION_LIMITS = os.environ.get("CATEGORY_SUGGESTION_LIMITS", "60 per minute; 2000 per day")
     # Printed cue guides: "letter" (US) or "a4"; any guide can also be printed with ?size=.
     GUIDE_PAGE_SIZE = os.environ.get("GUIDE_PAGE_SIZE", "letter")
     # How far a device clock may run ahead of the server before "occurred in the future" is refused.

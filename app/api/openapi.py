@@ -2,8 +2,10 @@
 
 from functools import cache
 
+from app.api.category_suggestion import SuggestionRequest
 from app.reports.validation import ReportPayload
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, EventClass
+from app.triage.category_scorer import THRESHOLD
 
 _REF = "#/components/schemas/{model}"
 # Text a database can store: no NUL (refused with 422). Lone surrogates are refused too, but they are
@@ -47,6 +49,77 @@ def _describe_capture_rules(properties: dict, nested: dict, org_timezone: str) -
     properties["captured_at"]["description"] = (
         f"The device's clock when the report was made (ISO 8601); default: when it arrives. {local_time}"
     )
+
+
+def _category_suggestion_path() -> dict:
+    """The capture form's hint; a JSON write like the others (session cookie, X-CSRFToken)."""
+    return {
+        "post": {
+            "summary": 'The likely category of the words typed so far into "What happened?" '
+            "(a hint for the form, nothing is stored)",
+            "parameters": [
+                {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/SuggestionRequest"}}
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "A category, or category null when the text does not point clearly to one",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/CategorySuggestion"}}
+                    },
+                },
+                "400": _error("Missing or stale CSRF token, or a body that is not JSON"),
+                "401": _error("Not signed in"),
+                "413": _error("Body too large"),
+                "415": _error("Not JSON", with_fields=True),
+                "422": _error("No text, or not text", with_fields=True),
+                "429": {
+                    **_error("Too many suggestions asked for in a short time"),
+                    "headers": {
+                        "Retry-After": {
+                            "description": "Seconds to wait before asking again",
+                            "schema": {"type": "integer"},
+                        }
+                    },
+                },
+            },
+        }
+    }
+
+
+def _suggestion_schemas() -> dict:
+    request = SuggestionRequest.model_json_schema(ref_template=_REF)
+    # Blank text is refused (422): at least one character that is not a space.
+    request["properties"]["text"]["pattern"] = "\\S"
+    return {
+        "SuggestionRequest": request,
+        "CategorySuggestion": {
+            "type": "object",
+            "required": ["category"],
+            "properties": {
+                "category": {
+                    "anyOf": [
+                        {"type": "null"},
+                        {
+                            "type": "object",
+                            "required": ["code", "label"],
+                            "properties": {"code": {"type": "string"}, "label": {"type": "string"}},
+                        },
+                    ]
+                },
+                "confidence": {
+                    "type": "number",
+                    "description": "How far the suggested category's score leads the next one's; "
+                    f"a suggestion is only made from {THRESHOLD}.",
+                },
+            },
+        },
+    }
 
 
 @cache
@@ -168,6 +241,7 @@ def openapi_document(org_timezone: str) -> dict:
                     },
                 }
             },
+            "/api/v1/category-suggestion": _category_suggestion_path(),
             "/api/v1/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -179,6 +253,7 @@ def openapi_document(org_timezone: str) -> dict:
             "schemas": {
                 **nested,
                 "ReportPayload": payload_schema,
+                **_suggestion_schemas(),
                 "ReportReceipt": {
                     "type": "object",
                     "required": ["id", "client_uuid"],

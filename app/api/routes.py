@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.api import bp
+from app.api import category_suggestion as suggestion
 from app.api.openapi import openapi_document
 from app.core.audit.access import record_report_view
 from app.core.json_errors import json_error, json_field_errors
@@ -14,6 +15,7 @@ from app.reports.queries import visible_report
 from app.reports.submission_flow import submit_and_answer
 from app.reports.submission_limit import submission_limit
 from app.taxonomy.queries import taxonomy_for
+from app.triage.category_suggestion import suggest_category
 
 PUBLIC_ENDPOINTS = {"api.csrf_token", "api.openapi"}
 
@@ -94,6 +96,19 @@ def get_report(report_id: int):
     if record_report_view(current_user, report, via="api"):
         db.session.commit()
     return jsonify(report_as_json(report, current_user))
+
+
+@bp.post("/category-suggestion")
+@suggestion.suggestion_limit
+def category_suggestion():
+    """A hint for the capture form: the likely category of the words typed so far (never stored)."""
+    body, error = _json_body()
+    if error is not None:
+        return error
+    text, errors = suggestion.read_request(body)
+    if errors:
+        return json_field_errors(422, errors, "Some fields need attention.")
+    return jsonify(suggestion.answer(suggest_category(text)))
 
 
 @bp.get("/openapi.json")
