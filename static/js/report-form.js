@@ -224,4 +224,8 @@ if (form) {
   form.addEventListener('submit', handleSubmit);
   document.addEventListener('outbox-fix', (event) => loadEntry(event.detail));
   loadEntryFromHash();
+  // Loaded apart, so the form works even if the category hint cannot load.
+  if (userId !== null) {
+    import('./category-suggestion.js').then((hint) => hint.offerCategorySuggestions(form)).catch(() => {});
+  }
 }
