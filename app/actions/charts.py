@@ -42,6 +42,12 @@ def per_week(weeks: list[WeekCount]) -> float | None:
     return sum(w.count for w in weeks) / days * 7 if days else None
 
 
+def shown_weeks(action: Action, weeks: list[WeekCount], today: date) -> list[WeekCount]:
+    """The weeks a chart or table of the action shows: those begun by ``today`` (or the window's end),
+    the last one with only its elapsed days. Weeks that have not happened are never shown as zeros."""
+    return observed_weeks(weeks, min(today, windows_for(action).end))
+
+
 def measure_chart(action: Action, tz: ZoneInfo, today: date, weeks: list[WeekCount] | None = None):
     """Weekly reports matching the action's measure, before and after its start, with both rates.
 
@@ -49,7 +55,7 @@ def measure_chart(action: Action, tz: ZoneInfo, today: date, weeks: list[WeekCou
     rate counts only its elapsed days."""
     windows = windows_for(action)
     weeks = weeks if weeks is not None else measure_weeks(action, tz)
-    weeks = observed_weeks(weeks, min(today, windows.end))
+    weeks = shown_weeks(action, weeks, today)
     bars = [Bar(week_label(w), w.count, w.after_start) for w in weeks]
     first_after = next((i for i, w in enumerate(weeks) if w.after_start), len(weeks))
     baseline = [(i, w) for i, w in enumerate(weeks) if w.week_start < windows.baseline_stop]

@@ -87,6 +87,18 @@ class Comparison:
             return None
         return self.after_per_week <= self.before_per_week * (1 - target_reduction_percent / 100)
 
+    def target_reading(self, target_reduction_percent: float) -> str:
+        """The target in words, never a success the interval does not bear out: a rate at or below the
+        target while the interval still includes 1 is "not shown by the data"."""
+        met = self.target_met(target_reduction_percent)
+        if met is None:
+            return ""
+        if not met:
+            return "Target not met."
+        if not self.clear_reduction:
+            return "Target reached by the estimate, but not shown by the data: the interval includes 1."
+        return "Target met."
+
     @property
     def clear_reduction(self) -> bool:
         """The whole 95% interval lies below 1: the fall is unlikely to be chance."""

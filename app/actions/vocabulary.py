@@ -16,3 +16,11 @@ STATUSES = {
     "effective": "Verified effective",
     "not_effective": "Not effective",
 }
+
+
+def verdict_words(verdict: str, ci_high: float | None) -> str:
+    """A recorded verdict as pages and packs show it beside its interval: "effective" while the 95%
+    interval includes 1 (or there is none) is a judgment the data do not show, and reads so."""
+    if verdict == "effective" and (ci_high is None or ci_high >= 1):
+        return "effective: not shown by the data"
+    return verdict.replace("_", " ")

@@ -2,6 +2,7 @@
 and the same markup in pages and PDFs. Pure: data in, markup out."""
 
 import hashlib
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -60,7 +61,7 @@ def bar_chart(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
             f'fill="#59636e">{tick:g}</text>'
         )
-    label_every = max(1, len(bars) // 8)
+    label_every = label_spacing([b.label for b in bars], plot_w)
     for index, bar in enumerate(bars):
         x = LEFT + index * step
         height = bar.value * scale
@@ -99,6 +100,19 @@ def bar_chart(
     return Markup("".join(parts))  # noqa: S704 - every piece of text above is escaped
 
 
+LABEL_CHAR_WIDTH = 6.2  # the axis font (11 px) averages about this width per character
+
+
+def label_spacing(labels: list[str], plot_w: float) -> int:
+    """Label every n-th position so that no two axis labels overlap: ``"6 Jan 2026"`` needs about
+    70 px, so twelve weeks on a 660 px axis are labelled every second week."""
+    if not labels:
+        return 1
+    widest = max(len(label) for label in labels) * LABEL_CHAR_WIDTH + 8
+    step = plot_w / len(labels)
+    return max(1, math.ceil(widest / step))
+
+
 def _ticks(top: float) -> list[float]:
     for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
         if top / step <= 5:
@@ -114,6 +128,13 @@ class Series:
     dashed: bool = False
     step: bool = False  # draw as steps (control limits that change with exposure)
     show_points: bool = True
+    # For shares: each week's number of cases. A week with fewer than ``min_count`` is drawn as an open
+    # point labelled "n=…", outside the line, so a share of 1 or 2 cases cannot swing it from 0 to 100 %.
+    counts: list[int] | None = None
+    min_count: int = 0
+
+    def is_sparse(self, i: int) -> bool:
+        return self.counts is not None and self.values[i] is not None and self.counts[i] < self.min_count
 
 
 def line_chart(
@@ -173,7 +194,7 @@ def line_chart(
     for s in series:
         segments, current = [], []
         for i, v in enumerate(s.values):
-            if v is None:
+            if v is None or s.is_sparse(i):
                 if current:
                     segments.append(current)
                 current = []
@@ -192,7 +213,9 @@ def line_chart(
             )
         if s.show_points:
             for i, v in enumerate(s.values):
-                if v is not None:
+                if s.is_sparse(i):
+                    parts += _sparse_point(x(i), y(v), s.colour, labels[i], v, s.counts[i], step)
+                elif v is not None:
                     parts.append(
                         f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{s.colour}">'
                         f"<title>{escape(labels[i])}: {v:.4g}</title></circle>"
@@ -204,7 +227,7 @@ def line_chart(
                 f'<circle cx="{x(i):.1f}" cy="{y(main.values[i]):.1f}" r="7" fill="none" '
                 f'stroke="{MARK_COLOUR}" stroke-width="2"/>'
             )
-    label_every = max(1, len(labels) // 8)
+    label_every = label_spacing(labels, plot_w)
     for i, label in enumerate(labels):
         if i % label_every == 0:
             parts.append(
@@ -225,6 +248,20 @@ def line_chart(
         legend_x += 30 + 7 * len(s.name)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every piece of text above is escaped
+
+
+def _sparse_point(
+    cx: float, cy: float, colour: str, label: str, value: float, count: int, step: float
+) -> list[str]:
+    """An open point with its number of cases above it ("n=2", or just "2" where weeks are too narrow
+    for more): a share of so few is shown, not trended."""
+    shown = f"n={count}" if step >= 20 else str(count)
+    return [
+        f'<circle class="sparse" cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="#ffffff" stroke="{colour}" '
+        f'stroke-width="1.5"><title>{escape(label)}: {value:.4g} (n={count})</title></circle>',
+        f'<text x="{cx:.1f}" y="{cy - 6:.1f}" font-size="9" text-anchor="middle" '
+        f'fill="{colour}">{shown}</text>',
+    ]
 
 
 GAP_FILL, GAP_TEXT = "#f3f4f6", "#59636e"

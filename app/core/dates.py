@@ -67,3 +67,8 @@ def week_bucket(column, tz: ZoneInfo, first_week: date, last_week: date | None =
         # Latest change first: the first instant the timestamp has reached decides its offset.
         shift = case(*((column >= since, text) for since, text in reversed(shifts[1:])), else_=shifts[0][1])
     return func.date(column, shift, "weekday 0", "-6 days")
+
+
+def short_date(day: date) -> str:
+    """A day as charts and week tables show it, with its year: "6 Jan 2026"."""
+    return f"{day.day} {day:%b %Y}"

@@ -4,6 +4,7 @@ menu never offers a page its role cannot open, nor hides one it can."""
 
 from zoneinfo import ZoneInfo
 
+from app.core.dates import short_date
 from app.core.durations import format_duration
 from app.core.roles import (
     ADMIN_ROLES,
@@ -35,6 +36,7 @@ def register(app) -> None:
         return value.astimezone(tz).strftime(fmt)
 
     app.add_template_filter(format_duration, "duration")
+    app.add_template_filter(short_date, "short_date")
 
     @app.context_processor
     def _globals():

@@ -7,17 +7,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from app.actions.charts import measure_chart
+from app.actions.charts import measure_chart, shown_weeks
 from app.actions.measure import MeasureFilter, WeekCount, weekly_counts
 from app.actions.models import Action
 from app.actions.queries import can_view_action, windows_for
+from app.actions.vocabulary import verdict_words
 from app.core.charts import Series, line_chart
+from app.core.dates import short_date
 from app.core.settings import get_setting
 from app.dashboard import queries
 from app.dashboard.models import Cluster
 from app.dashboard.spc import ExposedWeek, Signal, exposed_weeks, run_chart, u_chart
 from app.feedback.queries import median_days_to_feedback
 from app.taxonomy.models import Category, Program, Region
+
+FEWEST_FOR_A_SHARE = 5
+SPARSE_NOTE = (
+    f"A week with fewer than {FEWEST_FOR_A_SHARE} cases is an open point labelled with its number "
+    "of cases (n), not part of the line: a share of one or two cases swings between 0 and 100%."
+)
 
 
 @dataclass
@@ -44,6 +52,14 @@ class Dashboard:
     culture: dict
     clusters: list[Cluster]
     actions: list[tuple] = field(default_factory=list)
+    # How the page words a recorded verdict beside its interval (the pack's words).
+    verdict_words = staticmethod(verdict_words)
+
+    @property
+    def timeliness_note(self) -> str:
+        """Said under the timeliness chart when some week's share rests on fewer than 5 cases."""
+        sparse = any(0 < n < FEWEST_FOR_A_SHARE for t in self.timeliness for n in t.total)
+        return SPARSE_NOTE if sparse else ""
 
 
 def _week_span(first: date, last: date) -> str:
@@ -194,7 +210,7 @@ def before_after_weeks(actions: list[Action], tz: ZoneInfo) -> list[list[WeekCou
 
 
 def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime) -> Dashboard:
-    labels = [f"{w:%d %b}" for w in scope.weeks]
+    labels = [short_date(w) for w in scope.weeks]
     triage_target = timedelta(hours=get_setting("triage_target_hours"))
     summary = queries.period_summary(scope, tz, triage_target=triage_target, now=now)
     counts = summary.weekly
@@ -225,13 +241,16 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
     colours = ("#174a7c", "#6b3fa0", "#9a4d00", "#1a7f37")
     timeliness_svg = line_chart(
         labels,
-        [Series(t.label, t.shares, colour) for t, colour in zip(timeliness, colours, strict=True)],
+        [
+            Series(t.label, t.shares, colour, counts=t.total, min_count=FEWEST_FOR_A_SHARE)
+            for t, colour in zip(timeliness, colours, strict=True)
+        ],
         title="Timeliness by week",
         reference=(target, f"{target:g}% floor"),
         y_max=105,
         y_label="%",
         description="Share of reports triaged within target, safeguarding decisions within target and "
-        f"actions in place by their due date, each week, against the {target:g}% floor.",
+        f"actions in place by their due date, each week, against the {target:g}% floor. {SPARSE_NOTE}",
     )
     verified, ended = queries.verified_share(today)
     weeks = len(scope.weeks)
@@ -248,7 +267,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         a for a in queries.actions_starting_between(earliest, scope.last_week) if can_view_action(user, a)
     ]
     actions = [
-        (action, measure_chart(action, tz, today, weeks), weeks)
+        (action, measure_chart(action, tz, today, weeks), shown_weeks(action, weeks, today))
         for action, weeks in zip(viewable, before_after_weeks(viewable, tz), strict=True)
     ]
     return Dashboard(

@@ -148,3 +148,13 @@ def escalation_level(raised_at: datetime, now: datetime, step: timedelta, max_le
     if elapsed < timedelta(0):
         return 1
     return min(max_level, 1 + int(elapsed / step))
+
+
+def duty_standing(due: datetime, done_at: datetime | None, now: datetime, tz: ZoneInfo) -> str:
+    """Whether an external report was made on time, in the words a pack prints: "yes", "late",
+    "due 3 Dec 2026 17:00" while not yet due (it cannot be late yet), "overdue" once its time has passed."""
+    state = clock("", due, due, done_at, now).state
+    if state is ClockState.RUNNING:
+        local = due.astimezone(tz)
+        return f"due {local.day} {local:%b %Y %H:%M}"
+    return {ClockState.MET: "yes", ClockState.LATE: "late", ClockState.BREACHED: "overdue"}[state]

@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from app.actions.charts import measure_chart
 from app.actions.models import Action, Verification
 from app.actions.queries import action_region_ids
-from app.actions.vocabulary import STATUSES, STRENGTHS
+from app.actions.vocabulary import STATUSES, STRENGTHS, verdict_words
 from app.core.audit.models import AuditEvent
 from app.core.audit.operations import first_chain_problem
 from app.core.settings import get_setting
 from app.dashboard import overview
 from app.dashboard.models import Cluster
 from app.dashboard.queries import Scope
+from app.escalations.clocks import duty_standing
 from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.extensions import db
 from app.feedback.models import FeedbackPost
@@ -160,8 +161,10 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             "kind": board.control.kind,
             "svg": board.control.svg,
             "signals": [s.message for s in board.control.signals],
+            "gap_notes": board.control.gap_notes,
         },
         "timeliness_svg": board.timeliness_svg,
+        "timeliness_note": board.timeliness_note,
         "timeliness": [
             {"label": t.label, "met": sum(t.met), "total": sum(t.total), "share": _pct(t.overall)}
             for t in board.timeliness
@@ -221,7 +224,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
                 "body": d.body.name,
                 "due": d.due_at.astimezone(tz),
                 "done": d.done_at.astimezone(tz) if d.done_at else None,
-                "on_time": d.done_at is not None and d.done_at <= d.due_at,
+                "on_time": duty_standing(d.due_at, d.done_at, now, tz),
                 "reference": "recorded" if d.reference else "",
             }
             for d in duties
@@ -255,10 +258,8 @@ def _pct(share: float | None) -> str:
 def _verification(v: Verification | None) -> dict | None:
     if v is None:
         return None
-    # "Effective" although the interval includes 1: a judgment, which the pack must not read as evidence.
-    unshown = v.verdict == "effective" and (v.ci_high is None or v.ci_high >= 1)
     return {
-        "verdict": "effective: not shown by the data" if unshown else v.verdict.replace("_", " "),
+        "verdict": verdict_words(v.verdict, v.ci_high),
         "reason": v.reason or "",
         "before": v.before_count,
         "after": v.after_count,

@@ -26,13 +26,16 @@ PACK_TIMEOUT_SECONDS = 120
 KEEP_RENDERS = timedelta(days=7)
 
 
+def pack_html(scope: Scope, user: User, region_name: str) -> str:
+    """The oversight pack's HTML for ``scope`` as ``user`` may see it, as of now."""
+    pack = build_pack(scope, user, tz=org_tz(), today=org_today(), now=now_utc(), region_name=region_name)
+    page_size = current_app.config["GUIDE_PAGE_SIZE"].title()
+    return render_template("pdf/pack.html", pack=pack, page_size=page_size)
+
+
 def render_pack_pdf(scope: Scope, user: User, region_name: str) -> RenderedPdf:
     """The oversight pack for ``scope`` as ``user`` may see it; PdfRenderError when it cannot be drawn."""
-    pack = build_pack(scope, user, tz=org_tz(), today=org_today(), now=now_utc(), region_name=region_name)
-    html = render_template(
-        "pdf/pack.html", pack=pack, page_size=current_app.config["GUIDE_PAGE_SIZE"].title()
-    )
-    return render_pdf(html, timeout=PACK_TIMEOUT_SECONDS)
+    return render_pdf(pack_html(scope, user, region_name), timeout=PACK_TIMEOUT_SECONDS)
 
 
 def request_render(scope: Scope, user: User, region_name: str) -> PackRender:

@@ -5,6 +5,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from scipy.stats import binomtest
 
 from app.actions.charts import partial_note
 from app.actions.measure import (
@@ -173,3 +174,16 @@ def test_the_partial_note_names_the_week_not_yet_over():
     assert partial_note(windows, date(2026, 3, 11)) == "* The week of 09 Mar 2026 is partial: 3 of 7 days."
     assert partial_note(windows, date(2026, 3, 15)) == ""  # a Sunday: the week is whole
     assert partial_note(windows, date(2026, 5, 1)) == "* The week of 30 Mar 2026 is partial: 1 of 7 days."
+
+
+def test_a_target_reached_while_the_interval_includes_one_is_not_a_success():
+    """20 reports in 4 weeks, then 10 in 4 weeks: half the rate, so a 50% target is reached by the
+    estimate, but the 95% interval (0.234-1.068, worked above) includes 1. An exact test agrees: given
+    30 reports over equal windows, 10 or fewer after has a two-sided p above 0.05 under no change."""
+    assert binomtest(10, 30, 0.5).pvalue > 0.05
+    c = compare_rates(20, 28, 10, 28)
+    reading = c.target_reading(50)
+    assert "not shown by the data" in reading and "Target met" not in reading
+    assert compare_rates(60, 56, 10, 28).target_reading(50) == "Target met."  # 1/3 the rate, CI below 1
+    assert c.target_reading(60) == "Target not met."
+    assert compare_rates(20, 28, 0, 0).target_reading(50) == ""  # no day of the window yet

@@ -1,5 +1,6 @@
 """Line charts draw weeks with no data as a shaded, labelled gap; other charts are unchanged."""
 
+import itertools
 import re
 
 from app.core.charts import Series, line_chart
@@ -45,3 +46,42 @@ def test_each_run_of_gap_weeks_is_one_band_named_by_its_weeks():
     assert re.search(r'transform="rotate\(-90 [\d.]+ [\d.]+\)">no visit figure</text>', svg)
     for i in (0, 5, 10):
         assert f"<title>w{i}:" not in svg  # no point, at zero or anywhere, where there is no data
+
+
+def test_shares_of_fewer_cases_than_the_minimum_are_open_points_with_their_n_off_the_line():
+    shares = [100.0, 80.0, 0.0, 90.0, 85.0, None, 50.0]
+    counts = [1, 10, 2, 10, 20, 0, 4]
+    svg = str(
+        line_chart(
+            [f"w{i}" for i in range(7)],
+            [Series("share", shares, counts=counts, min_count=5)],
+            title="t",
+            description="d",
+        )
+    )
+    sparse = re.findall(r'<circle class="sparse"[^>]*><title>([^<]*)</title>', svg)
+    assert sparse == ["w0: 100 (n=1)", "w2: 0 (n=2)", "w6: 50 (n=4)"]
+    assert [t for t in re.findall(r">(n=\d)</text>", svg)] == ["n=1", "n=2", "n=4"]
+    # the line joins only the weeks with 5 cases or more: w1 alone, then w3-w4
+    lines = re.findall(r'<polyline points="([^"]*)"', svg)
+    assert [len(points.split()) for points in lines] == [1, 2]
+
+
+def test_without_counts_every_share_is_on_the_line():
+    svg = str(line_chart(["a", "b", "c"], [Series("share", [100.0, 0.0, 50.0])], title="t", description="d"))
+    assert 'class="sparse"' not in svg
+    assert len(re.findall(r'<polyline points="([^"]*)"', svg)[0].split()) == 3
+
+
+def test_axis_labels_with_years_never_overlap():
+    """54 weeks labelled "6 Jan 2026": every label shown stands clear of the next (at the axis
+    font's width per character), and the first week is labelled."""
+    labels = [f"{d} Jan 2026" for d in range(1, 29)] + [f"{d} Feb 2026" for d in range(1, 27)]
+    svg = str(line_chart(labels, [Series("r", [1.0] * len(labels))], title="t", description="d"))
+    axis = r'<text x="([\d.]+)" y="\d+" font-size="11" text-anchor="middle"[^>]*>([^<]*)</text>'
+    shown = re.findall(axis, svg)
+    assert shown[0][1] == "1 Jan 2026"
+    xs = [float(x) for x, _ in shown]
+    widest = max(len(text) for _, text in shown) * 6.2
+    assert all(b - a >= widest for a, b in itertools.pairwise(xs))
+    assert len(shown) >= 6

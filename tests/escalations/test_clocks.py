@@ -11,6 +11,7 @@ from app.escalations.clocks import (
     add_business_days,
     clock,
     due_at,
+    duty_standing,
     escalation_level,
 )
 
@@ -80,3 +81,13 @@ def test_formatting():
     assert format_duration(timedelta(days=3, hours=4, minutes=10)) == "3 d 4 h"
     assert Target(0.25).describe() == "15 minutes"
     assert Target(2, business_days=True).describe() == "2 business days"
+
+
+def test_a_duty_reads_yes_late_overdue_or_due_with_its_local_date():
+    tz = NY
+    due = datetime(2026, 12, 3, 22, 0, tzinfo=UTC)  # 17:00 in New York
+    now = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    assert duty_standing(due, None, now, tz) == "due 3 Dec 2026 17:00"
+    assert duty_standing(due, due, now, tz) == "yes"  # done at the deadline is on time
+    assert duty_standing(due, due + timedelta(minutes=1), due + timedelta(days=1), tz) == "late"
+    assert duty_standing(due, None, due + timedelta(seconds=1), tz) == "overdue"
