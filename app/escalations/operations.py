@@ -145,6 +145,13 @@ def acknowledge_alert(alert: StopTheLineAlert, user, *, now: datetime | None = N
         outcome="acknowledged",
         now=alert.acknowledged_at,
     )
+    if alert.report.reporter_id != user.id:
+        notify(
+            [alert.report.reporter],
+            kind="reporter_acknowledged",
+            title=f"Your report NM-{alert.report_id}: a supervisor has acknowledged it",
+            link=f"/reports/{alert.report_id}",
+        )
     record_event(
         "stop_the_line.acknowledge",
         actor=user,

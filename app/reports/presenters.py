@@ -43,6 +43,13 @@ REPORTER_STATUS = {
 PROGRESS_EVENT_KINDS = frozenset({"triage.record", "review.link", "review.complete", "action.link"})
 """The audit events whose new status a reporter sees in their report's progress (nothing else of them)."""
 
+ACKNOWLEDGED = ReporterStatus(
+    "A supervisor has it",
+    "You said someone was still at risk: a supervisor has acknowledged it and is acting on it.",
+)
+"""The step a reporter sees when the stop-the-line alert their report raised is acknowledged (the
+event's time only: who acknowledged and what they did stay on the staff pages)."""
+
 
 def sees_only_as_reporter(viewer, report: Report) -> bool:
     """Whether having filed ``report`` is ``viewer``'s only reason to see it: they get the reporter's
@@ -54,11 +61,14 @@ def reporter_progress(report: Report, events) -> list[dict]:
     """When the report arrived and each change of its status since, in the reporter's words.
 
     ``events`` is the report's audit trail in order; only ``PROGRESS_EVENT_KINDS`` are read, and of
-    them only the status recorded after the change.
+    them only the status recorded after the change; and when a stop-the-line alert was acknowledged.
     """
     steps = [{"at": report.received_at, "status": REPORTER_STATUS[ReportStatus.NEW.value]}]
     shown = ReportStatus.NEW.value
     for event in events:
+        if event.action == "stop_the_line.acknowledge":
+            steps.append({"at": event.occurred_at, "status": ACKNOWLEDGED})
+            continue
         if event.action not in PROGRESS_EVENT_KINDS:
             continue
         status = (json.loads(event.after) if event.after else {}).get("status")

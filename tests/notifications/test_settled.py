@@ -34,7 +34,8 @@ def test_one_supervisor_acknowledging_settles_the_alert_for_both(alert_for_two_s
     acknowledge_alert(alert, user("sup2@x.test"), now=alert.raised_at + timedelta(minutes=3))
     db.session.commit()
     assert unread_count(user("sup@x.test")) == 0 and unread_count(user("sup2@x.test")) == 0
-    settled = db.session.scalars(select(Notification)).all()
+    settled = db.session.scalars(select(Notification).where(Notification.kind == "stop_the_line")).all()
+    assert len(settled) == 2
     assert {(n.settled_as, n.settled_at) for n in settled} == {
         ("acknowledged", alert.raised_at + timedelta(minutes=3))
     }
@@ -71,7 +72,29 @@ def test_a_settled_alert_is_not_e_mailed(alert_for_two_supervisors, app, ctx):
     alert = db.session.scalar(select(StopTheLineAlert))
     acknowledge_alert(alert, user("sup@x.test"))
     db.session.commit()
-    notification_ids = db.session.scalars(select(Notification.id)).all()
+    notification_ids = db.session.scalars(
+        select(Notification.id).where(Notification.kind == "stop_the_line")
+    ).all()
     assert notification_ids
     assert [deliver_email(nid) for nid in notification_ids] == [False] * len(notification_ids)
     app.config.update(MAIL_ENABLED=False)
+
+
+def test_the_reporter_hears_that_a_supervisor_acknowledged(alert_for_two_supervisors, app, client):
+    """Issue 17, point 8: an alert in the reporter's inbox and a plain step on their report's page."""
+    report_id = alert_for_two_supervisors
+    with app.app_context():
+        alert = db.session.scalar(select(StopTheLineAlert))
+        assert unread_count(user("dsp@x.test")) == 0
+        acknowledge_alert(alert, user("sup@x.test"))
+        db.session.commit()
+        told = db.session.scalars(
+            select(Notification).where(Notification.user_id == user("dsp@x.test").id)
+        ).all()
+        assert [(n.title, n.link) for n in told] == [
+            (f"Your report NM-{report_id}: a supervisor has acknowledged it", f"/reports/{report_id}")
+        ]
+    login(client, "dsp@x.test")
+    page = client.get(f"/reports/{report_id}").get_data(as_text=True)
+    assert "A supervisor has it" in page
+    assert "Sup" not in page.split('id="progress-title"', 1)[1], "who acknowledged stays on the staff pages"

@@ -237,6 +237,7 @@ def test_reporter_sees_status_and_feedback_and_nothing_of_the_work_behind_it(app
         re.sub(r"\s+", " ", step).strip() for step in re.findall(r"<strong>(.*?)</strong>", progress)
     ] == [
         "Received",
+        "A supervisor has it",  # the stop-the-line alert was acknowledged: when, not by whom
         "Being looked at",
         "Being looked into",
         "Action planned",
