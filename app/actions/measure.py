@@ -96,7 +96,7 @@ class Comparison:
         if not met:
             return "Target not met."
         if not self.clear_reduction:
-            return "Target reached by the estimate, but not shown by the data: the interval includes 1."
+            return "Target reached by the estimate alone: not shown by the data."
         return "Target met."
 
     @property

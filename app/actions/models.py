@@ -3,6 +3,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.actions.vocabulary import status_words
 from app.auth.models import User
 from app.core.models import UTCDateTime, now_utc
 from app.extensions import db
@@ -75,6 +76,12 @@ class Action(db.Model):
     @property
     def latest_verification(self):
         return self.verifications[-1] if self.verifications else None
+
+    @property
+    def status_label(self) -> str:
+        """The status as pages and packs show it: "Verified effective" only when the data show it."""
+        latest = self.latest_verification
+        return status_words(self.status, latest.ci_high if latest else None)
 
 
 class Verification(db.Model):

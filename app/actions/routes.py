@@ -147,7 +147,6 @@ def _action_page(action: Action, *, errors=None, conflict=None, verdict_values=N
         windows=windows_for(action),
         one_day=timedelta(days=1),
         today=day,
-        statuses=STATUSES,
         strengths=STRENGTHS,
         verdicts=VERDICTS,
         errors=errors or {},

@@ -18,9 +18,17 @@ STATUSES = {
 }
 
 
+def _unshown(verdict: str, ci_high: float | None) -> bool:
+    return verdict == "effective" and (ci_high is None or ci_high >= 1)
+
+
 def verdict_words(verdict: str, ci_high: float | None) -> str:
     """A recorded verdict as pages and packs show it beside its interval: "effective" while the 95%
     interval includes 1 (or there is none) is a judgment the data do not show, and reads so."""
-    if verdict == "effective" and (ci_high is None or ci_high >= 1):
-        return "effective: not shown by the data"
-    return verdict.replace("_", " ")
+    return "effective: not shown by the data" if _unshown(verdict, ci_high) else verdict.replace("_", " ")
+
+
+def status_words(status: str, ci_high: float | None) -> str:
+    """An action's status with the same care: verified effective on an interval that includes 1 reads
+    "Effective: not shown by the data", not as a success."""
+    return "Effective: not shown by the data" if _unshown(status, ci_high) else STATUSES[status]

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.actions.charts import measure_chart
 from app.actions.models import Action, Verification
 from app.actions.queries import action_region_ids
-from app.actions.vocabulary import STATUSES, STRENGTHS, verdict_words
+from app.actions.vocabulary import STRENGTHS, verdict_words
 from app.core.audit.models import AuditEvent
 from app.core.audit.operations import first_chain_problem
 from app.core.settings import get_setting
@@ -195,7 +195,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
                 "owner": a.owner.name,
                 "due": a.due_date,
                 "strength": a.strength,
-                "status": STATUSES[a.status],
+                "status": a.status_label,
                 "completed": a.completed_at.astimezone(tz).date() if a.completed_at else None,
                 "verification": _verification(a.latest_verification),
             }

@@ -49,6 +49,7 @@ def running_action(app, make, org_day):
             created_by_id=quality.id,
             due_date=start,
             strength="strong",
+            status="effective",
             window_start=start,
             window_end=start + timedelta(days=27),
             measure=MeasureFilter(category_ids=(falls,)).to_json(),
@@ -86,7 +87,7 @@ def test_the_week_table_stops_at_this_week_and_marks_it_partial(app, running_act
     page = client.get(f"/dashboard?from={org_day - timedelta(weeks=12)}&to={org_day}").get_data(as_text=True)
     section = page.split(f"A-{action_id} · Sensor mats at night", 1)[1]
     table = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    row = r"<tr><td>(\d{1,2} \w{3} \d{4})( <span[^>]*>\(partial: (\d) of 7 days\)</span>)?</td>"
+    row = r"<tr><td class=\"day\">(\d{1,2} \w{3} \d{4})( <span[^>]*>\(partial: (\d) of 7 days\)</span>)?</td>"
     rows = re.findall(row, table)
     baseline_start = start - timedelta(weeks=8)
     weeks = [baseline_start + timedelta(weeks=k) for k in range(len(rows))]
@@ -105,4 +106,5 @@ def test_the_action_page_never_calls_a_target_met_beside_an_interval_including_o
     page = " ".join(client.get(f"/actions/{action_id}").get_data(as_text=True).split())
     assert "The interval includes 1" in page
     assert "Target met." not in page
-    assert "Target reached by the estimate, but not shown by the data" in page
+    assert "Target reached by the estimate alone: not shown by the data." in page
+    assert "Effective: not shown by the data" in page and "Verified effective" not in page

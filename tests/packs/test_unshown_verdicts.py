@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+from app.actions.vocabulary import status_words
 from app.packs.builder import _verification
 
 
@@ -33,3 +34,10 @@ def test_effective_without_an_interval_is_not_shown_by_the_data():
     assert (
         _verification(verification("effective", None, None))["verdict"] == "effective: not shown by the data"
     )
+
+
+def test_an_actions_status_reads_verified_effective_only_when_the_interval_is_below_one():
+    assert status_words("effective", 1.09) == "Effective: not shown by the data"
+    assert status_words("effective", None) == "Effective: not shown by the data"
+    assert status_words("effective", 0.8) == "Verified effective"
+    assert status_words("not_effective", 1.5) == "Not effective"
