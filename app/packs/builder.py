@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.actions.charts import measure_chart
+from app.actions.charts import measure_chart, partial_note
 from app.actions.models import Action, Verification
-from app.actions.queries import action_region_ids
+from app.actions.queries import action_region_ids, windows_for
 from app.actions.vocabulary import STRENGTHS, verdict_words
 from app.core.audit.models import AuditEvent
 from app.core.audit.operations import first_chain_problem
@@ -207,6 +207,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
                 "id": a.id,
                 "title": a.title,
                 "svg": measure_chart(a, tz, today),
+                "partial_note": partial_note(windows_for(a), today),
                 "verification": _verification(a.latest_verification),
             }
             for a in verified
