@@ -38,6 +38,12 @@ SETTINGS = {
     "review_due_days_full_systems_review": SettingSpec(
         "Full systems review: complete within", 60, 1, 365, "days"
     ),
+    "deadline_first_warning_percent": SettingSpec(
+        "Deadlines: first warning when this share of the time has gone", 50, 10, 95, "%"
+    ),
+    "deadline_second_warning_percent": SettingSpec(
+        "Deadlines: second warning when this share of the time has gone", 80, 10, 99, "%"
+    ),
     "action_baseline_weeks": SettingSpec("Action baseline: weeks before the start", 8, 2, 104, "weeks"),
     "spot_check_interval_days": SettingSpec("Spot checks of effective controls every", 90, 7, 730, "days"),
     "cluster_baseline_weeks": SettingSpec("Cluster detection: baseline weeks", 12, 4, 104, "weeks"),

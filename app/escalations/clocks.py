@@ -158,3 +158,16 @@ def duty_standing(due: datetime, done_at: datetime | None, now: datetime, tz: Zo
         local = due.astimezone(tz)
         return f"due {local.day} {local:%b %Y %H:%M}"
     return {ClockState.MET: "yes", ClockState.LATE: "late", ClockState.BREACHED: "overdue"}[state]
+
+
+def deadline_stage(started: datetime, due: datetime, now: datetime, warn_at: tuple[float, ...]) -> int:
+    """How far a running clock has got: 0 before the first warning; ``k`` once the ``k``-th of
+    ``warn_at`` (fractions of the time allowed, ascending, e.g. (0.5, 0.8)) has passed; and
+    ``len(warn_at) + 1`` once it is breached (``now`` at or after ``due``)."""
+    if now >= due:
+        return len(warn_at) + 1
+    allowed = (due - started).total_seconds()
+    if allowed <= 0:
+        return len(warn_at) + 1
+    elapsed = (now - started).total_seconds() / allowed
+    return sum(1 for fraction in warn_at if elapsed >= fraction)

@@ -1,7 +1,7 @@
 """Reading the escalation forms into the keyword arguments of their operations."""
 
 from app.core.concurrency import form_version
-from app.core.forms import form_text
+from app.core.forms import form_int, form_text
 
 
 def decision_from_form(form) -> dict:
@@ -10,7 +10,11 @@ def decision_from_form(form) -> dict:
     The answers stay as typed: ``decide_safeguarding`` trims them, and measures what was typed
     against its length limits."""
     answers = {name: form.get(name, "") for name in ("decision", "rationale", "persons_views")}
-    return {**answers, "based_on": form_version(form)}
+    return {
+        **answers,
+        "external_body_id": form_int(form.get("external_body_id")),
+        "based_on": form_version(form),
+    }
 
 
 def duty_completion_from_form(form) -> dict:

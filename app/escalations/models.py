@@ -46,6 +46,9 @@ class SafeguardingCase(db.Model):
     persons_views: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How far its clock's warnings have gone (app.escalations.clocks.deadline_stage): each stage is
+    # told once; the last is the breach, escalated to the managers.
+    deadline_stage: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     # Optimistic concurrency (app.core.concurrency): every UPDATE checks it, a save through a form bumps it.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
@@ -83,7 +86,10 @@ class ExternalDuty(db.Model):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reference: Mapped[str | None] = mapped_column(String(120))
     notes: Mapped[str | None] = mapped_column(Text)
+    identified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deadline_stage: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     report: Mapped[Report] = relationship(backref=db.backref("external_duties"))
     body: Mapped[ExternalBody] = relationship(lazy="joined")
-    done_by: Mapped[User | None] = relationship()
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+    identified_by: Mapped[User | None] = relationship(foreign_keys=[identified_by_id])

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.auth.models import User
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
+from app.core.clock import org_tz
 from app.core.concurrency import (
     UNCHECKED,
     ConflictView,
@@ -22,6 +23,7 @@ from app.core.roles import Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput
 from app.escalations.clocks import Target, due_at, escalation_level
+from app.escalations.deadlines import DEADLINE_KINDS, duty_link
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.escalations.vocabulary import (
     DEFAULT_EXTERNAL_BODIES,
@@ -262,17 +264,22 @@ def decide_safeguarding(
     decision: str,
     rationale: str,
     persons_views: str = "",
+    external_body_id: int | None = None,
     now=None,
     based_on=UNCHECKED,
 ) -> None:
     """Record the safeguarding lead's decision, its rationale and the person's views.
 
-    ``based_on`` is the case version the form was read from; a decision over someone else's newer
-    one raises ``EditConflict`` (``app.core.concurrency``).
+    Referring to an external body names the body, and opens the duty to report to it with its clock
+    (``add_external_duty``). ``based_on`` is the case version the form was read from; a decision
+    over someone else's newer one raises ``EditConflict`` (``app.core.concurrency``).
     """
     errors = {}
+    body = db.session.get(ExternalBody, external_body_id) if external_body_id is not None else None
     if decision not in SAFEGUARDING_DECISIONS:
         errors["decision"] = ["Choose a decision."]
+    elif decision == "refer_external" and (body is None or not body.active):
+        errors["external_body_id"] = ["Choose the body you refer to."]
     if len((rationale or "").strip()) < 10:
         errors["rationale"] = ["Give the reason for the decision (a sentence or two)."]
     if len(rationale or "") > 4000 or len(persons_views or "") > 4000:
@@ -286,7 +293,14 @@ def decide_safeguarding(
     case.persons_views = (persons_views or "").strip() or None
     case.decided_by_id = user.id
     case.decided_at = now or now_utc()
-    settle(f"/safeguarding/{case.id}", kinds=("safeguarding",), outcome="decided", now=case.decided_at)
+    if decision == "refer_external":
+        add_external_duty(case.report, body, tz=org_tz(), actor=user)
+    settle(
+        f"/safeguarding/{case.id}",
+        kinds=("safeguarding", *DEADLINE_KINDS),
+        outcome="decided",
+        now=case.decided_at,
+    )
     record_event(
         "safeguarding.decide",
         actor=user,
@@ -356,7 +370,10 @@ def add_external_duty(report: Report, body: ExternalBody, *, tz: ZoneInfo, actor
             return duty
     target = Target(body.due_amount, body.due_in_business_days)
     duty = ExternalDuty(
-        report=report, body=body, due_at=due_at(report.received_at, target, tz, calendar=working_calendar())
+        report=report,
+        body=body,
+        due_at=due_at(report.received_at, target, tz, calendar=working_calendar()),
+        identified_by_id=actor.id if actor is not None else None,
     )
     db.session.add(duty)
     db.session.flush()
@@ -380,6 +397,7 @@ def complete_external_duty(duty: ExternalDuty, user, *, reference: str, notes: s
         raise EscalationError({"reference": ["Keep the reference under 120 characters."]})
     duty.done_at = done_at or now_utc()
     duty.done_by_id = user.id
+    settle(duty_link(duty), kinds=DEADLINE_KINDS, outcome="done", now=duty.done_at)
     duty.reference = reference
     duty.notes = (notes or "").strip()[:2000] or None
     record_event(

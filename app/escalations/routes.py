@@ -11,6 +11,7 @@ from app.escalations.forms import decision_from_form, duty_completion_from_form,
 from app.escalations.models import SafeguardingCase, StopTheLineAlert
 from app.escalations.operations import (
     acknowledge_alert,
+    active_external_bodies,
     can_handle_alert,
     complete_external_duty,
     decide_safeguarding,
@@ -102,6 +103,7 @@ def safeguarding_queue():
         show_all=show_all,
         triggers=SAFEGUARDING_TRIGGERS,
         decisions=SAFEGUARDING_DECISIONS,
+        bodies=active_external_bodies(),
         now=now_utc(),
     )
 

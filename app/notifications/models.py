@@ -15,6 +15,8 @@ WAITING_FOR = {
     "action_due_soon": ("still open", "done"),
     "action_verify": ("needs a verdict", "verified"),
     "spot_check_due": ("needs a spot check", "spot-checked"),
+    "deadline_warning": ("still open", "done"),
+    "deadline_breached": ("still open", "done"),
 }
 
 
