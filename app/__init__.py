@@ -43,6 +43,7 @@ from app.system import tasks as system_tasks  # noqa: F401  (registers the clock
 from app.system.backup import backup_cli
 from app.system.cli import check_settings_command, clocks_cli, clusters_cli
 from app.triage import bp as triage_bp
+from app.work import bp as work_bp
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         emergency_bp,
         admin_bp,
         jobs_bp,
+        work_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -179,6 +179,7 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "pwa.service_worker_module": ("/sw/outbox.js", rule(set(), public=True)),
         "pwa.offline": ("/offline", rule(set(), public=True)),
         "system.home": ("/", rule(SIGNED_IN)),
+        "work.index": ("/work", rule(SIGNED_IN)),
         "auth.account": ("/account", rule(SIGNED_IN)),
         "api.taxonomy": ("/api/v1/taxonomy", lambda role: 401 if role == ANON else 200),
         "api.get_report": (

@@ -43,8 +43,8 @@ bp.before_app_request(require_passkey_enrolment)
 
 
 def landing_page(user) -> str:
-    """DSPs land on the report form (capture in under a minute); everyone else on the home page."""
-    return url_for("reports.new_report") if user.is_dsp_only else url_for("system.home")
+    """DSPs land on the report form (capture in under a minute); everyone else on "My work"."""
+    return url_for("reports.new_report") if user.is_dsp_only else url_for("work.index")
 
 
 def _address_and_account() -> str:

@@ -1,0 +1,201 @@
+"""What waits for one person, gathered from the features that hold the work, most urgent first.
+
+Each item carries a clock (``app.escalations.clocks.Clock``): when the thing started, when it is due,
+and its state now. A date-only due date (reviews, actions) runs to the end of that day in the
+organisation's time zone. Every source applies its own visibility rules: nothing here widens them.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.actions.models import Action
+from app.core.permissions import can_view_report
+from app.core.roles import Role
+from app.core.settings import get_setting
+from app.dashboard.queries import open_clusters
+from app.escalations.clocks import Clock, ClockState, clock
+from app.escalations.deadlines import duty_owners, safeguarding_due_at
+from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
+from app.escalations.operations import can_handle_alert
+from app.extensions import db
+from app.reviews.models import Review
+from app.triage.queries import QueueFilters, triage_queue
+
+SHOWN_PER_KIND = 25
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str  # the heading it is listed under
+    title: str  # no health information: numbers, regions, kinds
+    link: str
+    clock: Clock
+
+    @property
+    def urgency(self) -> tuple:
+        """Breached first (longest overdue first), then running by time left."""
+        return (self.clock.state != ClockState.BREACHED, self.clock.due_at)
+
+
+def _end_of(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=tz)
+
+
+def _alerts(user, now: datetime) -> list[WorkItem]:
+    target = timedelta(minutes=get_setting("stop_the_line_ack_minutes"))
+    alerts = db.session.scalars(
+        select(StopTheLineAlert)
+        .options(selectinload(StopTheLineAlert.report))
+        .where(StopTheLineAlert.acknowledged_at.is_(None))
+    )
+    return [
+        WorkItem(
+            "Stop-the-line alerts to acknowledge",
+            f"NM-{alert.report_id} in {alert.report.region.name}: someone may still be at risk",
+            f"/alerts/{alert.id}",
+            clock("Acknowledge", alert.raised_at, alert.raised_at + target, None, now),
+        )
+        for alert in alerts
+        if can_handle_alert(user, alert)
+    ]
+
+
+def _triage(user, now: datetime) -> list[WorkItem]:
+    if not (user.roles & {Role.SUPERVISOR, Role.QUALITY_LEAD}):
+        return []
+    queue = triage_queue(user, QueueFilters(status="new"), now)
+    return [
+        WorkItem(
+            "Reports to triage",
+            f"NM-{item.report.id} · {item.report.category.name} · {item.report.region.name}",
+            f"/triage/{item.report.id}",
+            item.clock,
+        )
+        for item in queue
+    ]
+
+
+def _reviews(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
+    reviews = db.session.scalars(
+        select(Review).where(
+            Review.owner_id == user.id, Review.status != "completed", Review.due_date.is_not(None)
+        )
+    )
+    return [
+        WorkItem(
+            "Reviews you own",
+            f"R-{review.id} · {review.title}",
+            f"/reviews/{review.id}",
+            clock(
+                "Complete",
+                review.created_at,
+                _end_of(review.first_due_date or review.due_date, tz),
+                None,
+                now,
+            ),
+        )
+        for review in reviews
+    ]
+
+
+def _safeguarding(user, now: datetime) -> list[WorkItem]:
+    if Role.SAFEGUARDING_LEAD not in user.roles:
+        return []
+    cases = db.session.scalars(select(SafeguardingCase).where(SafeguardingCase.decided_at.is_(None)))
+    return [
+        WorkItem(
+            "Safeguarding decisions",
+            f"NM-{case.report_id} in {case.report.region.name}",
+            f"/safeguarding/{case.id}",
+            clock("Decide", case.routed_at, safeguarding_due_at(case), None, now),
+        )
+        for case in cases
+    ]
+
+
+def _duties(user, now: datetime) -> list[WorkItem]:
+    duties = db.session.scalars(select(ExternalDuty).where(ExternalDuty.done_at.is_(None)))
+    return [
+        WorkItem(
+            "External reports due",
+            f"NM-{duty.report_id}: report to {duty.body.name}",
+            f"/reports/{duty.report_id}#duty-{duty.id}",
+            clock("Report", duty.identified_at, duty.due_at, None, now),
+        )
+        for duty in duties
+        if user in duty_owners(duty)
+    ]
+
+
+def _actions(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
+    """Open actions the person owns; for the quality lead also the ended tests waiting for a verdict."""
+    items = [
+        WorkItem(
+            "Actions you own",
+            f"A-{action.id} · {action.title}",
+            f"/actions/{action.id}",
+            clock("Put in place", action.created_at, _end_of(action.due_date, tz), None, now),
+        )
+        for action in db.session.scalars(
+            select(Action).where(Action.owner_id == user.id, Action.status == "open")
+        )
+    ]
+    if Role.QUALITY_LEAD in user.roles:
+        today = now.astimezone(tz).date()
+        waiting = db.session.scalars(select(Action).where(Action.status == "done", Action.window_end < today))
+        items += [
+            WorkItem(
+                "Actions to verify",
+                f"A-{action.id} · {action.title}: its test window ended {action.window_end:%d %b %Y}",
+                f"/actions/{action.id}",
+                clock(
+                    "Verify",
+                    _end_of(action.window_end, tz),
+                    _end_of(action.window_end + timedelta(days=7), tz),
+                    None,
+                    now,
+                ),
+            )
+            for action in waiting
+        ]
+    return items
+
+
+def _clusters(user, now: datetime) -> list[WorkItem]:
+    if Role.QUALITY_LEAD not in user.roles:
+        return []
+    waiting = [c for c in open_clusters(None) if c.status == "new" and c.review_id is None]
+    return [
+        WorkItem(
+            "Clusters awaiting review",
+            f"{cluster.category.name if cluster.category else 'Reports'}"
+            f"{' in ' + cluster.region.name if cluster.region else ''}: {len(cluster.reports)} reports, "
+            f"week of {cluster.week_start:%d %b %Y}",
+            "/dashboard#clusters",
+            clock("Decide", cluster.detected_at, cluster.detected_at + timedelta(days=7), None, now),
+        )
+        for cluster in waiting
+        if all(can_view_report(user, r) for r in cluster.reports)
+    ]
+
+
+def work_for(user, now: datetime, tz: ZoneInfo) -> dict[str, list[WorkItem]]:
+    """The person's work by kind, each kind most urgent first and at most ``SHOWN_PER_KIND`` long;
+    the kinds in order of their most urgent item."""
+    items = [
+        *_alerts(user, now),
+        *_safeguarding(user, now),
+        *_duties(user, now),
+        *_triage(user, now),
+        *_reviews(user, now, tz),
+        *_clusters(user, now),
+        *_actions(user, now, tz),
+    ]
+    grouped: dict[str, list[WorkItem]] = {}
+    for item in sorted(items, key=lambda i: i.urgency):
+        grouped.setdefault(item.kind, []).append(item)
+    return {kind: found[:SHOWN_PER_KIND] for kind, found in grouped.items()}

@@ -1,0 +1,101 @@
+"""'My work' (issue 17, point 1): each role's landing page lists what waits for them, most urgent first,
+each item with its clock, and nothing from regions or cases they may not see."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.core.clock import org_tz
+from app.core.models import now_utc
+from app.core.roles import Role
+from app.escalations.models import ExternalBody
+from app.escalations.operations import add_external_duty
+from app.extensions import db
+from app.reports.models import Report
+from app.reviews.operations import ReviewInput, save_review
+from app.work.queries import work_for
+from tests.factories import login
+
+
+@pytest.fixture
+def org(make):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("dsp-south@x.test", regions=["South"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    make.user("sup-south@x.test", roles=[Role.SUPERVISOR], regions=["South"])
+    make.user("safe@x.test", roles=[Role.SAFEGUARDING_LEAD], regions=[])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    return make
+
+
+def user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def kinds_and_titles(email, now=None):
+    work = work_for(user(email), now or now_utc(), org_tz())
+    return {kind: [item.title for item in items] for kind, items in work.items()}
+
+
+def test_a_supervisor_sees_the_alert_first_then_triage_of_their_region_only(org, ctx):
+    at_risk = org.report("dsp@x.test", still_at_risk=True)
+    plain = org.report("dsp@x.test")
+    org.report("dsp-south@x.test", region="South")
+    work = kinds_and_titles("sup@x.test", now_utc() + timedelta(minutes=1))
+    assert next(iter(work)) == "Stop-the-line alerts to acknowledge"
+    assert work["Stop-the-line alerts to acknowledge"] == [
+        f"NM-{at_risk} in North: someone may still be at risk"
+    ]
+    triage = work["Reports to triage"]
+    assert [t.split(" · ")[0] for t in triage] == [f"NM-{at_risk}", f"NM-{plain}"]
+    assert all("South" not in t for titles in work.values() for t in titles)
+
+
+def test_an_overdue_item_comes_before_a_running_one(org, ctx):
+    first = org.report("dsp@x.test")
+    later = org.report("dsp@x.test")
+    db.session.get(Report, first).received_at -= timedelta(hours=30)  # past the 24 h triage target
+    work = work_for(user("sup@x.test"), now_utc(), org_tz())
+    [triage] = [items for kind, items in work.items() if kind == "Reports to triage"]
+    assert [i.title.split(" · ")[0] for i in triage] == [f"NM-{first}", f"NM-{later}"]
+    assert triage[0].clock.state.value == "breached" and triage[1].clock.state.value == "running"
+
+
+def test_the_safeguarding_lead_sees_open_decisions_and_external_duties_with_clocks(org, ctx):
+    report_id = org.report("dsp@x.test", category="safeguarding_rights")
+    aps = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "adult_protective_services"))
+    add_external_duty(db.session.get(Report, report_id), aps, tz=org_tz())
+    work = kinds_and_titles("safe@x.test")
+    assert work["Safeguarding decisions"] == [f"NM-{report_id} in North"]
+    assert work["External reports due"] == [f"NM-{report_id}: report to Adult protective services"]
+    assert "Safeguarding decisions" not in kinds_and_titles("sup-south@x.test")
+
+
+def test_reviews_show_for_their_owner(org, ctx):
+    report = db.session.get(Report, org.report("dsp@x.test"))
+    review = save_review(
+        user("quality@x.test"),
+        ReviewInput(kind="brief_structured_review", title="Rota changes", reports=[report]),
+    )
+    assert kinds_and_titles("quality@x.test")["Reviews you own"] == [f"R-{review.id} · Rota changes"]
+    assert "Reviews you own" not in kinds_and_titles("sup@x.test")
+
+
+def test_staff_other_than_dsps_land_on_my_work(app, org):
+    client = app.test_client()
+    assert login(client, "sup@x.test").headers["Location"] == "/work"
+    page = client.get("/work").get_data(as_text=True)
+    assert "My work" in page and "Nothing waits for you now." in page
+    dsp = app.test_client()
+    assert login(dsp, "dsp@x.test").headers["Location"] == "/report"
+
+
+def test_the_page_shows_each_clock(app, org):
+    org.report("dsp@x.test", still_at_risk=True)
+    client = app.test_client()
+    login(client, "sup@x.test")
+    page = client.get("/work").get_data(as_text=True)
+    assert "Stop-the-line alerts to acknowledge" in page
+    assert 'class="clock clock-running"' in page and "Acknowledge:" in page
