@@ -36,8 +36,9 @@ def test_top_bar_and_account_menu(make, live_server, browser, artifacts, device)
         more = nav.locator("[data-nav-more]")
         in_more = more.locator(".menu-panel a").all()
         names = [link.text_content().strip() for link in on_row + in_more]
-        assert names[:2] == ["Report", "My reports"] and {"Admin", "Safeguarding", "Packs"} <= set(names)
-        assert len(names) == len(set(names)) == 11
+        assert names[:3] == ["My work", "Report", "My reports"]
+        assert {"Admin", "Safeguarding", "Packs"} <= set(names)
+        assert len(names) == len(set(names)) == 12
         assert len(on_row) >= ROW_AT_LEAST[device], "the row holds as many links as fit"
         assert more.is_hidden() == (not in_more)
         current = nav.locator("a[aria-current=page]")
