@@ -196,6 +196,7 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "triage.triage_form": (f"/triage/{r['report']}", rule({"supervisor", "quality_lead"})),
         "escalations.alert_page": (f"/alerts/{r['alert']}", rule(REPORT_VIEWERS - {"dsp"}, denied=404)),
         "escalations.safeguarding_queue": ("/safeguarding", rule({"safeguarding_lead", "quality_lead"})),
+        "escalations.on_call_rota": ("/on-call", rule({"supervisor", "quality_lead", "admin"})),
         "escalations.safeguarding_case": (
             f"/safeguarding/{r['case']}",
             rule({"safeguarding_lead", "quality_lead"}),

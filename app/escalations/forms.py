@@ -1,7 +1,11 @@
 """Reading the escalation forms into the keyword arguments of their operations."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from app.core.concurrency import form_version
-from app.core.forms import form_int, form_text
+from app.core.forms import EARLIEST_DATE, LATEST_DATE, form_int, form_text
+from app.escalations.on_call import ShiftInput
 
 
 def decision_from_form(form) -> dict:
@@ -25,3 +29,25 @@ def duty_completion_from_form(form) -> dict:
 def shows_all_cases(args) -> bool:
     """Whether the safeguarding list shows decided cases too (``?show=all``), not only open ones."""
     return args.get("show") == "all"
+
+
+def _local_time(value, tz: ZoneInfo) -> datetime | None:
+    """A ``datetime-local`` field ("2026-12-01T19:00") read in the organisation's time zone."""
+    try:
+        moment = datetime.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is not None or not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
+        return None
+    return moment.replace(tzinfo=tz)
+
+
+def shift_from_form(form, tz: ZoneInfo) -> ShiftInput:
+    """An on-call shift as typed: region, supervisor, phone, from and to (local times)."""
+    return ShiftInput(
+        region_id=form_int(form.get("region_id")),
+        user_id=form_int(form.get("user_id")),
+        phone=form_text(form, "phone", 40),
+        starts_at=_local_time(form.get("starts_at"), tz),
+        ends_at=_local_time(form.get("ends_at"), tz),
+    )

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -25,10 +25,13 @@ class StopTheLineAlert(db.Model):
     safeguards: Mapped[str | None] = mapped_column(Text)
     safeguards_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     safeguards_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whoever was on call in the region when it was raised: told first, alone, for one step.
+    on_call_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     report: Mapped[Report] = relationship(backref=db.backref("stop_the_line", uselist=False))
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
     safeguards_by: Mapped[User | None] = relationship(foreign_keys=[safeguards_by_id])
+    on_call_user: Mapped[User | None] = relationship(foreign_keys=[on_call_user_id])
 
 
 class SafeguardingCase(db.Model):
@@ -93,3 +96,21 @@ class ExternalDuty(db.Model):
     body: Mapped[ExternalBody] = relationship(lazy="joined")
     done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
     identified_by: Mapped[User | None] = relationship(foreign_keys=[identified_by_id])
+
+
+class OnCallShift(db.Model):
+    """One stretch of a region's on-call rota: who answers stop-the-line alerts first, and the number
+    a DSP phones when a report cannot reach anyone yet."""
+
+    __tablename__ = "on_call_shifts"
+    __table_args__ = (Index("ix_on_call_shifts_region_ends", "region_id", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    phone: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

@@ -25,6 +25,7 @@ from app.core.validation import InvalidInput
 from app.escalations.clocks import Target, due_at, escalation_level
 from app.escalations.deadlines import DEADLINE_KINDS, duty_link
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
+from app.escalations.on_call import on_call_at
 from app.escalations.vocabulary import (
     DEFAULT_EXTERNAL_BODIES,
     SAFEGUARDING_DECISIONS,
@@ -51,19 +52,40 @@ ESCALATION_ROLES = {
 roles, and of them only those who may read the report (a manager never sees a safeguarding one)."""
 
 
+def _tier(alert: StopTheLineAlert, level: int) -> int:
+    """The tier of the escalation ladder ``level`` means for ``alert``: 0 is the on-call supervisor
+    (only when someone was on call), 1 the region's supervisors, 2 and 3 the ``ESCALATION_ROLES``."""
+    return level - 1 if alert.on_call_user_id is not None else level
+
+
+def top_level(alert: StopTheLineAlert) -> int:
+    return MAX_ESCALATION_LEVEL + (1 if alert.on_call_user_id is not None else 0)
+
+
 def _on_level(user, alert: StopTheLineAlert, level: int) -> bool:
-    if level == 1:
+    tier = _tier(alert, level)
+    if tier == 0:
+        return user.id == alert.on_call_user_id
+    if tier == 1:
         return Role.SUPERVISOR in user.roles and alert.region_id in user.region_ids
-    return bool(user.roles & ESCALATION_ROLES[level])
+    return bool(user.roles & ESCALATION_ROLES[tier])
 
 
 def alert_recipients(alert: StopTheLineAlert, level: int) -> list[User]:
-    """Those told when ``alert`` reaches ``level``: never anyone who may not read its report."""
-    if level == 1:
-        candidates = users_with_role(Role.SUPERVISOR, region_id=alert.region_id)
+    """Those told when ``alert`` reaches ``level``: never anyone who may not read its report. With
+    someone on call: they alone first, then the region's other supervisors."""
+    tier = _tier(alert, level)
+    if tier == 0:
+        candidates = [alert.on_call_user]
+    elif tier == 1:
+        candidates = [
+            user
+            for user in users_with_role(Role.SUPERVISOR, region_id=alert.region_id)
+            if user.id != alert.on_call_user_id
+        ]
     else:
-        candidates = [user for role in sorted(ESCALATION_ROLES[level]) for user in users_with_role(role)]
-    return [user for user in candidates if sees_report_through_role(user, alert.report)]
+        candidates = [user for role in sorted(ESCALATION_ROLES[tier]) for user in users_with_role(role)]
+    return [user for user in candidates if user.active and sees_report_through_role(user, alert.report)]
 
 
 def can_handle_alert(user, alert: StopTheLineAlert) -> bool:
@@ -78,11 +100,21 @@ def _alert_title(report: Report) -> str:
 
 
 def raise_stop_the_line(report: Report, *, now: datetime | None = None) -> StopTheLineAlert:
-    """Someone may still be at risk: alert the region's supervisors at once."""
+    """Someone may still be at risk: alert whoever is on call in the region at once (with nobody on
+    call, or one who may not read the report: the region's supervisors)."""
     existing = db.session.scalar(select(StopTheLineAlert).where(StopTheLineAlert.report_id == report.id))
     if existing is not None:
         return existing
-    alert = StopTheLineAlert(report=report, region_id=report.region_id, raised_at=now or now_utc())
+    raised_at = now or now_utc()
+    shift = on_call_at(report.region_id, raised_at)
+    on_call = shift.user if shift is not None else None
+    reachable = on_call is not None and on_call.active and sees_report_through_role(on_call, report)
+    alert = StopTheLineAlert(
+        report=report,
+        region_id=report.region_id,
+        raised_at=raised_at,
+        on_call_user_id=on_call.id if reachable else None,
+    )
     db.session.add(alert)
     db.session.flush()
     notify(
@@ -96,7 +128,7 @@ def raise_stop_the_line(report: Report, *, now: datetime | None = None) -> StopT
         object_type="report",
         object_id=report.id,
         region_id=report.region_id,
-        after={"alert_id": alert.id, "level": 1},
+        after={"alert_id": alert.id, "level": 1, "on_call": alert.on_call_user_id is not None},
     )
     return alert
 
@@ -110,7 +142,7 @@ def escalate_overdue_alerts(*, now: datetime | None = None) -> list[StopTheLineA
         select(StopTheLineAlert).where(StopTheLineAlert.acknowledged_at.is_(None))
     )
     for alert in open_alerts:
-        due_level = escalation_level(alert.raised_at, now, step, MAX_ESCALATION_LEVEL)
+        due_level = escalation_level(alert.raised_at, now, step, top_level(alert))
         if due_level <= alert.level:
             continue
         before = alert.level

@@ -6,13 +6,17 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.auth.models import User
+from app.auth.queries import users_with_role
 from app.core.permissions import can_triage, sees_report_through_role
 from app.core.roles import Role
 from app.core.settings import get_setting
 from app.escalations.clocks import Clock, clock
-from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
+from app.escalations.models import ExternalDuty, OnCallShift, SafeguardingCase, StopTheLineAlert
+from app.escalations.on_call import can_edit_rota
 from app.escalations.operations import can_handle_alert
 from app.extensions import db
+from app.taxonomy.queries import regions_by_name
 
 
 def visible_alert_or_404(user, alert_id: int) -> StopTheLineAlert:
@@ -109,3 +113,23 @@ def report_clocks(report, now: datetime) -> list[Clock]:
             clock(f"Reported to {duty.body.name}", report.received_at, duty.due_at, duty.done_at, now)
         )
     return clocks
+
+
+def rota_regions(user) -> list:
+    """The regions whose on-call rota ``user`` keeps, by name."""
+    return [region for region in regions_by_name() if can_edit_rota(user, region.id)]
+
+
+def supervisors_by_region(regions) -> dict[int, list[User]]:
+    return {
+        region.id: sorted(users_with_role(Role.SUPERVISOR, region_id=region.id), key=lambda u: u.name)
+        for region in regions
+    }
+
+
+def shift_or_404(user, shift_id: int) -> OnCallShift:
+    """The shift if ``user`` keeps its region's rota; 404 for unknown and someone else's alike."""
+    shift = db.session.get(OnCallShift, shift_id)
+    if shift is None or not can_edit_rota(user, shift.region_id):
+        abort(404)
+    return shift

@@ -2,13 +2,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.core.audit.access import record_report_view
+from app.core.clock import org_tz
 from app.core.form_flow import save_and_flash, save_form
 from app.core.forms import form_text
 from app.core.models import now_utc
 from app.core.roles import SAFEGUARDING_NEED_TO_KNOW, Role
 from app.escalations import bp
-from app.escalations.forms import decision_from_form, duty_completion_from_form, shows_all_cases
+from app.escalations.forms import (
+    decision_from_form,
+    duty_completion_from_form,
+    shift_from_form,
+    shows_all_cases,
+)
 from app.escalations.models import SafeguardingCase, StopTheLineAlert
+from app.escalations.on_call import ROTA_AHEAD, add_shift, remove_shift, rota_for_form, shifts_between
 from app.escalations.operations import (
     acknowledge_alert,
     active_external_bodies,
@@ -21,8 +28,11 @@ from app.escalations.operations import (
 )
 from app.escalations.queries import (
     can_record_duty,
+    rota_regions,
     safeguarding_case_or_404,
     safeguarding_cases,
+    shift_or_404,
+    supervisors_by_region,
     visible_alert_or_404,
     visible_duty_or_404,
 )
@@ -160,3 +170,56 @@ def duty_done(duty_id: int):
         message=f"Recorded: reported to {duty.body.name}.",
         then=lambda: redirect(url_for("reports.report_detail", report_id=duty.report_id)),
     )
+
+
+def _rota_page(values: dict, errors: dict) -> str:
+    now = now_utc()
+    regions = rota_regions(current_user)
+    return render_template(
+        "escalations/on_call.html",
+        regions=regions,
+        supervisors=supervisors_by_region(regions),
+        shifts=shifts_between([r.id for r in regions], now, now + ROTA_AHEAD),
+        now=now,
+        values=values,
+        errors=errors,
+    )
+
+
+@bp.route("/on-call", methods=["GET", "POST"])
+@login_required
+def on_call_rota():
+    if not rota_regions(current_user):
+        abort(403, "The on-call rota is kept by the region's supervisors.")
+    if request.method == "GET":
+        return _rota_page({}, {})
+    return save_form(
+        lambda: add_shift(current_user, shift_from_form(request.form, org_tz())),
+        saved=lambda _: redirect(url_for("escalations.on_call_rota")),
+        invalid=lambda errors: _rota_page(request.form.to_dict(), errors),
+        message="Shift added to the rota.",
+    )
+
+
+@bp.post("/on-call/<int:shift_id>/remove")
+@login_required
+def remove_on_call_shift(shift_id: int):
+    shift = shift_or_404(current_user, shift_id)
+    return save_and_flash(
+        lambda: remove_shift(current_user, shift),
+        message="Shift removed from the rota.",
+        then=lambda: redirect(url_for("escalations.on_call_rota")),
+    )
+
+
+@bp.app_context_processor
+def _on_call_rota():
+    """``on_call_rota()`` for the report form: the rota of the signed-in person's regions (the form
+    carries it so that a phone offline can still show whom to call). Read only where a page calls it."""
+
+    def rota() -> list[dict]:
+        if not current_user.is_authenticated:
+            return []
+        return rota_for_form(current_user.region_ids, now_utc())
+
+    return {"on_call_rota": rota}

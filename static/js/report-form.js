@@ -4,6 +4,7 @@
 import { getEntry } from '/sw/outbox-db.js';
 import { ATTENTION, SENT, enqueue, resubmit } from '/sw/outbox.js';
 import { requestBackgroundSync, sync } from './outbox-delivery.js';
+import { onCallAt, rotaFromPage, telHref } from './on-call.js';
 import { refreshStatus } from './outbox-panel.js';
 import { withOutbox } from './outbox-store.js';
 import { userId } from './page.js';
@@ -121,7 +122,23 @@ function text(tag, content, cls) {
   return node;
 }
 
-async function outcomeFor(seq, stillAtRisk) {
+/** "Phone your supervisor now", with the on-call name and number when the rota the page carries has one. */
+function phoneNow(regionId) {
+  const shift = onCallAt(rotaFromPage(document), regionId, new Date());
+  const line = text('p', '', 'field-error');
+  if (!shift) {
+    line.textContent = 'Someone is still at risk: phone your supervisor now, because this report cannot reach them yet.';
+    return line;
+  }
+  const call = document.createElement('a');
+  call.href = telHref(shift.phone);
+  call.className = 'button primary';
+  call.textContent = `Call ${shift.name} (on call): ${shift.phone}`;
+  line.append('Someone is still at risk and this report cannot reach anyone yet: phone now. ', call);
+  return line;
+}
+
+async function outcomeFor(seq, stillAtRisk, regionId) {
   const entry = await withOutbox((db) => getEntry(db, seq));
   if (entry?.state === SENT) {
     const lines = [text('strong', 'Thank you — your report is in.'), text('p', `Reference NM-${entry.server_id}.`)];
@@ -138,7 +155,7 @@ async function outcomeFor(seq, stillAtRisk) {
     if (entry?.last_error?.retry && entry.last_error.message !== 'No connection') {
       lines.push(text('p', `${entry.last_error.message}.`, 'meta'));
     }
-    if (stillAtRisk) lines.push(text('p', 'Someone is still at risk: phone your supervisor now, because this report cannot reach them yet.', 'field-error'));
+    if (stillAtRisk) lines.push(phoneNow(regionId));
     say('waiting', lines);
   }
 }
@@ -177,7 +194,7 @@ async function handleSubmit(event) {
   await refreshStatus();
   requestBackgroundSync();
   await sync();
-  await outcomeFor(seq, stillAtRisk);
+  await outcomeFor(seq, stillAtRisk, body.region_id);
 }
 
 function loadEntry(entry) {
