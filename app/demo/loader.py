@@ -15,6 +15,7 @@ from app.actions.measure import MeasureFilter
 from app.actions.operations import ActionInput, mark_done, save_action, verify
 from app.auth.models import User
 from app.auth.operations import create_user
+from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
 from app.core.dates import monday
 from app.core.models import now_utc
@@ -23,6 +24,7 @@ from app.dashboard.exposure_csv import ExposureRow
 from app.dashboard.operations import detect_clusters, handle_cluster, import_exposure
 from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
 from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
+from app.escalations.on_call import ShiftInput, add_shift
 from app.escalations.operations import complete_external_duty, decide_safeguarding, record_safeguards
 from app.extensions import db
 from app.feedback.operations import FeedbackInput, publish
@@ -135,7 +137,31 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
     _work_the_queue(rng, now, tz=settings.tz)
     _improvement_loop(now, tz=settings.tz)
     _visits_and_clusters(rng, now, regions, tz=settings.tz, weeks=weeks)
+    _on_call_rota(now, regions, tz=settings.tz)
     return users, count
+
+
+def _on_call_rota(now: datetime, regions: dict, *, tz) -> None:
+    """Twelve-hour on-call shifts (08:00 and 20:00 local) for each region over the coming week, held by
+    the region's supervisor; numbers from the 555-01xx range kept for fiction."""
+    admin = db.session.scalar(select(User).where(User.email == f"admin@{DEMO_DOMAIN}"))
+    today = now.astimezone(tz).date()
+    first = datetime.combine(today - timedelta(days=1), datetime.min.time(), tzinfo=tz) + timedelta(hours=20)
+    for number, name in enumerate(REGION_NAMES):
+        region = regions[name]
+        supervisor = next(u for u in users_with_role(Role.SUPERVISOR, region_id=region.id))
+        for half_day in range(16):
+            starts = first + timedelta(hours=12 * half_day)
+            add_shift(
+                admin,
+                ShiftInput(
+                    region.id,
+                    supervisor.id,
+                    f"+1 555 0100 {10 + number}",
+                    starts,
+                    starts + timedelta(hours=12),
+                ),
+            )
 
 
 def _visits_and_clusters(rng: random.Random, now: datetime, regions: dict, *, tz, weeks: int) -> None:
@@ -392,16 +418,27 @@ def _work_the_queue(rng: random.Random, now: datetime, *, tz) -> None:
                 done_at=duty.due_at - timedelta(hours=rng.randint(1, 20)),
             )
 
+    aps = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "adult_protective_services"))
     for case in db.session.scalars(select(SafeguardingCase).where(SafeguardingCase.routed_at < cutoff)):
         decision = rng.choice(["raise_concern", "monitor", "no_further_action", "refer_external"])
+        decided = case.routed_at + timedelta(hours=rng.choice([2, 4, 8, 20, 30]))
         decide_safeguarding(
             case,
             safeguarding,
             decision=decision,
             rationale="Reviewed the report and spoke with the supervisor and the person.",
             persons_views="The person wants to keep seeing the staff they know.",
-            now=case.routed_at + timedelta(hours=rng.choice([2, 4, 8, 20, 30])),
+            external_body_id=aps.id,
+            now=decided,
         )
+        for duty in case.report.external_duties:
+            if duty.done_at is None:
+                complete_external_duty(
+                    duty,
+                    safeguarding,
+                    reference=f"APS-{rng.randint(10000, 99999)}",
+                    done_at=decided + timedelta(hours=3),
+                )
     db.session.execute(
         Notification.__table__.update()
         .where(Notification.created_at < now - timedelta(days=1))

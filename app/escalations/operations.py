@@ -326,7 +326,7 @@ def decide_safeguarding(
     case.decided_by_id = user.id
     case.decided_at = now or now_utc()
     if decision == "refer_external":
-        add_external_duty(case.report, body, tz=org_tz(), actor=user)
+        add_external_duty(case.report, body, tz=org_tz(), actor=user, now=case.decided_at)
     settle(
         f"/safeguarding/{case.id}",
         kinds=("safeguarding", *DEADLINE_KINDS),
@@ -393,7 +393,9 @@ def active_external_bodies() -> list[ExternalBody]:
     )
 
 
-def add_external_duty(report: Report, body: ExternalBody, *, tz: ZoneInfo, actor=None) -> ExternalDuty:
+def add_external_duty(
+    report: Report, body: ExternalBody, *, tz: ZoneInfo, actor=None, now: datetime | None = None
+) -> ExternalDuty:
     """A duty to report to ``body``, due by its rule counted from when the report arrived (business
     days by the organisation's calendar: weekends, public holidays and the days an administrator added
     are not counted)."""
@@ -406,6 +408,7 @@ def add_external_duty(report: Report, body: ExternalBody, *, tz: ZoneInfo, actor
         body=body,
         due_at=due_at(report.received_at, target, tz, calendar=working_calendar()),
         identified_by_id=actor.id if actor is not None else None,
+        identified_at=now or now_utc(),
     )
     db.session.add(duty)
     db.session.flush()
