@@ -23,6 +23,9 @@ class SettingSpec:
 
 SETTINGS = {
     "stop_the_line_ack_minutes": SettingSpec("Stop-the-line: acknowledge within", 15, 1, 240, "minutes"),
+    "safeguards_confirm_minutes": SettingSpec(
+        "Stop-the-line: safeguards confirmed within", 60, 5, 24 * 60, "minutes"
+    ),
     "triage_target_hours": SettingSpec("Triage within", 24, 1, 24 * 14, "hours"),
     "safeguarding_decision_hours": SettingSpec("Safeguarding decision within", 24, 1, 24 * 14, "hours"),
     "recurrence_repeat_days": SettingSpec("Repeat: similar report within", 90, 1, 730, "days"),

@@ -231,14 +231,24 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         ((regions.get(k, "—"), series) for k, series in summary.weekly_by_region.items()), key=lambda r: r[0]
     )
     decision_target = timedelta(hours=get_setting("safeguarding_decision_hours"))
+    acknowledged, safeguards_confirmed = queries.alert_timeliness(
+        scope,
+        tz,
+        now,
+        acknowledge=timedelta(minutes=get_setting("stop_the_line_ack_minutes")),
+        safeguards=timedelta(minutes=get_setting("safeguards_confirm_minutes")),
+    )
     timeliness = [
+        acknowledged,
+        safeguards_confirmed,
         summary.triage,
         queries.safeguarding_timeliness(scope, tz, decision_target, now),
+        queries.duty_timeliness(scope, tz, now),
         queries.review_timeliness(scope, tz, now.astimezone(tz).date()),
         queries.action_timeliness(scope, tz),
     ]
     target = get_setting("timeliness_target_percent")
-    colours = ("#174a7c", "#6b3fa0", "#9a4d00", "#1a7f37")
+    colours = ("#b3261e", "#d0641a", "#174a7c", "#6b3fa0", "#0f6e6e", "#9a4d00", "#1a7f37")
     timeliness_svg = line_chart(
         labels,
         [

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.actions.models import Action
 from app.core.dates import monday, week_bucket
 from app.dashboard.models import Cluster, Exposure
-from app.escalations.models import SafeguardingCase
+from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.extensions import db
 from app.reports.models import Report
 from app.reviews.models import Review, review_reports
@@ -183,6 +183,49 @@ def safeguarding_timeliness(scope: Scope, tz: ZoneInfo, target: timedelta, now: 
         return _filtered(base.group_by(week), scope, tz, column=case_row.routed_at)
 
     return _weekly_share("Safeguarding decided within target", scope, tz, statement)
+
+
+def alert_timeliness(
+    scope: Scope, tz: ZoneInfo, now: datetime, *, acknowledge: timedelta, safeguards: timedelta
+) -> tuple[WeeklyShare, WeeklyShare]:
+    """Of the stop-the-line alerts raised each week: the share acknowledged within ``acknowledge``,
+    and the share whose safeguards were confirmed within ``safeguards`` (both from when it was
+    raised). An alert still inside its target counts once done or once its time has run out."""
+    week = week_bucket(StopTheLineAlert.raised_at, tz, scope.first_week, scope.last_week).label("week")
+    alert = StopTheLineAlert
+
+    def share(done, target):
+        def statement():
+            met = func.sum(case((_within(done, alert.raised_at, target), 1), else_=0))
+            counted = func.sum(case((done.is_not(None), 1), (alert.raised_at < now - target, 1), else_=0))
+            base = select(week, met, counted).select_from(alert).join(Report, Report.id == alert.report_id)
+            return _filtered(base.group_by(week), scope, tz, column=alert.raised_at)
+
+        return statement
+
+    return (
+        _weekly_share(
+            "Stop-the-line acknowledged within target", scope, tz, share(alert.acknowledged_at, acknowledge)
+        ),
+        _weekly_share(
+            "Safeguards confirmed within target", scope, tz, share(alert.safeguards_at, safeguards)
+        ),
+    )
+
+
+def duty_timeliness(scope: Scope, tz: ZoneInfo, now: datetime) -> WeeklyShare:
+    """Of the external reports due each week, the share made by their due time (one still open counts
+    once its time has passed)."""
+    week = week_bucket(ExternalDuty.due_at, tz, scope.first_week, scope.last_week).label("week")
+    duty = ExternalDuty
+
+    def statement():
+        met = func.sum(case((and_(duty.done_at.is_not(None), duty.done_at <= duty.due_at), 1), else_=0))
+        counted = func.sum(case((duty.done_at.is_not(None), 1), (duty.due_at < now, 1), else_=0))
+        base = select(week, met, counted).select_from(duty).join(Report, Report.id == duty.report_id)
+        return _filtered(base.group_by(week), scope, tz, column=duty.due_at)
+
+    return _weekly_share("External reports made on time", scope, tz, statement)
 
 
 def action_timeliness(scope: Scope, tz: ZoneInfo) -> WeeklyShare:

@@ -147,14 +147,6 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
                 }
                 for label, (met, counted, share) in timeliness.items()
             ],
-            {
-                "label": "Stop-the-line acknowledged within target",
-                "value": _pct(_share(acked_in_time, len(alerts))),
-                "target": board.target_percent,
-                "met": acked_in_time,
-                "total": len(alerts),
-                "ok": bool(alerts) and _share(acked_in_time, len(alerts)) >= board.target_percent,
-            },
         ],
         "weekly": list(zip(board.labels, board.counts, strict=True)),
         "control": {
