@@ -157,6 +157,8 @@ def line_chart(
     values = [v for s in series for v in s.values if v is not None]
     top = y_max or max(values + ([reference[0]] if reference else []) + [1]) * 1.1
     step = plot_w / max(len(labels), 1)
+    legend = legend_layout(series)
+    height = HEIGHT + LEGEND_ROW * max((row for _s, _x, row in legend), default=0)
 
     def x(i):
         return LEFT + i * step + step / 2
@@ -165,7 +167,7 @@ def line_chart(
         return TOP + plot_h - v / top * plot_h
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" class="chart" '
         f'aria-labelledby="{_id(title)}-t {_id(title)}-d">',
         f'<title id="{_id(title)}-t">{escape(title)}</title>',
         f'<desc id="{_id(title)}-d">{escape(description)}</desc>',
@@ -234,20 +236,35 @@ def line_chart(
                 f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="11" text-anchor="middle" '
                 f'fill="#1b1f24">{escape(label)}</text>'
             )
-    legend_x = LEFT
-    for s in (s for s in series if s.name):
+    for s, legend_x, row in legend:
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        line_y = HEIGHT - 8 + row * LEGEND_ROW
         parts.append(
-            f'<line x1="{legend_x}" y1="{HEIGHT - 8}" x2="{legend_x + 16}" y2="{HEIGHT - 8}" '
+            f'<line x1="{legend_x}" y1="{line_y}" x2="{legend_x + 16}" y2="{line_y}" '
             f'stroke="{s.colour}" stroke-width="2"{dash}/>'
         )
         parts.append(
-            f'<text x="{legend_x + 20}" y="{HEIGHT - 4}" font-size="11" fill="#1b1f24">'
+            f'<text x="{legend_x + 20}" y="{line_y + 4}" font-size="11" fill="#1b1f24">'
             f"{escape(s.name)}</text>"
         )
-        legend_x += 30 + 7 * len(s.name)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every piece of text above is escaped
+
+
+LEGEND_ROW = 16
+
+
+def legend_layout(series) -> list[tuple]:
+    """(series, x, row) for each named series: side by side, on a new row when the next would run past
+    the chart's right edge (so seven measures never draw off the picture)."""
+    placed, legend_x, row = [], LEFT, 0
+    for s in (s for s in series if s.name):
+        width = 30 + 7 * len(s.name)
+        if legend_x > LEFT and legend_x + width - 10 > WIDTH - RIGHT:
+            legend_x, row = LEFT, row + 1
+        placed.append((s, legend_x, row))
+        legend_x += width
+    return placed
 
 
 def _sparse_point(

@@ -85,3 +85,27 @@ def test_axis_labels_with_years_never_overlap():
     widest = max(len(text) for _, text in shown) * 6.2
     assert all(b - a >= widest for a, b in itertools.pairwise(xs))
     assert len(shown) >= 6
+
+
+def test_a_long_legend_wraps_inside_the_picture():
+    """Seven timeliness measures: the legend takes more rows and the picture grows to hold them."""
+    import re
+
+    from app.core.charts import WIDTH, Series, line_chart
+
+    names = [f"Measure number {n} within its target" for n in range(7)]
+    svg = str(
+        line_chart(
+            ["a", "b"], [Series(name, [1.0, 2.0], "#000000") for name in names], title="T", description="D"
+        )
+    )
+    height = float(re.search(r'viewBox="0 0 \d+ (\d+)"', svg).group(1))
+    lines = [
+        (float(a), float(b), float(c))
+        for a, b, c in re.findall(r'<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)"', svg)
+    ]
+    legend = [line for line in lines if line[1] >= 250]
+    assert len(legend) == 7 and len({y for _x, y, _x2 in legend}) > 1, "more than one row"
+    texts = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>(Measure number[^<]*)</text>', svg)
+    for x_, y_, name in texts:
+        assert float(x_) + 7 * len(name) <= WIDTH + 10 and float(y_) <= height, name
