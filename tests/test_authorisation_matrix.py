@@ -101,6 +101,9 @@ def world(app):
         report = db.session.get(Report, report_id)
         body = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "licensing"))
         duty = add_external_duty(report, body, tz=ZoneInfo("America/New_York"))
+        from app.escalations.nurse_reviews import request_nurse_review
+
+        nurse_review = request_nurse_review(report, because="safeguards")
         review = save_review(
             user["quality_lead"],
             ReviewInput(kind="brief_structured_review", title="Review", reports=[report]),
@@ -147,6 +150,7 @@ def world(app):
             "report": report_id,
             "safeguarding_report": sg_id,
             "duty": duty.id,
+            "nurse_review": nurse_review.id,
             "review": review.id,
             "action": action.id,
             "post": post.id,
@@ -197,6 +201,10 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "escalations.alert_page": (f"/alerts/{r['alert']}", rule(REPORT_VIEWERS - {"dsp"}, denied=404)),
         "escalations.safeguarding_queue": ("/safeguarding", rule({"safeguarding_lead", "quality_lead"})),
         "escalations.on_call_rota": ("/on-call", rule({"supervisor", "quality_lead", "admin"})),
+        "escalations.nurse_review": (
+            f"/nurse-reviews/{r['nurse_review']}",
+            rule(REPORT_VIEWERS - {"dsp"}, denied=404),
+        ),
         "escalations.safeguarding_case": (
             f"/safeguarding/{r['case']}",
             rule({"safeguarding_lead", "quality_lead"}),

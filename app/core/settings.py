@@ -26,6 +26,7 @@ SETTINGS = {
     "safeguards_confirm_minutes": SettingSpec(
         "Stop-the-line: safeguards confirmed within", 60, 5, 24 * 60, "minutes"
     ),
+    "nurse_review_target_hours": SettingSpec("Nurse review: done within (same day)", 8, 1, 48, "hours"),
     "triage_target_hours": SettingSpec("Triage within", 24, 1, 24 * 14, "hours"),
     "safeguarding_decision_hours": SettingSpec("Safeguarding decision within", 24, 1, 24 * 14, "hours"),
     "recurrence_repeat_days": SettingSpec("Repeat: similar report within", 90, 1, 730, "days"),

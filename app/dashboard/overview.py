@@ -241,6 +241,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
     timeliness = [
         acknowledged,
         safeguards_confirmed,
+        queries.nurse_review_timeliness(scope, tz, now),
         summary.triage,
         queries.safeguarding_timeliness(scope, tz, decision_target, now),
         queries.duty_timeliness(scope, tz, now),
@@ -248,7 +249,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         queries.action_timeliness(scope, tz),
     ]
     target = get_setting("timeliness_target_percent")
-    colours = ("#b3261e", "#d0641a", "#174a7c", "#6b3fa0", "#0f6e6e", "#9a4d00", "#1a7f37")
+    colours = ("#b3261e", "#d0641a", "#5c6b00", "#174a7c", "#6b3fa0", "#0f6e6e", "#9a4d00", "#1a7f37")
     timeliness_svg = line_chart(
         labels,
         [

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.actions.models import Action
 from app.core.dates import monday, week_bucket
 from app.dashboard.models import Cluster, Exposure
-from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
+from app.escalations.models import ExternalDuty, NurseReview, SafeguardingCase, StopTheLineAlert
 from app.extensions import db
 from app.reports.models import Report
 from app.reviews.models import Review, review_reports
@@ -211,6 +211,23 @@ def alert_timeliness(
             "Safeguards confirmed within target", scope, tz, share(alert.safeguards_at, safeguards)
         ),
     )
+
+
+def nurse_review_timeliness(scope: Scope, tz: ZoneInfo, now: datetime) -> WeeklyShare:
+    """Of the nurse reviews requested each week, the share with an outcome by their due time (one still
+    open counts once its time has passed)."""
+    week = week_bucket(NurseReview.requested_at, tz, scope.first_week, scope.last_week).label("week")
+    review = NurseReview
+
+    def statement():
+        met = func.sum(
+            case((and_(review.outcome_at.is_not(None), review.outcome_at <= review.due_at), 1), else_=0)
+        )
+        counted = func.sum(case((review.outcome_at.is_not(None), 1), (review.due_at < now, 1), else_=0))
+        base = select(week, met, counted).select_from(review).join(Report, Report.id == review.report_id)
+        return _filtered(base.group_by(week), scope, tz, column=review.requested_at)
+
+    return _weekly_share("Nurse reviews done the same day", scope, tz, statement)
 
 
 def duty_timeliness(scope: Scope, tz: ZoneInfo, now: datetime) -> WeeklyShare:

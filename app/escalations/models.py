@@ -114,3 +114,28 @@ class OnCallShift(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
+class NurseReview(db.Model):
+    """A same-day clinical look at a report by one of the region's nurses: requested (by a
+    supervisor's safeguards or because the report is clinical), taken by a nurse, and closed with an
+    outcome and notes."""
+
+    __tablename__ = "nurse_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_because: Mapped[str] = mapped_column(String(20))  # "safeguards", "category", "triage"
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(20))  # "seen", "advice_given", "escalated"
+    notes: Mapped[str | None] = mapped_column(Text)
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    report: Mapped[Report] = relationship(backref=db.backref("nurse_review", uselist=False))
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

@@ -25,6 +25,7 @@ from app.core.validation import InvalidInput
 from app.escalations.clocks import Target, due_at, escalation_level
 from app.escalations.deadlines import DEADLINE_KINDS, duty_link
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
+from app.escalations.nurse_reviews import request_nurse_review
 from app.escalations.on_call import on_call_at
 from app.escalations.vocabulary import (
     DEFAULT_EXTERNAL_BODIES,
@@ -196,8 +197,11 @@ def acknowledge_alert(alert: StopTheLineAlert, user, *, now: datetime | None = N
     )
 
 
-def record_safeguards(alert: StopTheLineAlert, user, safeguards: str, *, now=None) -> None:
-    """The immediate safeguards taken (acknowledging the alert too, if nobody had yet)."""
+def record_safeguards(
+    alert: StopTheLineAlert, user, safeguards: str, *, nurse_review: bool = False, now=None
+) -> None:
+    """The immediate safeguards taken (acknowledging the alert too, if nobody had yet), and, when
+    asked, a same-day review by the region's nurses."""
     text = (safeguards or "").strip()
     if len(text) < 5:
         raise EscalationError({"safeguards": ["Say what was done to keep the person safe."]})
@@ -209,6 +213,8 @@ def record_safeguards(alert: StopTheLineAlert, user, safeguards: str, *, now=Non
     alert.safeguards = text
     alert.safeguards_at = now
     alert.safeguards_by_id = user.id
+    if nurse_review:
+        request_nurse_review(alert.report, because="safeguards", actor=user, now=now)
     record_event(
         "stop_the_line.safeguards",
         actor=user,

@@ -12,7 +12,7 @@ from app.core.permissions import can_triage, sees_report_through_role
 from app.core.roles import Role
 from app.core.settings import get_setting
 from app.escalations.clocks import Clock, clock
-from app.escalations.models import ExternalDuty, OnCallShift, SafeguardingCase, StopTheLineAlert
+from app.escalations.models import ExternalDuty, NurseReview, OnCallShift, SafeguardingCase, StopTheLineAlert
 from app.escalations.on_call import can_edit_rota
 from app.escalations.operations import can_handle_alert
 from app.extensions import db
@@ -133,3 +133,12 @@ def shift_or_404(user, shift_id: int) -> OnCallShift:
     if shift is None or not can_edit_rota(user, shift.region_id):
         abort(404)
     return shift
+
+
+def visible_nurse_review_or_404(user, review_id: int) -> NurseReview:
+    """The nurse review if ``user`` may read its report through their role (a nurse, supervisor or
+    lead of its region); 404 for unknown and forbidden alike."""
+    review = db.session.get(NurseReview, review_id)
+    if review is None or not sees_report_through_role(user, review.report):
+        abort(404)
+    return review

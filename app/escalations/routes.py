@@ -4,10 +4,11 @@ from flask_login import current_user, login_required
 from app.core.audit.access import record_report_view
 from app.core.clock import org_tz
 from app.core.form_flow import save_and_flash, save_form
-from app.core.forms import form_text
+from app.core.forms import checked, form_text
 from app.core.models import now_utc
 from app.core.roles import SAFEGUARDING_NEED_TO_KNOW, Role
 from app.escalations import bp
+from app.escalations.clocks import clock
 from app.escalations.forms import (
     decision_from_form,
     duty_completion_from_form,
@@ -15,6 +16,12 @@ from app.escalations.forms import (
     shows_all_cases,
 )
 from app.escalations.models import SafeguardingCase, StopTheLineAlert
+from app.escalations.nurse_reviews import (
+    NURSE_REVIEW_OUTCOMES,
+    can_take,
+    record_nurse_outcome,
+    take_nurse_review,
+)
 from app.escalations.on_call import ROTA_AHEAD, add_shift, remove_shift, rota_for_form, shifts_between
 from app.escalations.operations import (
     acknowledge_alert,
@@ -35,6 +42,7 @@ from app.escalations.queries import (
     supervisors_by_region,
     visible_alert_or_404,
     visible_duty_or_404,
+    visible_nurse_review_or_404,
 )
 from app.escalations.vocabulary import SAFEGUARDING_DECISIONS, SAFEGUARDING_TRIGGERS
 from app.extensions import db
@@ -85,7 +93,12 @@ def acknowledge(alert_id: int):
 def safeguards(alert_id: int):
     alert = _alert_to_handle(alert_id)
     return save_form(
-        lambda: record_safeguards(alert, current_user, form_text(request.form, "safeguards")),
+        lambda: record_safeguards(
+            alert,
+            current_user,
+            form_text(request.form, "safeguards"),
+            nurse_review=checked(request.form, "nurse_review"),
+        ),
         saved=lambda _: redirect(url_for("escalations.alert_page", alert_id=alert.id)),
         invalid=lambda errors: _alert_page(alert_id, errors),
         message="Safeguards recorded.",
@@ -223,3 +236,55 @@ def _on_call_rota():
         return rota_for_form(current_user.region_ids, now_utc())
 
     return {"on_call_rota": rota}
+
+
+def _nurse_review_page(review, errors: dict) -> str:
+    now = now_utc()
+    return render_template(
+        "escalations/nurse_review.html",
+        review=review,
+        review_clock=clock("Nurse review", review.requested_at, review.due_at, review.outcome_at, now),
+        report=review.report,
+        outcomes=NURSE_REVIEW_OUTCOMES,
+        can_act=can_take(current_user, review),
+        errors=errors,
+        now=now,
+    )
+
+
+@bp.get("/nurse-reviews/<int:review_id>")
+@login_required
+def nurse_review(review_id: int):
+    review = visible_nurse_review_or_404(current_user, review_id)
+    mark_read_for_link(current_user, f"/nurse-reviews/{review.id}")
+    record_report_view(current_user, review.report, via="nurse review")
+    db.session.commit()
+    return _nurse_review_page(review, {})
+
+
+@bp.post("/nurse-reviews/<int:review_id>/take")
+@login_required
+def take_review(review_id: int):
+    review = visible_nurse_review_or_404(current_user, review_id)
+    return save_and_flash(
+        lambda: take_nurse_review(review, current_user),
+        message="It is yours now.",
+        then=lambda: redirect(url_for("escalations.nurse_review", review_id=review.id)),
+    )
+
+
+@bp.post("/nurse-reviews/<int:review_id>/outcome")
+@login_required
+def nurse_review_outcome(review_id: int):
+    review = visible_nurse_review_or_404(current_user, review_id)
+    return save_form(
+        lambda: record_nurse_outcome(
+            review,
+            current_user,
+            outcome=request.form.get("outcome", ""),
+            notes=form_text(request.form, "notes"),
+        ),
+        saved=lambda _: redirect(url_for("escalations.nurse_review", review_id=review.id)),
+        invalid=lambda errors: _nurse_review_page(review, errors),
+        message="Outcome recorded.",
+    )

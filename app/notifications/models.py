@@ -16,6 +16,7 @@ WAITING_FOR = {
     "action_verify": ("needs a verdict", "verified"),
     "spot_check_due": ("needs a spot check", "spot-checked"),
     "deadline_warning": ("still open", "done"),
+    "nurse_review": ("needs a nurse", "done"),
     "deadline_breached": ("still open", "done"),
 }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.actions.models import Action
@@ -19,7 +19,8 @@ from app.core.settings import get_setting
 from app.dashboard.queries import open_clusters
 from app.escalations.clocks import Clock, ClockState, clock
 from app.escalations.deadlines import duty_owners, safeguarding_due_at
-from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
+from app.escalations.models import ExternalDuty, NurseReview, SafeguardingCase, StopTheLineAlert
+from app.escalations.nurse_reviews import can_take
 from app.escalations.operations import can_handle_alert
 from app.extensions import db
 from app.reviews.models import Review
@@ -61,6 +62,30 @@ def _alerts(user, now: datetime) -> list[WorkItem]:
         )
         for alert in alerts
         if can_handle_alert(user, alert)
+    ]
+
+
+def _nurse_reviews(user, now: datetime) -> list[WorkItem]:
+    """For a nurse: the reviews they took, and those of their regions nobody has taken yet."""
+    if Role.NURSE not in user.roles:
+        return []
+    open_reviews = db.session.scalars(
+        select(NurseReview).where(
+            NurseReview.outcome.is_(None),
+            or_(NurseReview.owner_id == user.id, NurseReview.owner_id.is_(None)),
+            NurseReview.region_id.in_(tuple(user.region_ids) or (-1,)),
+        )
+    )
+    return [
+        WorkItem(
+            "Nurse reviews",
+            f"NM-{review.report_id} in {review.report.region.name}"
+            + ("" if review.owner_id else ": not taken yet"),
+            f"/nurse-reviews/{review.id}",
+            clock("Nurse review", review.requested_at, review.due_at, None, now),
+        )
+        for review in open_reviews
+        if can_take(user, review)
     ]
 
 
@@ -188,6 +213,7 @@ def work_for(user, now: datetime, tz: ZoneInfo) -> dict[str, list[WorkItem]]:
     the kinds in order of their most urgent item."""
     items = [
         *_alerts(user, now),
+        *_nurse_reviews(user, now),
         *_safeguarding(user, now),
         *_duties(user, now),
         *_triage(user, now),
