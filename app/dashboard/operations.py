@@ -7,12 +7,12 @@ from sqlalchemy import and_, func, or_, select
 
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
+from app.core.clusters import Cell, ReportPoint, local_rule, poisson_exceedances
 from app.core.dates import monday, week_bucket
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput
-from app.dashboard.clusters import Cell, ReportPoint, local_rule, poisson_exceedances
 from app.dashboard.exposure_csv import ExposureRow, ExposureSubmission, parse_exposure_csv
 from app.dashboard.models import Cluster, Exposure
 from app.extensions import db

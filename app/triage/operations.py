@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from app.core.audit.operations import record_event
+from app.core.clusters import Cell, cell_exceedance
 from app.core.concurrency import UNCHECKED, check_version
 from app.core.models import now_utc
 from app.core.settings import get_setting
@@ -31,7 +32,7 @@ from app.triage.matrix import (
     validate_matrix,
 )
 from app.triage.models import Triage, TriageMatrixVersion
-from app.triage.queries import open_cluster_ids, recurrence_candidates
+from app.triage.queries import open_cluster_ids, recurrence_candidates, theme_counts
 from app.triage.recurrence import Occurrence, RecurrenceProposal, propose_recurrence
 from app.triage.signals import report_triaged
 
@@ -93,10 +94,32 @@ def _occurrence(report: Report) -> Occurrence:
     )
 
 
+def unusual_theme(report: Report) -> str | None:
+    """Why the report's theme is unusual for its region, in words, when the cluster detector's own
+    test (``app.core.clusters``: Poisson exceedance against the ``cluster_baseline_weeks`` before,
+    false-discovery control at ``cluster_fdr_percent`` across every cell of the week) flags its
+    region x category cell over the 7 days ending when the report happened; else None."""
+    baseline_weeks = int(get_setting("cluster_baseline_weeks"))
+    counts = theme_counts(report.occurred_at, baseline_weeks)
+    if counts is None:
+        return None
+    current, baseline = counts
+    cell = Cell(report.region_id, report.category_id)
+    result = cell_exceedance(
+        cell, current, baseline, baseline_weeks, get_setting("cluster_fdr_percent") / 100
+    )
+    if not result.flagged:
+        return None
+    return (
+        f"unusual for {report.region.name}: {result.observed} reports of {report.category.name} in 1 week "
+        f"against about {result.expected:.1f} expected (p = {result.p_value:.2g}, q = {result.q_value:.2g})"
+    )
+
+
 def recurrence_for(report: Report) -> RecurrenceProposal:
     """Propose single / repeat / cluster (``app.triage.recurrence``): the candidates are the reports of
-    the same region or person within the look-back window, and the open detected clusters holding
-    the report decide *cluster*."""
+    the same region or person within the look-back window; an open detected cluster holding the
+    report, or the detector's test flagging its theme for the week, decides *cluster*."""
     look_back = recurrence_look_back()
     candidates = recurrence_candidates(report, look_back)
     return propose_recurrence(
@@ -104,6 +127,7 @@ def recurrence_for(report: Report) -> RecurrenceProposal:
         candidates,
         look_back=look_back,
         open_cluster_ids=open_cluster_ids(report),
+        unusual=unusual_theme(report),
     )
 
 
@@ -161,11 +185,13 @@ def triage_report(
     tz: ZoneInfo,
     now: datetime | None = None,
     based_on=UNCHECKED,
+    proposal: RecurrenceProposal | None = None,
 ) -> Triage:
     """Record the triage: validates, proposes from the matrix in force, and sets off escalations.
 
     ``based_on`` is the triage version the form was read from (``None``: no triage yet); a save over
-    someone else's newer triage raises ``EditConflict`` (``app.core.concurrency``).
+    someone else's newer triage raises ``EditConflict`` (``app.core.concurrency``). ``proposal`` is
+    the recurrence proposal when the caller has just computed it for this report (else computed here).
     """
     errors = _check(answers)
     bodies = {}
@@ -197,7 +223,7 @@ def triage_report(
 
     check_version(report.triage, based_on)
     now = now or now_utc()
-    proposal = recurrence_for(report)
+    proposal = proposal or recurrence_for(report)
     triage = report.triage or Triage(report=report)
     before = _snapshot(triage) if triage.id else None
     triage.triaged_by_id = actor.id

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.core.clusters import Cell
 from app.core.permissions import can_view_report, scope_to_viewer
 from app.core.roles import Role
 from app.core.settings import get_setting
@@ -97,6 +98,30 @@ def open_cluster_ids(report: Report) -> list[int]:
     """
     clusters = getattr(report, "clusters", None) or []
     return sorted(c.id for c in clusters if c.status in OPEN_CLUSTER_STATUSES)
+
+
+def theme_counts(end: datetime, baseline_weeks: int) -> tuple[dict[Cell, int], dict[Cell, int]] | None:
+    """The cluster detector's family of cells around ``end``: the count of every region x category
+    and region x interface type cell in the 7 days ending at ``end`` (inclusive), and in the
+    ``baseline_weeks`` weeks before those days. None while the organisation has no report before the
+    baseline's start: a baseline not yet covered by any reports is not a baseline of zero."""
+    week_start = end - timedelta(days=7)
+    first = week_start - timedelta(weeks=baseline_weeks)
+    if db.session.scalar(select(Report.id).where(Report.occurred_at <= first).limit(1)) is None:
+        return None
+    in_week = case((Report.occurred_at > week_start, 1), else_=0).label("in_week")
+    current: dict[Cell, int] = {}
+    baseline: dict[Cell, int] = {}
+    for dimension in (Report.category_id, Report.interface_tag):
+        rows = db.session.execute(
+            select(Report.region_id, dimension, in_week, func.count())
+            .where(Report.occurred_at > first, Report.occurred_at <= end, dimension.is_not(None))
+            .group_by(Report.region_id, dimension, in_week)
+        )
+        for region_id, value, is_current, count in rows:
+            cell = Cell(region_id, value) if dimension is Report.category_id else Cell(region_id, None, value)
+            (current if is_current else baseline)[cell] = count
+    return current, baseline
 
 
 def _risk_rank(report: Report) -> int:

@@ -17,11 +17,14 @@ Each similar report carries its reasons: ``similar wording (0.52)``, ``same pers
 ``same category``, ``same location``, ``same program``.
 
 Proposals: *cluster* when the report falls in an open cluster stored by the cluster detector (the
-dashboard's weekly job; its thresholds, not a second one here); else *repeat* when any report is
-similar; else *single*.
+dashboard's weekly job), or when its theme is statistically unusual for its region: the detector's
+own Poisson test with false-discovery control (``app.core.clusters.cell_exceedance``, the
+``cluster_baseline_weeks`` and ``cluster_fdr_percent`` settings) flags the report's region x category
+cell over the week ending at the report's time, so there is no second threshold here; else *repeat*
+when any report is similar; else *single*.
 
-Pure: callers pass the candidates as plain records, and the ids of the open clusters holding the
-report.
+Pure: callers pass the candidates as plain records, the ids of the open clusters holding the
+report, and the detector's verdict on its cell (``unusual``: the reason in words, or None).
 """
 
 from collections.abc import Callable, Sequence
@@ -54,6 +57,9 @@ class RecurrenceProposal:
     matched_on: dict[int, list[str]]
     open_cluster_ids: list[int] = field(default_factory=list)
     look_back: timedelta = LOOK_BACK
+    unusual: str | None = None
+    """Why the theme is unusual for the region, e.g. "unusual for Riverside: 6 medication reports in
+    1 week against about 1.1 expected"; None when the detector's test does not flag it."""
 
 
 def _normal(text: str | None) -> str | None:
@@ -99,6 +105,7 @@ def propose_recurrence(
     *,
     look_back: timedelta = LOOK_BACK,
     open_cluster_ids: Sequence[int] = (),
+    unusual: str | None = None,
     scores: Callable[[str, Sequence[str]], list[float]] = wording_scores,
 ) -> RecurrenceProposal:
     """Propose the recurrence of ``report`` from ``candidates`` (the window's edge is inclusive).
@@ -119,10 +126,10 @@ def propose_recurrence(
             similar.append(other)
             matched_on[other.id] = [f"similar wording ({score:.2f})", *shared]
     similar.sort(key=lambda o: (o.occurred_at, o.id), reverse=True)
-    if open_cluster_ids:
+    if open_cluster_ids or unusual:
         recurrence = Recurrence.CLUSTER
     elif similar:
         recurrence = Recurrence.REPEAT
     else:
         recurrence = Recurrence.SINGLE
-    return RecurrenceProposal(recurrence, similar, matched_on, sorted(open_cluster_ids), look_back)
+    return RecurrenceProposal(recurrence, similar, matched_on, sorted(open_cluster_ids), look_back, unusual)

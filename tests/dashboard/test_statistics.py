@@ -8,7 +8,7 @@ import pytest
 from scipy.special import gammainc
 from statsmodels.stats.multitest import multipletests
 
-from app.dashboard.clusters import (
+from app.core.clusters import (
     Cell,
     ReportPoint,
     benjamini_hochberg,

@@ -1,4 +1,8 @@
-"""Weekly cluster detection (SPEC §7). Pure: counts and report records in, candidate clusters out.
+"""Cluster detection's statistics (SPEC §7). Pure: counts and report records in, candidate clusters out.
+
+Shared by the dashboard's weekly detector (``app.dashboard.operations.detect_clusters``) and by
+triage's recurrence proposal (``app.triage.recurrence``: a theme unusual for its region over the
+week ending at the report's time), so both judge "unusual" by the same test and the same settings.
 
 Two methods, both stated:
 1. Poisson exceedance per cell (region x category, and region x interface type): the week's count
@@ -82,6 +86,20 @@ def poisson_exceedances(
         Exceedance(t.cell, t.observed, t.expected, t.p_value, q, flag and t.observed >= min_observed)
         for t, q, flag in zip(tested, q_values, rejected, strict=True)
     ]
+
+
+def cell_exceedance(
+    cell: Cell,
+    current: dict[Cell, int],
+    baseline: dict[Cell, int],
+    baseline_weeks: int,
+    fdr: float = 0.1,
+) -> Exceedance:
+    """The detector's test of one ``cell``, judged within its family: every cell in ``current`` and
+    ``baseline`` (the false-discovery control is across all of them, as in ``poisson_exceedances``)."""
+    family = dict(current)
+    family.setdefault(cell, 0)
+    return next(r for r in poisson_exceedances(family, baseline, baseline_weeks, fdr=fdr) if r.cell == cell)
 
 
 @dataclass(frozen=True)
