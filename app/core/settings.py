@@ -30,8 +30,14 @@ SETTINGS = {
     "triage_target_hours": SettingSpec("Triage within", 24, 1, 24 * 14, "hours"),
     "safeguarding_decision_hours": SettingSpec("Safeguarding decision within", 24, 1, 24 * 14, "hours"),
     "recurrence_repeat_days": SettingSpec("Repeat: similar report within", 90, 1, 730, "days"),
-    "recurrence_cluster_days": SettingSpec("Cluster: reports within", 28, 1, 365, "days"),
-    "recurrence_cluster_size": SettingSpec("Cluster: at least this many reports", 3, 2, 50, "reports"),
+    # The cluster detector's local rule (app.dashboard.operations.detect_clusters): a cluster is this
+    # many reports of one category in one region, or about one person, within these days.
+    "recurrence_cluster_days": SettingSpec(
+        "Cluster detection, local rule: reports within", 28, 1, 365, "days"
+    ),
+    "recurrence_cluster_size": SettingSpec(
+        "Cluster detection, local rule: at least this many reports", 3, 2, 50, "reports"
+    ),
     "review_due_days_brief_structured_review": SettingSpec(
         "Brief structured review: complete within", 7, 1, 180, "days"
     ),

@@ -15,6 +15,7 @@ from app.core.settings import get_setting
 from app.core.validation import InvalidInput
 from app.dashboard.exposure_csv import ExposureRow, ExposureSubmission, parse_exposure_csv
 from app.dashboard.models import Cluster, Exposure
+from app.dashboard.queries import local_rule_parameters
 from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report
@@ -69,18 +70,19 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
     ]
 
     window_end = week_start + timedelta(days=6)
+    days, size = local_rule_parameters()
     category_baseline = {}
     for cells in _cell_counts(first, baseline_weeks, tz, Report.category_id).values():
         for cell, n in cells.items():
             key = (cell.region_id, cell.category_id)
             category_baseline[key] = category_baseline.get(key, 0) + n
-    usual = {key: n / baseline_weeks * 4 for key, n in category_baseline.items()}
-    points = _local_rule_candidates(window_end, tz, usual)
+    usual = {key: n / baseline_weeks * days / 7 for key, n in category_baseline.items()}
+    points = _local_rule_candidates(window_end, tz, usual, days, size)
     local = local_rule(
         points,
         window_end,
-        days=LOCAL_RULE_DAYS,
-        size=LOCAL_RULE_SIZE,
+        days=days,
+        size=size,
         to_local_date=lambda moment: moment.astimezone(tz).date(),
         usual=usual,
     )
@@ -113,6 +115,7 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
                 person_ref=cluster.person_ref,
                 observed=len(cluster.report_ids),
                 report_ids=list(cluster.report_ids),
+                extend_within=timedelta(days=days),
             )
         )
     new = [c for c in stored if c is not None]
@@ -134,14 +137,13 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
     return new
 
 
-LOCAL_RULE_DAYS, LOCAL_RULE_SIZE = 28, 3
-
-
-def _local_rule_candidates(window_end: date, tz: ZoneInfo, usual: dict) -> list[ReportPoint]:
+def _local_rule_candidates(
+    window_end: date, tz: ZoneInfo, usual: dict, days: int, size: int
+) -> list[ReportPoint]:
     """Only the reports that could form a local-rule cluster, so a busy database is not loaded
     into memory: SQL counts each region x category and each person x category in the window, and
     only groups that pass the rule's thresholds are fetched for the pure ``local_rule`` to judge."""
-    start = datetime.combine(window_end - timedelta(days=LOCAL_RULE_DAYS - 1), time(), tzinfo=tz)
+    start = datetime.combine(window_end - timedelta(days=days - 1), time(), tzinfo=tz)
     end = datetime.combine(window_end + timedelta(days=1), time(), tzinfo=tz)
     in_window = (Report.occurred_at >= start, Report.occurred_at < end)
     cells = [
@@ -151,7 +153,7 @@ def _local_rule_candidates(window_end: date, tz: ZoneInfo, usual: dict) -> list[
             .where(*in_window)
             .group_by(Report.region_id, Report.category_id)
         )
-        if n >= LOCAL_RULE_SIZE and n >= 2 * usual.get((region, category), 0)
+        if n >= size and n >= 2 * usual.get((region, category), 0)
     ]
     person_key = func.lower(func.replace(func.trim(Report.person_ref), " ", ""))
     people = [
@@ -160,7 +162,7 @@ def _local_rule_candidates(window_end: date, tz: ZoneInfo, usual: dict) -> list[
             select(person_key, Report.category_id)
             .where(*in_window, Report.person_ref.is_not(None))
             .group_by(person_key, Report.category_id)
-            .having(func.count() >= LOCAL_RULE_SIZE)
+            .having(func.count() >= size)
         )
     ]
     if not cells and not people:
@@ -186,9 +188,10 @@ def _cell_report_ids(cell: Cell, week_start: date, tz: ZoneInfo) -> list[int]:
     return list(db.session.scalars(statement))
 
 
-def _store(method, week_start, cell_key, *, report_ids, **fields) -> Cluster | None:
+def _store(method, week_start, cell_key, *, report_ids, extend_within=None, **fields) -> Cluster | None:
     """A new cluster, or None when this method already found it, or an open local-rule cluster of
-    the same cell already holds these reports (then it is extended instead of repeated)."""
+    the same cell found within ``extend_within`` already holds these reports (then it is extended
+    instead of repeated)."""
     exists = db.session.scalar(
         select(Cluster).where(
             Cluster.method == method, Cluster.week_start == week_start, Cluster.cell_key == cell_key
@@ -203,7 +206,7 @@ def _store(method, week_start, cell_key, *, report_ids, **fields) -> Cluster | N
                 Cluster.method == method,
                 Cluster.cell_key == cell_key,
                 Cluster.status.in_(("new", "acknowledged")),
-                Cluster.week_start >= week_start - timedelta(days=28),
+                Cluster.week_start >= week_start - extend_within,
             )
         )
         if open_one is not None:

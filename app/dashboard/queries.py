@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.actions.models import Action
 from app.core.dates import monday, week_bucket
+from app.core.settings import get_setting
 from app.dashboard.models import Cluster, Exposure
 from app.escalations.models import ExternalDuty, NurseReview, SafeguardingCase, StopTheLineAlert
 from app.extensions import db
@@ -31,6 +32,12 @@ def _as_date(value) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def local_rule_parameters() -> tuple[int, int]:
+    """The cluster detector's local rule: ``size`` or more reports within ``days`` (the settings
+    ``recurrence_cluster_days``, 28, and ``recurrence_cluster_size``, 3)."""
+    return int(get_setting("recurrence_cluster_days")), int(get_setting("recurrence_cluster_size"))
 
 
 MAX_WEEKS = 160

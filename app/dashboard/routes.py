@@ -45,6 +45,7 @@ def index():
         interface_types=list(InterfaceType),
         can_handle=Role.QUALITY_LEAD in current_user.roles,
         can_exposure=bool(current_user.roles & EXPOSURE_ROLES),
+        local_rule=queries.local_rule_parameters(),
     )
 
 

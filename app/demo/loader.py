@@ -7,7 +7,7 @@ data. A fixed seed makes every load the same relative to today.
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -20,7 +20,9 @@ from app.core.audit.operations import record_event
 from app.core.dates import monday
 from app.core.models import now_utc
 from app.core.roles import Role
+from app.core.settings import get_setting
 from app.dashboard.exposure_csv import ExposureRow
+from app.dashboard.models import Cluster as DetectedCluster
 from app.dashboard.operations import detect_clusters, handle_cluster, import_exposure
 from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
 from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
@@ -55,7 +57,7 @@ class Cluster:
 CLUSTERS = (
     Cluster("Riverside", "medication", weeks_ago=26, extra_reports=9),
     Cluster("North County", "scheduling_rota", weeks_ago=5, extra_reports=8),
-    Cluster("Eastgate", "skin_integrity", weeks_ago=2, extra_reports=6),
+    Cluster("Eastgate", "skin_integrity", weeks_ago=2, extra_reports=8),
 )
 
 # (local part, display name, roles, regions by name; empty means none)
@@ -127,16 +129,17 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
         for name in REGION_NAMES
     }
     count = 0
-    for event_time, region_name, category_code in _planned_reports(rng, now, weeks):
+    for event_time, region_name, category_code in _planned_reports(rng, now, weeks, settings.tz):
         reporter = rng.choice(reporters_by_region[region_name])
         region = regions[region_name]
         payload = _payload(rng, region, category_code, event_time, programs)
         received = min(payload.captured_at + timedelta(minutes=rng.randint(0, 180)), now)
         submit_report(reporter, payload, settings, now=received)
         count += 1
-    _work_the_queue(rng, now, tz=settings.tz)
-    _improvement_loop(now, tz=settings.tz)
     _visits_and_clusters(rng, now, regions, tz=settings.tz, weeks=weeks)
+    _work_the_queue(rng, now, tz=settings.tz)
+    _dismiss_old_clusters(now, tz=settings.tz)
+    _improvement_loop(now, tz=settings.tz)
     _on_call_rota(now, regions, tz=settings.tz)
     return users, count
 
@@ -165,7 +168,9 @@ def _on_call_rota(now: datetime, regions: dict, *, tz) -> None:
 
 
 def _visits_and_clusters(rng: random.Random, now: datetime, regions: dict, *, tz, weeks: int) -> None:
-    """Weekly visit figures (the denominator for rates) and cluster detection over recent weeks."""
+    """Weekly visit figures (the denominator for rates) and cluster detection over every week that
+    has a full baseline of demo weeks before it, run before the queue is triaged: the weekly job
+    would have found the planted clusters by then, so their reports are proposed *cluster*."""
     this_monday = monday(now.astimezone(tz).date())
     base_visits = {"North County": 1100, "Riverside": 1400, "Eastgate": 800}
     rows = [
@@ -180,15 +185,47 @@ def _visits_and_clusters(rng: random.Random, now: datetime, regions: dict, *, tz
     ]
     import_exposure(rows, actor=None)
     quality = db.session.scalar(select(User).where(User.email == f"quality@{DEMO_DOMAIN}"))
-    for weeks_back in range(min(weeks, 10), 0, -1):
-        for cluster in detect_clusters(this_monday - timedelta(weeks=weeks_back), tz=tz):
-            if weeks_back > 4:
-                handle_cluster(
-                    cluster,
-                    quality,
-                    action="dismiss",
-                    reason="Looked at in the weekly review: within the usual variation.",
-                )
+    reviewed_before = this_monday - timedelta(weeks=4)
+    for weeks_back in range(weeks - int(get_setting("cluster_baseline_weeks")) - 1, 0, -1):
+        week = this_monday - timedelta(weeks=weeks_back)
+        for cluster in detect_clusters(week, tz=tz):
+            if week < reviewed_before and not _planted(cluster, now, tz):
+                handle_cluster(cluster, quality, action="dismiss", reason=USUAL_VARIATION)
+
+
+USUAL_VARIATION = "Looked at in the weekly review: within the usual variation."
+
+
+def _planted(detected: DetectedCluster, now: datetime, tz) -> bool:
+    """Whether a detected cluster is one of the planted bursts: its region and category, found in
+    the burst's weeks or the four weeks after (the local rule looks back 28 days)."""
+    for cluster in CLUSTERS:
+        first, last = planted_weeks(cluster, now, tz)
+        if (
+            detected.region is not None
+            and detected.category is not None
+            and (detected.region.name, detected.category.code) == (cluster.region, cluster.category)
+            and first <= detected.week_start <= last + timedelta(weeks=4)
+        ):
+            return True
+    return False
+
+
+def _dismiss_old_clusters(now: datetime, *, tz) -> None:
+    """Once the queue is triaged, the planted clusters of more than four weeks ago are closed: each
+    was looked at in its barrier review (``LOOPS``). The recent ones stay open for the quality lead."""
+    quality = db.session.scalar(select(User).where(User.email == f"quality@{DEMO_DOMAIN}"))
+    reviewed_before = monday(now.astimezone(tz).date()) - timedelta(weeks=4)
+    old = select(DetectedCluster).where(
+        DetectedCluster.status == "new", DetectedCluster.week_start < reviewed_before
+    )
+    for cluster in db.session.scalars(old.order_by(DetectedCluster.id)).all():
+        handle_cluster(
+            cluster,
+            quality,
+            action="dismiss",
+            reason="Looked at in the barrier review of this theme; the action that followed answers it.",
+        )
 
 
 LOOPS = (
@@ -382,7 +419,8 @@ def _work_the_queue(rng: random.Random, now: datetime, *, tz) -> None:
     for report in reports:
         code = report.category.code
         severity = rng.choices(("low", "medium", "high"), SEVERITY_WEIGHTS.get(code, (4, 5, 1)))[0]
-        recurrence = recurrence_for(report).recurrence.value
+        proposal = recurrence_for(report)
+        recurrence = proposal.recurrence.value
         proposed = propose_review_level(matrix, severity, recurrence).value
         override = rng.random() < 0.04 and severity != "high" and recurrence != "cluster"
         level = "brief_structured_review" if override and proposed == "none" else proposed
@@ -409,6 +447,7 @@ def _work_the_queue(rng: random.Random, now: datetime, *, tz) -> None:
             ),
             tz=tz,
             now=report.received_at + timedelta(hours=rng.choice([1, 2, 3, 5, 8, 20, 30])),
+            proposal=proposal,
         )
         for duty in report.external_duties:
             complete_external_duty(
@@ -447,7 +486,15 @@ def _work_the_queue(rng: random.Random, now: datetime, *, tz) -> None:
     db.session.flush()
 
 
-def _planned_reports(rng: random.Random, now: datetime, weeks: int):
+def planted_weeks(cluster: Cluster, now: datetime, tz) -> tuple[date, date]:
+    """The two calendar weeks (their Mondays, in the organisation's zone) that hold a planted
+    cluster's extra reports: ``weeks_ago`` weeks before this one, and the week after. Whole calendar
+    weeks, so the weekly detector sees the burst in the weeks it tests, not split across three."""
+    first = monday(now.astimezone(tz).date()) - timedelta(weeks=cluster.weeks_ago)
+    return first, first + timedelta(weeks=1)
+
+
+def _planned_reports(rng: random.Random, now: datetime, weeks: int, tz):
     """(time, region, category) for every demo report, oldest first.
 
     Reporting grows slowly over the year (a healthy reporting culture), with planted clusters.
@@ -464,8 +511,10 @@ def _planned_reports(rng: random.Random, now: datetime, weeks: int):
                 planned.append((_time_in_week(rng, week_start), region_name, rng.choices(codes, weights)[0]))
         for cluster in CLUSTERS:
             if cluster.weeks_ago in (week, week + 1):
+                burst_week = planted_weeks(cluster, now, tz)[cluster.weeks_ago - week]
                 for _ in range(cluster.extra_reports // 2):
-                    planned.append((_time_in_week(rng, week_start), cluster.region, cluster.category))
+                    moment = _time_in_local_week(rng, burst_week, tz)
+                    planned.append((moment, cluster.region, cluster.category))
     # The pharmacy delivery check (see LOOPS) worked: those reports fall after it starts.
     fixed = CLUSTERS[0]
     fixed_from = now - timedelta(weeks=fixed.weeks_ago - 3)
@@ -479,6 +528,12 @@ def _planned_reports(rng: random.Random, now: datetime, weeks: int):
     planned = [p for p in planned if p[0] < now - timedelta(minutes=5)]
     planned.sort(key=lambda p: p[0])
     return planned
+
+
+def _time_in_local_week(rng: random.Random, week_monday: date, tz) -> datetime:
+    """A visit time (07:00 to 22:00 local) on one of the days of the week starting ``week_monday``."""
+    day = datetime.combine(week_monday + timedelta(days=rng.randrange(7)), time(), tzinfo=tz)
+    return (day + timedelta(minutes=rng.randrange(7 * 60, 22 * 60))).astimezone(UTC)
 
 
 def _time_in_week(rng: random.Random, week_start: datetime) -> datetime:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.core.dates import monday
 from app.core.roles import Role
+from app.core.settings import set_setting
 from app.dashboard.models import Cluster, Exposure
 from app.dashboard.queries import Scope, weekly_counts
 from app.extensions import db
@@ -312,3 +313,39 @@ def test_the_widest_dates_accepted_still_render(app, make):
     quality = as_user(app, "quality@x.test")
     assert quality.get("/dashboard?from=1900-01-01&to=2999-12-31").status_code == 200
     assert quality.get("/reports?from=1900-01-01&to=2999-12-31").status_code == 200
+
+
+def test_the_local_rule_follows_its_settings(app, org, this_monday):
+    """``recurrence_cluster_days`` and ``recurrence_cluster_size`` are the local rule's window and size."""
+    last_week = this_monday - timedelta(weeks=1)
+    for day in (0, 2):
+        org.report(
+            "dsp@x.test",
+            category="transport",
+            person_ref="CD-34",
+            occurred_at=at(last_week + timedelta(days=day)),
+        )
+    org.report(
+        "dsp@x.test", category="transport", person_ref="CD-34", occurred_at=at(last_week - timedelta(days=5))
+    )
+    quality = as_user(app, "quality@x.test")
+    token = csrf_from_page(quality, "/dashboard")
+    with app.app_context():
+        set_setting("recurrence_cluster_days", 7, actor=None)
+        db.session.commit()
+    local_rule = select(Cluster.person_ref, Cluster.observed).where(Cluster.method == "local_rule")
+    quality.post("/dashboard/clusters/detect", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.execute(local_rule).all() == []
+        set_setting("recurrence_cluster_days", 14, actor=None)
+        set_setting("recurrence_cluster_size", 4, actor=None)
+        db.session.commit()
+    quality.post("/dashboard/clusters/detect", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.execute(local_rule).all() == []
+        set_setting("recurrence_cluster_size", 3, actor=None)
+        db.session.commit()
+    quality.post("/dashboard/clusters/detect", data={"csrf_token": token})
+    with app.app_context():
+        assert set(db.session.execute(local_rule).all()) == {("cd-34", 3), (None, 3)}
+    assert "local rule: 3 reports within 14 days" in quality.get("/dashboard").get_data(as_text=True)
