@@ -1,4 +1,4 @@
-"""Weeks in the organisation's calendar: Mondays, the last complete week, and SQL week buckets.
+"""Weeks in the organisation's calendar: Mondays, the last complete week, and SQL week and month buckets.
 
 Weeks start on Monday in the organisation's time zone (``app.core.clock`` gives the zone and today).
 PostgreSQL converts each timestamp exactly; SQLite has no time zones, so each timestamp is shifted by
@@ -52,6 +52,16 @@ def utc_offsets(tz: ZoneInfo, first_day: date, last_day: date) -> list[tuple[dat
     return stretches
 
 
+def _sqlite_local_shift(column, tz: ZoneInfo, first_day: date, last_day: date) -> ColumnElement:
+    """SQLite's modifier (``'-240 minutes'``) that turns a stored UTC timestamp into local time,
+    chosen from the zone's offset changes between ``first_day`` and ``last_day``."""
+    shifts = [(since, f"{minutes:+d} minutes") for since, minutes in utc_offsets(tz, first_day, last_day)]
+    if len(shifts) == 1:
+        return literal(shifts[0][1])
+    # Latest change first: the first instant the timestamp has reached decides its offset.
+    return case(*((column >= since, text) for since, text in reversed(shifts[1:])), else_=shifts[0][1])
+
+
 def week_bucket(column, tz: ZoneInfo, first_week: date, last_week: date | None = None) -> ColumnElement:
     """SQL for the Monday (local) of the week a stored UTC timestamp falls in, exact for timestamps
     in the weeks ``first_week``..``last_week`` (default: a year from ``first_week``)."""
@@ -59,14 +69,16 @@ def week_bucket(column, tz: ZoneInfo, first_week: date, last_week: date | None =
         local = func.timezone(tz.key, func.timezone("UTC", column))
         return cast(func.date_trunc("week", local), Date)
     last_day = (last_week or first_week + timedelta(weeks=52)) + timedelta(days=6)
-    stretches = utc_offsets(tz, first_week, last_day)
-    shifts = [(since, f"{minutes:+d} minutes") for since, minutes in stretches]
-    if len(shifts) == 1:
-        shift = literal(shifts[0][1])
-    else:
-        # Latest change first: the first instant the timestamp has reached decides its offset.
-        shift = case(*((column >= since, text) for since, text in reversed(shifts[1:])), else_=shifts[0][1])
-    return func.date(column, shift, "weekday 0", "-6 days")
+    return func.date(column, _sqlite_local_shift(column, tz, first_week, last_day), "weekday 0", "-6 days")
+
+
+def month_bucket(column, tz: ZoneInfo, first_day: date, last_day: date) -> ColumnElement:
+    """SQL for the first day (local) of the month a stored UTC timestamp falls in, exact for
+    timestamps in the local days ``first_day``..``last_day``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        local = func.timezone(tz.key, func.timezone("UTC", column))
+        return cast(func.date_trunc("month", local), Date)
+    return func.date(column, _sqlite_local_shift(column, tz, first_day, last_day), "start of month")
 
 
 def short_date(day: date) -> str:

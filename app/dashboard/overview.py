@@ -52,6 +52,7 @@ class Dashboard:
     culture: dict
     clusters: list[Cluster]
     actions: list[tuple] = field(default_factory=list)
+    proposal_months: list[queries.ProposalMonth] = field(default_factory=list)
     # How the page words a recorded verdict beside its interval (the pack's words).
     verdict_words = staticmethod(verdict_words)
 
@@ -294,4 +295,5 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         culture,
         clusters,
         actions,
+        proposal_months=queries.recurrence_proposals_by_month(scope, tz),
     )

@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.actions.models import Action
-from app.core.dates import monday, week_bucket
+from app.core.dates import monday, month_bucket, week_bucket
 from app.core.settings import get_setting
 from app.dashboard.models import Cluster, Exposure
 from app.escalations.models import ExternalDuty, NurseReview, SafeguardingCase, StopTheLineAlert
@@ -521,3 +521,41 @@ def recent_exposure(limit: int = 60) -> list[Exposure]:
             select(Exposure).order_by(Exposure.week_start.desc(), Exposure.region_id).limit(limit)
         )
     )
+
+
+PROPOSALS = ("single", "repeat", "cluster")
+
+
+@dataclass(frozen=True)
+class ProposalMonth:
+    """How many triaged reports of one month (by when they happened) were proposed each recurrence."""
+
+    month: date
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, proposal: str) -> float:
+        """Percent of the month's proposals that were ``proposal``."""
+        return 100 * self.counts.get(proposal, 0) / self.total if self.total else 0.0
+
+
+def recurrence_proposals_by_month(scope: Scope, tz: ZoneInfo) -> list[ProposalMonth]:
+    """The recurrence proposed at triage (single / repeat / cluster) for the scope's triaged reports,
+    counted per calendar month of when they happened (a month cut by the period counts its part)."""
+    last_day = scope.last_week + timedelta(days=6)
+    month = month_bucket(Report.occurred_at, tz, scope.first_week, last_day).label("month")
+    statement = _filtered(
+        select(month, Triage.recurrence_proposed, func.count())
+        .join(Triage, Triage.report_id == Report.id)
+        .where(Triage.recurrence_proposed.is_not(None))
+        .group_by(month, Triage.recurrence_proposed),
+        scope,
+        tz,
+    )
+    months: dict[date, dict[str, int]] = {}
+    for first_day, proposal, count in db.session.execute(statement):
+        months.setdefault(_as_date(first_day), {})[proposal] = count
+    return [ProposalMonth(day, months[day]) for day in sorted(months)]

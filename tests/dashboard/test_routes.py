@@ -4,12 +4,14 @@ Tests that place reports relative to "this week" pin the clock (``frozen_now``, 
 app counts weeks in the organisation's zone, so the machine's date must never leak in.
 """
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.core.dates import monday
 from app.core.roles import Role
 from app.core.settings import set_setting
@@ -17,6 +19,8 @@ from app.dashboard.models import Cluster, Exposure
 from app.dashboard.queries import Scope, weekly_counts
 from app.extensions import db
 from app.reviews.models import Review
+from app.triage.models import Triage
+from app.triage.operations import current_matrix
 from tests.factories import csrf_from_page, login
 
 TZ = ZoneInfo("America/New_York")
@@ -349,3 +353,58 @@ def test_the_local_rule_follows_its_settings(app, org, this_monday):
     with app.app_context():
         assert set(db.session.execute(local_rule).all()) == {("cd-34", 3), (None, 3)}
     assert "local rule: 3 reports within 14 days" in quality.get("/dashboard").get_data(as_text=True)
+
+
+def _triaged(report_id: int, proposed: str) -> None:
+    triager = db.session.scalar(select(User).where(User.email == "quality@x.test"))
+    db.session.add(
+        Triage(
+            report_id=report_id,
+            triaged_by_id=triager.id,
+            still_at_risk_now=False,
+            recurrence_proposed=proposed,
+            recurrence=proposed,
+            minimum_investigation="Log and learn.",
+            severity="low",
+            event_class="near_miss",
+            matrix_version_id=current_matrix().id,
+            proposed_review_level="none",
+            review_level="none",
+        )
+    )
+
+
+def proposal_rows(html: str) -> list[list[str]]:
+    """The month table's rows as their cells' text."""
+    table = html.split('class="queue compact proposal-shares"', 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    return [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in rows]
+
+
+def test_the_share_of_each_recurrence_proposal_per_month_within_the_regions_seen(app, org, this_monday):
+    first_of_month = (this_monday - timedelta(weeks=8)).replace(day=1)
+    previous_month = first_of_month - timedelta(days=1)
+    late_last_month = org.report("dsp@x.test", occurred_at=at(previous_month, 23, 30))  # the next day in UTC
+    early = org.report("dsp@x.test", occurred_at=at(first_of_month, 0, 30))
+    north = org.report("dsp@x.test", occurred_at=at(first_of_month))
+    south = org.report("dsp-south@x.test", region="South", occurred_at=at(first_of_month))
+    org.report("dsp@x.test", occurred_at=at(first_of_month, 13))  # not triaged: not counted
+    with app.app_context():
+        for report_id, proposed in ((late_last_month, "single"), (early, "repeat"), (north, "cluster")):
+            _triaged(report_id, proposed)
+        _triaged(south, "cluster")
+        db.session.commit()
+
+    everything = proposal_rows(as_user(app, "quality@x.test").get("/dashboard").get_data(as_text=True))
+    assert everything == [
+        [f"{previous_month:%b %Y}", "1", "1 (100%)", "0 (0%)", "0 (0%)"],
+        [f"{first_of_month:%b %Y}", "3", "0 (0%)", "1 (33%)", "2 (67%)"],
+    ]
+    north_only = proposal_rows(as_user(app, "sup@x.test").get("/dashboard").get_data(as_text=True))
+    assert north_only[-1] == [f"{first_of_month:%b %Y}", "2", "0 (0%)", "1 (50%)", "1 (50%)"]
+    south_chosen = as_user(app, "quality@x.test").get(
+        "/dashboard", query_string={"region": org.region("South")}
+    )
+    assert proposal_rows(south_chosen.get_data(as_text=True)) == [
+        [f"{first_of_month:%b %Y}", "1", "0 (0%)", "0 (0%)", "1 (100%)"]
+    ]
