@@ -21,6 +21,7 @@ from app.reports.models import Report
 from app.reviews.models import Review, review_reports
 from app.taxonomy.models import Program, Region
 from app.taxonomy.queries import regions_by_name
+from app.triage import similarity
 from app.triage.models import Triage
 
 NON_ANSWERS = ("", "-", "n/a", "na", "none", "nothing", "luck", "don't know", "dont know", "unknown")
@@ -38,6 +39,30 @@ def local_rule_parameters() -> tuple[int, int]:
     """The cluster detector's local rule: ``size`` or more reports within ``days`` (the settings
     ``recurrence_cluster_days``, 28, and ``recurrence_cluster_size``, 3)."""
     return int(get_setting("recurrence_cluster_days")), int(get_setting("recurrence_cluster_size"))
+
+
+@dataclass(frozen=True)
+class RecurrenceMethod:
+    """The figures the method notes quote: what "similar" and "cluster" mean, as set now."""
+
+    look_back_days: int
+    wording_threshold: float
+    baseline_weeks: int
+    fdr_percent: float
+    local_rule_days: int
+    local_rule_size: int
+
+
+def recurrence_method() -> RecurrenceMethod:
+    days, size = local_rule_parameters()
+    return RecurrenceMethod(
+        int(get_setting("recurrence_repeat_days")),
+        similarity.THRESHOLD,
+        int(get_setting("cluster_baseline_weeks")),
+        get_setting("cluster_fdr_percent"),
+        days,
+        size,
+    )
 
 
 MAX_WEEKS = 160

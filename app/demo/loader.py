@@ -55,7 +55,7 @@ class Cluster:
 
 
 CLUSTERS = (
-    Cluster("Riverside", "medication", weeks_ago=26, extra_reports=9),
+    Cluster("Riverside", "medication", weeks_ago=26, extra_reports=12),
     Cluster("North County", "scheduling_rota", weeks_ago=5, extra_reports=8),
     Cluster("Eastgate", "skin_integrity", weeks_ago=2, extra_reports=8),
 )

@@ -20,7 +20,7 @@ from app.core.audit.operations import first_chain_problem
 from app.core.settings import get_setting
 from app.dashboard import overview
 from app.dashboard.models import Cluster
-from app.dashboard.queries import Scope
+from app.dashboard.queries import Scope, recurrence_method
 from app.escalations.clocks import duty_standing
 from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.extensions import db
@@ -231,6 +231,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             for p in posts
         ],
         "culture": board.culture,
+        "method": recurrence_method(),
         "matrix": {
             "version": matrix.version,
             "rows": [
