@@ -1,6 +1,19 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.actions.vocabulary import status_words
@@ -70,6 +83,9 @@ class Action(db.Model):
     spot_checks: Mapped[list["SpotCheck"]] = relationship(
         back_populates="action", order_by="SpotCheck.due_date", cascade="all, delete-orphan"
     )
+    process_measure: Mapped["ProcessMeasure | None"] = relationship(
+        back_populates="action", cascade="all, delete-orphan", uselist=False
+    )
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
@@ -81,7 +97,9 @@ class Action(db.Model):
     def status_label(self) -> str:
         """The status as pages and packs show it: "Verified effective" only when the data show it."""
         latest = self.latest_verification
-        return status_words(self.status, latest.ci_high if latest else None)
+        if latest is None:
+            return status_words(self.status, None)
+        return status_words(self.status, latest.ci_high, latest.process_shown)
 
 
 class Verification(db.Model):
@@ -105,11 +123,18 @@ class Verification(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     # Why "effective" was given while the interval still included 1 (required then, empty otherwise).
     reason: Mapped[str | None] = mapped_column(Text)
+    # The process measure's before/after comparison when the action has one (proportions.as_record).
+    process: Mapped[dict | None] = mapped_column(JSON)
     verifier_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
     action: Mapped[Action] = relationship(back_populates="verifications")
     verifier: Mapped[User] = relationship()
+
+    @property
+    def process_shown(self) -> bool | None:
+        """Whether the process measure showed the improvement; None when the action had none."""
+        return None if self.process is None else bool(self.process.get("shown"))
 
 
 class SpotCheck(db.Model):
@@ -128,3 +153,45 @@ class SpotCheck(db.Model):
 
     action: Mapped[Action] = relationship(back_populates="spot_checks")
     done_by: Mapped[User | None] = relationship()
+
+
+class ProcessMeasure(db.Model):
+    """A counted process measure that verifies an action besides its reports: a numerator out of a
+    denominator each week (coverage confirmed on time out of rota changes)."""
+
+    __tablename__ = "process_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    numerator_label: Mapped[str] = mapped_column(String(200))
+    denominator_label: Mapped[str] = mapped_column(String(200))
+    higher_is_better: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    # Optimistic concurrency for the measure and its weekly counts: every save of either bumps it.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    action: Mapped[Action] = relationship(back_populates="process_measure")
+    weeks: Mapped[list["ProcessWeek"]] = relationship(
+        back_populates="measure", order_by="ProcessWeek.week_start", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+class ProcessWeek(db.Model):
+    """One week's counts of a process measure; the week starts on a Monday."""
+
+    __tablename__ = "process_weeks"
+    __table_args__ = (
+        UniqueConstraint("measure_id", "week_start"),
+        CheckConstraint("numerator >= 0 AND numerator <= denominator", name="numerator_within_denominator"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("process_measures.id", ondelete="CASCADE"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    numerator: Mapped[int] = mapped_column(Integer)
+    denominator: Mapped[int] = mapped_column(Integer)
+
+    measure: Mapped[ProcessMeasure] = relationship(back_populates="weeks")

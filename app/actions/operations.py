@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.actions.measure import MeasureFilter, split_counts
 from app.actions.models import Action, SpotCheck, Verification
+from app.actions.process import process_comparison, process_record, unshown_process_message
 from app.actions.queries import comparison_for, matching_report_days, windows_for
 from app.actions.vocabulary import STRENGTHS, VERDICTS
 from app.auth.models import User
@@ -36,16 +37,21 @@ UNSEEN_REVIEW = "Link only reviews you can see (R-numbers)."
 MIN_REASON = 10
 
 
-def unshown_effect_message(comparison) -> str:
-    """Why "effective" is refused without a reason: what the interval says."""
+def unshown_effect_message(comparison, process=None) -> str:
+    """Why "effective" is refused without a reason: what the intervals that do not show it say (the
+    reports' rate ratio, and the process measure's difference when the action has one)."""
+    evidence = []
     if comparison.ci_high is None:
-        evidence = "There is no rate ratio to judge (no matching reports)"
-    else:
-        evidence = (
+        evidence.append("There is no rate ratio to judge (no matching reports)")
+    elif not comparison.clear_reduction:
+        evidence.append(
             f"The 95% interval ({comparison.ci_low:.2f} to {comparison.ci_high:.2f}) includes 1: the data do "
             "not show a reduction"
         )
-    return f"{evidence}. To call the action effective anyway, give your reason (what else shows it works)."
+    if process is not None and not process.improvement_shown:
+        evidence.append(unshown_process_message(process))
+    anyway = "To call the action effective anyway, give your reason (what else shows it works)."
+    return f"{'. '.join(evidence)}. {anyway}"
 
 
 class ActionInvalid(InvalidInput):
@@ -296,8 +302,10 @@ def verify(
 ) -> Verification:
     """Record the verdict on the computed comparison. The verifier is never the owner.
 
-    "Effective" while the rate ratio's interval includes 1 (or there is no interval) is a judgment
-    the data do not show: it needs a stated ``reason``, and packs show it as "not shown by the data".
+    "Effective" while the rate ratio's interval includes 1 (or there is no interval), or while the
+    process measure's difference does not exclude 0 on the good side (when the action has one), is a
+    judgment the data do not show: it needs a stated ``reason``, and packs show it as "not shown by
+    the data". The process comparison is recorded with the verdict.
 
     ``based_on`` is the action version the verdict form was read from: every verdict changes the
     action, so of two verdicts given at once on the same window one is refused (``EditConflict``).
@@ -318,8 +326,10 @@ def verify(
     if len(note) > 4000:
         errors["note"] = ["Keep the note under 4000 characters."]
     comparison = comparison_for(action, tz, today)
-    if verdict == "effective" and not comparison.clear_reduction and len(reason.strip()) < MIN_REASON:
-        errors["reason"] = [unshown_effect_message(comparison)]
+    process = process_comparison(action, today)
+    unshown = not comparison.clear_reduction or (process is not None and not process.improvement_shown)
+    if verdict == "effective" and unshown and len(reason.strip()) < MIN_REASON:
+        errors["reason"] = [unshown_effect_message(comparison, process)]
     if errors:
         raise ActionInvalid(errors)
     check_version(action, based_on)
@@ -337,7 +347,8 @@ def verify(
         target_met=comparison.target_met(action.target_reduction_percent),
         verdict=verdict,
         note=note.strip(),
-        reason=reason.strip()[:4000] if verdict == "effective" and not comparison.clear_reduction else None,
+        reason=reason.strip()[:4000] if verdict == "effective" and unshown else None,
+        process=process_record(action, process) if process is not None else None,
         verifier_id=verifier.id,
         decided_at=now_utc(),
     )
@@ -365,6 +376,7 @@ def verify(
             "verdict": verdict,
             "rate_ratio": verification.rate_ratio,
             "reason": verification.reason,
+            "process_shown": process.improvement_shown if process is not None else None,
             "window_end": str(action.window_end),
         },
     )

@@ -24,6 +24,7 @@ from app.actions.operations import (
     save_action,
     verify,
 )
+from app.actions.process import process_locked, process_view
 from app.actions.queries import (
     actions_for,
     can_change_action,
@@ -132,8 +133,11 @@ def edit(action_id: int | None = None):
     )
 
 
-def _action_page(action: Action, *, errors=None, conflict=None, verdict_values=None) -> str:
-    """The action's page; after a refused verdict or spot check, with the reasons and what was typed."""
+def _action_page(
+    action: Action, *, errors=None, conflict=None, verdict_values=None, process_values=None
+) -> str:
+    """The action's page; after a refused verdict, spot check or process entry, with the reasons and
+    what was typed."""
     day, tz = today(), org_tz()
     comparison = comparison_for(action, tz, day)
     return render_template(
@@ -159,6 +163,9 @@ def _action_page(action: Action, *, errors=None, conflict=None, verdict_values=N
         window_ended=day > action.window_end,
         overdue=is_overdue(action, day),
         names=measure_names(),
+        process=process_view(action, day),
+        process_locked=process_locked(action, day),
+        process_values=process_values or {},
     )
 
 

@@ -18,17 +18,21 @@ STATUSES = {
 }
 
 
-def _unshown(verdict: str, ci_high: float | None) -> bool:
-    return verdict == "effective" and (ci_high is None or ci_high >= 1)
+def _unshown(verdict: str, ci_high: float | None, process_shown: bool | None) -> bool:
+    return verdict == "effective" and (ci_high is None or ci_high >= 1 or process_shown is False)
 
 
-def verdict_words(verdict: str, ci_high: float | None) -> str:
+def verdict_words(verdict: str, ci_high: float | None, process_shown: bool | None = None) -> str:
     """A recorded verdict as pages and packs show it beside its interval: "effective" while the 95%
-    interval includes 1 (or there is none) is a judgment the data do not show, and reads so."""
-    return "effective: not shown by the data" if _unshown(verdict, ci_high) else verdict.replace("_", " ")
+    interval includes 1 (or there is none), or while the action's process measure did not show the
+    improvement (``process_shown`` False; None: no process measure), is a judgment the data do not
+    show, and reads so."""
+    unshown = _unshown(verdict, ci_high, process_shown)
+    return "effective: not shown by the data" if unshown else verdict.replace("_", " ")
 
 
-def status_words(status: str, ci_high: float | None) -> str:
-    """An action's status with the same care: verified effective on an interval that includes 1 reads
-    "Effective: not shown by the data", not as a success."""
-    return "Effective: not shown by the data" if _unshown(status, ci_high) else STATUSES[status]
+def status_words(status: str, ci_high: float | None, process_shown: bool | None = None) -> str:
+    """An action's status with the same care: verified effective on an interval that includes 1 (or a
+    process measure that did not show it) reads "Effective: not shown by the data", not as a success."""
+    unshown = _unshown(status, ci_high, process_shown)
+    return "Effective: not shown by the data" if unshown else STATUSES[status]

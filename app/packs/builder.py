@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.actions.charts import measure_chart, partial_note
 from app.actions.models import Action, Verification
+from app.actions.process import process_view
 from app.actions.queries import action_region_ids, windows_for
 from app.actions.vocabulary import STRENGTHS, verdict_words
 from app.core.audit.models import AuditEvent
@@ -204,6 +205,17 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             }
             for a in verified
         ],
+        "process_measures": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "starts": a.window_start,
+                "view": view,
+                "verification": _verification(a.latest_verification),
+            }
+            for a in register
+            if (view := process_view(a, today)) is not None
+        ],
         "stop_the_line": {
             "alerts": len(alerts),
             "acknowledged": len(ack_minutes),
@@ -253,7 +265,7 @@ def _verification(v: Verification | None) -> dict | None:
     if v is None:
         return None
     return {
-        "verdict": verdict_words(v.verdict, v.ci_high),
+        "verdict": verdict_words(v.verdict, v.ci_high, v.process_shown),
         "reason": v.reason or "",
         "before": v.before_count,
         "after": v.after_count,
@@ -261,6 +273,7 @@ def _verification(v: Verification | None) -> dict | None:
         "low": v.ci_low,
         "high": v.ci_high,
         "target_met": v.target_met,
+        "process": v.process,
     }
 
 

@@ -6,7 +6,7 @@ from app.actions.vocabulary import status_words
 from app.packs.builder import _verification
 
 
-def verification(verdict, low, high, reason=None):
+def verification(verdict, low, high, reason=None, process=None):
     return SimpleNamespace(
         verdict=verdict,
         before_count=14,
@@ -16,6 +16,8 @@ def verification(verdict, low, high, reason=None):
         ci_high=high,
         target_met=True,
         reason=reason,
+        process=process,
+        process_shown=None if process is None else process["shown"],
     )
 
 
@@ -41,3 +43,13 @@ def test_an_actions_status_reads_verified_effective_only_when_the_interval_is_be
     assert status_words("effective", None) == "Effective: not shown by the data"
     assert status_words("effective", 0.8) == "Verified effective"
     assert status_words("not_effective", 1.5) == "Not effective"
+
+
+def test_effective_whose_process_measure_did_not_show_it_is_not_shown_by_the_data():
+    unshown = {"difference": 0.05, "ci_low": -0.02, "ci_high": 0.12, "shown": False}
+    shown = {**unshown, "ci_low": 0.01, "shown": True}
+    reason = "Rota audits found the lock used every day."
+    row = _verification(verification("effective", 0.1, 0.8, reason, process=unshown))
+    assert row["verdict"] == "effective: not shown by the data"
+    assert row["process"] == unshown
+    assert _verification(verification("effective", 0.1, 0.8, process=shown))["verdict"] == "effective"

@@ -1,0 +1,61 @@
+"""The p-chart of an action's process measure, on the action's page and in packs: the weekly share
+in percent, the baseline's centre line and each week's 3-sigma limits."""
+
+from app.actions.proportions import BASELINE, TEST, PChart
+from app.core.charts import AFTER_COLOUR, BEFORE_COLOUR, MARK_COLOUR, Series, line_chart
+
+OTHER_COLOUR = "#59636e"
+TOP_PERCENT = 110  # room above 100% for the limits' labels
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else value * 100
+
+
+def process_chart(action, rows, chart: PChart, note: str = ""):
+    """``rows`` are the weeks that have begun (``ProcessRow``): a week without counts is a gap, not a
+    zero; baseline weeks, test weeks and weeks in neither are drawn in their own colours."""
+    measure = action.process_measure
+    labels = [row.label for row in rows]
+    shares = [_percent(row.counts.proportion) if row.counts is not None else None for row in rows]
+
+    def only(period):
+        return [share if row.period == period else None for share, row in zip(shares, rows, strict=True)]
+
+    # The whole line first (it carries the signal rings), the baseline's and other weeks' points over it.
+    series = [
+        Series("test window", shares, AFTER_COLOUR),
+        Series("baseline weeks", only(BASELINE), BEFORE_COLOUR),
+    ]
+    if any(row.period not in (BASELINE, TEST) and row.counts is not None for row in rows):
+        series.append(Series("weeks in neither", only(""), OTHER_COLOUR))
+    if chart.centre is not None:
+        series += [
+            Series(
+                "centre (p̄)", [chart.centre * 100] * len(rows), OTHER_COLOUR, dashed=True, show_points=False
+            ),
+            Series("3-sigma limits", [_percent(v) for v in chart.upper], MARK_COLOUR, True, True, False),
+            Series("", [_percent(v) for v in chart.lower], MARK_COLOUR, True, True, False),
+        ]
+    entered = [row for row in rows if row.counts is not None]
+    description = (
+        f"Weekly share of {measure.numerator_label} out of {measure.denominator_label}, "
+        f"{len(entered)} of {len(rows)} weeks entered so far"
+    )
+    if chart.centre is not None:
+        description += (
+            f"; baseline centre {chart.centre * 100:.1f}% with limits from each week's denominator; "
+            f"{len(chart.signals)} week(s) outside their limits"
+        )
+    description += "." + (" " + note.removeprefix("* ") if note else "")
+    return line_chart(
+        labels,
+        series,
+        title=f"Action A-{action.id}: {measure.name} per week (p-chart)",
+        description=description,
+        highlighted=chart.signals,
+        y_label="% of " + measure.denominator_label,
+        y_max=TOP_PERCENT,
+        gaps=tuple(i for i, row in enumerate(rows) if row.counts is None),
+        gap_label="not entered",
+    )
