@@ -130,6 +130,17 @@ def _place_problem(entry: WeekEntry, mondays: list[date], today: date) -> str | 
     return None
 
 
+def _entry_messages(entries: list[WeekEntry], mondays: list[date], today: date, *, numbered: bool):
+    """(line, message) for each entry with a problem: "Line 3: ..." from a file, a sentence from the form."""
+    for entry in entries:
+        problems = entry_problems(entry)
+        place = None if problems else _place_problem(entry, mondays, today)
+        problems += [place] if place else []
+        if problems:
+            text = "; ".join(problems) + "."
+            yield entry.line, f"Line {entry.line}: {text}" if numbered else text[0].upper() + text[1:]
+
+
 def save_process_weeks(
     action: Action,
     actor,
@@ -147,18 +158,9 @@ def save_process_weeks(
     if measure is None:
         raise ProcessInvalid({field: ["Define the process measure first."]})
     mondays = measure_mondays(windows_for(action))
-    messages = []
-    for entry in entries:
-        problems = entry_problems(entry)
-        place = None if problems else _place_problem(entry, mondays, today)
-        problems += [place] if place else []
-        if problems:
-            text = "; ".join(problems) + "."
-            messages.append(
-                f"Line {entry.line}: {text}" if field == "process_csv" else text[0].upper() + text[1:]
-            )
+    messages = list(_entry_messages(entries, mondays, today, numbered=field == "process_csv"))
     if messages or not entries:
-        raise ProcessInvalid({field: messages or ["Give at least one week's counts."]})
+        raise ProcessInvalid({field: [text for _, text in messages] or ["Give at least one week's counts."]})
     check_version(measure, based_on)
     stored = {w.week_start: w for w in measure.weeks}
     before, after = {}, {}
@@ -199,8 +201,24 @@ def import_process_csv(action: Action, actor, text: str | None, *, today: date, 
         )
     entries, errors = parse_process_csv(text)
     if errors:
+        # The lines that were well formed may still fall outside the action's weeks: say so too.
+        if entries:
+            mondays = measure_mondays(windows_for(action))
+            errors = _by_line(
+                errors + [m for _, m in _entry_messages(entries, mondays, today, numbered=True)]
+            )
         raise ProcessInvalid({"process_csv": errors})
     return save_process_weeks(action, actor, entries, today=today, based_on=based_on, field="process_csv")
+
+
+def _by_line(messages: list[str]) -> list[str]:
+    """File-level messages first, then "Line N: ..." in line order."""
+
+    def line(message: str) -> int:
+        head = message.split(":", 1)[0]
+        return int(head.removeprefix("Line ")) if head.startswith("Line ") else 0
+
+    return sorted(messages, key=line)
 
 
 @dataclass(frozen=True)

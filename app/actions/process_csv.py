@@ -57,7 +57,8 @@ def read_entry(week: str, numerator: str, denominator: str, line: int = 1) -> We
 
 
 def parse_process_csv(text: str) -> tuple[list[WeekEntry], list[str]]:
-    """Entries to import, or the problems, each naming its line."""
+    """The well-formed entries, and the problems of the others, each naming its line (a file with
+    any problem is refused whole by the caller)."""
     try:
         return _parse(csv.DictReader(io.StringIO(text)))
     except csv.Error as error:
@@ -88,7 +89,7 @@ def _parse(reader: csv.DictReader) -> tuple[list[WeekEntry], list[str]]:
         entries.append(entry)
     if not entries and not errors:
         errors.append("The file has no data rows.")
-    return ([] if errors else entries), errors
+    return entries, errors
 
 
 def process_csv(weeks) -> str:

@@ -65,7 +65,8 @@ def test_p_chart_reproduces_montgomery_example_7_1():
 
 
 def test_each_week_has_limits_from_its_own_denominator_clipped_to_zero_and_one():
-    # Baseline 20 of 100 (p̄ = 0.2): its own limits 0.2 ± 3·0.04 = 0.08 and 0.32. n = 400: sd = √(0.2·0.8/400) = 0.02, limits 0.14 and 0.26.
+    # Baseline 20 of 100 (p̄ = 0.2): its own limits 0.2 ± 3·0.04 = 0.08 and 0.32.
+    # n = 400: sd = √(0.2·0.8/400) = 0.02, limits 0.14 and 0.26.
     # n = 25: sd = 0.08, lower 0.2 - 0.24 < 0 is clipped to 0, upper 0.44.
     chart = p_chart([(20, 100), (70, 400), (12, 25), None, (0, 0)], [0])
     assert chart.centre == pytest.approx(0.2)
