@@ -24,6 +24,7 @@ from app.core.settings import get_setting
 from app.dashboard.exposure_csv import ExposureRow
 from app.dashboard.models import Cluster as DetectedCluster
 from app.dashboard.operations import detect_clusters, handle_cluster, import_exposure
+from app.demo.process_measures import add_process_measure
 from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
 from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
 from app.escalations.on_call import ShiftInput, add_shift
@@ -324,6 +325,7 @@ def _improvement_loop(now: datetime, *, tz) -> None:
             tz=tz,
             today=held,
         )
+        add_process_measure(action, quality, defined_on=held, today=today)
         if start <= today:
             mark_done(action, scheduler)
             action.completed_at = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=tz)
