@@ -58,6 +58,8 @@ def world(app):
     """A small organisation with one of everything, built once through the real operations."""
     from app.actions.measure import MeasureFilter
     from app.actions.operations import ActionInput, save_action
+    from app.actions.process import ProcessInput, save_process_measure, save_process_weeks
+    from app.actions.process_csv import WeekEntry
     from app.auth.models import User
     from app.auth.operations import create_user
     from app.core.clock import org_today
@@ -126,6 +128,9 @@ def world(app):
             tz=ZoneInfo("America/New_York"),
             today=today,
         )
+        measure = ProcessInput("Coverage confirmed", "coverage confirmed", "rota changes", True)
+        save_process_measure(action, user["quality_lead"], measure, today=today)
+        save_process_weeks(action, user["quality_lead"], [WeekEntry(monday(today), 3, 4)], today=today)
         post = publish(
             user["quality_lead"],
             FeedbackInput(title="Changed", what_changed="x y z", why="a b c", action_ids=[action.id]),
@@ -214,6 +219,7 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "reviews.show": (f"/reviews/{r['review']}", rule(REVIEWERS | ORG_WIDE, denied=404)),
         "actions.index": ("/actions", rule(SIGNED_IN)),
         "actions.show": (f"/actions/{r['action']}", rule(DASHBOARD, denied=404)),
+        "actions.process_export": (f"/actions/{r['action']}/process.csv", rule(DASHBOARD, denied=404)),
         "actions.edit": ("/actions/new", rule({"quality_lead"})),
         "feedback.index": ("/feedback", rule(SIGNED_IN)),
         "feedback.new": ("/feedback/new", rule({"quality_lead"})),
