@@ -6,7 +6,7 @@ the report measure; weekly counts may be entered and corrected at any time for w
 each change recorded in the audit chain with the counts it replaced."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from markupsafe import Markup
 
@@ -246,7 +246,6 @@ class ProcessView:
     partial_note: str
     started: bool
     first_week: date
-    last_week: date
 
     @property
     def verdict_words(self) -> str:
@@ -328,7 +327,6 @@ def process_view(action: Action, today: date) -> ProcessView | None:
         note,
         today >= action.window_start,
         mondays[0],
-        min(mondays[-1], today - timedelta(days=today.weekday())),
     )
 
 
