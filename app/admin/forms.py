@@ -194,6 +194,7 @@ def category_fields(form) -> dict:
         "examples": form_text(form, "examples"),
         "is_safeguarding": checked(form, "is_safeguarding"),
         "is_stop_the_line": checked(form, "is_stop_the_line"),
+        "is_clinical": checked(form, "is_clinical"),
         "sort_order": form_int(form.get("sort_order")),
     }
 
@@ -211,6 +212,7 @@ def category_values(category) -> dict[str, str]:
         "examples": category.examples,
         "is_safeguarding": "on" if category.is_safeguarding else "",
         "is_stop_the_line": "on" if category.is_stop_the_line else "",
+        "is_clinical": "on" if category.is_clinical else "",
         "sort_order": str(category.sort_order),
     }
 

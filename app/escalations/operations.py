@@ -458,6 +458,8 @@ def on_report_submitted(report: Report) -> None:
         raise_stop_the_line(report, now=report.received_at)
     if category.is_safeguarding:
         route_to_safeguarding(report, because="category", now=report.received_at)
+    if category.is_clinical:
+        request_nurse_review(report, because="category", now=report.received_at)
 
 
 def save_external_body(

@@ -1,4 +1,5 @@
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -32,7 +33,8 @@ class Category(db.Model):
     """A near-miss category with the cue text staff pick it by.
 
     ``is_safeguarding`` routes a report to the safeguarding lead at submission;
-    ``is_stop_the_line`` treats every report in it as someone still at risk.
+    ``is_stop_the_line`` treats every report in it as someone still at risk;
+    ``is_clinical`` asks the region's nurses for a same-day review of every report in it.
     """
 
     __tablename__ = "categories"
@@ -44,5 +46,6 @@ class Category(db.Model):
     examples: Mapped[str] = mapped_column(Text, default="")
     is_safeguarding: Mapped[bool] = mapped_column(Boolean, default=False)
     is_stop_the_line: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_clinical: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     sort_order: Mapped[int] = mapped_column(Integer, default=100)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -168,7 +168,15 @@ def set_program_active(actor, program: Program, active: bool) -> Program:
 
 # Categories ------------------------------------------------------------------------------------
 
-_CATEGORY_FIELDS = ("name", "description", "examples", "is_safeguarding", "is_stop_the_line", "sort_order")
+_CATEGORY_FIELDS = (
+    "name",
+    "description",
+    "examples",
+    "is_safeguarding",
+    "is_stop_the_line",
+    "is_clinical",
+    "sort_order",
+)
 
 
 def _category_state(category: Category) -> dict:
@@ -187,6 +195,7 @@ def save_category(
     examples="",
     is_safeguarding: bool = False,
     is_stop_the_line: bool = False,
+    is_clinical: bool = False,
     sort_order: int | None,
 ) -> Category:
     """Add a category, or edit one. The code is set once, when the category is added: reports,
@@ -226,6 +235,7 @@ def save_category(
         "examples": examples,
         "is_safeguarding": bool(is_safeguarding),
         "is_stop_the_line": bool(is_stop_the_line),
+        "is_clinical": bool(is_clinical),
         "sort_order": sort_order,
     }
     before = None if category is None else _category_state(category)

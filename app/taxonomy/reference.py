@@ -17,6 +17,7 @@ class CategoryRef:
     is_safeguarding: bool
     is_stop_the_line: bool
     active: bool
+    is_clinical: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class TaxonomyReference:
 @reference_data(Category, Program, Region)
 def taxonomy_reference() -> TaxonomyReference:
     categories = [
-        CategoryRef(row.id, row.code, row.is_safeguarding, row.is_stop_the_line, row.active)
+        CategoryRef(row.id, row.code, row.is_safeguarding, row.is_stop_the_line, row.active, row.is_clinical)
         for row in db.session.execute(
             select(
                 Category.id,
@@ -47,6 +48,7 @@ def taxonomy_reference() -> TaxonomyReference:
                 Category.is_safeguarding,
                 Category.is_stop_the_line,
                 Category.active,
+                Category.is_clinical,
             )
         )
     ]

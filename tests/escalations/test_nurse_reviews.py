@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.core.audit.models import AuditEvent
@@ -148,3 +148,39 @@ def test_the_pages_request_take_and_record(app, org):
     south = app.test_client()
     login(south, "nurse-south@x.test")
     assert south.get(f"/nurse-reviews/{review_id}").status_code == 404
+
+
+def test_a_clinical_category_asks_for_a_nurse_review_at_submission(org, ctx):
+    from app.taxonomy.models import Category
+
+    db.session.scalar(select(Category).where(Category.code == "skin_integrity")).is_clinical = True
+    db.session.commit()
+    report_id = org.report("dsp@x.test", category="skin_integrity")
+    review = db.session.scalar(select(NurseReview))
+    assert (review.report_id, review.requested_because, review.requested_by) == (report_id, "category", None)
+    org.report("dsp@x.test", category="medication")
+    assert db.session.scalar(select(func.count(NurseReview.id))) == 1
+
+
+def test_the_admin_marks_a_category_clinical(app, make):
+    from app.taxonomy.models import Category
+
+    make.user("admin@x.test", roles=[Role.ADMIN], regions=[])
+    client = app.test_client()
+    login(client, "admin@x.test")
+    with app.app_context():
+        skin = db.session.scalar(select(Category).where(Category.code == "skin_integrity"))
+        fields = {
+            "name": skin.name,
+            "description": skin.description,
+            "examples": skin.examples,
+            "sort_order": skin.sort_order,
+        }
+        skin_id = skin.id
+    token = csrf_from_page(client, "/admin/categories")
+    answer = client.post(
+        f"/admin/categories/{skin_id}", data={**fields, "is_clinical": "on", "csrf_token": token}
+    )
+    assert answer.status_code in (302, 303), answer.status_code
+    with app.app_context():
+        assert db.session.get(Category, skin_id).is_clinical

@@ -1,7 +1,7 @@
 """process measures: a counted numerator/denominator per week that verifies an action
 
-Revision ID: 0020_process_measures
-Revises: 0019_on_call_rota
+Revision ID: 0021_process_measures
+Revises: 0020_nurse_reviews
 Create Date: 2026-11-30 10:45:00
 
 ``process_measures`` belongs to an action (at most one each): its name, what the numerator and the
@@ -15,8 +15,8 @@ The new column is nullable without a default: no table is rebuilt on SQLite (a r
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_process_measures"
-down_revision = "0019_on_call_rota"
+revision = "0021_process_measures"
+down_revision = "0020_nurse_reviews"
 branch_labels = None
 depends_on = None
 
