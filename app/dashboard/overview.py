@@ -53,6 +53,7 @@ class Dashboard:
     clusters: list[Cluster]
     actions: list[tuple] = field(default_factory=list)
     proposal_months: list[queries.ProposalMonth] = field(default_factory=list)
+    days_so_far: dict[int, int] = field(default_factory=dict)  # week index -> its days elapsed, if partial
     # How the page words a recorded verdict beside its interval (the pack's words).
     verdict_words = staticmethod(verdict_words)
 
@@ -192,6 +193,12 @@ def control_chart(
     return ControlChart("run", svg, chart.signals, rows, chart.centre)
 
 
+def days_so_far(weeks: list[date], today: date) -> dict[int, int]:
+    """The week still running on ``today`` (by index) with how many of its days have passed, so a
+    table can say its count is not a whole week's; later weeks have not begun (0 days)."""
+    return {i: max(0, (today - w).days + 1) for i, w in enumerate(weeks) if (today - w).days < 6}
+
+
 def before_after_weeks(actions: list[Action], tz: ZoneInfo) -> list[list[WeekCount]]:
     """What ``measure_weeks`` gives for each action, from one read of the reports over all their
     windows instead of one read per action."""
@@ -296,4 +303,5 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         clusters,
         actions,
         proposal_months=queries.recurrence_proposals_by_month(scope, tz),
+        days_so_far=days_so_far(scope.weeks, today),
     )

@@ -150,6 +150,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             ],
         ],
         "weekly": list(zip(board.labels, board.counts, strict=True)),
+        "days_so_far": board.days_so_far,
         "control": {
             "kind": board.control.kind,
             "svg": board.control.svg,

@@ -20,7 +20,10 @@ def pack_scope(values, today: date) -> tuple[Scope, str]:
         abort(400, "Give to= as YYYY-MM-DD.")
     if first_day > last_day:
         abort(400, "The period ends before it starts.")
-    first, last = monday(first_day), monday(last_day)
+    # Weeks that have not begun are never tabled (as zeros): the period stops at this week.
+    first, last = monday(first_day), min(monday(last_day), monday(today))
+    if first > last:
+        abort(400, "The period has not begun yet.")
     if (last - first).days // 7 + 1 > MAX_WEEKS:
         abort(400, f"A pack covers at most {MAX_WEEKS} weeks.")
     region_id = form_int(values.get("region"))

@@ -35,7 +35,10 @@ LONG_REASON = (
 
 
 def at(day: date, hour: int = 11) -> str:
-    return datetime.combine(day, time(hour), tzinfo=TZ).isoformat()
+    """That day at ``hour``, or an hour ago if that is still to come (the clock may be pinned at 00:30)."""
+    return min(
+        datetime.combine(day, time(hour), tzinfo=TZ), datetime.now(TZ) - timedelta(hours=1)
+    ).isoformat()
 
 
 @pytest.fixture
@@ -53,7 +56,7 @@ def pack_org(app, make, org_day):
         for n in range(2):
             day = min(first_week + timedelta(weeks=week, days=n), org_day)
             report_ids.append(make.report("dsp@x.test", category="falls_mobility", occurred_at=at(day, 9)))
-    now = datetime.combine(org_day, time(12), tzinfo=TZ)
+    now = datetime.now(TZ)  # the pinned instant
     with app.app_context():
         users = {u.email: u.id for u in db.session.scalars(select(User))}
         north = db.session.scalar(select(Region.id).where(Region.name == "North"))
@@ -210,3 +213,24 @@ def test_the_layout_check_finds_a_lone_row_and_a_broken_heading():
         )
     assert any("heading ['Method'] broken" in problem for problem in found)
     assert any("a lone row" in problem for problem in found)
+
+
+def test_the_running_week_says_how_many_of_its_days_have_passed_and_later_weeks_are_left_out(
+    app, pack_org, org_day
+):
+    scope, _ = pack_org
+    client = app.test_client()
+    login(client, "manager@x.test")
+    period = f"from={scope.first_week}&to={org_day + timedelta(weeks=5)}"
+    response = client.get(f"/packs/oversight.pdf?{period}")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split())
+    weekly = text.split("Week of Reports Week of Reports", 1)[1].split("Where the reports")[0]
+    this_week = monday(org_day)
+    days = (org_day - this_week).days + 1
+    if days < 7:  # on a Sunday the week is whole
+        assert re.search(rf"\b{this_week.day} {this_week:%b %Y} \d+ \({days} of 7 days so far\)", weekly)
+    later = this_week + timedelta(weeks=1)
+    assert f"{later.day} {later:%b %Y}" not in weekly  # a week not yet begun is not a zero
+    assert text.count("days so far") == (1 if days < 7 else 0)
+    future = client.get(f"/packs/oversight.pdf?from={later}&to={later + timedelta(weeks=2)}")
+    assert future.status_code == 400
