@@ -144,7 +144,7 @@ def test_every_week_in_the_pack_has_its_year(app, pack_org):
 def test_a_duty_reads_on_time_late_overdue_or_due_with_its_date(app, pack_org):
     scope, now = pack_org
     text = pack_text(app, scope)
-    duties = text.split("External reports made", 1)[1].split("Feedback published")[0]
+    duties = text.split("External reports made Body Due Done On time Reference", 1)[1].split("Feedback")[0]
     due = (now + timedelta(days=2)).astimezone(TZ)
     assert f"due {due.day} {due:%b %Y %H:%M}" in duties
     assert " no " not in f" {duties} "  # no bare "no": a duty not yet due is not late
@@ -165,11 +165,15 @@ def test_shares_of_fewer_than_five_cases_are_points_with_their_n(app, pack_org):
     assert "A week with fewer than 5 cases is an open point labelled with its number of cases (n)" in text
     html = _html(app, scope)
     timeliness = html.split("Timeliness by week", 1)[1].split("</svg>", 1)[0]
-    sparse = re.findall(r'<circle class="sparse"[^>]*><title>([^<]*)</title>', timeliness)
-    assert len(sparse) == 8 and all(t.endswith("(n=1)") for t in sparse)  # one action due a week
-    # the actions' line has nothing to join: every week with a share is a point of 1 case
-    lines = re.findall(r'<polyline points="([^"]*)" fill="none" stroke="#1a7f37"', timeliness)
-    assert lines == []
+    # the actions' series, found by its legend: one action due a week, so every share is of 1 case
+    legend = r'stroke="(#[0-9a-f]{6})" stroke-width="2"/><text[^>]*>Actions in place by their due date<'
+    colour = re.search(legend, timeliness).group(1)
+    sparse = re.findall(
+        rf'<circle class="sparse"[^>]*stroke="{colour}"[^>]*><title>([^<]*)</title>', timeliness
+    )
+    assert len(sparse) == 8 and all(t.endswith("(n=1)") for t in sparse)
+    # and its line has nothing to join
+    assert re.findall(rf'<polyline points="([^"]*)" fill="none" stroke="{colour}"', timeliness) == []
 
 
 def _html(app, scope: Scope) -> str:
