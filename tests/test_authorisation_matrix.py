@@ -220,7 +220,7 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "actions.index": ("/actions", rule(SIGNED_IN)),
         "actions.show": (f"/actions/{r['action']}", rule(DASHBOARD, denied=404)),
         "actions.process_export": (f"/actions/{r['action']}/process.csv", rule(DASHBOARD, denied=404)),
-        "actions.edit": ("/actions/new", rule({"quality_lead"})),
+        "actions.edit": ("/actions/new", rule({"quality_lead", "operations_lead"})),
         "feedback.index": ("/feedback", rule(SIGNED_IN)),
         "feedback.new": ("/feedback/new", rule({"quality_lead"})),
         "feedback.show": (f"/feedback/{r['post']}", rule(SIGNED_IN)),

@@ -46,8 +46,9 @@ def can_view_action(user, action: Action) -> bool:
 
 
 def can_change_action(user, action: Action | None = None) -> bool:
-    """Only the quality lead creates actions; the quality lead and the owner change them."""
-    if Role.QUALITY_LEAD in user.roles:
+    """The quality lead and the operations lead (from an interface failure's pathway map) create
+    actions; they and the owner change them."""
+    if user.roles & {Role.QUALITY_LEAD, Role.OPERATIONS_LEAD}:
         return True
     return action is not None and action.owner_id == user.id
 

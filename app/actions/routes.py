@@ -50,7 +50,7 @@ from app.core.form_flow import save_form
 from app.core.forms import form_text
 from app.extensions import db
 
-NOT_YOURS = "Only the quality lead and the action's owner change actions."
+NOT_YOURS = "Only the quality lead, the operations lead and the action's owner change actions."
 
 
 def _action(action_id: int) -> Action:

@@ -17,6 +17,7 @@ WAITING_FOR = {
     "spot_check_due": ("needs a spot check", "spot-checked"),
     "deadline_warning": ("still open", "done"),
     "nurse_review": ("needs a nurse", "done"),
+    "interface_task": ("needs a pathway map", "mapped"),
     "deadline_breached": ("still open", "done"),
 }
 

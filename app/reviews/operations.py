@@ -3,20 +3,25 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import or_, select
+
 from app.auth.models import User
+from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
-from app.core.clock import org_today
+from app.core.clock import org_today, org_tz
 from app.core.concurrency import UNCHECKED, check_version
 from app.core.models import now_utc
-from app.core.permissions import can_view_report
-from app.core.roles import REVIEW_ROLES
+from app.core.permissions import can_view_report, sees_report_through_role
+from app.core.roles import REVIEW_ROLES, Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
+from app.notifications.operations import notify, settle
 from app.reports.models import Report, ReportStatus
 from app.reports.operations import advance_status
 from app.reports.queries import UNSEEN_REPORT
-from app.reviews.models import Review
+from app.reviews.models import Review, review_reports
+from app.triage.models import Triage
 
 REVIEW_KINDS = {
     "brief_structured_review": "Brief structured review",
@@ -184,6 +189,7 @@ def save_review(
             )
     if completing:
         _mark_reports_reviewed(review, actor)
+        settle(f"/reviews/{review.id}", kinds=("interface_task",), outcome="mapped", now=review.completed_at)
     return review
 
 
@@ -213,3 +219,119 @@ def on_report_triaged(report: Report, *, actor, **_) -> None:
             event="review.link",
             link={"review_id": report.reviews[-1].id, "after_triage": True},
         )
+
+
+PATHWAY_ROLES = (Role.OPERATIONS_LEAD, Role.SCHEDULER)
+"""Who maps an interface failure's information pathway: the region's operations lead, else its scheduler."""
+
+
+def pathway_owner(report: Report) -> User | None:
+    """The region's first operations lead who may read the report, else its first scheduler."""
+    for role in PATHWAY_ROLES:
+        people = sorted(users_with_role(role, region_id=report.region_id), key=lambda u: u.id)
+        for person in people:
+            if sees_report_through_role(person, report):
+                return person
+    return None
+
+
+def _open_map_of(report: Report, interface_type: str) -> Review | None:
+    """The open pathway map of the same interface in the report's region, if there is one: a map is
+    drawn once per interface (the handover between two teams), and each new failure of it joins."""
+    return db.session.scalar(
+        select(Review)
+        .join(review_reports, review_reports.c.review_id == Review.id)
+        .join(Report, Report.id == review_reports.c.report_id)
+        .outerjoin(Triage, Triage.report_id == Report.id)
+        .where(
+            Review.kind == "pathway_map",
+            Review.status != "completed",
+            Report.region_id == report.region_id,
+            or_(Report.interface_tag == interface_type, Triage.interface_type == interface_type),
+        )
+        .order_by(Review.id)
+        .limit(1)
+    )
+
+
+def open_pathway_task(
+    report: Report, *, because: str, interface_type: str, actor=None, today: date | None = None
+) -> Review | None:
+    """An interface failure becomes a task for the region's operations lead (or scheduler): an
+    information-pathway map review they own, due by the kind's setting, told to every operations lead
+    and scheduler of the region who may read the report. A failure of an interface whose map is still
+    open joins that map instead. None when the region has nobody to own it (the report then waits for
+    triage as any other)."""
+    existing = next((r for r in report.reviews if r.kind == "pathway_map"), None)
+    if existing is not None:
+        return existing
+    joined = _open_map_of(report, interface_type)
+    if joined is not None:
+        joined.reports.append(report)
+        db.session.flush()
+        advance_status(
+            report, ReportStatus.IN_REVIEW, actor=actor, event="review.link", link={"review_id": joined.id}
+        )
+        return joined
+    owner = pathway_owner(report)
+    if owner is None:
+        return None
+    due = default_due_date("pathway_map", today or org_today())
+    review = Review(
+        kind="pathway_map",
+        title=f"Information pathway of NM-{report.id}",
+        created_by_id=(actor or owner).id,
+        owner_id=owner.id,
+        due_date=due,
+        first_due_date=due,
+    )
+    db.session.add(review)
+    review.reports = [report]
+    db.session.flush()
+    told = [
+        person
+        for role in PATHWAY_ROLES
+        for person in users_with_role(role, region_id=report.region_id)
+        if sees_report_through_role(person, report)
+    ]
+    notify(
+        told,
+        kind="interface_task",
+        title=f"Interface failure to map: report NM-{report.id} in {report.region.name}",
+        link=f"/reviews/{review.id}",
+    )
+    record_event(
+        "review.create",
+        actor=actor,
+        object_type="review",
+        object_id=review.id,
+        after={
+            "kind": "pathway_map",
+            "status": review.status,
+            "report_ids": [report.id],
+            "owner_id": owner.id,
+            "due_date": str(due),
+            "because": because,
+        },
+    )
+    advance_status(
+        report, ReportStatus.IN_REVIEW, actor=actor, event="review.link", link={"review_id": review.id}
+    )
+    return review
+
+
+def on_report_submitted_interface(report: Report) -> None:
+    """Subscriber to reports' ``report_submitted``: a reporter's interface tag opens the pathway task."""
+    if report.interface_tag:
+        open_pathway_task(
+            report,
+            because="reporter",
+            interface_type=report.interface_tag,
+            today=report.received_at.astimezone(org_tz()).date(),
+        )
+
+
+def on_report_triaged_interface(report: Report, *, actor, **_) -> None:
+    """Subscriber to triage's ``report_triaged``: an interface failure flagged at triage opens it too."""
+    if report.triage is not None and report.triage.interface_flag:
+        open_pathway_task(report, because="triage", interface_type=report.triage.interface_type, actor=actor)
