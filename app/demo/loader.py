@@ -35,6 +35,7 @@ from app.notifications.models import Notification
 from app.reports.models import Report
 from app.reports.operations import SubmissionSettings, submit_report
 from app.reports.validation import ReportPayload
+from app.reviews.models import Review
 from app.reviews.operations import ReviewInput, save_review
 from app.taxonomy.defaults import ensure_default_categories
 from app.taxonomy.models import Category, Program, Region
@@ -135,6 +136,7 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
         region = regions[region_name]
         payload = _payload(rng, region, category_code, event_time, programs)
         received = min(payload.captured_at + timedelta(minutes=rng.randint(0, 180)), now)
+        _map_pathways_due_by(received)
         submit_report(reporter, payload, settings, now=received)
         count += 1
     _visits_and_clusters(rng, now, regions, tz=settings.tz, weeks=weeks)
@@ -143,6 +145,46 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
     _improvement_loop(now, tz=settings.tz)
     _on_call_rota(now, regions, tz=settings.tz)
     return users, count
+
+
+def _map_pathways_due_by(moment: datetime) -> None:
+    """The operations lead maps each interface failure's pathway on the day before it is due (the demo
+    runs in time order, so a later failure of the same interface opens a new map)."""
+    due = db.session.scalars(
+        select(Review).where(
+            Review.kind == "pathway_map",
+            Review.status != "completed",
+            Review.due_date <= moment.date() + timedelta(days=1),
+        )
+    )
+    for review in due:
+        owner = review.owner
+        save_review(
+            owner,
+            ReviewInput(
+                kind="pathway_map",
+                title=review.title,
+                reports=list(review.reports),
+                held_on=review.due_date - timedelta(days=1),
+                duration_minutes=45,
+                participants=[
+                    {"role": "Operations lead", "name": owner.name},
+                    {"role": "Scheduler", "name": ""},
+                ],
+                findings="The change reached the office but not the person doing the next visit.",
+                pathway_steps=[
+                    {"what": "Change agreed", "where": "Office", "confirmation": "Logged", "broke": False},
+                    {"what": "Change passed on", "where": "Rota app", "confirmation": "None", "broke": True},
+                    {"what": "Visit done", "where": "Home", "confirmation": "Visit note", "broke": False},
+                ],
+                complete=True,
+            ),
+            review,
+            today=review.due_date - timedelta(days=1),
+        )
+        review.completed_at = datetime.combine(
+            review.due_date - timedelta(days=1), datetime.min.time(), tzinfo=UTC
+        ) + timedelta(hours=20)
 
 
 def _on_call_rota(now: datetime, regions: dict, *, tz) -> None:

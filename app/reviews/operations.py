@@ -210,13 +210,15 @@ def _mark_reports_reviewed(review: Review, actor) -> None:
 
 def on_report_triaged(report: Report, *, actor, **_) -> None:
     """Subscriber to triage's ``report_triaged``: a report linked to a review before it was triaged
-    goes "in review" now (an incident handed off stays where triage put it)."""
+    goes "in review" now, or "reviewed" when every review of it is already completed (an incident
+    handed off stays where triage put it)."""
     if report.status == ReportStatus.TRIAGED.value and report.reviews:
+        done = all(review.status == "completed" for review in report.reviews)
         advance_status(
             report,
-            ReportStatus.IN_REVIEW,
+            ReportStatus.REVIEWED if done else ReportStatus.IN_REVIEW,
             actor=actor,
-            event="review.link",
+            event="review.complete" if done else "review.link",
             link={"review_id": report.reviews[-1].id, "after_triage": True},
         )
 
