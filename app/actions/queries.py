@@ -29,6 +29,7 @@ from app.reviews.queries import can_view_review
 from app.taxonomy.models import Program, Region
 from app.taxonomy.queries import active_categories, regions_by_name
 from app.taxonomy.vocabulary import InterfaceType
+from app.triage.queries import interface_type_counted
 
 
 def action_region_ids(action: Action) -> set[int]:
@@ -133,7 +134,11 @@ def matching_report_days(measure: MeasureFilter, first: date, last: date, tz: Zo
     start = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=2), datetime.min.time(), tzinfo=tz)
     statement = select(
-        Report.occurred_at, Report.category_id, Report.region_id, Report.program_id, Report.interface_tag
+        Report.occurred_at,
+        Report.category_id,
+        Report.region_id,
+        Report.program_id,
+        interface_type_counted().label("interface_tag"),
     ).where(Report.occurred_at >= start, Report.occurred_at < end)
     if measure.category_ids:
         statement = statement.where(Report.category_id.in_(measure.category_ids))

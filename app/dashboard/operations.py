@@ -21,6 +21,7 @@ from app.notifications.operations import notify
 from app.reports.models import Report
 from app.reviews.operations import ReviewInput, save_review
 from app.taxonomy.queries import regions_by_name
+from app.triage.queries import interface_type_counted
 
 
 class ClusterError(ValueError):
@@ -56,7 +57,7 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
     # control runs across every cell tested this week, as the README says.
     current: dict[Cell, int] = {}
     baseline: dict[Cell, int] = {}
-    for dimension in (Report.category_id, Report.interface_tag):
+    for dimension in (Report.category_id, interface_type_counted()):
         for day, cells in _cell_counts(first, baseline_weeks + 1, tz, dimension).items():
             for cell, n in cells.items():
                 if day == week_start:
@@ -184,7 +185,7 @@ def _cell_report_ids(cell: Cell, week_start: date, tz: ZoneInfo) -> list[int]:
     if cell.category_id is not None:
         statement = statement.where(Report.category_id == cell.category_id)
     if cell.interface_type is not None:
-        statement = statement.where(Report.interface_tag == cell.interface_type)
+        statement = statement.where(interface_type_counted() == cell.interface_type)
     return list(db.session.scalars(statement))
 
 

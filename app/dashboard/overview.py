@@ -20,6 +20,9 @@ from app.dashboard.models import Cluster
 from app.dashboard.spc import ExposedWeek, Signal, exposed_weeks, run_chart, u_chart
 from app.feedback.queries import median_days_to_feedback
 from app.taxonomy.models import Category, Program, Region
+from app.triage.matrix import ReviewLevel
+from app.triage.queries import downgrades_between, floor_triages_count
+from app.triage.vocabulary import DowngradeReason
 
 FEWEST_FOR_A_SHARE = 5
 SPARSE_NOTE = (
@@ -54,6 +57,8 @@ class Dashboard:
     actions: list[tuple] = field(default_factory=list)
     proposal_months: list[queries.ProposalMonth] = field(default_factory=list)
     days_so_far: dict[int, int] = field(default_factory=dict)  # week index -> its days elapsed, if partial
+    downgrades: "Downgrades | None" = None
+
     # How the page words a recorded verdict beside its interval (the pack's words).
     verdict_words = staticmethod(verdict_words)
 
@@ -62,6 +67,49 @@ class Dashboard:
         """Said under the timeliness chart when some week's share rests on fewer than 5 cases."""
         sparse = any(0 < n < FEWEST_FOR_A_SHARE for t in self.timeliness for n in t.total)
         return SPARSE_NOTE if sparse else ""
+
+
+@dataclass
+class DowngradeRow:
+    report_id: int
+    day: date
+    region: str
+    from_level: str
+    to_level: str
+    reason: str
+
+
+@dataclass
+class Downgrades:
+    """Triages that gave a high potential or clustered report less than the floor's review, in a
+    period: each with its region, levels and listed reason (never the explanation's free text)."""
+
+    rows: list[DowngradeRow]
+    floor_triages: int
+
+    @property
+    def by_reason(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            counts[row.reason] = counts.get(row.reason, 0) + 1
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def triage_downgrades(scope: queries.Scope, tz: ZoneInfo) -> Downgrades:
+    """The downgrades of the triages recorded in the scope's weeks and regions."""
+    start, end = scope.bounds(tz)
+    rows = [
+        DowngradeRow(
+            d.report_id,
+            d.triaged_at.astimezone(tz).date(),
+            d.region_name,
+            ReviewLevel(d.from_level).label,
+            ReviewLevel(d.to_level).label,
+            DowngradeReason(d.reason).label,
+        )
+        for d in downgrades_between(start, end, scope.region_ids)
+    ]
+    return Downgrades(rows, floor_triages_count(start, end, scope.region_ids))
 
 
 def _week_span(first: date, last: date) -> str:
@@ -304,4 +352,5 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         actions,
         proposal_months=queries.recurrence_proposals_by_month(scope, tz),
         days_so_far=days_so_far(scope.weeks, today),
+        downgrades=triage_downgrades(scope, tz),
     )

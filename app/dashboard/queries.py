@@ -23,6 +23,7 @@ from app.taxonomy.models import Program, Region
 from app.taxonomy.queries import regions_by_name
 from app.triage import similarity
 from app.triage.models import Triage
+from app.triage.queries import interface_type_counted
 
 NON_ANSWERS = ("", "-", "n/a", "na", "none", "nothing", "luck", "don't know", "dont know", "unknown")
 
@@ -101,7 +102,7 @@ def _filtered(statement, scope: Scope, tz: ZoneInfo, column=Report.occurred_at):
     if scope.category_id:
         statement = statement.where(Report.category_id == scope.category_id)
     if scope.interface_type:
-        statement = statement.where(Report.interface_tag == scope.interface_type)
+        statement = statement.where(interface_type_counted() == scope.interface_type)
     return statement
 
 
@@ -398,12 +399,13 @@ def period_summary(scope: Scope, tz: ZoneInfo, *, triage_target: timedelta, now:
             breakdown(scope, tz, Report.region_id),
             breakdown(scope, tz, Report.category_id),
             breakdown(scope, tz, Report.program_id),
-            breakdown(scope, tz, Report.interface_tag),
+            breakdown(scope, tz, interface_type_counted()),
             barrier_share(scope, tz),
             triage_timeliness(scope, tz, triage_target, now),
         )
     week = week_bucket(Report.occurred_at, tz, scope.first_week, scope.last_week)
-    dims = (week, Report.region_id, Report.category_id, Report.program_id, Report.interface_tag)
+    interface_type = interface_type_counted(triage_joined=True)
+    dims = (week, Report.region_id, Report.category_id, Report.program_id, interface_type)
     named = func.sum(case((func.lower(func.trim(Report.barrier)).in_(NON_ANSWERS), 0), else_=1))
     # Triage timeliness rides along: by the week the near miss occurred, counted once triaged or
     # once its time has run out.
@@ -421,7 +423,7 @@ def period_summary(scope: Scope, tz: ZoneInfo, *, triage_target: timedelta, now:
                 tuple_(week, Report.region_id),
                 tuple_(Report.category_id),
                 tuple_(Report.program_id),
-                tuple_(Report.interface_tag),
+                tuple_(interface_type),
                 tuple_(),
             )
         )
@@ -503,7 +505,11 @@ def report_facets_within(spans: list[tuple[date, date]], tz: ZoneInfo) -> list[t
         for first, last in merged
     ]
     statement = select(
-        Report.occurred_at, Report.category_id, Report.region_id, Report.program_id, Report.interface_tag
+        Report.occurred_at,
+        Report.category_id,
+        Report.region_id,
+        Report.program_id,
+        interface_type_counted().label("interface_tag"),
     ).where(or_(*bounds))
     facets = []
     for row in db.session.execute(statement):

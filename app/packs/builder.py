@@ -253,6 +253,14 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             ],
             "columns": [r.value for r in Recurrence],
         },
+        "downgrades": {
+            "rows": [
+                {"day": d.day, "region": d.region, "from": d.from_level, "to": d.to_level, "reason": d.reason}
+                for d in board.downgrades.rows
+            ],
+            "by_reason": board.downgrades.by_reason,
+            "floor_triages": board.downgrades.floor_triages,
+        },
         "audit": {"intact": problem is None, "problem": str(problem) if problem else "", "events": events},
         "verified_count": len(verified),
     }

@@ -6,6 +6,7 @@ from app.escalations.vocabulary import SAFEGUARDING_TRIGGERS
 from app.reports.models import Report
 from app.taxonomy.vocabulary import EventClass, InterfaceType
 from app.triage.matrix import ReviewLevel
+from app.triage.vocabulary import DowngradeReason
 
 _QUESTIONS = [
     ("still_at_risk_now", "Anyone still at risk now"),
@@ -18,6 +19,8 @@ _QUESTIONS = [
     ("event_class", "Event class"),
     ("review_level", "Review level"),
     ("override_reason", "Reason for another level"),
+    ("downgrade_reason", "Reason for less than the floor"),
+    ("downgrade_text", "Downgrade explained"),
 ]
 
 
@@ -46,6 +49,8 @@ def _readable(values: dict) -> dict:
         "event_class": _label(EventClass, values.get("event_class", "")),
         "review_level": _label(ReviewLevel, values.get("review_level", "")),
         "override_reason": (values.get("override_reason") or "").strip(),
+        "downgrade_reason": _label(DowngradeReason, values.get("downgrade_reason", "")),
+        "downgrade_text": (values.get("downgrade_text") or "").strip(),
     }
 
 

@@ -35,6 +35,8 @@ def answers_from_form(form) -> TriageAnswers:
         interface_type=form.get("interface_type", ""),
         safeguarding_triggers=form.getlist("safeguarding_triggers"),
         external_body_ids=form_id_each(form.getlist("external_body_ids")),
+        downgrade_reason=form.get("downgrade_reason", ""),
+        downgrade_text=form.get("downgrade_text", ""),
     )
 
 
@@ -71,4 +73,6 @@ def stored_values(report: Report) -> dict:
         "interface_type": triage.interface_type or "",
         "safeguarding_triggers": triage.safeguarding_triggers,
         "external_body_ids": [str(i) for i in triage.external_body_ids],
+        "downgrade_reason": triage.downgrade_reason or "",
+        "downgrade_text": triage.downgrade_text or "",
     }

@@ -92,3 +92,17 @@ def validate_matrix(cells: dict) -> dict[str, str]:
 def propose_review_level(matrix: dict, severity: str, recurrence: str) -> ReviewLevel:
     """The matrix's proposal for this severity and recurrence."""
     return ReviewLevel(matrix[str(Severity(severity))][str(Recurrence(recurrence))])
+
+
+def minimum_review_level(severity: str, recurrence: str, proposed_recurrence: str = "") -> ReviewLevel:
+    """The least review a triage may choose without recording a downgrade: the matrix's floor for
+    high potential reports and for reports chosen or proposed as a cluster, none otherwise."""
+    clustered = Recurrence.CLUSTER.value in (recurrence, proposed_recurrence)
+    if severity == Severity.HIGH.value or clustered:
+        return DEEPER_REVIEW_FLOOR
+    return ReviewLevel.NONE
+
+
+def is_downgrade(level: str, minimum: ReviewLevel) -> bool:
+    """Whether ``level`` (a valid review level) is shallower than ``minimum``."""
+    return ReviewLevel(level).depth < minimum.depth

@@ -52,6 +52,12 @@ class Triage(db.Model):
     proposed_review_level: Mapped[str] = mapped_column(String(30))
     review_level: Mapped[str] = mapped_column(String(30))
     override_reason: Mapped[str | None] = mapped_column(Text)
+    # A review below the matrix's floor for a high potential or clustered report: why (a
+    # ``DowngradeReason`` code and the triager's explanation), from which level to which.
+    downgrade_reason: Mapped[str | None] = mapped_column(String(40))
+    downgrade_text: Mapped[str | None] = mapped_column(Text)
+    downgrade_from: Mapped[str | None] = mapped_column(String(30))
+    downgrade_to: Mapped[str | None] = mapped_column(String(30))
     # Optimistic concurrency (app.core.concurrency): every UPDATE checks it, a save through a form bumps it.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 

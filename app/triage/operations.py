@@ -28,6 +28,8 @@ from app.triage.matrix import (
     ReviewLevel,
     Severity,
     as_plain,
+    is_downgrade,
+    minimum_review_level,
     propose_review_level,
     validate_matrix,
 )
@@ -35,6 +37,7 @@ from app.triage.models import Triage, TriageMatrixVersion
 from app.triage.queries import open_cluster_ids, recurrence_candidates, theme_counts
 from app.triage.recurrence import Occurrence, RecurrenceProposal, propose_recurrence
 from app.triage.signals import report_triaged
+from app.triage.vocabulary import DOWNGRADE_EXPLANATION_MIN, DowngradeReason
 
 
 class TriageInvalid(InvalidInput):
@@ -144,6 +147,8 @@ class TriageAnswers:
     interface_type: str = ""
     safeguarding_triggers: list[str] = field(default_factory=list)
     external_body_ids: list[int] = field(default_factory=list)
+    downgrade_reason: str = ""
+    downgrade_text: str = ""
 
 
 def _check(answers: TriageAnswers) -> dict[str, list[str]]:
@@ -207,23 +212,29 @@ def triage_report(
         if len(bodies) != len(set(answers.external_body_ids)):
             errors["external_body_ids"] = ["Choose from the listed bodies."]
     matrix = current_matrix()
-    proposed = None
+    proposal = proposal or recurrence_for(report)
+    proposed = minimum = None
     if "severity" not in errors and "recurrence" not in errors:
         proposed = propose_review_level(matrix.cells, answers.severity, answers.recurrence)
-        if (
-            answers.review_level
-            and answers.review_level != proposed.value
-            and not answers.override_reason.strip()
-        ):
-            errors["override_reason"] = [
-                f"The matrix proposes “{proposed.label}”. Give a reason to choose another level."
-            ]
+        minimum = minimum_review_level(answers.severity, answers.recurrence, proposal.recurrence.value)
+    downgrading = (
+        minimum is not None and "review_level" not in errors and is_downgrade(answers.review_level, minimum)
+    )
+    if downgrading:
+        errors.update(_downgrade_problems(answers, minimum))
+    elif (
+        proposed is not None
+        and answers.review_level != proposed.value
+        and not answers.override_reason.strip()
+    ):
+        errors["override_reason"] = [
+            f"The matrix proposes “{proposed.label}”. Give a reason to choose another level."
+        ]
     if errors:
         raise TriageInvalid(errors)
 
     check_version(report.triage, based_on)
     now = now or now_utc()
-    proposal = proposal or recurrence_for(report)
     triage = report.triage or Triage(report=report)
     before = _snapshot(triage) if triage.id else None
     triage.triaged_by_id = actor.id
@@ -242,9 +253,9 @@ def triage_report(
     triage.matrix_version_id = matrix.id
     triage.proposed_review_level = proposed.value
     triage.review_level = answers.review_level
-    triage.override_reason = (
-        answers.override_reason.strip() if answers.review_level != proposed.value else None
-    )
+    override = answers.override_reason.strip() or (answers.downgrade_text.strip() if downgrading else "")
+    triage.override_reason = override if answers.review_level != proposed.value else None
+    _record_downgrade(triage, answers, _deepest(proposed, minimum) if downgrading else None)
     db.session.add(triage)
 
     report_before = {"status": report.status, "event_class": report.event_class}
@@ -280,6 +291,42 @@ def triage_report(
     return triage
 
 
+def _downgrade_problems(answers: TriageAnswers, minimum: ReviewLevel) -> dict[str, list[str]]:
+    """A review below the floor needs a listed reason and an explanation of some length."""
+    errors = Problems()
+    chosen = ReviewLevel(answers.review_level).label
+    errors.need(
+        "downgrade_reason",
+        answers.downgrade_reason in {r.value for r in DowngradeReason},
+        f"High potential and clustered reports get at least a {minimum.label.lower()}. "
+        f"To choose “{chosen}”, say why from the list.",
+    )
+    errors.need(
+        "downgrade_text",
+        DOWNGRADE_EXPLANATION_MIN <= len(answers.downgrade_text.strip()) <= 2000,
+        f"Explain the downgrade to “{chosen}” in at least {DOWNGRADE_EXPLANATION_MIN} characters "
+        "(under 2000).",
+    )
+    return errors
+
+
+def _deepest(*levels: ReviewLevel) -> ReviewLevel:
+    return max(levels, key=lambda level: level.depth)
+
+
+def _record_downgrade(triage: Triage, answers: TriageAnswers, from_level: ReviewLevel | None) -> None:
+    """Store the downgrade (from the matrix's proposal, or the floor when that is deeper), or clear
+    an earlier one when the level is now at or above the floor."""
+    if from_level is None:
+        triage.downgrade_reason = triage.downgrade_text = None
+        triage.downgrade_from = triage.downgrade_to = None
+        return
+    triage.downgrade_reason = answers.downgrade_reason
+    triage.downgrade_text = answers.downgrade_text.strip()
+    triage.downgrade_from = from_level.value
+    triage.downgrade_to = answers.review_level
+
+
 def _snapshot(triage: Triage) -> dict:
     return {
         "severity": triage.severity,
@@ -288,6 +335,13 @@ def _snapshot(triage: Triage) -> dict:
         "review_level": triage.review_level,
         "proposed_review_level": triage.proposed_review_level,
         "overridden": bool(triage.override_reason),
+        "downgrade": {
+            "reason": triage.downgrade_reason,
+            "from": triage.downgrade_from,
+            "to": triage.downgrade_to,
+        }
+        if triage.downgrade_reason
+        else None,
         "matrix_version_id": triage.matrix_version_id,
         "interface_type": triage.interface_type,
         "triggers": triage.safeguarding_triggers,

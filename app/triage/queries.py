@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.core.clusters import Cell
 from app.core.permissions import can_view_report, scope_to_viewer
@@ -15,6 +15,8 @@ from app.extensions import db
 from app.reports.models import Report, ReportStatus
 from app.taxonomy.models import Region
 from app.taxonomy.queries import regions_by_name
+from app.triage.matrix import Recurrence, Severity
+from app.triage.models import Triage
 from app.triage.recurrence import Occurrence, RecurrenceProposal
 
 QUEUE_LIMIT = 200
@@ -173,3 +175,76 @@ def triage_queue(user, filters: QueueFilters, now: datetime) -> list[QueueItem]:
     if not newest_first:
         items.sort(key=lambda item: (_risk_rank(item.report), item.report.received_at))
     return items
+
+
+def interface_type_counted(*, triage_joined: bool = False):
+    """SQL: the interface type a report counts under in trends, clusters and measures. Once
+    triaged, the triager's judgement (none when they found no interface failure); before, the
+    reporter's tag.
+
+    By default correlated subqueries on an alias of ``triages`` (no parameters, so the expression
+    can be selected and grouped by alike, and no join to add); ``triage_joined`` when the statement
+    already outer-joins ``Triage`` to ``Report``: its columns then answer."""
+    if triage_joined:
+        return case((Triage.id.is_not(None), Triage.interface_type), else_=Report.interface_tag)
+    triage = aliased(Triage)
+    judged = select(triage.interface_type).where(triage.report_id == Report.id)
+    return case((judged.exists(), judged.scalar_subquery()), else_=Report.interface_tag)
+
+
+@dataclass(frozen=True)
+class Downgrade:
+    """A triage that gave a high potential or clustered report less than the floor's review."""
+
+    report_id: int
+    triaged_at: datetime
+    region_id: int
+    region_name: str
+    from_level: str
+    to_level: str
+    reason: str
+
+
+def downgrades_between(start: datetime, end: datetime, region_ids: frozenset[int] | None) -> list[Downgrade]:
+    """The downgrades of triages recorded in ``[start, end)`` in ``region_ids`` (None: all), oldest
+    first: what the dashboard and the oversight pack list."""
+    statement = (
+        select(
+            Triage.report_id,
+            Triage.triaged_at,
+            Report.region_id,
+            Region.name,
+            Triage.downgrade_from,
+            Triage.downgrade_to,
+            Triage.downgrade_reason,
+        )
+        .join(Report, Report.id == Triage.report_id)
+        .join(Region, Region.id == Report.region_id)
+        .where(Triage.downgrade_reason.is_not(None), Triage.triaged_at >= start, Triage.triaged_at < end)
+        .order_by(Triage.triaged_at, Triage.report_id)
+    )
+    if region_ids is not None:
+        statement = statement.where(Report.region_id.in_(region_ids))
+    return [Downgrade(*row) for row in db.session.execute(statement)]
+
+
+def floor_triages_count(start: datetime, end: datetime, region_ids: frozenset[int] | None) -> int:
+    """How many triages recorded in ``[start, end)`` had the floor's minimum (high potential, or
+    chosen or proposed cluster): the downgrades' denominator."""
+    cluster = Recurrence.CLUSTER.value
+    statement = (
+        select(func.count(Triage.id))
+        .join(Report, Report.id == Triage.report_id)
+        .where(
+            Triage.triaged_at >= start,
+            Triage.triaged_at < end,
+            or_(
+                Triage.severity == Severity.HIGH.value,
+                Triage.recurrence == cluster,
+                Triage.recurrence_proposed == cluster,
+            ),
+        )
+    )
+    if region_ids is not None:
+        statement = statement.where(Report.region_id.in_(region_ids))
+    return db.session.scalar(statement) or 0

@@ -19,9 +19,10 @@ from app.taxonomy.vocabulary import EventClass, InterfaceType
 from app.triage import bp
 from app.triage.conflicts import triage_conflict
 from app.triage.forms import answers_from_form, queue_filters, stored_values, submitted_values
-from app.triage.matrix import Recurrence, ReviewLevel, Severity
+from app.triage.matrix import DEEPER_REVIEW_FLOOR, Recurrence, ReviewLevel, Severity
 from app.triage.operations import current_matrix, recurrence_for, triage_report
 from app.triage.queries import region_choices, similar_reports, triage_queue
+from app.triage.vocabulary import DOWNGRADE_EXPLANATION_MIN, DowngradeReason
 
 
 def _require_triage_role():
@@ -72,6 +73,9 @@ def _render_form(report: Report, values: dict, errors: dict, conflict=None) -> s
         severities=list(Severity),
         recurrences=list(Recurrence),
         review_levels=list(ReviewLevel),
+        floor=DEEPER_REVIEW_FLOOR,
+        downgrade_reasons=list(DowngradeReason),
+        downgrade_min=DOWNGRADE_EXPLANATION_MIN,
         event_classes=list(EventClass),
         interface_types=list(InterfaceType),
         triggers=SAFEGUARDING_TRIGGERS,

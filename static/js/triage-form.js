@@ -1,5 +1,6 @@
 // Triage form: show the matrix's proposal as severity and recurrence change, preselect it, and ask
-// for a reason only when the chosen level differs. The server checks all of this again.
+// for a reason only when the chosen level differs; below the floor (high potential or clustered
+// reports), ask for a downgrade reason from the list instead. The server checks all of this again.
 
 const form = document.getElementById('triage-form');
 const LABELS = {
@@ -8,12 +9,15 @@ const LABELS = {
   barrier_review: 'Barrier review',
   full_systems_review: 'Full systems review',
 };
+const DEPTH = Object.keys(LABELS);
 
 if (form) {
   const matrix = JSON.parse(form.dataset.matrix);
   const levelSelect = form.elements.review_level;
   const proposedText = document.getElementById('proposed-level');
   const overrideBox = document.getElementById('override-box');
+  const downgradeBox = document.getElementById('downgrade-box');
+  const { floor, proposedRecurrence } = form.dataset;
   let lastProposal = null;
 
   const update = () => {
@@ -23,7 +27,11 @@ if (form) {
     proposedText.textContent = proposal ? LABELS[proposal] : 'choose severity and recurrence';
     if (proposal && (!levelSelect.value || levelSelect.value === lastProposal)) levelSelect.value = proposal;
     lastProposal = proposal;
-    overrideBox.hidden = !proposal || levelSelect.value === proposal;
+    const clustered = recurrence === 'cluster' || proposedRecurrence === 'cluster';
+    const minimum = severity === 'high' || clustered ? floor : 'none';
+    const below = Boolean(levelSelect.value) && DEPTH.indexOf(levelSelect.value) < DEPTH.indexOf(minimum);
+    downgradeBox.hidden = !below;
+    overrideBox.hidden = !proposal || levelSelect.value === proposal || below;
   };
   form.addEventListener('change', update);
   update();

@@ -64,9 +64,9 @@ def test_triage_records_the_matrix_version_and_proposal(org, ctx):
 def test_override_without_reason_is_refused_with_the_proposal_named(org, ctx):
     report = db.session.get(Report, org.report("dsp@x.test"))
     with pytest.raises(TriageInvalid) as caught:
-        triage_report(report, user("sup@x.test"), answers(severity="high", review_level="none"), tz=TZ)
+        triage_report(report, user("sup@x.test"), answers(severity="medium", review_level="none"), tz=TZ)
     assert caught.value.errors["override_reason"] == [
-        "The matrix proposes “Barrier review”. Give a reason to choose another level."
+        "The matrix proposes “Brief structured review”. Give a reason to choose another level."
     ]
     triage = triage_report(
         report,

@@ -82,11 +82,11 @@ def test_override_without_reason_is_refused_with_a_clear_message(app, org):
     north = org.report("dsp@x.test")
     supervisor = as_user(app, "sup@x.test")
     response = triage_form(
-        supervisor, north, severity="high", review_level="none", minimum_investigation="Typed answer kept"
+        supervisor, north, severity="medium", review_level="none", minimum_investigation="Typed answer kept"
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "The matrix proposes “Barrier review”. Give a reason to choose another level." in html
+    assert "The matrix proposes “Brief structured review”. Give a reason to choose another level." in html
     assert "Typed answer kept" in html
     with app.app_context():
         assert db.session.scalar(select(Triage)) is None
