@@ -492,7 +492,7 @@ def test_two_first_triages_meeting_at_the_unique_constraint_give_a_conflict(app,
             recurrence="single",
             minimum_investigation="Ask the pharmacy",
             event_class="near_miss",
-            review_level="brief_structured_review",
+            review_level="full_systems_review",  # above the matrix's proposal and its floor, at any severity
             override_reason="Agreed with the team",
         )
 

@@ -66,6 +66,15 @@ def test_stop_the_line_to_triage_on_a_tablet(app, make, live_server, phone, tabl
     assert tablet.inner_text("#proposed-level") == "Full systems review"
     assert tablet.input_value("#review_level") == "full_systems_review"
     assert tablet.locator("#override-box").is_hidden()
+    assert tablet.locator("#downgrade-box").is_hidden()
+    # Less than a barrier review for a high potential report is a downgrade: the script shows the
+    # listed reasons instead of the override reason, and hides them again at the proposal.
+    tablet.select_option("#review_level", "brief_structured_review")
+    assert tablet.locator("#downgrade-box").is_visible()
+    assert tablet.locator("#override-box").is_hidden()
+    assert "Duplicate of another report" in tablet.inner_text("#downgrade_reason")
+    tablet.select_option("#review_level", "full_systems_review")
+    assert tablet.locator("#downgrade-box").is_hidden()
     # Viewport-sized shots: a full-page capture resizes the tablet and can swallow the next click.
     tablet.evaluate("window.scrollTo(0, 0)")
     tablet.screenshot(path=str(artifacts / "triage-form-tablet.png"))

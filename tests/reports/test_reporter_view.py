@@ -118,7 +118,7 @@ def worked_report(app, make, frozen):
     from app.feedback.operations import FeedbackInput, publish
     from app.reports.models import Report
     from app.reviews.operations import ReviewInput, save_review
-    from app.triage.matrix import ReviewLevel, propose_review_level
+    from app.triage.matrix import DEEPER_REVIEW_FLOOR, ReviewLevel, propose_review_level
     from app.triage.operations import TriageAnswers, current_matrix, triage_report
 
     make.user("dsp@x.test", regions=["North"])
@@ -140,7 +140,12 @@ def worked_report(app, make, frozen):
         record_safeguards(alert, staff["okafor"], "Stayed with the person and called the pharmacy")
         aps = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "adult_protective_services"))
         proposed = propose_review_level(current_matrix().cells, "high", "repeat")
-        chosen = next(level for level in ReviewLevel if level is not proposed)
+        # Another level than the matrix's, not below the floor (that would be a downgrade).
+        chosen = next(
+            level
+            for level in ReviewLevel
+            if level is not proposed and level.depth >= DEEPER_REVIEW_FLOOR.depth
+        )
         triage_report(
             report,
             staff["okafor"],
