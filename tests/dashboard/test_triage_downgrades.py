@@ -113,7 +113,7 @@ def test_the_dashboard_lists_the_periods_downgrades_of_every_region_for_the_qual
         "2 of 3 high potential or clustered reports triaged in the period got less than a barrier review"
         in text
     )
-    assert "duplicate of another report 1, outside our service 1" in text
+    assert "duplicate of another report (1), outside our service (1)" in text
     day = (last_week + timedelta(days=1)).strftime("%d %b %Y")
     north = f"NM-{downgrades['north']} North Barrier review → Brief structured review"
     assert f"{day} {north} Duplicate of another report" in text
