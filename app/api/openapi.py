@@ -329,6 +329,12 @@ def openapi_document(org_timezone: str) -> dict:
                             "description": "Null when the report is confidential and the viewer "
                             "may not see who filed it.",
                         },
+                        "triage_downgrade": {
+                            "type": ["object", "null"],
+                            "description": "For people who triage: why a high potential or clustered "
+                            "report got less than a barrier review (reason, reason_label, explanation, "
+                            "from_level, to_level); null when it did not.",
+                        },
                     },
                 },
             }
