@@ -1,7 +1,7 @@
 """triage downgrades: why a high potential or clustered report got less than a barrier review
 
-Revision ID: 0021_triage_downgrades
-Revises: 0020_nurse_reviews
+Revision ID: 0023_triage_downgrades
+Revises: 0022_clinical_categories
 Create Date: 2026-11-30 10:45:00
 
 ``triages.downgrade_reason`` is a ``DowngradeReason`` code, ``downgrade_text`` the triager's
@@ -14,8 +14,8 @@ Nullable columns without a default: no table is rebuilt on SQLite.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_triage_downgrades"
-down_revision = "0020_nurse_reviews"
+revision = "0023_triage_downgrades"
+down_revision = "0022_clinical_categories"
 branch_labels = None
 depends_on = None
 
