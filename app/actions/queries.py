@@ -47,9 +47,9 @@ def can_view_action(user, action: Action) -> bool:
 
 
 def can_change_action(user, action: Action | None = None) -> bool:
-    """The quality lead and the operations lead (from an interface failure's pathway map) create
-    actions; they and the owner change them."""
-    if user.roles & {Role.QUALITY_LEAD, Role.OPERATIONS_LEAD}:
+    """The quality lead creates and changes actions; the operations lead creates them too (from an
+    interface failure's pathway map); the owner changes their own."""
+    if Role.QUALITY_LEAD in user.roles or (action is None and Role.OPERATIONS_LEAD in user.roles):
         return True
     return action is not None and action.owner_id == user.id
 

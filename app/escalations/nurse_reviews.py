@@ -15,7 +15,7 @@ from app.core.settings import get_setting
 from app.core.validation import InvalidInput
 from app.escalations.models import NurseReview
 from app.extensions import db
-from app.notifications.operations import notify, settle
+from app.notifications.operations import notify, settle, settle_others
 from app.reports.models import Report
 
 NURSE_REVIEW_OUTCOMES = {
@@ -44,13 +44,28 @@ def region_nurses(review: NurseReview) -> list:
 
 def request_nurse_review(
     report: Report, *, because: str, actor=None, now: datetime | None = None
-) -> NurseReview:
+) -> NurseReview | None:
     """Ask the region's nurses for a same-day review of ``report`` (once per report), due within the
     organisation's target (``nurse_review_target_hours``)."""
     existing = db.session.scalar(select(NurseReview).where(NurseReview.report_id == report.id))
     if existing is not None:
         return existing
     now = now or now_utc()
+    if not [
+        n
+        for n in users_with_role(Role.NURSE, region_id=report.region_id)
+        if sees_report_through_role(n, report)
+    ]:
+        if because == "category":
+            return None  # no nurse of the region may read it (a safeguarding report): triage sees it
+        raise NurseReviewInvalid(
+            {
+                "nurse_review": [
+                    "No nurse of this region may read this report (it is restricted to safeguarding): "
+                    "phone the nurse and say so in the safeguards."
+                ]
+            }
+        )
     review = NurseReview(
         report=report,
         region_id=report.region_id,
@@ -96,6 +111,13 @@ def take_nurse_review(review: NurseReview, nurse, *, now: datetime | None = None
         return
     review.owner_id = nurse.id
     review.taken_at = now or now_utc()
+    settle_others(
+        nurse_review_link(review),
+        keep_user_id=nurse.id,
+        kinds=("nurse_review",),
+        outcome="taken",
+        now=review.taken_at,
+    )
     record_event(
         "nurse_review.take",
         actor=nurse,

@@ -180,7 +180,7 @@ def acknowledge_alert(alert: StopTheLineAlert, user, *, now: datetime | None = N
         outcome="acknowledged",
         now=alert.acknowledged_at,
     )
-    if alert.report.reporter_id != user.id:
+    if alert.report.still_at_risk and alert.report.reporter_id != user.id:
         notify(
             [alert.report.reporter],
             kind="reporter_acknowledged",

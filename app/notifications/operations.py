@@ -113,3 +113,18 @@ def mark_read_for_link(user, link: str) -> None:
         .where(Notification.user_id == user.id, Notification.link == link, Notification.read_at.is_(None))
         .values(read_at=now_utc())
     )
+
+
+def settle_others(link: str, *, keep_user_id: int, kinds: Iterable[str], outcome: str, now=None) -> int:
+    """Like :func:`settle`, for everyone but ``keep_user_id``: someone took the work on."""
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.link == link,
+            Notification.kind.in_(tuple(kinds)),
+            Notification.settled_at.is_(None),
+            Notification.user_id != keep_user_id,
+        )
+        .values(settled_at=now or now_utc(), settled_as=outcome)
+    )
+    return result.rowcount

@@ -67,7 +67,8 @@ def reporter_progress(report: Report, events) -> list[dict]:
     shown = ReportStatus.NEW.value
     for event in events:
         if event.action == "stop_the_line.acknowledge":
-            steps.append({"at": event.occurred_at, "status": ACKNOWLEDGED})
+            if report.still_at_risk:
+                steps.append({"at": event.occurred_at, "status": ACKNOWLEDGED})
             continue
         if event.action not in PROGRESS_EVENT_KINDS:
             continue

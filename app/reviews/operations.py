@@ -268,7 +268,7 @@ def open_pathway_task(
     if existing is not None:
         return existing
     joined = _open_map_of(report, interface_type)
-    if joined is not None:
+    if joined is not None and can_own_review(joined.owner, [*joined.reports, report]):
         joined.reports.append(report)
         db.session.flush()
         advance_status(

@@ -9,20 +9,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from app.actions.models import Action
-from app.core.permissions import can_view_report
+from app.core.permissions import can_view_report, sees_report_through_role
 from app.core.roles import Role
 from app.core.settings import get_setting
 from app.dashboard.queries import open_clusters
 from app.escalations.clocks import Clock, ClockState, clock
-from app.escalations.deadlines import duty_owners, safeguarding_due_at
+from app.escalations.deadlines import safeguarding_due_at
 from app.escalations.models import ExternalDuty, NurseReview, SafeguardingCase, StopTheLineAlert
 from app.escalations.nurse_reviews import can_take
 from app.escalations.operations import can_handle_alert
 from app.extensions import db
+from app.reports.models import Report
 from app.reviews.models import Review
 from app.triage.queries import QueueFilters, triage_queue
 
@@ -43,7 +44,8 @@ class WorkItem:
 
 
 def _end_of(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(23, 59), tzinfo=tz)
+    """Due "by" a day: until the start of the next, in the organisation's time zone."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
 
 
 def _alerts(user, now: datetime) -> list[WorkItem]:
@@ -118,7 +120,7 @@ def _reviews(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
             clock(
                 "Complete",
                 review.created_at,
-                _end_of(review.first_due_date or review.due_date, tz),
+                _end_of(review.due_date, tz),
                 None,
                 now,
             ),
@@ -130,7 +132,11 @@ def _reviews(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
 def _safeguarding(user, now: datetime) -> list[WorkItem]:
     if Role.SAFEGUARDING_LEAD not in user.roles:
         return []
-    cases = db.session.scalars(select(SafeguardingCase).where(SafeguardingCase.decided_at.is_(None)))
+    cases = db.session.scalars(
+        select(SafeguardingCase)
+        .options(selectinload(SafeguardingCase.report).selectinload(Report.region))
+        .where(SafeguardingCase.decided_at.is_(None))
+    )
     return [
         WorkItem(
             "Safeguarding decisions",
@@ -143,7 +149,19 @@ def _safeguarding(user, now: datetime) -> list[WorkItem]:
 
 
 def _duties(user, now: datetime) -> list[WorkItem]:
-    duties = db.session.scalars(select(ExternalDuty).where(ExternalDuty.done_at.is_(None)))
+    """Open external reports the person answers for (see ``duty_owners``): they identified it, or
+    they are a safeguarding lead, or a supervisor of its region; read in one query, not one per duty."""
+    answerable = ExternalDuty.identified_by_id == user.id
+    if Role.SAFEGUARDING_LEAD in user.roles:
+        answerable = true()
+    elif Role.SUPERVISOR in user.roles and user.region_ids:
+        answerable = or_(answerable, Report.region_id.in_(tuple(user.region_ids)))
+    duties = db.session.scalars(
+        select(ExternalDuty)
+        .join(Report, Report.id == ExternalDuty.report_id)
+        .options(selectinload(ExternalDuty.report))
+        .where(ExternalDuty.done_at.is_(None), answerable)
+    )
     return [
         WorkItem(
             "External reports due",
@@ -152,7 +170,7 @@ def _duties(user, now: datetime) -> list[WorkItem]:
             clock("Report", duty.identified_at, duty.due_at, None, now),
         )
         for duty in duties
-        if user in duty_owners(duty)
+        if sees_report_through_role(user, duty.report)
     ]
 
 

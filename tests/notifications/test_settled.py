@@ -98,3 +98,16 @@ def test_the_reporter_hears_that_a_supervisor_acknowledged(alert_for_two_supervi
     page = client.get(f"/reports/{report_id}").get_data(as_text=True)
     assert "A supervisor has it" in page
     assert "Sup" not in page.split('id="progress-title"', 1)[1], "who acknowledged stays on the staff pages"
+
+
+def test_a_stop_the_line_category_does_not_say_the_reporter_said_someone_was_at_risk(make, ctx):
+    from app.taxonomy.models import Category
+
+    make.user("dsp@x.test", regions=["North"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    db.session.scalar(select(Category).where(Category.code == "falls_mobility")).is_stop_the_line = True
+    db.session.commit()
+    make.report("dsp@x.test", category="falls_mobility", still_at_risk=False)
+    alert = db.session.scalar(select(StopTheLineAlert))
+    acknowledge_alert(alert, user("sup@x.test"))
+    assert unread_count(user("dsp@x.test")) == 0

@@ -131,3 +131,23 @@ def test_a_failure_of_an_interface_already_being_mapped_joins_its_map(org, ctx):
     maps = db.session.scalars(select(Review).order_by(Review.id)).all()
     assert [sorted(r.id for r in m.reports) for m in maps] == [[first, second], [other]]
     assert len(told("ops@x.test")) == 2, "told once per map, not per report"
+
+
+def test_a_report_its_owner_may_not_see_does_not_join_the_map(org, ctx):
+    """A safeguarding report tagged with the same interface: the operations lead may not read it, so it
+    does not join (and lock them out of) their map."""
+    first = org.report("dsp@x.test", interface_tag="handover")
+    org.report("dsp@x.test", interface_tag="handover", category="safeguarding_rights")
+    [mapped] = db.session.scalars(select(Review)).all()
+    assert [r.id for r in mapped.reports] == [first]
+
+
+def test_the_operations_lead_opens_actions_but_changes_only_their_own(app, org):
+    from app.actions.models import Action
+    from app.actions.queries import can_change_action
+
+    with app.app_context():
+        ops = user("ops@x.test")
+        assert can_change_action(ops)
+        assert not can_change_action(ops, Action(owner_id=user("sched@x.test").id))
+        assert can_change_action(ops, Action(owner_id=ops.id))
