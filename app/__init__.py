@@ -34,6 +34,7 @@ from app.guides import bp as guides_bp
 from app.jobs import bp as jobs_bp
 from app.jobs.cli import jobs_cli
 from app.notifications import bp as notifications_bp
+from app.notifications.cli import notifications_cli
 from app.packs import bp as packs_bp
 from app.pwa import bp as pwa_bp
 from app.reports import bp as reports_bp
@@ -155,7 +156,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (user_cli, audit_cli, demo_cli, clocks_cli, clusters_cli, backup_cli):
+    for group in (user_cli, audit_cli, demo_cli, clocks_cli, clusters_cli, backup_cli, notifications_cli):
         app.cli.add_command(group)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(check_settings_command)

@@ -4,6 +4,7 @@ Development defaults need nothing set: an SQLite file under ``instance/`` and a 
 Production must set ``SECRET_KEY`` and ``DATABASE_URL``.
 """
 
+import base64
 import os
 from pathlib import Path
 
@@ -58,6 +59,13 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "near-misses@localhost")
+    # Web Push (app/notifications/push.py): the VAPID key pair that signs every push, and who the push
+    # services may contact about it (mailto: or https:). The private key is base64url (32 bytes raw or
+    # DER); the public key, if given, must be its pair. Unset in development: a pair is made once in
+    # instance/vapid.json. Unset in production: devices get no pushes (in-app and e-mail stay).
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").strip()
+    VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "").strip()
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "").strip()
     # Absolute links in e-mails.
     BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000")
     # Password sign-in is rate limited per address and per address-and-account.
@@ -104,6 +112,10 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     # Jobs run inline in tests; the job tests point REDIS_URL at their own Redis database.
     REDIS_URL = ""
+    # No pushes unless a test gives keys (tests/notifications/test_push.py).
+    VAPID_PRIVATE_KEY = ""
+    VAPID_PUBLIC_KEY = ""
+    VAPID_SUBJECT = ""
 
 
 MIN_SECRET_KEY_LENGTH = 32
@@ -149,6 +161,55 @@ def check_production_settings(config) -> list[str]:
     token = config.get("METRICS_TOKEN") or ""
     if token and len(token) < 16:
         problems.append("METRICS_TOKEN is shorter than 16 characters.")
+    problems.extend(_vapid_problems(config))
+    return problems
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def vapid_public_key(private_key: str) -> str:
+    """The public key (base64url of the uncompressed P-256 point, what browsers take as
+    ``applicationServerKey``) of a VAPID private key given as base64url of 32 raw bytes or of DER.
+    Raises ValueError when it does not read as a P-256 private key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    try:
+        raw = _b64url_decode(private_key.strip())
+        if len(raw) == 32:
+            key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+        else:
+            key = serialization.load_der_private_key(raw, password=None)
+    except (ValueError, TypeError) as exc:
+        raise ValueError("not a P-256 private key") from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError("not a P-256 private key")
+    point = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(point).rstrip(b"=").decode()
+
+
+def _vapid_problems(config) -> list[str]:
+    """Web Push is on when VAPID_PRIVATE_KEY is set: then the key must read, the subject say who to
+    contact, and a given public key be the private key's pair."""
+    private = config.get("VAPID_PRIVATE_KEY") or ""
+    public = config.get("VAPID_PUBLIC_KEY") or ""
+    if not private:
+        return ["VAPID_PUBLIC_KEY is set without VAPID_PRIVATE_KEY: give both, or neither."] if public else []
+    problems = []
+    subject = config.get("VAPID_SUBJECT") or ""
+    if not subject.startswith(("mailto:", "https://")):
+        problems.append("VAPID_SUBJECT must be a mailto: or https:// address push services can contact.")
+    try:
+        derived = vapid_public_key(private)
+    except ValueError:
+        problems.append("VAPID_PRIVATE_KEY does not read as a P-256 private key (base64url, raw or DER).")
+        return problems
+    if public and public != derived:
+        problems.append("VAPID_PUBLIC_KEY is not the pair of VAPID_PRIVATE_KEY.")
     return problems
 
 
@@ -166,4 +227,9 @@ def production_notes(config) -> list[str]:
         )
     if not config.get("MAIL_ENABLED"):
         notes.append("MAIL_ENABLED is off: notifications are not e-mailed.")
+    if not config.get("VAPID_PRIVATE_KEY"):
+        notes.append(
+            "VAPID_PRIVATE_KEY is unset: no alerts are pushed to phones and tablets; make a pair with "
+            "`flask --app wsgi notifications vapid-keys`."
+        )
     return notes

@@ -17,7 +17,7 @@ from app.emergency.models import EmergencyAccess
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.feedback.models import FeedbackPost
 from app.guides.models import CueGuideVersion
-from app.notifications.models import Notification
+from app.notifications.models import Notification, PushSubscription
 from app.packs.models import PackRender
 from app.reports.models import Report, ReportPhoto
 from app.reviews.models import Review
@@ -39,6 +39,7 @@ __all__ = [
     "PackRender",
     "Passkey",
     "Program",
+    "PushSubscription",
     "Region",
     "Report",
     "ReportPhoto",

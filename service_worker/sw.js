@@ -1,9 +1,11 @@
-// The service worker: event wiring only. Strategies live in cache.js, the outbox in outbox*.js.
+// The service worker: event wiring only. Strategies live in cache.js, the outbox in outbox*.js,
+// what a push shows in push.js.
 // The server stamps CONFIG (version, app shell, offline pages) when it serves /sw.js.
 
 import {
   cacheFirst, cacheNames, deleteOldCaches, deletePageCaches, networkFirstPage, refreshPages,
 } from '/sw/cache.js';
+import { notificationFromPush, readPush, windowFor } from '/sw/push.js';
 import { SYNC_TAG, syncOutbox } from '/sw/sync.js';
 
 const CONFIG = self.__NEARMISS_CONFIG__;
@@ -63,5 +65,25 @@ self.addEventListener('sync', (event) => {
     const summary = await syncOutbox();
     // Ask the browser to try again later when the network or server failed.
     if (summary.offline || summary.retry) throw new Error('outbox not fully delivered');
+  })());
+});
+
+self.addEventListener('push', (event) => {
+  const { title, options } = notificationFromPush(readPush(event.data));
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = event.notification.data?.url || '/notifications';
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const { client, navigate } = windowFor(windows, path, self.location.origin);
+    if (!client) {
+      await self.clients.openWindow(path);
+      return;
+    }
+    const focused = await client.focus();
+    if (navigate) await (focused || client).navigate(path);
   })());
 });

@@ -15,6 +15,7 @@ from app.auth.passkeys import has_passkey
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from app.auth.policy import apply_passkey_rule_to_open_sessions, passkey_required_for
 from app.auth.queries import active_sessions
+from app.auth.signals import sessions_ended
 from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.core.roles import Role
@@ -243,6 +244,7 @@ def end_session(token: str, *, actor: User | None = None) -> None:
         object_type="user",
         object_id=session_row.user_id,
     )
+    sessions_ended.send(session_row.user, session_ids=[session_row.id], everywhere=False)
 
 
 def record_refused_sign_in(email: str, *, reason: str = "no_match") -> None:
@@ -288,14 +290,15 @@ def passkey_enrolled(user: User) -> None:
 def end_all_sessions(user: User, *, actor) -> int:
     """End every open session of ``user`` (sign out everywhere); returns how many."""
     now = now_utc()
-    ended = 0
+    ended = []
     for row in active_sessions(user):
         row.ended_at = now
-        ended += 1
+        ended.append(row.id)
     record_event(
-        "session.end_all", actor=actor, object_type="user", object_id=user.id, after={"ended": ended}
+        "session.end_all", actor=actor, object_type="user", object_id=user.id, after={"ended": len(ended)}
     )
-    return ended
+    sessions_ended.send(user, session_ids=ended, everywhere=True)
+    return len(ended)
 
 
 # Any fixed 64-bit number: the PostgreSQL advisory lock that serialises changes to who is an active
@@ -381,4 +384,5 @@ def end_session_by_id(user: User, session_id: int, *, actor: User) -> bool:
     record_event(
         "session.end", actor=actor, object_type="user", object_id=user.id, after={"session_id": row.id}
     )
+    sessions_ended.send(user, session_ids=[row.id], everywhere=False)
     return True

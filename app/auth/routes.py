@@ -37,6 +37,7 @@ from app.auth.passkeys import (
 from app.auth.policy import passkey_required_for, works_on_shared_devices
 from app.auth.queries import active_sessions, open_passkey
 from app.auth.sessions import require_passkey_enrolment, safe_next_url
+from app.auth.signals import account_page_sections
 from app.extensions import db, limiter
 
 bp.before_app_request(require_passkey_enrolment)
@@ -159,6 +160,7 @@ def account():
         sessions=active_sessions(current_user),
         passkeys=active_passkeys(current_user),
         passkey_required=passkey_required_for(current_user),
+        sections=[html for _, html in account_page_sections.send(current_user) if html],
     )
 
 

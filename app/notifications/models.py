@@ -41,6 +41,8 @@ class Notification(db.Model):
     # verified action. A settled notification no longer counts as needing its person.
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     settled_as: Mapped[str | None] = mapped_column(String(40))
+    # When it was pushed to every device of its person that takes alerts (app/notifications/push.py).
+    pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def waiting_for(self) -> str | None:
@@ -56,3 +58,26 @@ class Notification(db.Model):
         if self.settled_at is None:
             return None
         return self.settled_as or WAITING_FOR.get(self.kind, (None, "done"))[1]
+
+
+class PushSubscription(db.Model):
+    """One device that takes alerts by Web Push for one person: the browser's push endpoint and the
+    keys the message is encrypted to. Made from the account page on that device; gone when the person
+    signs out there or turns it off, and when the push service says the endpoint no longer exists.
+
+    Nothing about the device is kept but the short name its person gives it."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The sign-in it was made in: signing out there removes it.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_sessions.id", ondelete="SET NULL"), index=True
+    )
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))  # the browser's P-256 public key, base64url
+    auth: Mapped[str] = mapped_column(String(100))  # the browser's auth secret, base64url
+    device_name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

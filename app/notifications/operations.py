@@ -1,24 +1,38 @@
-"""Notifications: in-app rows, plus an e-mail job enqueued once the transaction that made them commits."""
+"""Notifications: in-app rows, plus e-mail and Web Push jobs enqueued once the transaction that made
+them commits; and the devices that take pushes."""
 
 import logging
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app.auth.models import User
+from app.core.audit.operations import record_event
 from app.core.models import now_utc
 from app.extensions import db
 from app.jobs.queue import enqueue
 from app.jobs.registry import job
 from app.notifications.email import send_email
-from app.notifications.models import Notification
+from app.notifications.models import Notification, PushSubscription
+from app.notifications.push import GONE, PUSHED_KINDS, RETRY, SENT, push_payload, send_push, vapid_keys
+from app.notifications.queries import devices_taking_alerts
 
 logger = logging.getLogger(__name__)
 
 
-def notify(users: Iterable, *, kind: str, title: str, link: str) -> list[Notification]:
-    """Tell each user (once) with a title and a link - never health information."""
+class PushNotDelivered(Exception):
+    """A push service asked to try again later (or could not be reached): the job is retried. A resent
+    push replaces the first on a device that had it (same tag), so a retry shows nothing twice."""
+
+
+def notify(
+    users: Iterable, *, kind: str, title: str, link: str, push: bool | None = None
+) -> list[Notification]:
+    """Tell each user (once) with a title and a link - never health information.
+
+    Pushed to the devices of each user that take alerts when ``push`` says so, or, when it is None,
+    when the kind is one of ``PUSHED_KINDS`` (alerts, work given to the person, deadlines)."""
     created = []
     seen = set()
     for user in users:
@@ -29,6 +43,7 @@ def notify(users: Iterable, *, kind: str, title: str, link: str) -> list[Notific
         db.session.add(notification)
         created.append(notification)
     db.session.flush()
+    pushed = kind in PUSHED_KINDS if push is None else push
     for notification in created:
         enqueue(
             deliver_email,
@@ -36,6 +51,13 @@ def notify(users: Iterable, *, kind: str, title: str, link: str) -> list[Notific
             job_id=f"notification-email-{notification.id}",
             after_commit=True,
         )
+        if pushed:
+            enqueue(
+                deliver_push,
+                notification.id,
+                job_id=f"notification-push-{notification.id}",
+                after_commit=True,
+            )
     return created
 
 
@@ -71,6 +93,127 @@ def deliver_email(notification_id: int) -> bool:
     )
     db.session.commit()
     return True
+
+
+@job
+def deliver_push(notification_id: int) -> int:
+    """Push one notification to every device of its user that takes alerts (a background job;
+    idempotent). Returns how many push services took it.
+
+    Sends nothing when the notification is gone, was pushed already, was settled (someone did the
+    work), its user is inactive, has no device, or push is off (no VAPID keys). A device whose push
+    service answers 404 or 410 no longer exists and is forgotten; a 429, 5xx or network failure raises
+    ``PushNotDelivered`` so the queue retries the job.
+    """
+    row = db.session.execute(
+        select(Notification, User)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.id == notification_id)
+    ).first()
+    if row is None or row.Notification.pushed_at is not None or not row.User.active:
+        return 0
+    notification = row.Notification
+    if notification.settled_at is not None:
+        return 0
+    devices = devices_taking_alerts(row.User)
+    keys = vapid_keys(current_app.config, current_app.instance_path) if devices else None
+    if keys is None:
+        return 0
+    payload = push_payload(notification, notification.waiting_for)
+    outcomes = [(device, send_push(device, payload, keys, urgent=payload["urgent"])) for device in devices]
+    now = now_utc()
+    for device, outcome in outcomes:
+        if outcome == SENT:
+            device.last_used_at = now
+        elif outcome == GONE:
+            remove_device(device, actor=None, reason="gone from its push service")
+    retry = any(outcome == RETRY for _, outcome in outcomes)
+    if not retry:
+        notification.pushed_at = now
+    db.session.commit()
+    if retry:
+        raise PushNotDelivered(f"notification {notification_id}: a push service asked to try again")
+    return sum(1 for _, outcome in outcomes if outcome == SENT)
+
+
+def subscribe_device(
+    user, *, endpoint: str, p256dh: str, auth: str, device_name: str | None, session_id: int | None
+) -> tuple[PushSubscription, bool]:
+    """This device takes alerts for ``user`` from now on; returns (the subscription, whether it is new).
+
+    A browser has one endpoint per site, so an endpoint already known moves to whoever subscribes
+    with it now (the last person signed in on a shared tablet), keeping its name unless a new one is
+    given; it is tied to this sign-in, so signing out here removes it."""
+    device = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    created = device is None
+    if created:
+        count = db.session.scalar(
+            select(db.func.count()).select_from(PushSubscription).where(PushSubscription.user_id == user.id)
+        )
+        device = PushSubscription(endpoint=endpoint, device_name=device_name or f"Device {count + 1}")
+        db.session.add(device)
+    elif device_name:
+        device.device_name = device_name
+    moved_from = None if created or device.user_id == user.id else device.user_id
+    device.user_id = user.id
+    device.session_id = session_id
+    device.p256dh = p256dh
+    device.auth = auth
+    db.session.flush()
+    if created or moved_from is not None:
+        record_event(
+            "push.subscribe",
+            actor=user,
+            object_type="push_subscription",
+            object_id=device.id,
+            after={"device_name": device.device_name, "from_user_id": moved_from},
+        )
+    return device, created
+
+
+def remove_device(device: PushSubscription, *, actor, reason: str) -> None:
+    """This device takes no more alerts (``reason``: "removed", "turned off", "signed out")."""
+    record_event(
+        "push.unsubscribe",
+        actor=actor,
+        object_type="push_subscription",
+        object_id=device.id,
+        after={"device_name": device.device_name, "reason": reason},
+    )
+    db.session.delete(device)
+
+
+def forget_endpoint(user, endpoint: str, *, reason: str) -> bool:
+    """Remove ``user``'s device with this endpoint, if they have one (the page turning alerts off, or
+    signing out); returns whether one went. Someone else's endpoint is left alone."""
+    device = db.session.scalar(
+        select(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
+        )
+    )
+    if device is None:
+        return False
+    remove_device(device, actor=user, reason=reason)
+    return True
+
+
+def on_sessions_ended(user, *, session_ids, everywhere: bool, **_) -> None:
+    """Subscriber to auth's ``sessions_ended``: the devices of those sign-ins take no more alerts;
+    after "sign out everywhere" (a lost phone) none of the user's devices do."""
+    condition = PushSubscription.user_id == user.id
+    if not everywhere:
+        if not session_ids:
+            return
+        condition = condition & PushSubscription.session_id.in_(list(session_ids))
+    removed = db.session.execute(delete(PushSubscription).where(condition)).rowcount
+    if removed:
+        record_event(
+            "push.unsubscribe",
+            actor=user,
+            object_type="user",
+            object_id=user.id,
+            after={"devices": removed, "reason": "signed out"},
+        )
 
 
 def unread_count(user) -> int:

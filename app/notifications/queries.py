@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.notifications.models import Notification
+from app.notifications.models import Notification, PushSubscription
 
 
 def notifications_of(user, *, limit: int = 100) -> list[Notification]:
@@ -24,3 +24,20 @@ def own_notification(user, notification_id: int) -> Notification | None:
     if notification is None or notification.user_id != user.id:
         return None
     return notification
+
+
+def own_device(user, device_id: int) -> PushSubscription | None:
+    """One of the user's devices that take alerts; None for unknown and someone else's alike."""
+    device = db.session.get(PushSubscription, device_id)
+    if device is None or device.user_id != user.id:
+        return None
+    return device
+
+
+def devices_taking_alerts(user) -> list[PushSubscription]:
+    """The user's devices that take pushes, oldest first."""
+    return list(
+        db.session.scalars(
+            select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(PushSubscription.id)
+        )
+    )

@@ -9,7 +9,7 @@ SERVICE_WORKER_DIR = ROOT / "service_worker"
 STATIC_DIR = ROOT / "static"
 
 # Modules of service_worker/ served under /sw/: the worker imports them, pages import the outbox.
-SHARED_MODULES = ("cache.js", "outbox-db.js", "outbox.js", "sync.js")
+SHARED_MODULES = ("cache.js", "outbox-db.js", "outbox.js", "push.js", "sync.js")
 
 
 def static_shell_paths() -> list[str]:

@@ -1,8 +1,10 @@
 // Sign-out on a shared phone: warn first while reports still wait (they stay and are sent at the
-// next sign-in), then drop the cached pages, which hold the user's data; the outbox stays.
+// next sign-in), then drop the cached pages, which hold the user's data, and turn off alerts on this
+// device (push-device.js); the outbox stays.
 
 import { deletePageCaches } from '/sw/cache.js';
 import { readOutbox, unsentOf } from './outbox-store.js';
+import { forgetThisDevice } from './push-device.js';
 import { el, userId } from './page.js';
 
 /** Cached pages go, here and in the worker; the outbox stays until it is delivered. */
@@ -37,6 +39,7 @@ export function guardSignOut() {
         return;
       }
       await clearUserCaches();
+      await forgetThisDevice(form.dataset.pushForget, form.querySelector('[name=csrf_token]')?.value);
       form.submit();
     });
   }
