@@ -18,14 +18,15 @@ function say(message, isError = false) {
 
 function showSubscribed(subscribed) {
   turnOn.hidden = subscribed;
+  document.getElementById('push-name-field').hidden = subscribed;
   turnOff.hidden = !subscribed;
 }
 
 function markThisDevice(id) {
   for (const item of document.querySelectorAll('[data-push-device]')) {
-    const mark = item.querySelector('.push-this-device');
-    if (Number(item.dataset.pushDevice) === id && !mark) {
-      item.querySelector('.push-device-name').after(' ', Object.assign(document.createElement('strong'), {
+    const name = item.querySelector('.push-device-name');
+    if (Number(item.dataset.pushDevice) === id && !name.querySelector('.push-this-device')) {
+      name.append(' ', Object.assign(document.createElement('strong'), {
         className: 'push-this-device', textContent: '(this device)',
       }));
     }

@@ -181,7 +181,7 @@ def test_a_push_is_sent_once_and_never_for_settled_or_informing_notifications(ap
     device = add_device(app, "sup@x.test", f"{push_service.origin}/push/1")
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "sup@x.test"))
-        (feedback,) = notify([user], kind="feedback", title="What changed", link="/feedback")
+        notify([user], kind="feedback", title="What changed", link="/feedback")
         (due,) = notify([user], kind="action_due_soon", title="Action A-1 due soon", link="/actions/1")
         (settled,) = notify([user], kind="deadline_warning", title="Duty due soon", link="/duties/1")
         settled.settled_at = settled.created_at
