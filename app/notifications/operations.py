@@ -16,7 +16,7 @@ from app.jobs.registry import job
 from app.notifications.email import send_email
 from app.notifications.models import Notification, PushSubscription
 from app.notifications.push import GONE, PUSHED_KINDS, RETRY, SENT, push_payload, send_push, vapid_keys
-from app.notifications.queries import devices_taking_alerts
+from app.notifications.queries import devices_taking_alerts, users_with_devices
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,8 @@ def notify(
     """Tell each user (once) with a title and a link - never health information.
 
     Pushed to the devices of each user that take alerts when ``push`` says so, or, when it is None,
-    when the kind is one of ``PUSHED_KINDS`` (alerts, work given to the person, deadlines)."""
+    when the kind is one of ``PUSHED_KINDS`` (alerts, work given to the person, deadlines); a user
+    with no such device gets no push job."""
     created = []
     seen = set()
     for user in users:
@@ -44,6 +45,7 @@ def notify(
         created.append(notification)
     db.session.flush()
     pushed = kind in PUSHED_KINDS if push is None else push
+    with_devices = users_with_devices({n.user_id for n in created}) if pushed and created else set()
     for notification in created:
         enqueue(
             deliver_email,
@@ -51,7 +53,7 @@ def notify(
             job_id=f"notification-email-{notification.id}",
             after_commit=True,
         )
-        if pushed:
+        if notification.user_id in with_devices:
             enqueue(
                 deliver_push,
                 notification.id,

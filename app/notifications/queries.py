@@ -41,3 +41,14 @@ def devices_taking_alerts(user) -> list[PushSubscription]:
             select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(PushSubscription.id)
         )
     )
+
+
+def users_with_devices(user_ids: set[int]) -> set[int]:
+    """Which of these users have a device that takes alerts."""
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(PushSubscription.user_id).where(PushSubscription.user_id.in_(user_ids)).distinct()
+        )
+    )
