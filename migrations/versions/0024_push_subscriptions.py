@@ -1,7 +1,7 @@
 """push subscriptions: the devices that take alerts by Web Push, and when a notification was pushed
 
-Revision ID: 0023_push_subscriptions
-Revises: 0022_clinical_categories
+Revision ID: 0024_push_subscriptions
+Revises: 0023_triage_downgrades
 Create Date: 2026-11-30 12:10:00
 
 ``push_subscriptions`` holds one row per device that takes alerts (the browser's push endpoint, unique,
@@ -13,8 +13,8 @@ removes it; SET NULL when that session row goes) and the short name its person g
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023_push_subscriptions"
-down_revision = "0022_clinical_categories"
+revision = "0024_push_subscriptions"
+down_revision = "0023_triage_downgrades"
 branch_labels = None
 depends_on = None
 
