@@ -33,6 +33,8 @@ PUSHED_KINDS = frozenset(
         "action_due_soon",
         "action_verify",
         "spot_check_due",
+        "nurse_review",
+        "interface_task",
         "deadline_warning",
         "deadline_breached",
         "reporter_acknowledged",

@@ -25,7 +25,7 @@ from app.core.roles import Role
 from app.extensions import db
 from app.notifications.models import Notification, PushSubscription
 from app.notifications.operations import deliver_push, notify, subscribe_device
-from app.notifications.push import new_key_pair, vapid_keys
+from app.notifications.push import PUSHED_KINDS, new_key_pair, vapid_keys
 from tests.factories import csrf_from_page, login
 
 
@@ -226,6 +226,17 @@ def test_a_busy_push_service_keeps_the_device_and_the_job_fails_to_be_retried(ap
         assert json.loads(failed.after)["error"] == "PushNotDelivered"
         push_service.status = 201
         assert deliver_push(db.session.scalars(select(Notification)).one().id) == 1  # the retry
+
+
+def test_tasks_routed_to_a_person_are_pushed():
+    assert {
+        "nurse_review",
+        "interface_task",
+        "action_verify",
+        "deadline_warning",
+        "reporter_acknowledged",
+    } <= (PUSHED_KINDS)
+    assert not {"feedback", "emergency_access"} & PUSHED_KINDS
 
 
 def test_no_keys_means_no_push(app, make, push_service):
