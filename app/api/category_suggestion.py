@@ -7,11 +7,9 @@ it. The answer is only a hint for the capture form: a category and how confident
 
 from typing import Annotated
 
-from flask import current_app
-from flask_login import current_user
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from app.extensions import limiter
+from app.core.rate_limits import per_person_limit
 from app.triage.category_scorer import Suggestion
 
 MAX_TEXT_LENGTH = 2000
@@ -59,24 +57,9 @@ def answer(suggestion: Suggestion | None) -> dict:
     }
 
 
-def _person() -> str:
-    return f"user:{current_user.id}"
-
-
-def _not_signed_in() -> bool:
-    return not current_user.is_authenticated
-
-
-def _limits() -> str:
-    return current_app.config["CATEGORY_SUGGESTION_LIMITS"]
-
-
-suggestion_limit = limiter.shared_limit(
-    _limits,
+suggestion_limit = per_person_limit(
+    "CATEGORY_SUGGESTION_LIMITS",
     scope="category-suggestion",
-    key_func=_person,
-    methods=["POST"],
-    exempt_when=_not_signed_in,
-    error_message="Too many suggestions asked for in a short time.",
+    message="Too many suggestions asked for in a short time.",
 )
 """Per signed-in person: the form asks at most once per pause in typing."""

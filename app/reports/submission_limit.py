@@ -16,31 +16,12 @@ Counts live where the sign-in limits do (``RATELIMIT_STORAGE_URI``: Redis shared
 switched off with them (``RATELIMIT_ENABLED``).
 """
 
-from flask import current_app
-from flask_login import current_user
+from app.core.rate_limits import per_person_limit
 
-from app.extensions import limiter
-
-
-def _person() -> str:
-    return f"user:{current_user.id}"
-
-
-def _not_signed_in() -> bool:
-    return not current_user.is_authenticated
-
-
-def _limits() -> str:
-    return current_app.config["REPORT_SUBMISSION_LIMITS"]
-
-
-submission_limit = limiter.shared_limit(
-    _limits,
+submission_limit = per_person_limit(
+    "REPORT_SUBMISSION_LIMITS",
     scope="report-submission",
-    key_func=_person,
-    methods=["POST"],
-    exempt_when=_not_signed_in,
     # Retry-After carries the exact wait for the outbox; the words are for a person.
-    error_message="Too many reports in a short time. Nothing was lost: try again in a few minutes.",
+    message="Too many reports in a short time. Nothing was lost: try again in a few minutes.",
 )
 """Decorates every route that submits a report."""
