@@ -47,6 +47,8 @@ class Action(db.Model):
     change: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     due_date: Mapped[date] = mapped_column(Date)
+    # The due date first given; kept when the date is moved, so lateness against it stays visible.
+    first_due_date: Mapped[date | None] = mapped_column(Date)
     strength: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -171,6 +171,7 @@ def _snapshot(action: Action) -> dict:
         "title_set": bool(action.title),
         "owner_id": action.owner_id,
         "due_date": str(action.due_date),
+        "first_due_date": str(action.first_due_date),
         "strength": action.strength,
         "status": action.status,
         "window": [str(action.window_start), str(action.window_end)],
@@ -223,6 +224,8 @@ def save_action(
     action.change = data.change.strip()
     action.owner_id = data.owner_id
     action.due_date = data.due_date
+    if action.first_due_date is None:
+        action.first_due_date = data.due_date
     action.strength = data.strength
     action.window_start = data.window_start
     action.window_end = data.window_end

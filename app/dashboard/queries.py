@@ -253,9 +253,8 @@ def nurse_review_timeliness(scope: Scope, tz: ZoneInfo, now: datetime) -> Weekly
     review = NurseReview
 
     def statement():
-        met = func.sum(
-            case((and_(review.outcome_at.is_not(None), review.outcome_at <= review.due_at), 1), else_=0)
-        )
+        seen = func.coalesce(review.seen_at, review.outcome_at)
+        met = func.sum(case((and_(review.outcome_at.is_not(None), seen <= review.due_at), 1), else_=0))
         counted = func.sum(case((review.outcome_at.is_not(None), 1), (review.due_at < now, 1), else_=0))
         base = select(week, met, counted).select_from(review).join(Report, Report.id == review.report_id)
         return _filtered(base.group_by(week), scope, tz, column=review.requested_at)
@@ -279,12 +278,14 @@ def duty_timeliness(scope: Scope, tz: ZoneInfo, now: datetime) -> WeeklyShare:
 
 
 def action_timeliness(scope: Scope, tz: ZoneInfo) -> WeeklyShare:
-    """INCID-3 style: of the actions due each week, how many were in place by their due date."""
+    """INCID-3 style: of the actions due each week, how many were in place by their due date (the
+    first one given: moving the date does not excuse lateness)."""
     met, total = [0] * len(scope.weeks), [0] * len(scope.weeks)
     index = {w: i for i, w in enumerate(scope.weeks)}
+    due_date = func.coalesce(Action.first_due_date, Action.due_date)
     rows = db.session.execute(
-        select(Action.due_date, Action.completed_at).where(
-            Action.due_date >= scope.first_week, Action.due_date < scope.last_week + timedelta(days=7)
+        select(due_date, Action.completed_at).where(
+            due_date >= scope.first_week, due_date < scope.last_week + timedelta(days=7)
         )
     )
     for due, completed in rows:

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from app.core.concurrency import form_version
 from app.core.forms import EARLIEST_DATE, LATEST_DATE, form_int, form_text
+from app.escalations.nurse_reviews import NurseReviewInvalid
 from app.escalations.on_call import ShiftInput
 
 
@@ -40,6 +41,15 @@ def _local_time(value, tz: ZoneInfo) -> datetime | None:
     if moment.tzinfo is not None or not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
         return None
     return moment.replace(tzinfo=tz)
+
+
+def nurse_outcome_from_form(form, tz: ZoneInfo, now: datetime) -> dict:
+    """The nurse's outcome, notes and the local time they saw the person (blank: now)."""
+    typed = str(form.get("seen_at") or "").strip()
+    seen_at = _local_time(typed, tz) if typed else now
+    if seen_at is None:
+        raise NurseReviewInvalid({"seen_at": ["Give the date and time you saw them."]})
+    return {"outcome": form.get("outcome", ""), "notes": form_text(form, "notes"), "seen_at": seen_at}
 
 
 def shift_from_form(form, tz: ZoneInfo) -> ShiftInput:

@@ -135,6 +135,9 @@ class NurseReview(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(20))  # "seen", "advice_given", "escalated"
     notes: Mapped[str | None] = mapped_column(Text)
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the nurse saw the person (or the report): the time the target is judged by; the outcome
+    # may be typed up later than that.
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     report: Mapped[Report] = relationship(backref=db.backref("nurse_review", uselist=False))
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])

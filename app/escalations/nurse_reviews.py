@@ -25,6 +25,10 @@ NURSE_REVIEW_OUTCOMES = {
 }
 
 
+SEEN_AT_SLACK = timedelta(minutes=5)
+"""A phone's clock may run a little ahead of the server's."""
+
+
 class NurseReviewInvalid(InvalidInput):
     """A nurse-review step was refused; ``errors`` says why."""
 
@@ -42,6 +46,14 @@ def region_nurses(review: NurseReview) -> list:
     ]
 
 
+def a_nurse_can_read(report: Report) -> bool:
+    """Whether one of the region's nurses may read ``report`` (not when it is restricted to
+    safeguarding)."""
+    return any(
+        sees_report_through_role(n, report) for n in users_with_role(Role.NURSE, region_id=report.region_id)
+    )
+
+
 def request_nurse_review(
     report: Report, *, because: str, actor=None, now: datetime | None = None
 ) -> NurseReview | None:
@@ -51,11 +63,7 @@ def request_nurse_review(
     if existing is not None:
         return existing
     now = now or now_utc()
-    if not [
-        n
-        for n in users_with_role(Role.NURSE, region_id=report.region_id)
-        if sees_report_through_role(n, report)
-    ]:
+    if not a_nurse_can_read(report):
         if because == "category":
             return None  # no nurse of the region may read it (a safeguarding report): triage sees it
         raise NurseReviewInvalid(
@@ -128,8 +136,19 @@ def take_nurse_review(review: NurseReview, nurse, *, now: datetime | None = None
     )
 
 
-def record_nurse_outcome(review: NurseReview, nurse, *, outcome: str, notes: str, now=None) -> None:
-    """The owner records what came of it; taking it on the way if nobody had."""
+def record_nurse_outcome(
+    review: NurseReview,
+    nurse,
+    *,
+    outcome: str,
+    notes: str,
+    seen_at: datetime | None = None,
+    now: datetime | None = None,
+) -> None:
+    """The owner records what came of it and when they saw the person (or the report), taking it on
+    the way if nobody had. The target is judged by ``seen_at``: the write-up may come later."""
+    now = now or now_utc()
+    seen_at = seen_at or now
     errors = {}
     if outcome not in NURSE_REVIEW_OUTCOMES:
         errors["outcome"] = ["Choose the outcome."]
@@ -137,15 +156,19 @@ def record_nurse_outcome(review: NurseReview, nurse, *, outcome: str, notes: str
         errors["notes"] = ["Say in a few words what you found or advised."]
     if len(notes or "") > 4000:
         errors.setdefault("notes", []).append("Keep the notes under 4000 characters.")
+    if seen_at > now + SEEN_AT_SLACK:
+        errors["seen_at"] = ["The time you saw them cannot be in the future."]
+    elif seen_at < review.report.occurred_at:
+        errors["seen_at"] = ["The time you saw them is before the near miss happened."]
     if review.outcome is not None:
         errors["outcome"] = ["The outcome is already recorded."]
     if errors:
         raise NurseReviewInvalid(errors)
-    now = now or now_utc()
     take_nurse_review(review, nurse, now=now)
     review.outcome = outcome
     review.notes = notes.strip()
     review.outcome_at = now
+    review.seen_at = seen_at
     settle(nurse_review_link(review), kinds=("nurse_review",), outcome="done", now=now)
     record_event(
         "nurse_review.outcome",
@@ -153,5 +176,10 @@ def record_nurse_outcome(review: NurseReview, nurse, *, outcome: str, notes: str
         object_type="report",
         object_id=review.report_id,
         region_id=review.region_id,
-        after={"nurse_review_id": review.id, "outcome": outcome, "within_target": now <= review.due_at},
+        after={
+            "nurse_review_id": review.id,
+            "outcome": outcome,
+            "seen_at": seen_at.isoformat(),
+            "within_target": seen_at <= review.due_at,
+        },
     )

@@ -12,6 +12,7 @@ from app.escalations.clocks import clock
 from app.escalations.forms import (
     decision_from_form,
     duty_completion_from_form,
+    nurse_outcome_from_form,
     shift_from_form,
     shows_all_cases,
 )
@@ -243,12 +244,15 @@ def _nurse_review_page(review, errors: dict) -> str:
     return render_template(
         "escalations/nurse_review.html",
         review=review,
-        review_clock=clock("Nurse review", review.requested_at, review.due_at, review.outcome_at, now),
+        review_clock=clock(
+            "Nurse review", review.requested_at, review.due_at, review.seen_at or review.outcome_at, now
+        ),
         report=review.report,
         outcomes=NURSE_REVIEW_OUTCOMES,
         can_act=can_take(current_user, review),
         errors=errors,
         now=now,
+        seen_default=now.astimezone(org_tz()).strftime("%Y-%m-%dT%H:%M"),
     )
 
 
@@ -279,10 +283,7 @@ def nurse_review_outcome(review_id: int):
     review = visible_nurse_review_or_404(current_user, review_id)
     return save_form(
         lambda: record_nurse_outcome(
-            review,
-            current_user,
-            outcome=request.form.get("outcome", ""),
-            notes=form_text(request.form, "notes"),
+            review, current_user, **nurse_outcome_from_form(request.form, org_tz(), now_utc())
         ),
         saved=lambda _: redirect(url_for("escalations.nurse_review", review_id=review.id)),
         invalid=lambda errors: _nurse_review_page(review, errors),

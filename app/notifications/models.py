@@ -18,6 +18,7 @@ WAITING_FOR = {
     "deadline_warning": ("still open", "done"),
     "nurse_review": ("needs a nurse", "done"),
     "interface_task": ("needs a pathway map", "mapped"),
+    "review_assigned": ("needs the review", "done"),
     "deadline_breached": ("still open", "done"),
 }
 

@@ -35,6 +35,7 @@ PUSHED_KINDS = frozenset(
         "spot_check_due",
         "nurse_review",
         "interface_task",
+        "review_assigned",
         "deadline_warning",
         "deadline_breached",
         "reporter_acknowledged",

@@ -8,9 +8,11 @@ from app.reviews.operations import (  # noqa: E402
     on_report_submitted_interface,
     on_report_triaged,
     on_report_triaged_interface,
+    on_report_triaged_owed,
 )
 from app.triage.signals import report_triaged  # noqa: E402
 
 report_triaged.connect(on_report_triaged)
 report_triaged.connect(on_report_triaged_interface)
+report_triaged.connect(on_report_triaged_owed)
 report_submitted.connect(on_report_submitted_interface)

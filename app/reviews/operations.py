@@ -189,7 +189,9 @@ def save_review(
             )
     if completing:
         _mark_reports_reviewed(review, actor)
-        settle(f"/reviews/{review.id}", kinds=("interface_task",), outcome="mapped", now=review.completed_at)
+        link = f"/reviews/{review.id}"
+        settle(link, kinds=("interface_task",), outcome="mapped", now=review.completed_at)
+        settle(link, kinds=("review_assigned",), outcome="done", now=review.completed_at)
     return review
 
 
@@ -221,6 +223,112 @@ def on_report_triaged(report: Report, *, actor, **_) -> None:
             event="review.complete" if done else "review.link",
             link={"review_id": report.reviews[-1].id, "after_triage": True},
         )
+
+
+def _join(review: Review, report: Report, actor) -> Review:
+    """``report`` joins an open review of its theme or interface, and is being reviewed now."""
+    review.reports.append(report)
+    db.session.flush()
+    advance_status(
+        report, ReportStatus.IN_REVIEW, actor=actor, event="review.link", link={"review_id": review.id}
+    )
+    return review
+
+
+OWED_BY_TRIAGE = ("brief_structured_review", "barrier_review", "full_systems_review")
+"""The review levels triage can decide that are a review to be done (and so owned and due)."""
+
+
+def _owed_review_owner(report: Report, level: str, triager) -> User | None:
+    """Who owns a review triage decided: the supervisor who triaged runs a brief one (a huddle); a
+    quality lead who may read the report runs a barrier or full one, else the triager."""
+    quality_leads = sorted(users_with_role(Role.QUALITY_LEAD), key=lambda u: u.id)
+    ordered = [triager, *quality_leads] if level == "brief_structured_review" else [*quality_leads, triager]
+    return next((person for person in ordered if can_own_review(person, [report])), None)
+
+
+def _open_theme_review(report: Report) -> Review | None:
+    """The open barrier review of the report's theme (its category in its region) opened by triage: a
+    barrier review is of a cluster, so each new report of the theme joins it."""
+    return db.session.scalar(
+        select(Review)
+        .join(review_reports, review_reports.c.review_id == Review.id)
+        .join(Report, Report.id == review_reports.c.report_id)
+        .where(
+            Review.kind == "barrier_review",
+            Review.status != "completed",
+            Review.title.startswith(BARRIER_TITLE_PREFIX),
+            Report.region_id == report.region_id,
+            Report.category_id == report.category_id,
+        )
+        .order_by(Review.id)
+        .limit(1)
+    )
+
+
+BARRIER_TITLE_PREFIX = "Barrier review: "
+
+
+def open_owed_review(report: Report, *, actor, today: date | None = None) -> Review | None:
+    """The review triage decided becomes a review with an owner and a due date (by its kind's
+    setting), so it cannot be forgotten: a brief review per report, a barrier review per theme (a new
+    report of the theme joins the open one), a full systems review per report. Nothing when triage
+    decided no review, when the report already has a review of that kind, or when it was handed off
+    as an incident (the incident process reviews it)."""
+    level = report.triage.review_level if report.triage else None
+    if level not in OWED_BY_TRIAGE or report.status == ReportStatus.HANDED_OFF.value:
+        return None
+    if any(review.kind == level for review in report.reviews):
+        return None
+    if level == "barrier_review":
+        joined = _open_theme_review(report)
+        if joined is not None and can_own_review(joined.owner, [*joined.reports, report]):
+            return _join(joined, report, actor)
+    owner = _owed_review_owner(report, level, actor)
+    if owner is None:
+        return None
+    due = default_due_date(level, today or org_today())
+    title = {
+        "brief_structured_review": f"Brief review of NM-{report.id}",
+        "barrier_review": f"{BARRIER_TITLE_PREFIX}{report.category.name} in {report.region.name}",
+        "full_systems_review": f"Full systems review of NM-{report.id}",
+    }[level]
+    review = Review(
+        kind=level, title=title, created_by_id=actor.id, owner_id=owner.id, due_date=due, first_due_date=due
+    )
+    db.session.add(review)
+    review.reports = [report]
+    db.session.flush()
+    if owner.id != actor.id:
+        notify(
+            [owner],
+            kind="review_assigned",
+            title=f"{REVIEW_KINDS[level]} to run, due {due:%d %b}: report NM-{report.id}",
+            link=f"/reviews/{review.id}",
+        )
+    record_event(
+        "review.create",
+        actor=actor,
+        object_type="review",
+        object_id=review.id,
+        after={
+            "kind": level,
+            "status": review.status,
+            "report_ids": [report.id],
+            "owner_id": owner.id,
+            "due_date": str(due),
+            "because": "triage",
+        },
+    )
+    advance_status(
+        report, ReportStatus.IN_REVIEW, actor=actor, event="review.link", link={"review_id": review.id}
+    )
+    return review
+
+
+def on_report_triaged_owed(report: Report, *, actor, now=None, **_) -> None:
+    """Subscriber to triage's ``report_triaged``: the review triage decided is opened, owned and due."""
+    open_owed_review(report, actor=actor, today=(now or now_utc()).astimezone(org_tz()).date())
 
 
 PATHWAY_ROLES = (Role.OPERATIONS_LEAD, Role.SCHEDULER)
@@ -269,12 +377,7 @@ def open_pathway_task(
         return existing
     joined = _open_map_of(report, interface_type)
     if joined is not None and can_own_review(joined.owner, [*joined.reports, report]):
-        joined.reports.append(report)
-        db.session.flush()
-        advance_status(
-            report, ReportStatus.IN_REVIEW, actor=actor, event="review.link", link={"review_id": joined.id}
-        )
-        return joined
+        return _join(joined, report, actor)
     owner = pathway_owner(report)
     if owner is None:
         return None

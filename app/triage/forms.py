@@ -37,6 +37,7 @@ def answers_from_form(form) -> TriageAnswers:
         external_body_ids=form_id_each(form.getlist("external_body_ids")),
         downgrade_reason=form.get("downgrade_reason", ""),
         downgrade_text=form.get("downgrade_text", ""),
+        clinical=checked(form, "clinical"),
     )
 
 
@@ -44,6 +45,7 @@ def submitted_values(form) -> dict:
     """What was typed, as the form shows it again (refused, or beside someone else's save)."""
     values = typed_values(form, multi=("safeguarding_triggers", "external_body_ids"))
     values["interface_flag"] = checked(form, "interface_flag")
+    values["clinical"] = checked(form, "clinical")
     return values
 
 
@@ -56,6 +58,7 @@ def stored_values(report: Report) -> dict:
             "still_at_risk_now": "yes" if report.still_at_risk else "",
             "event_class": report.event_class,
             "interface_flag": bool(report.interface_tag),
+            "clinical": report.nurse_review is not None,
             "interface_type": report.interface_tag or "",
             "safeguarding_triggers": [],
             "external_body_ids": [],
@@ -70,6 +73,7 @@ def stored_values(report: Report) -> dict:
         "review_level": triage.review_level,
         "override_reason": triage.override_reason or "",
         "interface_flag": triage.interface_flag,
+        "clinical": report.nurse_review is not None,
         "interface_type": triage.interface_type or "",
         "safeguarding_triggers": triage.safeguarding_triggers,
         "external_body_ids": [str(i) for i in triage.external_body_ids],

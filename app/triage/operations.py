@@ -13,6 +13,7 @@ from app.core.models import now_utc
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput, Problems
 from app.escalations.models import ExternalBody
+from app.escalations.nurse_reviews import a_nurse_can_read, request_nurse_review
 from app.escalations.operations import (
     add_external_duty,
     raise_stop_the_line,
@@ -149,6 +150,7 @@ class TriageAnswers:
     external_body_ids: list[int] = field(default_factory=list)
     downgrade_reason: str = ""
     downgrade_text: str = ""
+    clinical: bool = False
 
 
 def _check(answers: TriageAnswers) -> dict[str, list[str]]:
@@ -230,6 +232,11 @@ def triage_report(
         errors["override_reason"] = [
             f"The matrix proposes “{proposed.label}”. Give a reason to choose another level."
         ]
+    if answers.clinical and report.nurse_review is None and not a_nurse_can_read(report):
+        errors["clinical"] = [
+            "No nurse of this region may read this report (it is restricted to safeguarding): "
+            "phone the nurse, and say so in the minimum investigation."
+        ]
     if errors:
         raise TriageInvalid(errors)
 
@@ -273,7 +280,7 @@ def triage_report(
         before={**(before or {}), **report_before},
         after={**_snapshot(triage), "status": report.status, "event_class": report.event_class},
     )
-    report_triaged.send(report, actor=actor)
+    report_triaged.send(report, actor=actor, now=now)
 
     if answers.safeguarding_triggers:
         route_to_safeguarding(
@@ -286,6 +293,8 @@ def triage_report(
             bodies.setdefault(body.id, body)
     for body in bodies.values():
         add_external_duty(report, body, tz=tz, actor=actor)
+    if answers.clinical:
+        request_nurse_review(report, because="triage", actor=actor, now=now)
     if answers.still_at_risk_now:
         raise_stop_the_line(report, now=now)
     return triage
