@@ -37,6 +37,7 @@ from app.notifications import bp as notifications_bp
 from app.notifications.cli import notifications_cli
 from app.packs import bp as packs_bp
 from app.pwa import bp as pwa_bp
+from app.pwa.cli import assets_cli
 from app.reports import bp as reports_bp
 from app.reviews import bp as reviews_bp
 from app.system import bp as system_bp
@@ -159,4 +160,5 @@ def register_commands(app: Flask) -> None:
     for group in (user_cli, audit_cli, demo_cli, clocks_cli, clusters_cli, backup_cli, notifications_cli):
         app.cli.add_command(group)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(assets_cli)
     app.cli.add_command(check_settings_command)

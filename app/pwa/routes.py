@@ -1,10 +1,12 @@
 import json
 
-from flask import abort, current_app, render_template, send_from_directory
+from flask import abort, current_app, g, render_template, send_from_directory, url_for
+from markupsafe import Markup
 
 from app.pwa import bp
 from app.pwa.assets import SERVICE_WORKER_DIR, SHARED_MODULES, asset_version, static_shell_paths
 from app.pwa.manifest import web_manifest
+from app.pwa.modules import module_graph
 
 # Pages a DSP needs with no signal (the form and the cue guides), cached and dropped at sign-out.
 OFFLINE_PAGES = (
@@ -54,3 +56,16 @@ def service_worker_module(name: str):
 @bp.get("/offline")
 def offline():
     return render_template("pwa/offline.html")
+
+
+@bp.app_template_global()
+def module_script(filename: str) -> Markup:
+    """`<script type="module">` for a page script under static/, after a modulepreload link for
+    every module it imports (its whole graph, fetched in one round trip), each once per page."""
+    entry = url_for("static", filename=filename)
+    emitted = g.setdefault("preloaded_modules", set())
+    links = [url for url in module_graph(entry) if url != entry and url not in emitted]
+    emitted.update(links)
+    tags = [Markup('<link rel="modulepreload" href="{}">').format(url) for url in links]
+    tags.append(Markup('<script type="module" src="{}"></script>').format(entry))
+    return Markup("\n").join(tags)
