@@ -13,6 +13,7 @@ each browser context is set to it too (the form stamps reports with the device's
 what is not the point of a step goes through the app's own functions; each key step is a click.
 """
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -178,3 +179,92 @@ def test_1_still_at_risk_skin_concern_to_a_same_day_nurse_review(
     phone.goto(f"{live_server}/notifications")
     assert f"Your report NM-{report_id}: a supervisor has acknowledged it" in phone.inner_text("main")
     phone.screenshot(path=str(artifacts / "seed1-dsp-alerts-phone.png"))
+
+
+def test_2_interface_failure_routed_to_operations_who_map_it_and_open_an_action(
+    app, make, frozen_now, org_day, live_server, device, artifacts
+):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("ops@x.test", roles=[Role.OPERATIONS_LEAD], regions=["North"])
+    make.user("scheduler@x.test", roles=[Role.SCHEDULER], regions=["North"])
+
+    # The DSP flags it on the form: the plan changed after a clinic visit and never reached the rota.
+    phone = device(PHONE, mobile=True)
+    sign_in(phone, live_server, "dsp@x.test", PASSWORD)
+    wait_for_service_worker(phone)
+    phone.locator("details.more summary").click()
+    phone.select_option("#interface_tag", "plan_update")
+    file_report(
+        phone,
+        "Clinic changed the follow-up plan; my shift sheet still had the old one",
+        category="appointment_follow_up",
+        barrier="The family phoned to confirm the new appointment",
+    )
+    phone.wait_for_selector("#form-notice.sent", timeout=20_000)
+    report_id = stored_reports(app)[-1].id
+
+    # It is routed to the region's operations lead: a pathway map on their work, with its clock.
+    ops = device(TABLET)
+    sign_in(ops, live_server, "ops@x.test", PASSWORD)
+    assert ops.inner_text("h1") == "My work"
+    assert ops.locator(".notifications-link .count").inner_text() == "1"
+    owned = ops.locator("section.panel:has(h2:has-text('Reviews you own'))")
+    task = owned.locator("li", has_text=f"Information pathway of NM-{report_id}")
+    # Due by the end of the fourteenth day from today, in the organisation's time zone.
+    assert re.fullmatch(r"Complete: 14 d \d+ h left", task.locator(".clock-running").inner_text())
+    _fits(ops)
+    ops.screenshot(path=str(artifacts / "seed2-operations-work-tablet.png"))
+    task.locator("a").click()
+    ops.wait_for_url("**/reviews/*")
+    assert "Information-pathway map (interface failure) · Open" in ops.inner_text("main")
+    assert ops.inner_text("dl.facts dt:has-text('Owner') + dd") == "Ops"  # the lead, not the scheduler
+    facts = ops.inner_text("dl.facts")
+    due = org_day + timedelta(days=14)
+    assert f"Due {due:%d %b %Y}, in 14 days" in facts
+
+    # The operations lead maps the information pathway and marks where it broke.
+    ops.locator("a:has-text('Edit')").click()
+    ops.fill("#held_on", org_day.isoformat())
+    ops.fill("#participants", "Operations lead: Olu\nScheduler: Pat\nDSP: Dana")
+    ops.fill(
+        "#findings", "The plan change reached the scheduling system but no notice went to the next shift."
+    )
+    steps = [
+        ("Clinic letter entered in the care record", "Scheduler, care record", "none"),
+        ("Rota shift sheet regenerated", "Scheduling system", "no notice to the rostered DSP"),
+        ("DSP reads the shift sheet", "DSP, phone app", "none"),
+    ]
+    for i, (what, where, confirmation) in enumerate(steps):
+        ops.fill(f"input[name=step_{i}_what]", what)
+        ops.fill(f"input[name=step_{i}_where]", where)
+        ops.fill(f"input[name=step_{i}_confirmation]", confirmation)
+    ops.check("input[name=broke_at][value='1']")
+    ops.check("input[name=complete]")
+    ops.locator("button.primary:has-text('Save review')").click()
+    ops.wait_for_url("**/reviews/*")
+    main = ops.inner_text("main")
+    assert "Review saved." in main and "· Completed" in main
+    assert f"Completed {org_day:%d %b %Y}, on time" in ops.inner_text("dl.facts")
+    broke = ops.locator("ol.pathway li.broke")
+    assert "Rota shift sheet regenerated" in broke.inner_text() and "It broke here" in broke.inner_text()
+
+    # Operations opens an action from the map.
+    ops.locator("a:has-text('Add an action')").click()
+    ops.wait_for_url("**/actions/new*")
+    ops.fill("#title", "Plan changes confirmed by the next shift")
+    ops.fill("#change", "A changed plan sends the rostered DSP a notice they must confirm before the visit")
+    ops.select_option("#owner_id", label="Ops")
+    ops.check("input[name=strength][value=strong]")
+    ops.check("input[name=interface_types][value=plan_update]")
+    ops.fill("#report_ids", f"NM-{report_id}")
+    ops.locator("button.primary:has-text('Save action')").click()
+    ops.wait_for_url("**/actions/*")
+    assert "Plan changes confirmed by the next shift" in ops.inner_text("h1")
+    answers = ops.inner_text("dl.facts")
+    assert f"NM-{report_id}" in answers and "R-" in answers
+    ops.goto(f"{live_server}/work")
+    work = ops.inner_text("main")
+    assert "Reviews you own" not in work
+    mine = ops.locator("section.panel:has(h2:has-text('Actions you own')) li")
+    assert "Plan changes confirmed by the next shift" in mine.inner_text()
+    assert mine.locator(".clock-running").inner_text().startswith("Put in place:")
