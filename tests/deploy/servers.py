@@ -350,6 +350,167 @@ class Nginx:
             self.process.stop()
 
 
+# --- The documented nginx configuration, run as it is ------------------------------------------
+
+DEPLOY_NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+
+DOCUMENTED_NGINX_WRAPPER = """\
+{user}
+daemon off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 512; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+{site}
+}}
+"""
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, valid for a day; (certificate, key) files."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    assert old in text, f"deploy/nginx.conf no longer has {old!r}: update the deployment test"
+    return text.replace(old, new)
+
+
+def documented_site(
+    upstreams: list[str], *, port: int, redirect_port: int, cert: Path, key: Path, root: Path
+) -> str:
+    """deploy/nginx.conf with only what is site-specific replaced: the app servers' addresses, the
+    ports (on 127.0.0.1), the certificate and the folder the static files are published in."""
+    site = DEPLOY_NGINX_CONF.read_text()
+    servers = [line for line in site.splitlines() if line.strip().startswith("server 10.0.0.")]
+    assert servers, "deploy/nginx.conf lists no app servers"
+    site = site.replace(
+        servers[0] + "\n", "".join(f"    server {a} max_fails=2 fail_timeout=10s;\n" for a in upstreams)
+    )
+    for line in servers[1:]:
+        site = _replace(site, line + "\n", "")
+    site = _replace(site, "    listen 80;\n    listen [::]:80;\n", f"    listen 127.0.0.1:{redirect_port};\n")
+    site = _replace(
+        site,
+        "    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n",
+        f"    listen 127.0.0.1:{port} ssl http2;\n",
+    )
+    site = _replace(site, "/etc/ssl/certs/nearmiss.example.org.pem", str(cert))
+    site = _replace(site, "/etc/ssl/private/nearmiss.example.org.key", str(key))
+    return _replace(site, "root /srv/nearmiss;", f"root {root};")
+
+
+class DocumentedNginx:
+    """Debian's nginx running deploy/nginx.conf over TLS (a self-signed certificate) in front of the
+    given app servers, with the static files published by `flask --app wsgi assets publish`."""
+
+    def __init__(self, upstreams: list[str], folder: Path, *, env: dict):
+        self.port = free_port()
+        self.redirect_port = free_port()
+        self.prefix = folder / "documented-nginx"
+        self.upstreams = upstreams
+        self.env = env
+        self.published = self.prefix / "srv"
+        self.process: ManagedProcess | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
+
+    def publish_static(self) -> None:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "wsgi",
+                "assets",
+                "publish",
+                str(self.published / "static"),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> "DocumentedNginx":
+        self.prefix.mkdir(parents=True, exist_ok=True)
+        self.publish_static()
+        cert, key = self_signed_certificate(self.prefix / "tls")
+        site = documented_site(
+            self.upstreams,
+            port=self.port,
+            redirect_port=self.redirect_port,
+            cert=cert,
+            key=key,
+            root=self.published,
+        )
+        user = "user root root;" if os.geteuid() == 0 else ""
+        conf = self.prefix / "nginx.conf"
+        conf.write_text(DOCUMENTED_NGINX_WRAPPER.format(user=user, prefix=self.prefix, site=site))
+        command = [NGINX, "-e", str(self.prefix / "error.log"), "-p", str(self.prefix), "-c", str(conf)]
+        self.process = ManagedProcess("nginx", command, env=dict(os.environ), log=self.prefix / "stdout.log")
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                if self.process.popen.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not start:\n{self.process.output_tail()}") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop()
+
+
 # --- A private PostgreSQL cluster ---------------------------------------------------------------
 
 

@@ -1,0 +1,160 @@
+"""The documented nginx configuration (deploy/nginx.conf, run as it is on Debian's nginx, over TLS
+and HTTP/2) compresses what holds no one's data and nothing else (issue 18, point 4).
+
+Scripts, styles and the manifest: gzip for a browser that accepts it (static files precompressed by
+`flask --app wsgi assets publish`, the app's own scripts compressed on the way), the same bytes
+after decompression, `Vary: Accept-Encoding`. Pages and API answers: never compressed (BREACH).
+"""
+
+import gzip
+import http.client
+import re
+import socket
+import ssl
+import urllib.parse
+from http.cookies import SimpleCookie
+
+import pytest
+
+from app.pwa.assets import SERVICE_WORKER_DIR, STATIC_DIR
+from tests.deploy.servers import Database, DocumentedNginx, Gunicorn, app_env, migrate_and_seed
+
+
+def _tls() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
+    return context
+
+
+class Client:
+    """Raw HTTPS requests (bytes and headers as sent), with a cookie jar of one session."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies = SimpleCookie()
+
+    def get(
+        self, path: str, *, gzip_ok: bool = True, method: str = "GET", body: str | None = None, headers=None
+    ):
+        connection = http.client.HTTPSConnection("127.0.0.1", self.port, context=_tls(), timeout=15)
+        sent = {"Accept-Encoding": "gzip" if gzip_ok else "identity", **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        raw = response.read()
+        for value in response.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(value)
+        connection.close()
+        return response, raw
+
+    def sign_in(self, email: str, password: str) -> None:
+        _, page = self.get("/login", gzip_ok=False)
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
+        form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
+        response, _ = self.get(
+            "/login",
+            method="POST",
+            body=form,
+            # The app sees https (X-Forwarded-Proto), so the CSRF check wants a same-origin Referer;
+            # nginx passes $host, which has no port: on 443 the two agree, on the test's port not.
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": "https://127.0.0.1/login",
+            },
+        )
+        assert response.status == 302, response.status
+
+
+@pytest.fixture(scope="module")
+def site(postgres_server, nginx_binary, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("compression")
+    database = Database(postgres_server).create()
+    server = nginx = None
+    try:
+        seed = migrate_and_seed(database.url, folder / "migrate.log")
+        server = Gunicorn(database.url, folder, "app", workers=1).start()
+        nginx = DocumentedNginx([server.address], folder, env=app_env(database.url)).start()
+        yield nginx, seed
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        if server is not None:
+            server.stop()
+        database.drop()
+
+
+def test_the_documented_site_speaks_http2_over_tls(site):
+    nginx, _ = site
+    context = _tls()
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    with context.wrap_socket(socket.create_connection(("127.0.0.1", nginx.port))) as tls:
+        assert tls.selected_alpn_protocol() == "h2"
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/static/js/report-form.js", "application/javascript"), ("/static/css/app.css", "text/css")],
+)
+def test_static_files_are_sent_precompressed_to_a_browser_that_accepts_gzip(site, path, content_type):
+    nginx, _ = site
+    client = Client(nginx.port)
+    original = (STATIC_DIR / path.removeprefix("/static/")).read_bytes()
+
+    response, raw = client.get(path)
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.headers["Vary"] == "Accept-Encoding"
+    assert response.headers["Content-Type"].startswith(content_type)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert gzip.decompress(raw) == original
+    # The published .gz itself (best level, made once), not compressed again for this request.
+    assert raw == (nginx.published / path.lstrip("/")).with_name(path.rsplit("/", 1)[1] + ".gz").read_bytes()
+    assert len(raw) < len(original) / 2
+
+    response, raw = client.get(path, gzip_ok=False)
+    assert response.status == 200
+    assert response.headers.get("Content-Encoding") is None
+    assert raw == original
+
+
+def test_the_workers_scripts_and_the_manifest_are_compressed_on_the_way(site):
+    nginx, _ = site
+    client = Client(nginx.port)
+    response, raw = client.get("/sw/outbox.js")
+    assert response.status == 200 and response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(raw) == (SERVICE_WORKER_DIR / "outbox.js").read_bytes()
+    for path in ("/sw.js", "/manifest.webmanifest"):
+        response, raw = client.get(path)
+        assert response.status == 200 and response.headers["Content-Encoding"] == "gzip", path
+        gzip.decompress(raw)
+
+
+def test_pages_and_api_answers_are_never_compressed(site):
+    nginx, seed = site
+    client = Client(nginx.port)
+    client.sign_in(seed["email"], seed["password"])
+    for path in ("/report", "/my-reports", "/api/v1/csrf", "/api/v1/taxonomy"):
+        response, raw = client.get(path)
+        assert response.status == 200, path
+        assert response.headers.get("Content-Encoding") is None, path
+    response, raw = client.get("/report")
+    assert b"what_happened" in raw and b'rel="modulepreload"' in raw
+
+
+def test_a_static_file_missing_on_the_nginx_machine_is_asked_of_the_app(site):
+    nginx, _ = site
+    published = nginx.published / "static" / "js" / "menus.js"
+    published.unlink()
+    published.with_name("menus.js.gz").unlink()
+    response, raw = Client(nginx.port).get("/static/js/menus.js", gzip_ok=False)
+    assert response.status == 200
+    assert raw == (STATIC_DIR / "js" / "menus.js").read_bytes()
+
+
+def test_metrics_stay_closed(site):
+    nginx, _ = site
+    response, _ = Client(nginx.port).get("/metrics")
+    assert response.status == 404
