@@ -3,6 +3,7 @@
 from functools import cache
 
 from app.api.category_suggestion import SuggestionRequest
+from app.reports.submission_batch import MAX_BATCH_REPORTS
 from app.reports.validation import ReportPayload
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, EventClass
 from app.triage.category_scorer import THRESHOLD
@@ -92,6 +93,93 @@ def _category_suggestion_path() -> dict:
     }
 
 
+def _batch_path(too_many: dict) -> dict:
+    """Several queued reports in one request: each answered as ``POST /api/v1/reports`` answers it."""
+    return {
+        "post": {
+            "summary": f"File up to {MAX_BATCH_REPORTS} reports at once (an outbox back online); each "
+            "is answered, in order, exactly as POST /api/v1/reports answers it",
+            "description": "Each report is stored or refused on its own (one transaction each), so a "
+            "refused report never holds back the others: the answer is 200 with one result per report. "
+            "A report that is not a valid report object is refused in its own result (422). A batch "
+            "that fails part-way with a 5xx may be sent again whole: reports stored before the failure "
+            "are then answered as replays (200).",
+            "parameters": [
+                {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportBatch"}}},
+            },
+            "responses": {
+                "200": {
+                    "description": "One result per report, in the order sent",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ReportBatchResults"}}
+                    },
+                },
+                "400": _error("Missing or stale CSRF token, or a body that is not JSON"),
+                "401": _error("Not signed in"),
+                "413": _error(
+                    f"More than {MAX_BATCH_REPORTS} reports, or the body is too large", with_fields=True
+                ),
+                "415": _error("Not JSON", with_fields=True),
+                "422": _error("Not a batch: no list of reports, or an empty one", with_fields=True),
+                "429": too_many,
+            },
+        }
+    }
+
+
+def _batch_schemas() -> dict:
+    return {
+        "ReportBatch": {
+            "type": "object",
+            "required": ["reports"],
+            "properties": {
+                "reports": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_BATCH_REPORTS,
+                    "items": {"$ref": "#/components/schemas/ReportPayload"},
+                }
+            },
+        },
+        "ReportBatchResults": {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "results": {"type": "array", "items": {"$ref": "#/components/schemas/ReportResult"}}
+            },
+        },
+        "ReportResult": {
+            "description": "What POST /api/v1/reports answers for this report: its status code, and its "
+            "body (a ReportReceipt for 201 and 200, an Error with field messages otherwise)",
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["status", "id", "client_uuid"],
+                    "properties": {
+                        "status": {"enum": [200, 201]},
+                        "id": {"type": "integer"},
+                        "client_uuid": {"type": "string", "format": "uuid"},
+                    },
+                },
+                {
+                    "type": "object",
+                    "required": ["status", "error", "message", "errors"],
+                    "properties": {
+                        "status": {"enum": [403, 409, 422]},
+                        "error": {"type": "string"},
+                        "message": {"type": "string"},
+                        "errors": {"$ref": "#/components/schemas/FieldMessages"},
+                    },
+                },
+            ],
+        },
+    }
+
+
 def _suggestion_schemas() -> dict:
     request = SuggestionRequest.model_json_schema(ref_template=_REF)
     # Blank text is refused (422): at least one character that is not a space.
@@ -129,6 +217,18 @@ def openapi_document(org_timezone: str) -> dict:
     nested = payload_schema.pop("$defs", {})
     _describe_capture_rules(payload_schema["properties"], nested, org_timezone)
     created = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportReceipt"}}}}
+    too_many_reports = {
+        **_error(
+            "Too many reports from this person in a short time (by default 600 in 10 minutes, 2,000 a "
+            "day; each report of a batch counts); nothing was stored: send it again later"
+        ),
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before sending again",
+                "schema": {"type": "integer"},
+            }
+        },
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -203,21 +303,11 @@ def openapi_document(org_timezone: str) -> dict:
                         "413": _error("Body too large"),
                         "415": _error("Not JSON", with_fields=True),
                         "422": _error("Fields need attention", with_fields=True),
-                        "429": {
-                            **_error(
-                                "Too many reports from this person in a short time (by default 600 in "
-                                "10 minutes, 2,000 a day); nothing was stored: send it again later"
-                            ),
-                            "headers": {
-                                "Retry-After": {
-                                    "description": "Seconds to wait before sending again",
-                                    "schema": {"type": "integer"},
-                                }
-                            },
-                        },
+                        "429": too_many_reports,
                     },
                 }
             },
+            "/api/v1/reports/batch": _batch_path(too_many_reports),
             "/api/v1/reports/{report_id}": {
                 "get": {
                     "summary": "One report, for a user allowed to see it",
@@ -254,6 +344,7 @@ def openapi_document(org_timezone: str) -> dict:
                 **nested,
                 "ReportPayload": payload_schema,
                 **_suggestion_schemas(),
+                **_batch_schemas(),
                 "ReportReceipt": {
                     "type": "object",
                     "required": ["id", "client_uuid"],

@@ -1,5 +1,3 @@
-import json
-
 from flask import current_app, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -8,12 +6,14 @@ from app.api import bp
 from app.api import category_suggestion as suggestion
 from app.api.openapi import openapi_document
 from app.core.audit.access import record_report_view
+from app.core.json_body import NOT_JSON, json_body
 from app.core.json_errors import json_error, json_field_errors
 from app.extensions import csrf, db
 from app.reports.presenters import report_as_json
 from app.reports.queries import visible_report
+from app.reports.submission_batch import read_batch, submit_batch
 from app.reports.submission_flow import submit_and_answer
-from app.reports.submission_limit import submission_limit
+from app.reports.submission_limit import batch_submission_limit, submission_limit
 from app.taxonomy.queries import taxonomy_for
 from app.triage.category_suggestion import suggest_category
 
@@ -49,34 +49,35 @@ def taxonomy():
 
 def _json_body():
     """The parsed body, or an error response for a body that is not JSON at all."""
-    if not request.is_json:
+    body, problem = json_body()
+    if problem == NOT_JSON:
         return None, json_field_errors(
             415, {"_body": ["Send JSON with Content-Type: application/json."]}, "Not JSON."
         )
-    try:
-        return json.loads(request.get_data(cache=False) or b"null"), None
-    except (ValueError, RecursionError):
+    if problem is not None:
         return None, json_field_errors(400, {"_body": ["The body is not valid JSON."]}, "Bad JSON.")
+    return body, None
 
 
 class JsonAnswers:
     """How the API answers a submission (see ``app.reports.submission_flow``; SPEC §5): 201 with the
-    new report's ``id`` and ``client_uuid``, 200 with the same body for a replay, JSON errors else."""
+    new report's ``id`` and ``client_uuid``, 200 with the same body for a replay, JSON errors else.
+    Plain bodies, which Flask sends as JSON: a batch puts the same bodies in its results."""
 
     def stored(self, submission):
-        return jsonify(submission.receipt), 201 if submission.created else 200
+        return submission.receipt, 201 if submission.created else 200
 
     def invalid(self, errors):
-        return json_field_errors(422, errors, "Some fields need attention.")
+        return {"error": "invalid", "message": "Some fields need attention.", "errors": errors}
 
     def forbidden(self):
         errors = {"region_id": ["You do not belong to this region."]}
-        return json_error(403, "forbidden", "You can only report in your own regions.", errors=errors)
+        return {"error": "forbidden", "message": "You can only report in your own regions.", "errors": errors}
 
     def conflict(self):
         message = "This client_uuid was already used for a different report. Make a new UUID."
         errors = {"client_uuid": ["Already used for a different report."]}
-        return json_error(409, "conflict", message, errors=errors)
+        return {"error": "conflict", "message": message, "errors": errors}
 
 
 @bp.post("/reports")
@@ -86,6 +87,19 @@ def create_report():
     if error is not None:
         return error
     return submit_and_answer(body, JsonAnswers())
+
+
+@bp.post("/reports/batch")
+@batch_submission_limit
+def create_reports():
+    """Up to ``MAX_BATCH_REPORTS`` reports, each answered as ``POST /reports`` would, in order."""
+    body, error = _json_body()
+    if error is not None:
+        return error
+    items, refused = read_batch(body)
+    if refused is not None:
+        return json_field_errors(refused.status, refused.errors, refused.message)
+    return {"results": submit_batch(items, JsonAnswers())}
 
 
 @bp.get("/reports/<int:report_id>")

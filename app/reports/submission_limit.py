@@ -5,8 +5,9 @@ real shift ever meets it.
 Counted per signed-in person, over the JSON API and the capture form together (one allowance, so the
 form is no way round it), with the limits of ``REPORT_SUBMISSION_LIMITS``: by default 600 in 10 minutes
 and 2,000 in a day. A phone back online after a long offline shift sends its whole outbox back to back,
-one report after another: a queue of 200 drains in one go, and so do a phone's and a tablet's at once,
-with their replays (every request counts, a replay too). A busy shift files tens of reports, not
+in batches of up to 25 (each report of a batch counts once, as if sent alone): a queue of 200 drains
+in one go, and so do a phone's and a tablet's at once, with their replays (every report sent counts,
+a replay too). A busy shift files tens of reports, not
 hundreds. A client stuck in a loop is held to one submission a second on average, and 2,000 a day.
 Above a limit the answer is 429 with ``Retry-After`` (seconds until the window frees), which the outbox
 treats as "retry later": the report stays queued. Not signed in is exempt here: the route answers 401.
@@ -17,11 +18,17 @@ switched off with them (``RATELIMIT_ENABLED``).
 """
 
 from app.core.rate_limits import per_person_limit
+from app.reports.submission_batch import batch_cost
 
-submission_limit = per_person_limit(
-    "REPORT_SUBMISSION_LIMITS",
-    scope="report-submission",
-    # Retry-After carries the exact wait for the outbox; the words are for a person.
-    message="Too many reports in a short time. Nothing was lost: try again in a few minutes.",
+_SCOPE = "report-submission"
+# Retry-After carries the exact wait for the outbox; the words are for a person.
+_MESSAGE = "Too many reports in a short time. Nothing was lost: try again in a few minutes."
+
+submission_limit = per_person_limit("REPORT_SUBMISSION_LIMITS", scope=_SCOPE, message=_MESSAGE)
+"""Decorates every route that submits one report."""
+
+batch_submission_limit = per_person_limit(
+    "REPORT_SUBMISSION_LIMITS", scope=_SCOPE, message=_MESSAGE, cost=batch_cost
 )
-"""Decorates every route that submits a report."""
+"""Decorates the batch route: the same allowance, each report of a batch counting once (a batch over
+what is left of the allowance is refused whole with 429, and nothing of it is stored)."""

@@ -86,3 +86,46 @@ def test_the_production_limit_lets_a_long_offline_shift_drain_in_one_go():
     limits = parse_many(Config.REPORT_SUBMISSION_LIMITS)
     assert limits, "a limit is set"
     assert all(limit.amount >= 2 * 200 for limit in limits)
+
+
+def _batch(client, reports):
+    token = client.get("/api/v1/csrf").get_json()["csrf_token"]
+    return client.post("/api/v1/reports/batch", json={"reports": reports}, headers={"X-CSRFToken": token})
+
+
+def _stored(app) -> int:
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.reports.models import Report
+
+    with app.app_context():
+        return db.session.scalar(select(func.count(Report.id)))
+
+
+def test_each_report_of_a_batch_counts_against_the_same_allowance(limited_app, make):
+    """A batch is no way round the limit: its reports count one each, with single reports and the form."""
+    make.user("dsp@x.test", regions=["North"])
+    north = make.region("North")
+    with time_machine.travel(PINNED, tick=False):
+        phone = _signed_in(limited_app, "dsp@x.test")
+        two = _batch(phone, [report_body(north), report_body(north)])
+        assert [r["status"] for r in two.get_json()["results"]] == [201, 201]
+        assert post_report(phone, report_body(north)).status_code == 201  # the third of three
+        refused = _batch(phone, [report_body(north)])
+        assert refused.status_code == 429 and refused.is_json
+        assert 1 <= int(refused.headers["Retry-After"]) <= 61
+
+    with time_machine.travel(PINNED + timedelta(minutes=2), tick=False):
+        # More than the allowance (three) is refused whole, and nothing of it is stored.
+        four = [report_body(north) for _ in range(4)]
+        assert _batch(phone, four).status_code == 429
+        assert _stored(limited_app) == 3
+
+    with time_machine.travel(PINNED + timedelta(minutes=4), tick=False):
+        assert [r["status"] for r in _batch(phone, four[:3]).get_json()["results"]] == [201] * 3
+
+    with time_machine.travel(PINNED + timedelta(minutes=6), tick=False):
+        # A body that is no batch costs one, and is refused for what it is.
+        assert _batch(phone, "not a list").status_code == 422
+        assert [r["status"] for r in _batch(phone, four[3:]).get_json()["results"]] == [201]

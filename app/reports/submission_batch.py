@@ -1,0 +1,70 @@
+"""Several reports in one request (``POST /api/v1/reports/batch``, SPEC §5): an outbox back online
+sends its queue in batches instead of one request per report.
+
+Each item goes through exactly the single submission's path (:func:`submit_and_answer`: the same
+validation, replay and conflict rules, the same answers and status codes) and is committed or rolled
+back on its own, before the next item starts: one transaction per item, so a refused item never
+holds back the others and every stored report has its own audit event. Items are answered in the
+order sent; an item repeating an earlier one of the same batch is a replay (200) or a conflict (409),
+as it would be in two requests.
+
+A database failure on one item (the server going away mid-batch) answers the whole request with the
+app's 503 (or 500): the items before it are committed, and the client's resend of the whole batch
+finds them as replays (200), so nothing is stored twice.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.form_flow import INVALID_STATUS
+from app.core.json_body import json_body
+from app.reports.submission_flow import SubmissionAnswers, submit_and_answer
+
+MAX_BATCH_REPORTS = 25
+"""The most reports one batch may carry; a larger batch is refused whole with 413."""
+
+TOO_LARGE_STATUS = 413
+
+
+@dataclass(frozen=True)
+class BatchRefused:
+    """Why a body is not a batch at all: answered for the whole request, nothing is submitted."""
+
+    status: int
+    message: str
+    errors: dict[str, list[str]]
+
+
+def read_batch(raw: Any) -> tuple[list | None, BatchRefused | None]:
+    """The batch's items, or why the body is not ``{"reports": [...]}`` with 1 to
+    ``MAX_BATCH_REPORTS`` items. Each item is checked later, as a report on its own."""
+    if not isinstance(raw, dict):
+        errors = {"_body": ['Send a JSON object: {"reports": [report, ...]}.']}
+        return None, BatchRefused(INVALID_STATUS, "Not a batch of reports.", errors)
+    items = raw.get("reports")
+    if not isinstance(items, list) or not items:
+        errors = {"reports": ["Send the reports as a list of one report or more."]}
+        return None, BatchRefused(INVALID_STATUS, "Not a batch of reports.", errors)
+    if len(items) > MAX_BATCH_REPORTS:
+        message = f"Send at most {MAX_BATCH_REPORTS} reports in one batch."
+        return None, BatchRefused(TOO_LARGE_STATUS, message, {"reports": [message]})
+    return items, None
+
+
+def submit_batch(items: list, answers: SubmissionAnswers) -> list[dict]:
+    """Submit each item for the signed-in person, in order, each in its own transaction; one result
+    per item: ``{"status": ..., **the single endpoint's body}``. ``answers`` must answer every
+    outcome with a plain body (``app.api.routes.JsonAnswers`` does)."""
+    results = []
+    for item in items:
+        body, status = submit_and_answer(item, answers)
+        results.append({"status": status, **body})
+    return results
+
+
+def batch_cost() -> int:
+    """What a request counts against the person's submission allowance: each report of a batch
+    counts as that report sent alone would; a body that is no batch counts once."""
+    raw, problem = json_body()
+    items, refused = read_batch(raw) if problem is None else (None, True)
+    return 1 if refused else len(items)
