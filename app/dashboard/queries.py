@@ -346,6 +346,21 @@ def verified_share(today: date) -> tuple[int, int]:
     return verified, ended
 
 
+def clusters_awaiting_review() -> list[Cluster]:
+    """Every new cluster nobody has opened a review of yet, oldest first (they have waited longest):
+    filtered in SQL, with no limit, so an organisation with many clusters loses none from the list."""
+    return list(
+        db.session.scalars(
+            select(Cluster)
+            .options(
+                selectinload(Cluster.reports), selectinload(Cluster.region), selectinload(Cluster.category)
+            )
+            .where(Cluster.status == "new", Cluster.review_id.is_(None))
+            .order_by(Cluster.detected_at, Cluster.id)
+        )
+    )
+
+
 def open_clusters(region_ids: frozenset[int] | None, limit: int = 50) -> list[Cluster]:
     """The newest open clusters the viewer may see. A scoped viewer gets only their regions' clusters
     (a person's cluster has no region, so it is organisation-wide only); the region filter runs in SQL

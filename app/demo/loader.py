@@ -25,6 +25,7 @@ from app.dashboard.exposure_csv import ExposureRow
 from app.dashboard.models import Cluster as DetectedCluster
 from app.dashboard.operations import detect_clusters, handle_cluster, import_exposure
 from app.demo.process_measures import add_process_measure
+from app.demo.reviews import hold_reviews_due_by
 from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
 from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
 from app.escalations.on_call import ShiftInput, add_shift
@@ -471,6 +472,7 @@ def _work_the_queue(rng: random.Random, now: datetime, *, tz) -> None:
         triggers = ["financial_exploitation"] if code == "safeguarding_rights" and rng.random() < 0.4 else []
         duties = [bodies["adult_protective_services"].id] if triggers and rng.random() < 0.5 else []
         triager = quality if rng.random() < 0.1 else rng.choice(supervisors[report.region_id])
+        hold_reviews_due_by(report.received_at, tz)
         triage_report(
             report,
             triager,
@@ -500,6 +502,8 @@ def _work_the_queue(rng: random.Random, now: datetime, *, tz) -> None:
                 reference=f"APS-{rng.randint(10000, 99999)}",
                 done_at=duty.due_at - timedelta(hours=rng.randint(1, 20)),
             )
+
+    hold_reviews_due_by(now, tz)
 
     aps = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "adult_protective_services"))
     for case in db.session.scalars(select(SafeguardingCase).where(SafeguardingCase.routed_at < cutoff)):

@@ -1,7 +1,7 @@
 """Reviews in proportion to triage. Callers commit."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 
@@ -269,12 +269,12 @@ def _open_theme_review(report: Report) -> Review | None:
 BARRIER_TITLE_PREFIX = "Barrier review: "
 
 
-def open_owed_review(report: Report, *, actor, today: date | None = None) -> Review | None:
+def open_owed_review(report: Report, *, actor, now: datetime | None = None) -> Review | None:
     """The review triage decided becomes a review with an owner and a due date (by its kind's
     setting), so it cannot be forgotten: a brief review per report, a barrier review per theme (a new
-    report of the theme joins the open one), a full systems review per report. Nothing when triage
-    decided no review, when the report already has a review of that kind, or when it was handed off
-    as an incident (the incident process reviews it)."""
+    report of the theme joins the open one), a full systems review per report; the report is being
+    reviewed from then on. Nothing when triage decided no review, when the report already has a
+    review of that kind, or when it was handed off as an incident (the incident process reviews it)."""
     level = report.triage.review_level if report.triage else None
     if level not in OWED_BY_TRIAGE or report.status == ReportStatus.HANDED_OFF.value:
         return None
@@ -287,14 +287,21 @@ def open_owed_review(report: Report, *, actor, today: date | None = None) -> Rev
     owner = _owed_review_owner(report, level, actor)
     if owner is None:
         return None
-    due = default_due_date(level, today or org_today())
+    now = now or now_utc()
+    due = default_due_date(level, now.astimezone(org_tz()).date())
     title = {
         "brief_structured_review": f"Brief review of NM-{report.id}",
         "barrier_review": f"{BARRIER_TITLE_PREFIX}{report.category.name} in {report.region.name}",
         "full_systems_review": f"Full systems review of NM-{report.id}",
     }[level]
     review = Review(
-        kind=level, title=title, created_by_id=actor.id, owner_id=owner.id, due_date=due, first_due_date=due
+        kind=level,
+        title=title,
+        created_by_id=actor.id,
+        created_at=now,
+        owner_id=owner.id,
+        due_date=due,
+        first_due_date=due,
     )
     db.session.add(review)
     review.reports = [report]
@@ -328,7 +335,7 @@ def open_owed_review(report: Report, *, actor, today: date | None = None) -> Rev
 
 def on_report_triaged_owed(report: Report, *, actor, now=None, **_) -> None:
     """Subscriber to triage's ``report_triaged``: the review triage decided is opened, owned and due."""
-    open_owed_review(report, actor=actor, today=(now or now_utc()).astimezone(org_tz()).date())
+    open_owed_review(report, actor=actor, now=now)
 
 
 PATHWAY_ROLES = (Role.OPERATIONS_LEAD, Role.SCHEDULER)

@@ -16,7 +16,7 @@ from app.actions.models import Action
 from app.core.permissions import can_view_report, sees_report_through_role
 from app.core.roles import Role
 from app.core.settings import get_setting
-from app.dashboard.queries import open_clusters
+from app.dashboard.queries import clusters_awaiting_review
 from app.escalations.clocks import Clock, ClockState, clock
 from app.escalations.deadlines import safeguarding_due_at
 from app.escalations.models import ExternalDuty, NurseReview, SafeguardingCase, StopTheLineAlert
@@ -129,6 +129,33 @@ def _reviews(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
     ]
 
 
+def _interface_failures(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
+    """For operations leads and schedulers: the open pathway maps of their regions that someone else
+    owns (their own are under "Reviews you own"), since either may be the one who knows the handover."""
+    if not user.roles & {Role.OPERATIONS_LEAD, Role.SCHEDULER}:
+        return []
+    reviews = db.session.scalars(
+        select(Review)
+        .options(selectinload(Review.reports), selectinload(Review.owner))
+        .where(
+            Review.kind == "pathway_map",
+            Review.status != "completed",
+            or_(Review.owner_id.is_(None), Review.owner_id != user.id),
+            Review.reports.any(Report.region_id.in_(tuple(user.region_ids) or (-1,))),
+        )
+    )
+    return [
+        WorkItem(
+            "Interface failures in your regions",
+            f"R-{review.id} · {review.title}" + (f" · {review.owner.name} has it" if review.owner else ""),
+            f"/reviews/{review.id}",
+            clock("Map", review.created_at, _end_of(review.due_date, tz), None, now),
+        )
+        for review in reviews
+        if review.due_date is not None and all(sees_report_through_role(user, r) for r in review.reports)
+    ]
+
+
 def _safeguarding(user, now: datetime) -> list[WorkItem]:
     if Role.SAFEGUARDING_LEAD not in user.roles:
         return []
@@ -211,7 +238,7 @@ def _actions(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
 def _clusters(user, now: datetime) -> list[WorkItem]:
     if Role.QUALITY_LEAD not in user.roles:
         return []
-    waiting = [c for c in open_clusters(None) if c.status == "new" and c.review_id is None]
+    waiting = clusters_awaiting_review()
     return [
         WorkItem(
             "Clusters awaiting review",
@@ -236,6 +263,7 @@ def work_for(user, now: datetime, tz: ZoneInfo) -> dict[str, list[WorkItem]]:
         *_duties(user, now),
         *_triage(user, now),
         *_reviews(user, now, tz),
+        *_interface_failures(user, now, tz),
         *_clusters(user, now),
         *_actions(user, now, tz),
     ]

@@ -1,0 +1,75 @@
+"""The demo's reviews: the reviews triage opened are held and completed as the year goes by, most
+before they are due and about one in ten a few days late, so the "review completed in time" measure
+has something true to show and the last weeks' reviews are still open for their owners."""
+
+import random
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.reviews.models import Review
+from app.reviews.operations import OWED_BY_TRIAGE, ReviewInput, save_review
+
+FINDINGS = {
+    "brief_structured_review": "Talked it through at the team huddle: the check that caught it was luck, "
+    "not design.",
+    "barrier_review": "Walked through the theme's reports with the people involved.",
+    "full_systems_review": "Mapped the visit across the office, the rota and the home; two handovers "
+    "had no confirmation step.",
+}
+ROOT_PATTERN = "The same step relies on memory on every visit."
+PARTICIPANTS = {
+    "brief_structured_review": [{"role": "Supervisor", "name": ""}, {"role": "DSP", "name": ""}],
+    "barrier_review": [{"role": "Quality lead", "name": ""}, {"role": "Supervisor", "name": ""}],
+    "full_systems_review": [
+        {"role": "Quality lead", "name": ""},
+        {"role": "Operations lead", "name": ""},
+        {"role": "Nurse", "name": ""},
+    ],
+}
+
+
+def held_on(review: Review) -> date:
+    """The day the review is held: a day or more before it is due, or (one in ten) a few days late.
+    Seeded by the review's id, so the same review is held on the same day however often it is asked."""
+    chance = random.Random(review.id)
+    if chance.random() < 0.1:
+        return review.due_date + timedelta(days=chance.randint(1, 6))
+    return max(review.created_at.date(), review.due_date - timedelta(days=chance.randint(1, 4)))
+
+
+def hold_reviews_due_by(moment: datetime, tz) -> None:
+    """Complete every review triage opened whose day to be held has come by ``moment``."""
+    today = moment.astimezone(tz).date()
+    candidates = db.session.scalars(
+        select(Review).where(
+            Review.kind.in_(OWED_BY_TRIAGE),
+            Review.status != "completed",
+            Review.due_date <= today + timedelta(days=4),
+        )
+    ).all()
+    for review in candidates:
+        day = held_on(review)
+        if day > today:
+            continue
+        kind = review.kind
+        save_review(
+            review.owner,
+            ReviewInput(
+                kind=kind,
+                title=review.title,
+                reports=list(review.reports),
+                held_on=day,
+                duration_minutes={"brief_structured_review": 15, "barrier_review": 30}.get(kind, 90),
+                participants=PARTICIPANTS[kind],
+                findings=FINDINGS[kind],
+                root_pattern="The same step relies on memory on every visit."
+                if kind == "barrier_review"
+                else "",
+                complete=True,
+            ),
+            review,
+            today=day,
+        )
+        review.completed_at = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=15)

@@ -1,0 +1,134 @@
+"""The review triage decides is opened with an owner and a due date (issue 17, point 4): nothing a
+triage decided can be forgotten. Time is pinned by ``now=``."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.core.audit.models import AuditEvent
+from app.core.roles import Role
+from app.extensions import db
+from app.notifications.models import Notification
+from app.reports.models import Report
+from app.reviews.models import Review
+from app.reviews.operations import ReviewInput, save_review
+from app.triage.operations import TriageAnswers, triage_report
+from tests.actions.test_linking import NOW, TZ
+
+
+@pytest.fixture
+def org(make):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    return make
+
+
+def user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def triage(report_id, level, *, by="sup@x.test", event_class="near_miss", now=NOW):
+    report = db.session.get(Report, report_id)
+    triage_report(
+        report,
+        user(by),
+        TriageAnswers(
+            still_at_risk_now=False,
+            severity="medium",
+            recurrence="single",
+            minimum_investigation="Talk it through with the team that visits",
+            event_class=event_class,
+            review_level=level,
+            override_reason="The family raised it twice; worth a deeper look.",
+        ),
+        tz=TZ,
+        now=now,
+    )
+    db.session.flush()
+    return report
+
+
+def reviews_of(report):
+    return [r for r in report.reviews if r.kind != "pathway_map"]
+
+
+def test_a_brief_review_is_owned_by_the_supervisor_who_triaged_and_due_in_a_week(org, ctx):
+    report = triage(org.report("dsp@x.test"), "brief_structured_review")
+    [review] = reviews_of(report)
+    assert (review.kind, review.owner, review.status) == (
+        "brief_structured_review",
+        user("sup@x.test"),
+        "open",
+    )
+    assert review.due_date == review.first_due_date == NOW.date() + timedelta(days=7)
+    assert review.created_at == NOW and report.status == "in_review"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "review.create"))
+    after = json.loads(event.after)
+    assert after["because"] == "triage" and after["owner_id"] == user("sup@x.test").id
+    assert db.session.scalar(select(Notification).where(Notification.kind == "review_assigned")) is None, (
+        "nobody is told of work they just gave themselves"
+    )
+
+
+def test_a_full_review_goes_to_a_quality_lead_who_is_told(org, ctx):
+    report = triage(org.report("dsp@x.test"), "full_systems_review")
+    [review] = reviews_of(report)
+    assert review.owner == user("quality@x.test")
+    assert review.due_date == NOW.date() + timedelta(days=60)
+    [told] = db.session.scalars(select(Notification).where(Notification.kind == "review_assigned")).all()
+    assert told.user_id == user("quality@x.test").id and told.link == f"/reviews/{review.id}"
+    assert f"NM-{report.id}" in told.title and told.waiting_for == "needs the review"
+
+
+def test_a_barrier_review_is_one_per_theme_and_new_reports_of_the_theme_join_it(org, ctx):
+    ids = [
+        org.report("dsp@x.test"),
+        org.report("dsp@x.test"),
+        org.report("dsp@x.test", category="falls_mobility"),
+    ]
+    first = triage(ids[0], "barrier_review")
+    second = triage(ids[1], "barrier_review", now=NOW + timedelta(days=3))
+    other = triage(ids[2], "barrier_review")
+    theme = db.session.scalars(
+        select(Review).where(Review.kind == "barrier_review").order_by(Review.id)
+    ).all()
+    assert [sorted(r.id for r in review.reports) for review in theme] == [[first.id, second.id], [other.id]]
+    assert theme[0].due_date == NOW.date() + timedelta(days=30), "joining does not move the due date"
+    assert theme[0].title.startswith("Barrier review: ") and second.status == "in_review"
+
+
+def test_no_review_for_log_and_learn_an_incident_or_a_triage_done_again(org, ctx):
+    ids = [org.report("dsp@x.test") for _ in range(3)]
+    none = triage(ids[0], "none")
+    incident = triage(ids[1], "brief_structured_review", event_class="incident")
+    assert reviews_of(none) == [] and reviews_of(incident) == [] and incident.status == "handed_off"
+    again = triage(ids[2], "brief_structured_review")
+    triage(again.id, "brief_structured_review", now=NOW + timedelta(hours=2))
+    assert len(reviews_of(again)) == 1
+
+
+def test_completing_it_settles_the_owners_notification_and_the_report_is_reviewed(org, ctx):
+    report = triage(org.report("dsp@x.test"), "full_systems_review")
+    [review] = reviews_of(report)
+    save_review(
+        user("quality@x.test"),
+        ReviewInput(
+            kind=review.kind,
+            title=review.title,
+            reports=[report],
+            held_on=NOW.date() + timedelta(days=5),
+            duration_minutes=60,
+            participants=[{"role": "Quality lead", "name": ""}],
+            findings="Two handovers had no confirmation step.",
+            complete=True,
+        ),
+        review,
+        today=NOW.date() + timedelta(days=5),
+    )
+    db.session.flush()
+    told = db.session.scalar(select(Notification).where(Notification.kind == "review_assigned"))
+    assert told.settled_as == "done" and report.status == "reviewed"
