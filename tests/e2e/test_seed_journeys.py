@@ -14,14 +14,17 @@ what is not the point of a step goes through the app's own functions; each key s
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.core.dates import monday
 from app.core.roles import Role
+from app.dashboard.operations import detect_clusters
 from app.escalations.models import NurseReview, StopTheLineAlert
 from app.escalations.on_call import ShiftInput, add_shift
 from app.extensions import db
@@ -268,3 +271,109 @@ def test_2_interface_failure_routed_to_operations_who_map_it_and_open_an_action(
     mine = ops.locator("section.panel:has(h2:has-text('Actions you own')) li")
     assert "Plan changes confirmed by the next shift" in mine.inner_text()
     assert mine.locator(".clock-running").inner_text().startswith("Put in place:")
+
+
+def test_3_cluster_to_a_barrier_review_completed_in_time_and_an_action(
+    app, make, frozen_now, org_day, live_server, device, artifacts
+):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("dsp2@x.test", regions=["North"])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    tz = ZoneInfo(app.config["ORG_TIMEZONE"])
+    last_week = monday(org_day) - timedelta(weeks=1)
+    cluster = [
+        make.report(
+            email,
+            category="scheduling_rota",
+            occurred_at=datetime.combine(last_week + timedelta(days=day), time(7, 30), tzinfo=tz).isoformat(),
+            what_happened=f"Shift start moved at the last minute; nobody confirmed who covered ({day})",
+        )
+        for email, day in (("dsp@x.test", 0), ("dsp2@x.test", 1), ("dsp@x.test", 2), ("dsp2@x.test", 3))
+    ]
+    with app.app_context():
+        quality = db.session.scalar(select(User).where(User.email == "quality@x.test"))
+        assert detect_clusters(last_week, tz=tz, actor=quality)
+        db.session.commit()
+
+    # The quality lead's work shows the cluster; they send it to a barrier review, which they own.
+    desk = device(TABLET)
+    sign_in(desk, live_server, "quality@x.test", PASSWORD)
+    # (Both methods flag this week, Poisson exceedance and the local rule: the work lists each.)
+    waiting = desk.locator(
+        "section.panel:has(h2:has-text('Clusters awaiting review')) li",
+        has_text=f"Scheduling and rota in North: 4 reports, week of {last_week:%d %b %Y}",
+    ).first
+    assert waiting.locator(".clock-running").inner_text().startswith("Decide:")
+    waiting.locator("a").click()
+    desk.wait_for_url("**/dashboard*")
+    found = desk.locator("li.cluster", has_text="Scheduling and rota · North").filter(has_text="local rule")
+    found.locator("button:has-text('Send to a barrier review')").click()
+    desk.wait_for_url("**/reviews/*/edit")
+    assert "A barrier review was started for the cluster." in desk.inner_text("main")
+    due = org_day + timedelta(days=30)  # the barrier review's setting
+    assert desk.input_value("#due_date") == due.isoformat()
+    review_url = desk.url.removesuffix("/edit")
+    desk.goto(f"{live_server}/work")
+    owned = desk.locator("section.panel:has(h2:has-text('Reviews you own')) li")
+    assert "Cluster: Scheduling and rota in North" in owned.inner_text()
+    assert f"due by the end of {due:%d %b %Y}" in owned.inner_text()
+
+    # Ten days on, within its thirty, the review is held and completed.
+    held = frozen_now + timedelta(days=10)
+    held_day = org_day + timedelta(days=10)
+    with time_machine.travel(held, tick=True):
+        desk.context.clock.set_system_time(held)
+        sign_in(desk, live_server, "quality@x.test", PASSWORD)
+        owned = desk.locator("section.panel:has(h2:has-text('Reviews you own')) li")
+        assert re.fullmatch(r"Complete: 20 d \d+ h left", owned.locator(".clock-running").inner_text())
+        desk.goto(review_url)
+        assert desk.inner_text("dl.facts dt:has-text('Owner') + dd") == "Quality"
+        assert desk.inner_text("dl.facts dt:has-text('Clock') + dd") == f"Due {due:%d %b %Y}, in 20 days"
+        desk.locator("a:has-text('Edit')").click()
+        desk.fill("#held_on", held_day.isoformat())
+        desk.fill("#duration_minutes", "30")
+        desk.fill("#participants", "Quality lead: Quinn\nSupervisor: Sam\nScheduler: Pat")
+        desk.fill("#findings", "Rota changes after 18:00 reach the DSP by text only; coverage is assumed.")
+        desk.fill("#root_pattern", "Last-minute rota changes and no one named as having confirmed cover.")
+        desk.check("input[name=complete]")
+        desk.locator("button.primary:has-text('Save review')").click()
+        desk.wait_for_url(review_url)
+        assert "Barrier review of a cluster · Completed" in desk.inner_text("main")
+        assert (
+            desk.inner_text("dl.facts dt:has-text('Clock') + dd") == f"Completed {held_day:%d %b %Y}, on time"
+        )
+
+        # The action: a coverage lock, tested for two weeks, answering the cluster's reports.
+        desk.locator("a:has-text('Add an action')").click()
+        desk.wait_for_url("**/actions/new*")
+        starts = held_day + timedelta(days=7)
+        desk.fill("#title", "Coverage lock at 18:00 the day before")
+        desk.fill(
+            "#change", "Rota changes after the cut-off need a supervisor's sign-off and a named confirmer"
+        )
+        desk.select_option("#owner_id", label="Quality")
+        desk.fill("#due_date", starts.isoformat())
+        desk.check("input[name=strength][value=intermediate]")
+        desk.fill("#window_start", starts.isoformat())
+        desk.fill("#window_end", (starts + timedelta(days=13)).isoformat())
+        desk.locator("label.check:has-text('Scheduling and rota') input").check()
+        desk.locator("label.check:has-text('North') input").check()
+        desk.fill("#report_ids", ", ".join(f"NM-{i}" for i in cluster))
+        desk.locator("button.primary:has-text('Save action')").click()
+        desk.wait_for_url("**/actions/*")
+        assert "Coverage lock at 18:00 the day before" in desk.inner_text("h1")
+        answers = desk.inner_text("dl.facts dt:has-text('Answers') + dd")
+        assert all(f"NM-{i}" in answers for i in cluster) and "R-" in answers
+
+        # The dashboard counts the review among those completed by their due date.
+        desk.goto(f"{live_server}/dashboard?from={last_week}&to={due}")
+        row = desk.locator("tr", has_text="Reviews completed by their due date").first
+        assert row.locator("td").all_inner_texts() == [
+            "Reviews completed by their due date",
+            "1",
+            "1",
+            "100%",
+        ]
+        _fits(desk)
+        desk.locator("#timeliness-title").scroll_into_view_if_needed()
+        desk.screenshot(path=str(artifacts / "seed3-dashboard-review-in-time-tablet.png"))
