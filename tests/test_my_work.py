@@ -1,7 +1,7 @@
 """'My work' (issue 17, point 1): each role's landing page lists what waits for them, most urgent first,
 each item with its clock, and nothing from regions or cases they may not see."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,10 +10,13 @@ from app.auth.models import User
 from app.core.clock import org_tz
 from app.core.models import now_utc
 from app.core.roles import Role
+from app.dashboard.models import Cluster
+from app.dashboard.queries import clusters_awaiting_review
 from app.escalations.models import ExternalBody
 from app.escalations.operations import add_external_duty
 from app.extensions import db
 from app.reports.models import Report
+from app.reviews.models import Review
 from app.reviews.operations import ReviewInput, save_review
 from app.work.queries import work_for
 from tests.factories import login
@@ -105,3 +108,39 @@ def test_the_page_shows_each_clock(app, org):
     page = client.get("/work").get_data(as_text=True)
     assert "Stop-the-line alerts to acknowledge" in page
     assert 'class="clock clock-running"' in page and "Acknowledge:" in page
+
+
+def test_operations_and_scheduling_see_the_interface_failures_of_their_regions(make, ctx):
+    make.user("dsp@x.test", regions=["North"])
+    make.user("ops@x.test", roles=[Role.OPERATIONS_LEAD], regions=["North"])
+    make.user("sched@x.test", roles=[Role.SCHEDULER], regions=["North"])
+    make.user("sched-south@x.test", roles=[Role.SCHEDULER], regions=["South"])
+    make.report("dsp@x.test", interface_tag="handover")
+    ops, sched = kinds_and_titles("ops@x.test"), kinds_and_titles("sched@x.test")
+    assert len(ops["Reviews you own"]) == 1 and "Interface failures in your regions" not in ops
+    [failure] = sched["Interface failures in your regions"]
+    assert failure.endswith("Ops has it") and "Information pathway of NM-" in failure
+    assert kinds_and_titles("sched-south@x.test") == {}
+
+
+def test_every_cluster_awaiting_review_is_listed_however_many_there_are(org, ctx):
+    """More new clusters than the dashboard shows at once (50): none is lost from the quality lead's
+    list, and one with a review, or already dismissed, is not waiting."""
+    review = Review(kind="barrier_review", title="Of a cluster", created_by_id=user("quality@x.test").id)
+    db.session.add(review)
+    for n in range(60):
+        db.session.add(
+            Cluster(
+                method="local_rule", week_start=date(2026, 1, 5), cell_key=f"c{n}", observed=3, status="new"
+            )
+        )
+    db.session.add(
+        Cluster(method="local_rule", week_start=date(2026, 1, 5), cell_key="r", observed=3, review=review)
+    )
+    db.session.add(
+        Cluster(
+            method="local_rule", week_start=date(2026, 1, 5), cell_key="d", observed=3, status="dismissed"
+        )
+    )
+    db.session.flush()
+    assert len(clusters_awaiting_review()) == 60
