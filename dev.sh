@@ -4,7 +4,8 @@
 #   ./dev.sh test    set everything up and run the whole test suite (lint, layers, unit, routes, browser)
 #   ./dev.sh lint    ruff, then lint-imports (the layers of app/, see pyproject.toml)
 #   ./dev.sh bench   run the benchmarks in bench/ (each prints ratios against its own baseline;
-#                    dashboard_scale and submission_load need the PostgreSQL on 127.0.0.1:5432)
+#                    dashboard_scale and submission_load need the PostgreSQL on 127.0.0.1:5432,
+#                    form_load Debian's nginx)
 # Extra arguments after "test" go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -122,6 +123,7 @@ case "${1:-}" in
   bench)
     setup_python ".[test]"
     setup_browser
+    setup_servers
     for module in bench/[a-z]*.py; do
       name=$(basename "$module" .py)
       case "$name" in common | bare_insert_app) continue ;; esac
