@@ -3,6 +3,7 @@
 - The only resources a document may load are ``data:`` URLs and the app's own ``/static/`` files (read
   from disk); every other URL - ``file://``, ``http://``, cloud metadata addresses - is refused and
   recorded, so user text can never pull a file or reach the network.
+- Every document is a tagged PDF/UA-1 (``PDF_VARIANT``).
 - Rendering runs in a forked child process under a memory limit (RLIMIT_AS) and a wall-clock limit; a
   document that exceeds either fails with ``PdfRenderError`` and a clear message instead of taking the
   web worker down.
@@ -18,6 +19,9 @@ STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 INTERNAL_BASE = "https://app.invalid/"
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MEMORY_BYTES = 1536 * 1024 * 1024
+# Tagged PDF (PDF/UA-1): a structure tree in reading order, the document's language from <html lang>,
+# its <title> shown as the window title, so a screen reader reads guides and packs as they are laid out.
+PDF_VARIANT = "pdf/ua-1"
 
 
 class PdfRenderError(RuntimeError):
@@ -57,7 +61,7 @@ def _render_in_process(html: str) -> tuple[bytes, int, list[str], int]:
 
     log = FetchLog()
     document = HTML(string=html, base_url=INTERNAL_BASE, url_fetcher=safe_fetcher(log)).render()
-    data = document.write_pdf()
+    data = document.write_pdf(pdf_variant=PDF_VARIANT)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return data, len(document.pages), log.refused, peak_kb
 
