@@ -217,6 +217,13 @@ def test_2_interface_failure_routed_to_operations_who_map_it_and_open_an_action(
     assert re.fullmatch(r"Complete: 14 d \d+ h left", task.locator(".clock-running").inner_text())
     _fits(ops)
     ops.screenshot(path=str(artifacts / "seed2-operations-work-tablet.png"))
+    # The region's scheduler sees it too, as the operations lead's.
+    scheduler = device(TABLET)
+    sign_in(scheduler, live_server, "scheduler@x.test", PASSWORD)
+    shared = scheduler.locator("section.panel:has(h2:has-text('Interface failures in your regions')) li")
+    assert f"Information pathway of NM-{report_id} · Ops has it" in shared.inner_text()
+    assert shared.locator(".clock-running").inner_text().startswith("Map:")
+
     task.locator("a").click()
     ops.wait_for_url("**/reviews/*")
     assert "Information-pathway map (interface failure) · Open" in ops.inner_text("main")
