@@ -289,3 +289,26 @@ def test_effective_while_the_interval_includes_one_needs_a_reason(org, ctx):
 def test_not_effective_needs_no_reason(org, ctx):
     _, verification = _verified(org, verdict="not_effective")
     assert verification.reason is None
+
+
+def test_moving_the_due_date_keeps_the_first_and_lateness_counts_against_it(org, ctx):
+    """Issue 17, point 10: a moved due date keeps the original, and the "in place by their due date"
+    measure judges the action by the first one."""
+    from app.core.dates import monday
+    from app.dashboard.queries import Scope, action_timeliness
+
+    action = save_action(user("quality@x.test"), action_input(), tz=TZ, today=TODAY)
+    first = action.due_date
+    save_action(
+        user("quality@x.test"),
+        action_input(due_date=first + timedelta(days=14), window_end=TODAY + timedelta(days=40)),
+        action=action,
+        tz=TZ,
+        today=TODAY + timedelta(days=1),
+    )
+    assert (action.first_due_date, action.due_date) == (first, first + timedelta(days=14))
+    action.completed_at = datetime.combine(first + timedelta(days=10), time(12), tzinfo=TZ)
+    db.session.flush()
+    scope = Scope(monday(first), monday(first + timedelta(days=14)), None)
+    share = action_timeliness(scope, TZ)
+    assert (sum(share.met), sum(share.total)) == (0, 1), "in place by the moved date, but late on the first"
