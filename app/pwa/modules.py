@@ -52,7 +52,9 @@ def imports_of(url: str, source: str) -> list[str]:
 
 @cache
 def module_graph(entry: str) -> tuple[str, ...]:
-    """Every module `entry` needs before it runs, itself included: dependencies first, each once."""
+    """Every module `entry` needs before it runs, itself included: dependencies first, each once.
+    Read once per process. An import the app does not serve is left out (the browser's own fetch of
+    it fails visibly; tests/pwa/test_module_preload.py fails on it first) rather than failing the page."""
     ordered: list[str] = []
     seen: set[str] = set()
 
@@ -60,8 +62,12 @@ def module_graph(entry: str) -> tuple[str, ...]:
         if url in seen:
             return
         seen.add(url)
-        for imported in imports_of(url, module_file(url).read_text()):
-            visit(imported)
+        try:
+            imported = imports_of(url, module_file(url).read_text())
+        except UnknownModule:
+            return
+        for dependency in imported:
+            visit(dependency)
         ordered.append(url)
 
     visit(entry)

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from app.pwa.modules import UnknownModule, imports_of, module_graph
+from app.pwa.assets import SHARED_MODULES, STATIC_DIR
+from app.pwa.modules import UnknownModule, imports_of, module_file, module_graph
 from tests.factories import login
 
 PRELOAD = re.compile(r'<link rel="modulepreload" href="([^"]+)">')
@@ -35,6 +36,14 @@ const later = () => import('./lazy.js');
 def test_a_bare_module_name_is_refused():
     with pytest.raises(UnknownModule):
         imports_of("/static/js/page.js", "import x from 'lodash';")
+
+
+def test_every_import_of_every_script_is_a_module_the_app_serves():
+    scripts = [f"/static/{p.relative_to(STATIC_DIR).as_posix()}" for p in STATIC_DIR.rglob("*.js")]
+    scripts += [f"/sw/{name}" for name in SHARED_MODULES]
+    for url in scripts:
+        for imported in imports_of(url, module_file(url).read_text()):
+            assert module_file(imported).is_file(), f"{url} imports {imported}"
 
 
 def test_the_report_forms_graph_is_every_module_it_imports_dependencies_first():
