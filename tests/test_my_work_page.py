@@ -50,3 +50,19 @@ def test_each_item_says_when_it_is_due_and_each_kind_how_many_are_overdue(app, m
     alerts = section(page, "Stop-the-line alerts to acknowledge")
     assert "overdue-count" not in alerts
     assert f"due {alert_due:%d %b %Y, %H:%M}" in alerts
+
+
+def test_a_role_with_nothing_waiting_is_offered_its_own_pages(app, make):
+    make.user("safe@x.test", roles=[Role.SAFEGUARDING_LEAD], regions=[])
+    make.user("trainer@x.test", roles=[Role.TRAINER], regions=[])
+    offered = {}
+    for email in ("safe@x.test", "trainer@x.test"):
+        client = app.test_client()
+        login(client, email)
+        page = client.get("/work").get_data(as_text=True)
+        assert "Nothing waits for you now." in page
+        offered[email] = page
+    assert '<a class="button" href="/safeguarding">Safeguarding decisions</a>' in offered["safe@x.test"]
+    assert '<a class="button" href="/guides">Cue guides</a>' in offered["trainer@x.test"]
+    assert "/safeguarding" not in offered["trainer@x.test"]
+    assert "Cue guides" not in offered["safe@x.test"]
