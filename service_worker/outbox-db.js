@@ -87,6 +87,14 @@ export async function putEntry(db, entry) {
   await finished(tx);
 }
 
+/** Several entries in one transaction (a batch marked sending, or settled by one answer). */
+export async function putEntries(db, entries) {
+  const tx = db.transaction(ENTRIES, 'readwrite');
+  const store = tx.objectStore(ENTRIES);
+  for (const entry of entries) store.put(entry);
+  await finished(tx);
+}
+
 export async function getEntry(db, seq) {
   return promised(db.transaction(ENTRIES).objectStore(ENTRIES).get(seq));
 }

@@ -6,7 +6,12 @@
 // is not the server, so the entry waits and is retried with backoff like after a 5xx.
 // 401 -> keep, ask to sign in. 429 -> keep waiting, no retry before the server's Retry-After.
 // Other 4xx -> keep under "needs attention" with the server's message.
-// 5xx or no network -> keep, retry with backoff. Entries are sent oldest first, one at a time.
+// 5xx or no network -> keep, retry with backoff. Entries are sent oldest first, in batches of up to
+// BATCH_REPORTS (POST /api/v1/reports/batch), each report answered in the batch's results by the same
+// rules: confirmed -> sent, 4xx -> needs attention. A 5xx, no network, a 401 or a 429 for the batch
+// request holds the whole batch (the server's replays make resending a half-stored batch safe). A batch
+// refused whole with another 4xx - a server without batches (404/405) or a proxy's 413 - is sent one
+// report at a time through POST /api/v1/reports, where each report gets its own verdict.
 //
 // Entries without an owner were queued by outbox version 1, before entries recorded whose session may
 // send them (see outbox-db.js). They are never sent under whoever happens to be signed in: they are
@@ -14,7 +19,7 @@
 // theirs, and sent under their session) or deletes them explicitly.
 
 import {
-  addEntry, allEntries, deleteEntry, getEntry, getMeta, putEntry, setMeta,
+  addEntry, allEntries, deleteEntry, getEntry, getMeta, putEntries, putEntry, setMeta,
 } from './outbox-db.js';
 
 export const WAITING = 'waiting';
@@ -24,6 +29,10 @@ export const SENT = 'sent';
 
 const BASE_DELAY_MS = 5_000;
 const MAX_DELAY_MS = 15 * 60_000;
+// Reports per request: the server's MAX_BATCH_REPORTS (app/reports/submission_batch.py).
+export const BATCH_REPORTS = 25;
+// Characters of JSON per request, photos included: well under the server's 8 MB body limit.
+export const BATCH_CHARS = 3 * 1024 * 1024;
 // Sent entries keep only their id and summary, so the user can see "sent"; then they go.
 export const SENT_KEPT_MS = 24 * 60 * 60_000;
 
@@ -81,6 +90,28 @@ function requestBody(entry) {
   return JSON.stringify(body);
 }
 
+/**
+ * Due entries in batches, oldest first, each with its request JSON: at most BATCH_REPORTS entries and
+ * BATCH_CHARS characters of JSON per batch (a report longer than that on its own goes alone).
+ */
+export function batchesOf(entries) {
+  const batches = [];
+  let current = [];
+  let chars = 0;
+  for (const entry of entries) {
+    const json = requestBody(entry);
+    if (current.length && (current.length === BATCH_REPORTS || chars + json.length > BATCH_CHARS)) {
+      batches.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push({ entry, json });
+    chars += json.length + 1;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
 async function readJson(response) {
   try {
     return await response.json();
@@ -99,6 +130,16 @@ function fromTheServer(response) {
   return !response.redirected && isJson(response);
 }
 
+/**
+ * Not the server's answer (a captive portal, a sign-in page, a network filter's 403 or a proxy's 407
+ * in HTML): nothing has arrived. The server refuses in JSON; a 413 is the one refusal a proxy in front
+ * of it makes in its own words (the request is too big to ever go as it is).
+ */
+function notTheServer(response) {
+  return response.ok || response.redirected
+    || (response.status < 500 && !isJson(response) && response.status !== 413);
+}
+
 async function fetchSession(fetchImpl, baseUrl) {
   const response = await fetchImpl(`${baseUrl}/api/v1/csrf`, {
     credentials: 'same-origin', cache: 'no-store',
@@ -110,40 +151,61 @@ async function fetchSession(fetchImpl, baseUrl) {
   return { token: json.csrf_token, userId: json.user_id ?? null };
 }
 
-/** The server's confirmation that it holds this entry's report, as { id }, or null if it is not one. */
+/** The server's word that it holds this entry's report (a 201 or 200 body echoing its client_uuid with an id). */
+function confirms(json, entry) {
+  const echoed = typeof json?.client_uuid === 'string'
+    && json.client_uuid.toLowerCase() === String(entry.client_uuid).toLowerCase();
+  return echoed && json.id !== null && json.id !== undefined;
+}
+
+/** The server's confirmation of a single POST, as { id }, or null if it is not one. */
 async function confirmation(response, entry) {
   if (![200, 201].includes(response.status) || !fromTheServer(response)) return null;
   const json = await readJson(response);
-  const echoed = typeof json?.client_uuid === 'string'
-    && json.client_uuid.toLowerCase() === String(entry.client_uuid).toLowerCase();
-  if (!echoed || json.id === null || json.id === undefined) return null;
-  return { id: json.id };
+  return confirms(json, entry) ? { id: json.id } : null;
 }
 
-async function postEntry(fetchImpl, baseUrl, entry, token) {
-  return fetchImpl(`${baseUrl}/api/v1/reports`, {
+function post(run, path, body) {
+  return run.fetch(`${run.baseUrl}${path}`, {
     method: 'POST',
     credentials: 'same-origin',
     cache: 'no-store',
-    headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
-    body: requestBody(entry),
+    headers: { 'Content-Type': 'application/json', 'X-CSRFToken': run.token },
+    body,
   });
 }
 
-async function keepForRetry(db, entry, now, reason) {
+/** POST with the run's token; a stale one (400 "csrf") is replaced once and the request sent again. */
+async function postFresh(run, path, body) {
+  const response = await post(run, path, body);
+  if (response.status !== 400) return response;
+  const json = await readJson(response.clone ? response.clone() : response);
+  if (json?.error !== 'csrf') return response;
+  // The token aged between fetch and send: get a fresh one and try once more.
+  const fresh = await fetchSession(run.fetch, run.baseUrl);
+  if (fresh.token) run.token = fresh.token;
+  return post(run, path, body);
+}
+
+function markSent(entry, id, now) {
+  Object.assign(entry, {
+    state: SENT, server_id: id, body: null, photo: null, sent_at: now, last_error: null, not_before: 0,
+  });
+}
+
+function markRetry(entry, now, reason) {
   entry.state = WAITING;
   entry.attempts += 1;
   entry.next_attempt_at = now + backoffDelay(entry.attempts);
   entry.last_error = { retry: true, message: reason };
   entry.not_before = 0;
-  await putEntry(db, entry);
 }
 
 /** 429: the server asked to wait; neither this entry nor the owner's next ones go before then. */
-async function keepUntilRetryAfter(db, entry, now, response) {
+function markWait(entry, now, response) {
   const wait = retryAfterDelay(response.headers?.get('retry-after'), now);
   if (wait === null) {
-    await keepForRetry(db, entry, now, 'The server is busy');
+    markRetry(entry, now, 'The server is busy');
     return;
   }
   entry.state = WAITING;
@@ -151,7 +213,147 @@ async function keepUntilRetryAfter(db, entry, now, response) {
   entry.next_attempt_at = now + wait;
   entry.not_before = now + wait;
   entry.last_error = { retry: true, status: 429, message: 'The server asked to wait a little', until: now + wait };
-  await putEntry(db, entry);
+}
+
+/** A 4xx refusal of this report (in the server's words when it gave them): kept to fix or delete. */
+function markAttention(entry, status, json) {
+  entry.state = ATTENTION;
+  entry.last_error = {
+    status,
+    message: json?.message || `The server refused this report (${status}).`,
+    errors: json?.errors || {},
+  };
+}
+
+// What a run does after an answer: go on with the next entries, or stop (order is kept: nothing
+// behind an entry that must be retried is sent before it).
+const GO_ON = 'go on';
+const STOP = 'stop';
+
+/**
+ * An answer that settles no report on its own (a failure, a wait, a sign-in): mark `entries` by it.
+ * Returns STOP, or null when the answer is a refusal that each report must get on its own.
+ */
+function settleWhole(run, entries, response) {
+  const now = run.now();
+  if (response.status === 429) {
+    for (const entry of entries) markWait(entry, now, response);
+    run.summary.retry = true;
+  } else if (notTheServer(response)) {
+    const reason = 'The network answered instead of the server, perhaps a Wi-Fi sign-in page';
+    for (const entry of entries) markRetry(entry, now, reason);
+    run.summary.retry = true;
+  } else if (response.status === 401) {
+    for (const entry of entries) entry.state = WAITING;
+    run.summary.needsSignIn = true;
+  } else if (response.status >= 400 && response.status < 500) {
+    return null;
+  } else {
+    for (const entry of entries) markRetry(entry, now, `Server error ${response.status}`);
+    run.summary.retry = true;
+  }
+  return STOP;
+}
+
+async function noConnection(run, entries) {
+  for (const entry of entries) markRetry(entry, run.now(), 'No connection');
+  await putEntries(run.db, entries);
+  run.summary.offline = true;
+  return STOP;
+}
+
+async function confirmed(run, count) {
+  if (count === 0) return;
+  await setMeta(run.db, 'last_sync_at', run.now());
+  run.summary.sent += count;
+}
+
+/** One entry through POST /api/v1/reports. */
+async function sendAlone(run, entry, json) {
+  entry.state = SENDING;
+  await putEntry(run.db, entry);
+  let response;
+  try {
+    response = await postFresh(run, '/api/v1/reports', json);
+  } catch {
+    return noConnection(run, [entry]);
+  }
+  const receipt = await confirmation(response, entry);
+  if (receipt) {
+    markSent(entry, receipt.id, run.now());
+    await putEntry(run.db, entry);
+    await confirmed(run, 1);
+    return GO_ON;
+  }
+  const outcome = settleWhole(run, [entry], response);
+  if (outcome === null) {
+    markAttention(entry, response.status, await readJson(response));
+    run.summary.attention += 1;
+  }
+  await putEntry(run.db, entry);
+  return outcome ?? GO_ON;
+}
+
+/** The batch answer's results, one per entry in order, or null if the answer is not one. */
+async function batchResults(response, batch) {
+  if (response.status !== 200 || !fromTheServer(response)) return null;
+  const json = await readJson(response);
+  const results = json?.results;
+  return Array.isArray(results) && results.length === batch.length ? results : null;
+}
+
+/**
+ * One batch through POST /api/v1/reports/batch: each result settles its entry (confirmed -> sent,
+ * 4xx -> needs attention); a failure of the whole request keeps the whole batch for a retry, and a
+ * refusal of the whole batch (an older server without batches, a proxy's 413) sends its entries alone.
+ */
+async function sendBatch(run, batch) {
+  const entries = batch.map((item) => item.entry);
+  for (const entry of entries) entry.state = SENDING;
+  await putEntries(run.db, entries);
+  let response;
+  try {
+    response = await postFresh(run, '/api/v1/reports/batch', `{"reports":[${batch.map((i) => i.json).join(',')}]}`);
+  } catch {
+    return noConnection(run, entries);
+  }
+  const results = await batchResults(response, batch);
+  if (results === null) {
+    const outcome = settleWhole(run, entries, response);
+    if (outcome === null) {
+      if ([404, 405].includes(response.status)) run.alone = true;
+      return sendEachAlone(run, batch);
+    }
+    await putEntries(run.db, entries);
+    return outcome;
+  }
+  const now = run.now();
+  let sent = 0;
+  let outcome = GO_ON;
+  results.forEach((result, index) => {
+    const entry = entries[index];
+    if ([200, 201].includes(result?.status) && confirms(result, entry)) {
+      markSent(entry, result.id, now);
+      sent += 1;
+    } else if (Number.isInteger(result?.status) && result.status >= 400 && result.status < 500) {
+      markAttention(entry, result.status, result);
+      run.summary.attention += 1;
+    } else {
+      markRetry(entry, now, 'The server did not confirm this report');
+      run.summary.retry = true;
+      outcome = STOP;
+    }
+  });
+  await putEntries(run.db, entries);
+  await confirmed(run, sent);
+  return outcome;
+}
+
+async function sendEachAlone(run, batch) {
+  for (const { entry, json } of batch) {
+    if (await sendAlone(run, entry, json) === STOP) return STOP;
+  }
+  return GO_ON;
 }
 
 /** An entry queued before entries had an owner (outbox version 1), still waiting for someone to claim it. */
@@ -160,7 +362,7 @@ export function needsClaim(entry) {
 }
 
 /**
- * Send every due entry of the signed-in user, oldest first.
+ * Send every due entry of the signed-in user, oldest first, in batches.
  * Returns a summary: { sent, attention, retry, needsSignIn, offline, unclaimed }.
  */
 export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), baseUrl = '' }) {
@@ -183,7 +385,6 @@ export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), ba
     summary.needsSignIn = (await pending(db)).length > 0;
     return summary;
   }
-  let token = session.token;
   const mine = (await allEntries(db)).filter(
     (e) => (e.state === WAITING || e.state === SENDING) && e.owner === session.userId,
   );
@@ -192,66 +393,12 @@ export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), ba
     return summary;
   }
   const due = mine.filter((e) => e.next_attempt_at <= now());
-  for (const entry of due) {
-    entry.state = SENDING;
-    await putEntry(db, entry);
-    let response;
-    try {
-      response = await postEntry(fetchImpl, baseUrl, entry, token);
-      if (response.status === 400) {
-        const json = await readJson(response.clone ? response.clone() : response);
-        if (json?.error === 'csrf') {
-          // The token aged between fetch and send: get a fresh one and try this entry once more.
-          const fresh = await fetchSession(fetchImpl, baseUrl);
-          if (fresh.token) token = fresh.token;
-          response = await postEntry(fetchImpl, baseUrl, entry, token);
-        }
-      }
-    } catch {
-      await keepForRetry(db, entry, now(), 'No connection');
-      summary.offline = true;
-      return summary;
-    }
-    const confirmed = await confirmation(response, entry);
-    if (confirmed) {
-      Object.assign(entry, {
-        state: SENT, server_id: confirmed.id, body: null, photo: null, sent_at: now(),
-        last_error: null, not_before: 0,
-      });
-      await putEntry(db, entry);
-      await setMeta(db, 'last_sync_at', now());
-      summary.sent += 1;
-    } else if (response.status === 429) {
-      await keepUntilRetryAfter(db, entry, now(), response);
-      summary.retry = true;
-      return summary;
-    } else if (response.ok || response.redirected || (response.status < 500 && !isJson(response) && response.status !== 413)) {
-      // Not the server's answer (a captive portal, a sign-in page, a network filter's 403 or a
-      // proxy's 407 in HTML): the report has not arrived. The server refuses in JSON; a 413 is the
-      // one refusal a proxy in front of it makes in its own words (the report is too big to ever go).
-      await keepForRetry(db, entry, now(), 'The network answered instead of the server, perhaps a Wi-Fi sign-in page');
-      summary.retry = true;
-      return summary;
-    } else if (response.status === 401) {
-      entry.state = WAITING;
-      await putEntry(db, entry);
-      summary.needsSignIn = true;
-      return summary;
-    } else if (response.status >= 400 && response.status < 500) {
-      const json = await readJson(response);
-      entry.state = ATTENTION;
-      entry.last_error = {
-        status: response.status,
-        message: json?.message || `The server refused this report (${response.status}).`,
-        errors: json?.errors || {},
-      };
-      await putEntry(db, entry);
-      summary.attention += 1;
-    } else {
-      await keepForRetry(db, entry, now(), `Server error ${response.status}`);
-      summary.retry = true;
-      return summary;
-    }
+  const run = {
+    db, fetch: fetchImpl, baseUrl, now, summary, token: session.token, alone: false,
+  };
+  for (const batch of batchesOf(due)) {
+    const outcome = run.alone ? await sendEachAlone(run, batch) : await sendBatch(run, batch);
+    if (outcome === STOP) break;
   }
   return summary;
 }

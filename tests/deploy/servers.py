@@ -643,6 +643,39 @@ class Browserless:
             timeout=timeout,
         )
 
+    def post_batch(self, bodies: list[dict], timeout: float = 30.0) -> Answer:
+        return self.request(
+            "POST",
+            "/api/v1/reports/batch",
+            data=json.dumps({"reports": bodies}).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf()},
+            timeout=timeout,
+        )
+
+    def deliver_batch(self, bodies: list[dict], *, deadline: float, log: list | None = None) -> list | None:
+        """Send a batch until the server answers its results, as the outbox does: a network error or
+        a 5xx resends the whole batch (the reports stored before it are then replays); a 400 fetches a
+        fresh CSRF token. The results, or None if the deadline passes first."""
+        pause = 0.05
+        while time.monotonic() < deadline:
+            try:
+                answer = self.post_batch(bodies)
+            except (OSError, urllib.error.URLError, http.client.HTTPException) as exc:
+                if log is not None:
+                    log.append(("network", type(exc).__name__))
+            else:
+                if answer.status == 200:
+                    return answer.body["results"]
+                if log is not None:
+                    log.append((answer.status, answer.upstream))
+                if answer.status == 400:
+                    self.csrf(fresh=True)
+                elif answer.status < 500:
+                    raise AssertionError(f"batch refused whole: {answer.status} {answer.body}")
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+        return None
+
     def deliver(self, body: dict, *, deadline: float, log: list | None = None) -> Answer | None:
         """Send until the server confirms (201/200), as the outbox does: a network error or a 5xx
         is retried with the same client_uuid; a 400 fetches a fresh CSRF token. None if the deadline

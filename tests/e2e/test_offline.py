@@ -1,5 +1,6 @@
 """Offline capture and sync journeys (issue 3) against a live server in Debian's Chromium."""
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -65,10 +66,10 @@ def test_c_a_500_on_the_first_replay_is_retried(app, make, live, phone):
     signed_in_dsp(make, phone, live.url)
     phone.context.set_offline(True)
     file_report(phone, "Retried after a server error")
-    live.faults.fail_next("POST", "/api/v1/reports", 500)
+    live.faults.fail_next("POST", "/api/v1/reports/batch", 500)
     phone.context.set_offline(False)
     wait_until(phone, "document.querySelector('#outbox-badge').hidden === true", timeout=30)
-    assert live.faults.seen == [("POST", "/api/v1/reports", 500)]
+    assert live.faults.seen == [("POST", "/api/v1/reports/batch", 500)]
     assert [r.what_happened for r in stored_reports(app)] == ["Retried after a server error"]
 
 
@@ -165,7 +166,7 @@ def test_sign_out_warns_and_keeps_waiting_reports(make, live_server, phone):
     phone.context.set_offline(True)
     file_report(phone, "Still waiting at sign-out")
     # Refuse deliveries before the network comes back: the "online" event starts a send at once.
-    phone.route("**/api/v1/reports", lambda route: route.abort())
+    phone.route(re.compile(r".*/api/v1/reports(/batch)?$"), lambda route: route.abort())
     phone.context.set_offline(False)
     sign_out_button(phone).click()
     warning = phone.locator("#signout-warning")

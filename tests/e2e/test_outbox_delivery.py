@@ -2,6 +2,7 @@
 (issue 14, points 4, 5 and 10), in Debian's Chromium against a live server."""
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -21,7 +22,8 @@ from tests.e2e.journeys import (
 )
 from tests.factories import PASSWORD
 
-REPORTS_API = "**/api/v1/reports"
+# Where the outbox sends reports: in batches, and one at a time after a batch refused whole.
+REPORTS_API = re.compile(r".*/api/v1/reports(/batch)?$")
 
 # Set on the page once any text on it reads "NM-null" (a "sent" report without a server id).
 WATCH_FOR_NM_NULL = """() => {

@@ -42,14 +42,18 @@ async function versionOneDatabase(idb, bodies) {
   db.close();
 }
 
-/** A scripted server whose session belongs to `userId`; it accepts every report. */
+/** A scripted server whose session belongs to `userId`; it accepts every report (alone or in a batch). */
 function server(userId) {
   const posts = [];
+  const receipt = (body) => {
+    posts.push(body);
+    return { id: posts.length, client_uuid: body.client_uuid };
+  };
   const fetch = async (url, options = {}) => {
     if (url.endsWith('/api/v1/csrf')) return Response.json({ csrf_token: 'token', user_id: userId });
     const body = JSON.parse(options.body);
-    posts.push(body);
-    return Response.json({ id: posts.length, client_uuid: body.client_uuid }, { status: 201 });
+    if (url.endsWith('/batch')) return Response.json({ results: body.reports.map((r) => ({ status: 201, ...receipt(r) })) });
+    return Response.json(receipt(body), { status: 201 });
   };
   return { fetch, posts };
 }
