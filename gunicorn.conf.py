@@ -19,6 +19,9 @@ app/observability/requestlog.py).
 connections after the fork (no connection is ever shared across processes), and ``kill -HUP`` reloads
 new code without restarting the master. The cost is a little more memory per worker.
 
+``post_worker_init`` warms the PDF renderer in each worker (WeasyPrint imported and its fonts set up,
+in a background thread), so cue guides and packs fork from a warm process (``app.core.pdf.warm_up``).
+
 Before anything starts, ``on_starting`` runs the production settings check (``flask --app wsgi
 check-settings``): with ``NEARMISS_ENV=production`` gunicorn refuses to start while a problem remains;
 in any other environment the problems are only logged.
@@ -32,6 +35,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 
 
 def _int(name: str, default: int) -> int:
@@ -99,6 +103,15 @@ def on_starting(server):
         for name in os.listdir(directory):
             if name.endswith(".db"):
                 os.unlink(os.path.join(directory, name))
+
+
+def post_worker_init(worker):
+    """Warm the PDF renderer as the worker starts (WeasyPrint imported, fonts set up), in a thread so
+    the worker takes requests at once: every PDF it draws then forks from a warm process instead of
+    paying about a second of cold start. A render asked for meanwhile waits for the warm-up."""
+    from app.core.pdf import warm_up
+
+    threading.Thread(target=warm_up, name="pdf-warm-up", daemon=True).start()
 
 
 def when_ready(server):

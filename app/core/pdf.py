@@ -7,11 +7,15 @@
 - Rendering runs in a forked child process under a memory limit (RLIMIT_AS) and a wall-clock limit; a
   document that exceeds either fails with ``PdfRenderError`` and a clear message instead of taking the
   web worker down.
+- The child starts warm: WeasyPrint is imported and its fonts set up once per server process
+  (:func:`warm_up`, at the first render or when gunicorn starts a worker), before any fork, so a render
+  pays only for its own document - not a second of imports and font discovery every time.
 """
 
 import mimetypes
 import multiprocessing
 import resource
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,14 +60,56 @@ def safe_fetcher(log: FetchLog):
     return SafeFetcher()
 
 
-def _render_in_process(html: str) -> tuple[bytes, int, list[str], int]:
+# Drawn once by warm_up: regular and bold text, table cells, an SVG label, and the symbols the packs
+# use that DejaVu Sans lacks (a fallback font is looked up for those), so children inherit every cache.
+WARM_UP_HTML = (
+    "<html><body style=\"font-family: 'DejaVu Sans', sans-serif; font-size: 9pt\">"
+    "<p>Near miss &ndash; &ldquo;cues&rdquo; &rarr; &plusmn; &ge; &umacr; &radic; &sigma; "
+    "&#8322; &#7522; &middot; "
+    "<strong>bold</strong> <em>italic</em></p>"
+    "<table><tr><th>Cue</th><td>For example</td></tr></table>"
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 20" width="100" height="20">'
+    '<text x="2" y="12" font-size="11">5</text></svg></body></html>'
+)
+_warm = threading.Lock()
+_font_config = None  # WeasyPrint's FontConfiguration, set up by warm_up and shared by forked children
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and set up its fonts in this process, once, before any render forks.
+
+    Every forked child inherits the imported modules and the font configuration with its caches, so
+    the cold start (about a second) is paid once per server process instead of once per PDF. Drawing a
+    small fixed document here also lets Pango's font-loading thread finish: no thread of WeasyPrint's
+    is running when a render forks. Safe to call from several threads."""
+    global _font_config
+    with _warm:
+        if _font_config is not None:
+            return
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = FontConfiguration()
+        document = HTML(string=WARM_UP_HTML, base_url=INTERNAL_BASE, url_fetcher=safe_fetcher(FetchLog()))
+        document.render(font_config=config).write_pdf(pdf_variant=PDF_VARIANT)
+        _font_config = config
+
+
+def is_warm() -> bool:
+    """Whether this process has WeasyPrint imported and its fonts set up (see :func:`warm_up`)."""
+    return _font_config is not None
+
+
+def _render_in_process(html: str) -> tuple[bytes, int, list[str], int, bool]:
     from weasyprint import HTML
 
     log = FetchLog()
-    document = HTML(string=html, base_url=INTERNAL_BASE, url_fetcher=safe_fetcher(log)).render()
+    document = HTML(string=html, base_url=INTERNAL_BASE, url_fetcher=safe_fetcher(log)).render(
+        font_config=_font_config
+    )
     data = document.write_pdf(pdf_variant=PDF_VARIANT)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return data, len(document.pages), log.refused, peak_kb
+    return data, len(document.pages), log.refused, peak_kb, is_warm()
 
 
 def _address_space_in_use() -> int:
@@ -97,12 +143,15 @@ class RenderedPdf:
     pages: int
     refused: list[str]
     peak_kb: int = 0  # the rendering process's peak resident memory
+    started_warm: bool = False  # the rendering process began with WeasyPrint and its fonts set up
 
 
 def render_pdf(
     html: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, memory_bytes: int = DEFAULT_MEMORY_BYTES
 ) -> RenderedPdf:
-    """Render ``html`` to PDF in a child process bounded in time and memory."""
+    """Render ``html`` to PDF in a child process bounded in time and memory (forked from a warm
+    process: see :func:`warm_up`)."""
+    warm_up()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(html, memory_bytes, sender), daemon=True)
@@ -122,5 +171,4 @@ def render_pdf(
         receiver.close()
     if status != "ok":
         raise PdfRenderError(payload)
-    data, pages, refused, peak_kb = payload
-    return RenderedPdf(data, pages, refused, peak_kb)
+    return RenderedPdf(*payload)

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -23,3 +23,23 @@ class CueGuideVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
     created_by: Mapped[User | None] = relationship()
+
+
+class GuidePdf(db.Model):
+    """The published guide of a role, drawn on one paper size: the bytes a download serves.
+
+    Keyed by ``fingerprint``, a hash of everything the PDF is drawn from - the printable HTML (content,
+    version, paper size, organisation name, report address, template) and the renderer's version - so
+    a row can never be served for a document that would now be drawn differently. Publishing deletes a
+    role's rows; drawing a new one replaces the row for its role and size."""
+
+    __tablename__ = "guide_pdfs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(30), index=True)
+    size: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int | None] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)

@@ -1,16 +1,24 @@
-"""Cue guides: structured content, versions, and the one-page rule checked by rendering at save."""
+"""Cue guides: structured content, versions, the one-page rule checked by rendering at save, and the
+published guides' PDFs, drawn once per paper size and then served as stored bytes."""
+
+import hashlib
+from functools import lru_cache
+from importlib.metadata import version as package_version
 
 import segno
 from flask import current_app, render_template
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.core.audit.access import record_access
 from app.core.audit.operations import record_event
-from app.core.pdf import RenderedPdf, render_pdf
+from app.core.models import now_utc
+from app.core.pdf import PdfRenderError, RenderedPdf, render_pdf
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
-from app.guides.models import CueGuideVersion
-from app.guides.queries import published_content
+from app.guides.models import CueGuideVersion, GuidePdf
+from app.guides.queries import published_content, stored_pdf
 
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 # Chosen so that a guide at every limit still prints on one page of A4 and of US Letter at 9 pt.
@@ -71,7 +79,11 @@ def check_fields(content: dict) -> dict[str, list[str]]:
 
 def report_qr_data_uri() -> str:
     """A QR code to the report form, as a data: URL (the PDF renderer fetches nothing else)."""
-    url = current_app.config["BASE_URL"].rstrip("/") + "/report"
+    return _qr_data_uri(current_app.config["BASE_URL"].rstrip("/") + "/report")
+
+
+@lru_cache(maxsize=8)
+def _qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=1)
 
 
@@ -89,13 +101,23 @@ def guide_document(content: dict, role: str, size: str, version: int | None) -> 
     )
 
 
-def pages_per_size(content: dict, role: str) -> dict[str, int]:
-    return {size: render_pdf(guide_document(content, role, size, None)).pages for size in PAGE_SIZES}
+def draw_guide(content: dict, role: str, version: int | None) -> dict[str, tuple[str, RenderedPdf]]:
+    """The guide drawn on each paper size: ``{size: (its printable HTML, its PDF)}``."""
+    drawn = {}
+    for size in PAGE_SIZES:
+        html = guide_document(content, role, size, version)
+        drawn[size] = (html, render_pdf(html))
+    return drawn
 
 
-def check_one_page(content: dict, role: str) -> dict[str, list[str]]:
+def check_one_page(content: dict, role: str, version: int | None = None) -> dict[str, list[str]]:
     """Render in A4 and in US Letter: refuse (with the reason) a guide that would not fit one page."""
-    over = {PAGE_SIZES[size]: pages for size, pages in pages_per_size(content, role).items() if pages > 1}
+    return page_problems(draw_guide(content, role, version))
+
+
+def page_problems(drawn: dict[str, tuple[str, RenderedPdf]]) -> dict[str, list[str]]:
+    """The refusal for a guide drawn on more than one page on either paper size (empty: it fits)."""
+    over = {PAGE_SIZES[size]: pdf.pages for size, (_, pdf) in drawn.items() if pdf.pages > 1}
     if not over:
         return {}
     where = " and ".join(f"{pages} pages on {size}" for size, pages in over.items())
@@ -108,8 +130,9 @@ def check_one_page(content: dict, role: str) -> dict[str, list[str]]:
 
 
 def save_guide(role: str, content: dict, *, actor, publish: bool) -> CueGuideVersion:
-    """Save a new version (old ones are kept); publish it if asked. Refuses what would not fit a page."""
-    errors = check_fields(content) or check_one_page(content, role)
+    """Save a new version (old ones are kept); publish it if asked. Refuses what would not fit a page.
+    The page check draws the version as it will print, so a published one keeps those PDFs."""
+    errors = check_fields(content)
     if errors:
         raise GuideInvalid(errors)
     latest = (
@@ -121,12 +144,19 @@ def save_guide(role: str, content: dict, *, actor, publish: bool) -> CueGuideVer
         )
         or 0
     )
+    drawn = draw_guide(content, role, latest + 1)
+    errors = page_problems(drawn)
+    if errors:
+        raise GuideInvalid(errors)
     version = CueGuideVersion(role=role, version=latest + 1, content=content, created_by_id=actor.id)
     if publish:
         db.session.execute(
             update(CueGuideVersion).where(CueGuideVersion.role == role).values(published=False)
         )
         version.published = True
+        forget_printed(role)
+        for size, (html, pdf) in drawn.items():
+            keep_printed(role, size, version.version, html, pdf)
     db.session.add(version)
     db.session.flush()
     record_event(
@@ -140,20 +170,78 @@ def save_guide(role: str, content: dict, *, actor, publish: bool) -> CueGuideVer
 
 
 def publish_version(version: CueGuideVersion, *, actor) -> None:
+    """Make ``version`` the printed guide of its role. The role's stored PDFs go, and the new ones are
+    drawn now; one that cannot be drawn now is drawn at its first download."""
     db.session.execute(
         update(CueGuideVersion).where(CueGuideVersion.role == version.role).values(published=False)
     )
     version.published = True
+    forget_printed(version.role)
+    for size in PAGE_SIZES:
+        html = guide_document(version.content, version.role, size, version.version)
+        try:
+            keep_printed(version.role, size, version.version, html, render_pdf(html))
+        except PdfRenderError:
+            continue
     record_event(
         "guide.publish", actor=actor, object_type="guide", object_id=f"{version.role}:{version.version}"
     )
 
 
+def document_fingerprint(html: str) -> str:
+    """What a stored guide PDF must match to be served: its printable HTML (which holds everything the
+    guide's content, version, paper size and the settings put on the page) and the renderer's version."""
+    digest = hashlib.sha256(f"weasyprint {package_version('weasyprint')}\n".encode())
+    digest.update(html.encode())
+    return digest.hexdigest()
+
+
+_INSERT_PDF = {
+    dialect: insert_for(GuidePdf.__table__).on_conflict_do_nothing(index_elements=["fingerprint"])
+    for dialect, insert_for in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+
+
+def keep_printed(role: str, size: str, version: int | None, html: str, pdf: RenderedPdf) -> None:
+    """Store a drawn guide as the one for its role and paper size (replacing any other). Two servers
+    drawing the same guide at once store it once: the second insert does nothing."""
+    fingerprint = document_fingerprint(html)
+    db.session.execute(
+        delete(GuidePdf).where(
+            GuidePdf.role == role, GuidePdf.size == size, GuidePdf.fingerprint != fingerprint
+        )
+    )
+    db.session.execute(
+        _INSERT_PDF[db.session.get_bind().dialect.name],
+        {
+            "fingerprint": fingerprint,
+            "role": role,
+            "size": size,
+            "version": version,
+            "pages": pdf.pages,
+            "data": pdf.data,
+            "created_at": now_utc(),
+        },
+    )
+
+
+def forget_printed(role: str) -> None:
+    """Delete a role's stored guide PDFs (on publishing another version)."""
+    db.session.execute(delete(GuidePdf).where(GuidePdf.role == role))
+
+
 def print_guide(role: str, size: str, *, actor) -> RenderedPdf:
-    """The published guide (or the default) as a PDF, with the download in the access log.
-    PdfRenderError when it cannot be drawn."""
+    """The published guide (or the default) as a PDF, with the download in the access log: the stored
+    bytes when they match what would be drawn now, else drawn and stored. PdfRenderError when it
+    cannot be drawn."""
     content, version = published_content(role)
-    rendered = render_pdf(guide_document(content, role, size, version))
+    html = guide_document(content, role, size, version)
+    stored = stored_pdf(document_fingerprint(html))
+    if stored is not None:
+        rendered = RenderedPdf(stored.data, stored.pages, [])
+    else:
+        rendered = render_pdf(html)
+        keep_printed(role, size, version, html, rendered)
     record_access(
         "guide.download",
         actor=actor,

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.guides.defaults import DEFAULT_GUIDES
-from app.guides.models import CueGuideVersion
+from app.guides.models import CueGuideVersion, GuidePdf
 
 
 def published_version(role: str) -> CueGuideVersion | None:
@@ -38,3 +38,8 @@ def saved_version(role: str, number: int) -> CueGuideVersion | None:
     return db.session.scalar(
         select(CueGuideVersion).where(CueGuideVersion.role == role, CueGuideVersion.version == number)
     )
+
+
+def stored_pdf(fingerprint: str) -> GuidePdf | None:
+    """The stored guide PDF drawn from exactly this document (see ``operations.document_fingerprint``)."""
+    return db.session.scalar(select(GuidePdf).where(GuidePdf.fingerprint == fingerprint))

@@ -4,9 +4,14 @@ import io
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
+import app.guides.operations as guide_operations
+from app.core.audit.models import AuditEvent
 from app.core.roles import Role
+from app.extensions import db
 from app.guides.defaults import DEFAULT_GUIDES
+from app.guides.models import GuidePdf
 from app.guides.operations import LIMITS, check_fields, check_one_page
 from tests.factories import csrf_from_page, login
 
@@ -162,3 +167,101 @@ def test_hostile_guide_text_is_printed_as_text_and_fetches_nothing(app, people):
     assert "root:x:0:0" not in text and "file:///etc/passwd" in text.replace("\n", "")
     assert len(reader.pages) == 1
     assert not reader.attachments
+
+
+# --- stored PDFs: a published guide is drawn once per paper size, then served as bytes ---------------
+
+
+def stored_pdfs(app, role: str) -> dict[str, tuple[int | None, bytes]]:
+    with app.app_context():
+        rows = db.session.scalars(select(GuidePdf).where(GuidePdf.role == role)).all()
+        return {row.size: (row.version, row.data) for row in rows}
+
+
+@pytest.fixture
+def no_drawing(monkeypatch):
+    """Any attempt to draw a guide fails: what is downloaded must come from storage."""
+
+    def refuse(html, **kwargs):
+        raise AssertionError("the guide was drawn again")
+
+    monkeypatch.setattr(guide_operations, "render_pdf", refuse)
+
+
+def downloads(app) -> list[str]:
+    with app.app_context():
+        return [
+            event.object_id
+            for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "guide.download"))
+        ]
+
+
+def test_a_published_guide_is_stored_on_both_paper_sizes_and_served_as_those_bytes(app, people, request):
+    trainer = as_user(app, "trainer@x.test")
+    token = csrf_from_page(trainer, "/guides/nurse/edit")
+    content = dict(DEFAULT_GUIDES["nurse"], title="Nurse cues, stored")
+    assert (
+        trainer.post("/guides/nurse/edit", data={"csrf_token": token, **as_form(content)}).status_code == 302
+    )
+    stored = stored_pdfs(app, "nurse")
+    assert sorted(stored) == ["a4", "letter"] and {v for v, _ in stored.values()} == {1}
+    request.getfixturevalue("no_drawing")
+    dsp = as_user(app, "dsp@x.test")
+    for size, (width, height) in (("a4", (595, 842)), ("letter", (612, 792))):
+        response = dsp.get(f"/guides/nurse.pdf?size={size}")
+        reader = pdf_of(response)
+        assert response.data == stored[size][1]
+        assert len(reader.pages) == 1
+        assert (
+            round(float(reader.pages[0].mediabox.width)),
+            round(float(reader.pages[0].mediabox.height)),
+        ) == (
+            width,
+            height,
+        )
+        assert "Nurse cues, stored" in text_of(reader) and "Version 1" in text_of(reader)
+    assert downloads(app) == ["nurse", "nurse"]  # served from storage, still logged
+
+
+def test_the_default_guide_is_drawn_once_then_served(app, people, request):
+    dsp = as_user(app, "dsp@x.test")
+    first = dsp.get("/guides/scheduler.pdf?size=a4")
+    assert pdf_of(first) and stored_pdfs(app, "scheduler") == {"a4": (None, first.data)}
+    request.getfixturevalue("no_drawing")
+    assert dsp.get("/guides/scheduler.pdf?size=a4").data == first.data
+
+
+def test_publishing_another_version_replaces_the_stored_pdfs(app, people):
+    trainer = as_user(app, "trainer@x.test")
+    token = csrf_from_page(trainer, "/guides/supervisor/edit")
+    first = dict(DEFAULT_GUIDES["supervisor"], title="Supervisor cues, first")
+    second = dict(DEFAULT_GUIDES["supervisor"], title="Supervisor cues, second")
+    trainer.post("/guides/supervisor/edit", data={"csrf_token": token, **as_form(first)})
+    trainer.post("/guides/supervisor/edit", data={"csrf_token": token, **as_form(second, publish=False)})
+    # A draft changes nothing that prints.
+    assert {v for v, _ in stored_pdfs(app, "supervisor").values()} == {1}
+    assert "first" in text_of(pdf_of(trainer.get("/guides/supervisor.pdf?size=letter")))
+    trainer.post("/guides/supervisor/versions/2/publish", data={"csrf_token": token})
+    stored = stored_pdfs(app, "supervisor")
+    assert sorted(stored) == ["a4", "letter"] and {v for v, _ in stored.values()} == {2}
+    for size in ("a4", "letter"):
+        printed = text_of(pdf_of(trainer.get(f"/guides/supervisor.pdf?size={size}")))
+        assert "second" in printed and "first" not in printed
+    # Publishing the old version again brings it back.
+    trainer.post("/guides/supervisor/versions/1/publish", data={"csrf_token": token})
+    assert "first" in text_of(pdf_of(trainer.get("/guides/supervisor.pdf?size=a4")))
+    assert {v for v, _ in stored_pdfs(app, "supervisor").values()} == {1}
+
+
+def test_a_stored_pdf_is_not_served_once_what_it_shows_has_changed(app, people):
+    dsp = as_user(app, "dsp@x.test")
+    before = dsp.get("/guides/dsp.pdf?size=letter")
+    assert "Renamed Care Org" not in text_of(pdf_of(before))
+    previous = app.config["ORG_NAME"]
+    app.config["ORG_NAME"] = "Renamed Care Org"
+    try:
+        after = dsp.get("/guides/dsp.pdf?size=letter")
+    finally:
+        app.config["ORG_NAME"] = previous
+    assert "Renamed Care Org" in text_of(pdf_of(after))
+    assert stored_pdfs(app, "dsp") == {"letter": (None, after.data)}  # one row per role and size

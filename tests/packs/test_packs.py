@@ -202,15 +202,17 @@ def test_rendering_stops_at_its_time_limit():
 
 
 def test_rendering_stops_at_its_memory_limit():
-    """A document that needs more memory than rendering may add is stopped. Run from a server that
-    has just started (a fresh interpreter): a long-running process may hold freed memory that a
-    forked render reuses without adding any, which would make this test depend on what ran before.
-    Even a fresh app holds some (importing statsmodels and pandas frees tens of MB), so the document
-    needs several times the allowance: 600,000 words against 32 MB."""
+    """A document that needs more memory than rendering may add is stopped, by a renderer that starts
+    warm (the server has imported WeasyPrint and set up its fonts before it forks). Run from a server
+    that has just started (a fresh interpreter): a long-running process may hold freed memory that a
+    forked render reuses without adding any, which would make this test depend on what ran before. So
+    the document needs more than the whole allowance in one piece: parsing a 48 MB word copies it,
+    against 32 MB."""
     script = (
-        "from app.core.pdf import PdfRenderError, render_pdf\n"
+        "from app.core.pdf import PdfRenderError, render_pdf, warm_up\n"
+        "warm_up()\n"
         "try:\n"
-        "    render_pdf('<p>' + 'word ' * 600000 + '</p>', memory_bytes=32 * 1024 * 1024)\n"
+        "    render_pdf('<p>' + 'x' * (48 * 1024 * 1024) + '</p>', memory_bytes=32 * 1024 * 1024)\n"
         "except PdfRenderError as error:\n"
         "    print('refused:', error)\n"
         "else:\n"
