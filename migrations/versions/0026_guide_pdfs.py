@@ -1,7 +1,7 @@
 """guide pdfs: each published cue guide drawn once per paper size, so a download serves stored bytes
 
-Revision ID: 0025_guide_pdfs
-Revises: 0024_push_subscriptions
+Revision ID: 0026_guide_pdfs
+Revises: 0025_first_due_and_seen
 Create Date: 2026-11-30 14:20:00
 
 ``guide_pdfs`` holds one row per role and paper size: the PDF, its page count, the guide version it
@@ -12,8 +12,8 @@ renderer's version) that must match for the bytes to be served. A new table: not
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025_guide_pdfs"
-down_revision = "0024_push_subscriptions"
+revision = "0026_guide_pdfs"
+down_revision = "0025_first_due_and_seen"
 branch_labels = None
 depends_on = None
 
