@@ -63,7 +63,7 @@ def safe_fetcher(log: FetchLog):
 # Drawn once by warm_up: regular and bold text, table cells, an SVG label, and the symbols the packs
 # use that DejaVu Sans lacks (a fallback font is looked up for those), so children inherit every cache.
 WARM_UP_HTML = (
-    "<html lang=\"en\"><body style=\"font-family: 'DejaVu Sans', sans-serif; font-size: 9pt\">"
+    '<html lang="en"><body style="font-family: \'DejaVu Sans\', sans-serif; font-size: 9pt">'
     "<p>Near miss &ndash; &ldquo;cues&rdquo; &rarr; &plusmn; &ge; &umacr; &radic; &sigma; "
     "&#8322; &#7522; &middot; "
     "<strong>bold</strong> <em>italic</em></p>"
