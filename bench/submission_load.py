@@ -40,7 +40,7 @@ import threading
 import time
 import urllib.parse
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -181,20 +181,25 @@ class Plan:
     start_at: float
     stop_at: float
     requests: int
+    batch: int = 0  # 0: one report per request; N: {"reports": [N reports]} to the batch endpoint
 
 
-def _body(region_id: int, n: int) -> bytes:
-    return json.dumps(
-        {
-            "client_uuid": str(uuid.uuid4()),
-            "what_happened": f"Load report {n}: blister pack held the old dose after a GP change.",
-            "category": "medication",
-            "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
-            "region_id": region_id,
-            "still_at_risk": False,
-            "barrier": "Checked the MAR before giving",
-        }
-    ).encode()
+def _report(region_id: int, n: int) -> dict:
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "what_happened": f"Load report {n}: blister pack held the old dose after a GP change.",
+        "category": "medication",
+        "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+        "region_id": region_id,
+        "still_at_risk": False,
+        "barrier": "Checked the MAR before giving",
+    }
+
+
+def _body(region_id: int, n: int, batch: int = 0) -> bytes:
+    if batch:
+        return json.dumps({"reports": [_report(region_id, n) for _ in range(batch)]}).encode()
+    return json.dumps(_report(region_id, n)).encode()
 
 
 def _client(plan: Plan, latencies: list, statuses: dict, lock: threading.Lock) -> None:
@@ -204,7 +209,7 @@ def _client(plan: Plan, latencies: list, statuses: dict, lock: threading.Lock) -
     for n in range(plan.requests):
         if time.time() >= plan.stop_at:
             break
-        body = _body(plan.region_id, n)
+        body = _body(plan.region_id, n, plan.batch)
         started = time.perf_counter()
         try:
             connection.request("POST", plan.path, body=body, headers=plan.headers)
@@ -224,7 +229,11 @@ def _client(plan: Plan, latencies: list, statuses: dict, lock: threading.Lock) -
             statuses[status] = statuses.get(status, 0) + count
 
 
-def _load_process(plan: Plan, queue) -> None:
+def _load_process(plan: Plan, queue, ready, go, start) -> None:
+    # The clock starts once every load process is up (spawning one takes seconds on a busy machine).
+    ready.put(os.getpid())
+    go.wait()
+    plan = replace(plan, start_at=start.value, stop_at=start.value + plan.stop_at - plan.start_at)
     latencies: list = []
     statuses: dict = {}
     lock = threading.Lock()
@@ -272,27 +281,34 @@ def postgres_cpu_seconds() -> float:
     return total / ticks
 
 
-def measured(server: "Server", path, headers, region_id, clients, seconds, max_requests, processes) -> Result:
+def measured(
+    server: "Server", path, headers, region_id, clients, seconds, max_requests, processes, batch=0
+) -> Result:
     before, db_before = server.cpu_seconds(), postgres_cpu_seconds()
-    result = run_level(server.port, path, headers, region_id, clients, seconds, max_requests, processes)
+    result = run_level(
+        server.port, path, headers, region_id, clients, seconds, max_requests, processes, batch
+    )
     result.cpu_ms = (server.cpu_seconds() - before) / result.ok * 1000
     result.db_cpu_ms = (postgres_cpu_seconds() - db_before) / result.ok * 1000
     return result
 
 
-def run_level(port, path, headers, region_id, clients, seconds, max_requests, processes) -> Result:
+def run_level(port, path, headers, region_id, clients, seconds, max_requests, processes, batch=0) -> Result:
     context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
+    queue, ready, go, start = context.Queue(), context.Queue(), context.Event(), context.Value("d", 0.0)
     processes = min(processes, clients)
-    start_at = time.time() + 1.5  # every load process is up before the clock starts
     per_client = max(1, max_requests // clients)
     workers = []
     for index in range(processes):
         share = clients // processes + (1 if index < clients % processes else 0)
-        plan = Plan(port, path, headers, region_id, share, start_at, start_at + seconds, per_client)
-        worker = context.Process(target=_load_process, args=(plan, queue))
+        plan = Plan(port, path, headers, region_id, share, 0.0, seconds, per_client, batch)
+        worker = context.Process(target=_load_process, args=(plan, queue, ready, go, start))
         worker.start()
         workers.append(worker)
+    for _ in workers:
+        ready.get(timeout=120)
+    start_at = start.value = time.time() + 0.2
+    go.set()
     latencies, statuses, load_cpu = [], {}, 0.0
     for _ in workers:
         got, codes, cpu = queue.get(timeout=seconds + 120)
@@ -375,6 +391,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--clients", default="8,32,64")
+    parser.add_argument(
+        "--batches", default="1,5,25", help="reports per request for POST /api/v1/reports/batch ('' for none)"
+    )
     parser.add_argument("--seconds", type=float, default=6.0, help="longest run per level and server")
     parser.add_argument("--max-requests", type=int, default=4000, help="most requests per level and server")
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER))
@@ -384,6 +403,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="also profile N in-process submissions")
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
+    batch_sizes = [int(n) for n in args.batches.split(",") if n.strip()]
     host = machine()
 
     server_url = make_url(args.database).set(drivername="postgresql+psycopg")
@@ -434,8 +454,13 @@ def main() -> None:
             (bare_server.port, "/insert", bare_headers),
         ):
             run_level(port, path, headers, region_id, 16, 2.0, 300, args.load_processes)
+        if batch_sizes:
+            run_level(
+                app_server.port, "/api/v1/reports/batch", app_headers, region_id, 16, 2.0, 40, 2, batch=5
+            )
 
         results = []
+        batched: dict[tuple[int, int], Result] = {}
         for clients in levels:
             bare = measured(
                 bare_server,
@@ -458,6 +483,18 @@ def main() -> None:
                 args.load_processes,
             )
             results.append((clients, real, bare))
+            for size in batch_sizes:
+                batched[clients, size] = measured(
+                    app_server,
+                    "/api/v1/reports/batch",
+                    app_headers,
+                    region_id,
+                    clients,
+                    args.seconds,
+                    max(1, args.max_requests // size),
+                    args.load_processes,
+                    batch=size,
+                )
 
         engine = create_engine(database_url)
         with engine.connect() as connection:
@@ -516,8 +553,44 @@ def main() -> None:
             for clients, real, bare in results
             for name, r in (("app", real), ("bare", bare))
         }
+        failures.update(
+            {
+                (clients, f"batch of {size}"): {s: n for s, n in r.statuses.items() if s != 200}
+                for (clients, size), r in batched.items()
+            }
+        )
         failures = {key: f for key, f in failures.items() if f}
-        acknowledged = sum(real.ok for _, real, _ in results)
+        if batched:
+            print(
+                "\nReports per second with POST /api/v1/reports/batch (every result 201, checked below), "
+                "beside the same levels' bare insert (one report per request); p95 is per request"
+            )
+            header = f"{'clients':>7} | {'bare rep/s':>10} | {'single':>13} | " + " | ".join(
+                f"{'batch of ' + str(size):>22}" for size in batch_sizes
+            )
+            print(header)
+            print("-" * len(header))
+            for clients, real, bare in results:
+                cells = [f"{real.throughput:>5.0f} ({real.throughput / bare.throughput:.2f})"]
+                for size in batch_sizes:
+                    r = batched[clients, size]
+                    rate = r.throughput * size
+                    cells.append(f"{rate:>5.0f} ({rate / bare.throughput:.2f}) p95 {r.p95_ms:>5.0f} ms")
+                print(
+                    f"{clients:>7} | {bare.throughput:>10.0f} | {cells[0]:>13} | "
+                    + " | ".join(f"{cell:>22}" for cell in cells[1:])
+                )
+            print(
+                "(reports per second, and in brackets / the bare endpoint's; CPU ms per report: "
+                + ", ".join(
+                    f"batch of {size} {batched[levels[-1], size].machine_cpu_ms / size:.2f}"
+                    for size in batch_sizes
+                )
+                + f" at {levels[-1]} clients, machine total)"
+            )
+        acknowledged = sum(real.ok for _, real, _ in results) + sum(
+            result.ok * size for (_, size), result in batched.items()
+        )
         print(
             f"\nchecked: {stored} report rows for the app's {acknowledged} acknowledged (+ warm-up), "
             f"{duplicated} duplicated; {bare_stored} bare rows; non-2xx answers: {failures or 'none'}"
@@ -534,6 +607,13 @@ def main() -> None:
                 f"target at 32 clients: throughput >= 0.5 x baseline: {ratio:.2f} "
                 f"({'met' if ratio_ok else 'NOT met'}); p95 < 50 ms: {real.p95_ms:.1f} ms "
                 f"({'met' if p95_ok else 'NOT met'})"
+            )
+        for size in batch_sizes if 32 in levels else []:
+            bare = next(bare for clients, _, bare in results if clients == 32)
+            ratio = batched[32, size].throughput * size / bare.throughput
+            print(
+                f"target at 32 clients, batches of {size}: reports/s >= 0.5 x baseline: {ratio:.2f} "
+                f"({'met' if ratio >= 0.5 else 'NOT met'})"
             )
         if args.profile:
             print()
