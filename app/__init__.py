@@ -16,6 +16,7 @@ from app import (
 )
 from app.actions import bp as actions_bp
 from app.admin import bp as admin_bp
+from app.anonymous import bp as anonymous_bp
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp
 from app.auth import sessions  # noqa: F401  (Flask-Login loaders)
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
         feedback_bp,
         dashboard_bp,
         guides_bp,
+        anonymous_bp,
         packs_bp,
         emergency_bp,
         admin_bp,

@@ -74,6 +74,11 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Reports one signed-in person may submit (API and form together; app/reports/submission_limit.py).
     REPORT_SUBMISSION_LIMITS = os.environ.get("REPORT_SUBMISSION_LIMITS", "600 per 10 minutes; 2000 per day")
+    # Anonymous reports through a public link (app/anonymous/rate_limits.py): per sender address and
+    # link, per link from everyone, and receipt codes tried per address.
+    ANONYMOUS_REPORT_LIMITS = os.environ.get("ANONYMOUS_REPORT_LIMITS", "5 per 10 minutes; 20 per day")
+    ANONYMOUS_LINK_LIMITS = os.environ.get("ANONYMOUS_LINK_LIMITS", "120 per hour")
+    RECEIPT_LOOKUP_LIMITS = os.environ.get("RECEIPT_LOOKUP_LIMITS", "10 per minute; 100 per day")
     # Category suggestions one signed-in person may ask for while typing (app/api/category_suggestion.py).
     CATEGORY_SUGGESTION_LIMITS = os.environ.get("CATEGORY_SUGGESTION_LIMITS", "60 per minute; 2000 per day")
     # Printed cue guides: "letter" (US) or "a4"; any guide can also be printed with ?size=.

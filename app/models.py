@@ -1,6 +1,7 @@
 """Imports every model so SQLAlchemy's metadata (and so Alembic) sees the whole schema."""
 
 from app.actions.models import Action, SpotCheck, Verification
+from app.anonymous.models import AnonymousReport, ReportingLink
 from app.auth.models import (
     Passkey,
     RolePolicy,
@@ -26,6 +27,7 @@ from app.triage.models import Triage, TriageMatrixVersion
 
 __all__ = [
     "Action",
+    "AnonymousReport",
     "AuditEvent",
     "Category",
     "Cluster",
@@ -43,6 +45,7 @@ __all__ = [
     "Region",
     "Report",
     "ReportPhoto",
+    "ReportingLink",
     "Review",
     "RolePolicy",
     "SafeguardingCase",

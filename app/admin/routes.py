@@ -36,6 +36,7 @@ ADMIN_SECTIONS = [
     ("admin.roles", "Sign-in rules per role", "Passkey-only roles; shared-device roles"),
     ("admin.regions", "Regions", "Where services are delivered"),
     ("admin.programs", "Programs", "Services within each region"),
+    ("anonymous.admin_links", "Public reporting links", "Anonymous reports by QR code, per program"),
     ("admin.categories", "Categories", "What near misses are about; safeguarding and stop-the-line"),
     ("admin.settings", "Targets and settings", "Triage, safeguarding and stop-the-line targets; timeouts"),
     ("admin.business_days", "Business-day calendar", "Public holidays by country and state; added days off"),

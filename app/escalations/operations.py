@@ -451,10 +451,12 @@ def complete_external_duty(duty: ExternalDuty, user, *, reference: str, notes: s
     )
 
 
-def on_report_submitted(report: Report) -> None:
-    """Subscriber to reports' ``report_submitted``: stop the line and route safeguarding at once."""
+def on_report_submitted(report: Report, *, stop_the_line: bool = True) -> None:
+    """Subscriber to reports' ``report_submitted``: stop the line and route safeguarding at once.
+    ``stop_the_line=False``: the sender holds the alert back (an anonymous link's second still-at-risk
+    report within a minute, which triage shows first instead)."""
     category = taxonomy_reference().categories_by_id.get(report.category_id) or report.category
-    if report.still_at_risk or category.is_stop_the_line:
+    if stop_the_line and (report.still_at_risk or category.is_stop_the_line):
         raise_stop_the_line(report, now=report.received_at)
     if category.is_safeguarding:
         route_to_safeguarding(report, because="category", now=report.received_at)

@@ -87,8 +87,11 @@ def _qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=1)
 
 
-def guide_document(content: dict, role: str, size: str, version: int | None) -> str:
-    """The printable HTML for one guide: a plain dict in, escaped HTML out."""
+def guide_document(
+    content: dict, role: str, size: str, version: int | None, public_link: dict | None = None
+) -> str:
+    """The printable HTML for one guide: a plain dict in, escaped HTML out. ``public_link`` (the
+    program's name, its public reporting address and QR code) adds the "no account?" QR code."""
     return render_template(
         "pdf/guide.html",
         guide=dict(content),
@@ -98,6 +101,7 @@ def guide_document(content: dict, role: str, size: str, version: int | None) -> 
         version=version,
         report_url=current_app.config["BASE_URL"].rstrip("/") + "/report",
         org_name=current_app.config["ORG_NAME"],
+        public_link=public_link,
     )
 
 
@@ -230,14 +234,20 @@ def forget_printed(role: str) -> None:
     db.session.execute(delete(GuidePdf).where(GuidePdf.role == role))
 
 
-def print_guide(role: str, size: str, *, actor) -> RenderedPdf:
+def print_guide(role: str, size: str, *, actor, public_link: dict | None = None) -> RenderedPdf:
     """The published guide (or the default) as a PDF, with the download in the access log: the stored
     bytes when they match what would be drawn now, else drawn and stored. PdfRenderError when it
-    cannot be drawn."""
+    cannot be drawn.
+
+    With ``public_link`` (a program's public reporting link) the guide carries that program's QR code:
+    drawn each time and never stored, so a rotated or closed link is never printed from storage (the
+    stored guide of the role, without a link, stays as it is)."""
     content, version = published_content(role)
-    html = guide_document(content, role, size, version)
-    stored = stored_pdf(document_fingerprint(html))
-    if stored is not None:
+    html = guide_document(content, role, size, version, public_link)
+    stored = None if public_link else stored_pdf(document_fingerprint(html))
+    if public_link:
+        rendered = render_pdf(html)
+    elif stored is not None:
         rendered = RenderedPdf(stored.data, stored.pages, [])
     else:
         rendered = render_pdf(html)
@@ -247,6 +257,11 @@ def print_guide(role: str, size: str, *, actor) -> RenderedPdf:
         actor=actor,
         object_type="guide",
         object_id=role,
-        detail={"version": version, "size": size, "pages": rendered.pages},
+        detail={
+            "version": version,
+            "size": size,
+            "pages": rendered.pages,
+            "public_link": public_link["link_id"] if public_link else None,
+        },
     )
     return rendered

@@ -2,6 +2,8 @@
 
 from sqlalchemy import select
 
+from app.anonymous.links import link_url, qr_data_uri
+from app.anonymous.queries import open_link_for_program, open_links
 from app.extensions import db
 from app.guides.defaults import DEFAULT_GUIDES
 from app.guides.models import CueGuideVersion, GuidePdf
@@ -43,3 +45,24 @@ def saved_version(role: str, number: int) -> CueGuideVersion | None:
 def stored_pdf(fingerprint: str) -> GuidePdf | None:
     """The stored guide PDF drawn from exactly this document (see ``operations.document_fingerprint``)."""
     return db.session.scalar(select(GuidePdf).where(GuidePdf.fingerprint == fingerprint))
+
+
+def _printable(link) -> dict:
+    return {
+        "link_id": link.id,
+        "program_id": link.program_id,
+        "program": link.program.name,
+        "url": link_url(link.token),
+        "qr": qr_data_uri(link.token),
+    }
+
+
+def public_reporting_links() -> list[dict]:
+    """Every open public reporting link (program, address, QR code), for the guide's web page."""
+    return [_printable(link) for link in open_links()]
+
+
+def public_reporting_link(program_id: int | None) -> dict | None:
+    """The open public reporting link of a program, for its printed guide; None when it has none."""
+    link = open_link_for_program(program_id) if program_id else None
+    return _printable(link) if link is not None else None

@@ -12,7 +12,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from app.core.form_flow import save_form
-from app.core.forms import checked
+from app.core.forms import checked, form_int
 from app.core.pdf import PdfRenderError
 from app.core.roles import Role
 from app.extensions import db
@@ -21,7 +21,13 @@ from app.guides.defaults import DEFAULT_GUIDES, GUIDE_ROLES, ROLE_TO_GUIDE
 from app.guides.forms import content_as_form, content_from_form, page_size_argument
 from app.guides.models import CueGuideVersion
 from app.guides.operations import LIMITS, PAGE_SIZES, print_guide, publish_version, save_guide
-from app.guides.queries import published_content, saved_version, versions_of
+from app.guides.queries import (
+    public_reporting_link,
+    public_reporting_links,
+    published_content,
+    saved_version,
+    versions_of,
+)
 
 EDITOR_ROLES = {Role.TRAINER, Role.ADMIN, Role.QUALITY_LEAD}
 
@@ -62,7 +68,13 @@ def index():
 def show(role: str):
     content, version = published_content(_role(role))
     return render_template(
-        "guides/show.html", role=role, guide=content, version=version, can_edit=_can_edit(), sizes=PAGE_SIZES
+        "guides/show.html",
+        role=role,
+        guide=content,
+        version=version,
+        can_edit=_can_edit(),
+        sizes=PAGE_SIZES,
+        public_links=public_reporting_links(),
     )
 
 
@@ -72,7 +84,7 @@ def pdf(role: str):
     role = _role(role)
     size = page_size_argument(request.args, current_app.config["GUIDE_PAGE_SIZE"])
     try:
-        rendered = print_guide(role, size, actor=current_user)
+        rendered = print_guide(role, size, actor=current_user, public_link=_public_link(request.args))
     except PdfRenderError as exc:
         abort(503, str(exc))
     db.session.commit()
@@ -80,6 +92,16 @@ def pdf(role: str):
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="near-miss-cues-{role}-{size}.pdf"'
     return response
+
+
+def _public_link(args) -> dict | None:
+    """``?program=ID``: that program's public reporting link on the printed guide (404 if it has none)."""
+    if "program" not in args:
+        return None
+    link = public_reporting_link(form_int(args["program"]))
+    if link is None:
+        abort(404, "That program has no public reporting link.")
+    return link
 
 
 @bp.route("/guides/<role>/edit", methods=["GET", "POST"])

@@ -5,7 +5,9 @@ from blinker import Namespace
 _signals = Namespace()
 
 report_submitted = _signals.signal("report-submitted")
-"""Sent with the new ``Report`` (once, never on a replay) after it is flushed."""
+"""Sent with the new ``Report`` (once, never on a replay) after it is flushed; ``stop_the_line=False``
+asks receivers not to raise a stop-the-line alert for it (anonymous reports, one alert a minute per
+link). Receivers accept keyword arguments."""
 
 report_page_sections = _signals.signal("report-page-sections")
 """Sent with the ``Report`` and ``viewer=`` when its page is drawn; receivers return HTML (or None)

@@ -432,7 +432,7 @@ def open_pathway_task(
     return review
 
 
-def on_report_submitted_interface(report: Report) -> None:
+def on_report_submitted_interface(report: Report, **_) -> None:
     """Subscriber to reports' ``report_submitted``: a reporter's interface tag opens the pathway task."""
     if report.interface_tag:
         open_pathway_task(
