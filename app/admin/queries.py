@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
+from app.anonymous.queries import link_accounts
 from app.auth.models import Passkey, User, UserRole, user_regions
 from app.core.roles import Role
 from app.escalations.clocks import WorkingCalendar
@@ -43,7 +44,7 @@ class UserFilters:
 def users_matching(filters: UserFilters) -> list[User]:
     """The accounts the user list shows: by name, matching the search, the role and the status
     (at most ``MAX_LISTED_USERS``)."""
-    statement = select(User).order_by(User.name)
+    statement = select(User).where(User.id.not_in(link_accounts())).order_by(User.name)
     if filters.query:
         pattern = f"%{filters.query.lower()}%"
         statement = statement.where(

@@ -7,6 +7,7 @@ from app.admin import bp
 from app.admin.forms import account_fields, role_policy_choices, typed_password, user_filters
 from app.admin.operations import save_role_policies
 from app.admin.queries import passkey_counts, regions_with_ids, row_by_id, users_matching
+from app.anonymous.queries import is_link_account
 from app.auth.models import User
 from app.auth.operations import (
     create_user,
@@ -28,7 +29,7 @@ from app.taxonomy.queries import regions_by_name
 
 def _user_or_404(user_id: int) -> User:
     user = row_by_id(User, user_id)
-    if user is None:
+    if user is None or is_link_account(user.id):
         abort(404)
     return user
 

@@ -106,3 +106,13 @@ def anonymous_marks(report_ids) -> dict[int, AnonymousReport]:
         return {}
     rows = db.session.scalars(select(AnonymousReport).where(AnonymousReport.report_id.in_(ids)))
     return {row.report_id: row for row in rows}
+
+
+def link_accounts():
+    """The ids of the links' own accounts, as a subquery: they are no one's, so the user list leaves
+    them out and they can't be opened, reactivated or given a password."""
+    return select(ReportingLink.reporter_id)
+
+
+def is_link_account(user_id: int) -> bool:
+    return db.session.scalar(select(ReportingLink.id).where(ReportingLink.reporter_id == user_id)) is not None

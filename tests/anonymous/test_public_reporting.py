@@ -245,3 +245,15 @@ def test_an_anonymous_report_arrives_in_triage_marked_anonymous(app, make, froze
         report_id = db.session.scalar(select(Report.id))
     detail = supervisor.get(f"/reports/{report_id}").get_data(as_text=True)
     assert "Sent without an account" in detail and "Supported living - Elm St" in detail
+
+
+def test_a_links_own_account_is_not_in_the_user_list_and_cannot_be_opened(app, make):
+    _, token = program_with_link(app, make)
+    with app.app_context():
+        account_id = db.session.scalar(select(ReportingLink.reporter_id).where(ReportingLink.token == token))
+    admin = admin_client(app)
+    listing = admin.get("/admin/users?status=inactive").get_data(as_text=True)
+    assert "Anonymous via link" not in listing
+    assert "Anonymous via link" not in admin.get("/admin/users?q=anonymous").get_data(as_text=True)
+    assert admin.get(f"/admin/users/{account_id}").status_code == 404
+    assert "admin@x.test" in admin.get("/admin/users").get_data(as_text=True), "people are still listed"
