@@ -1,6 +1,7 @@
 """The load bench still runs against the code it measures: a tiny load on PostgreSQL, end to end -
 both gunicorn servers, the table, the CPU split, the batches of 1, 5 and 25, and the check that every
-acknowledged report is stored once. (Its figures are not asserted: timed assertions do not belong in the suite.)"""
+acknowledged report is stored once. (Its figures are not asserted: timed assertions do not belong in
+the suite.)"""
 
 import subprocess
 import sys

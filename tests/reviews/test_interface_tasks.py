@@ -80,8 +80,8 @@ def test_flagged_at_triage_opens_it_too_once(org, ctx):
         interface_type="handover",
     )
     triage_report(report, user("sup@x.test"), answers, tz=TZ, now=NOW)
-    [review] = db.session.scalars(select(Review)).all()
-    assert review.kind == "pathway_map" and review.owner == user("ops@x.test")
+    [review] = db.session.scalars(select(Review).where(Review.kind == "pathway_map")).all()
+    assert review.owner == user("ops@x.test")
     assert report.status == "in_review"
 
 

@@ -92,12 +92,20 @@ def test_moving_the_due_date_keeps_the_first_and_lateness_counts_against_it(org,
 def test_completing_a_review_moves_its_reports_to_reviewed_unless_another_is_open(org, ctx):
     north = db.session.get(Report, org["north"])
     triage(north)
+    [planned] = north.reviews  # the brief review triage decided
     first = save_review(user("sup@x.test"), review_input(north), today=TODAY)
     second = save_review(user("sup@x.test"), review_input(north, title="Second look"), today=TODAY)
     save_review(user("sup@x.test"), review_input(north, **completed()), first, today=TODAY)
     assert first.status == "completed" and north.status == "in_review", "the second review is still open"
     save_review(
         user("sup@x.test"), review_input(north, title="Second look", **completed()), second, today=TODAY
+    )
+    assert north.status == "in_review", "the review triage decided is still open"
+    save_review(
+        user("sup@x.test"),
+        review_input(north, kind=planned.kind, title=planned.title, **completed()),
+        planned,
+        today=TODAY,
     )
     assert north.status == "reviewed"
 

@@ -58,7 +58,7 @@ def test_triage_records_the_matrix_version_and_proposal(org, ctx):
     assert triage.matrix_version.version == 1
     assert triage.proposed_review_level == "brief_structured_review"
     assert triage.override_reason is None
-    assert report.status == "triaged"
+    assert report.status == "in_review", "the brief review triage decided is open"
 
 
 def test_override_without_reason_is_refused_with_the_proposal_named(org, ctx):
