@@ -60,6 +60,7 @@ def world(app):
     from app.actions.operations import ActionInput, save_action
     from app.actions.process import ProcessInput, save_process_measure, save_process_weeks
     from app.actions.process_csv import WeekEntry
+    from app.anonymous.operations import open_link
     from app.auth.models import User
     from app.auth.operations import create_user
     from app.core.clock import org_today
@@ -140,6 +141,8 @@ def world(app):
         end_grant(grant, user["nurse"])
         program = Program(name="Day services", region_id=report.region_id)
         db.session.add(program)
+        db.session.flush()
+        link = open_link(program, actor=user["admin"])
         render = PackRender(
             requested_by_id=user["quality_lead"].id,
             first_week=monday(org_today()),
@@ -167,6 +170,7 @@ def world(app):
             "category": report.category_id,
             "user": user["dsp"].id,
             "render": render.id,
+            "link_token": link.token,
         }
     return ids
 
@@ -260,6 +264,10 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "packs.oversight_csv": ("/packs/oversight.zip", rule({"manager", "quality_lead"})),
         "emergency.index": ("/emergency", rule(SIGNED_IN - {"dsp", "dsp_south", "scheduler", "trainer"})),
         "emergency.grants": ("/emergency/grants", rule({"safeguarding_lead", "admin"})),
+        "anonymous.admin_links": ("/admin/reporting-links", rule({"admin"})),
+        # The public reporting link and the status page by receipt code: for everyone, no account.
+        "anonymous.report_form": (f"/r/{r['link_token']}", rule(set(), public=True)),
+        "anonymous.status_form": ("/report-status", rule(set(), public=True)),
         "emergency.grant_detail": (f"/emergency/grants/{r['grant']}", rule({"safeguarding_lead", "admin"})),
     }
 
