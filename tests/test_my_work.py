@@ -18,7 +18,7 @@ from app.extensions import db
 from app.reports.models import Report
 from app.reviews.models import Review
 from app.reviews.operations import ReviewInput, save_review
-from app.work.queries import work_for
+from app.work.queries import SHOWN_PER_KIND, work_for
 from tests.factories import login
 
 
@@ -56,9 +56,9 @@ def test_a_supervisor_sees_the_alert_first_then_triage_of_their_region_only(org,
     assert all("South" not in t for titles in work.values() for t in titles)
 
 
-def test_an_overdue_item_comes_before_a_running_one_whatever_its_kind(org, ctx):
-    """A review a week overdue comes before a stop-the-line alert raised a minute ago (still inside its
-    15 minutes): breached first, then by time left."""
+def test_an_unacknowledged_alert_comes_first_then_overdue_before_running(org, ctx):
+    """A stop-the-line alert raised a minute ago (still inside its 15 minutes) comes first: someone may
+    still be at risk. Then a review two weeks overdue before the triage queue, which is still running."""
     report = db.session.get(Report, org.report("dsp@x.test"))
     org.report("dsp@x.test", still_at_risk=True)
     today = now_utc().astimezone(org_tz()).date()
@@ -68,8 +68,8 @@ def test_an_overdue_item_comes_before_a_running_one_whatever_its_kind(org, ctx):
         today=today - timedelta(days=14),
     )
     work = work_for(user("sup@x.test"), now_utc() + timedelta(minutes=1), org_tz())
-    kinds = list(work)
-    assert kinds.index("Reviews you own") < kinds.index("Stop-the-line alerts to acknowledge")
+    assert list(work) == ["Stop-the-line alerts to acknowledge", "Reviews you own", "Reports to triage"]
+    assert work["Reviews you own"].overdue == work["Reviews you own"].total == 1
     assert work["Reviews you own"][0].clock.state.value == "breached"
 
 
@@ -121,6 +121,23 @@ def test_operations_and_scheduling_see_the_interface_failures_of_their_regions(m
     [failure] = sched["Interface failures in your regions"]
     assert failure.endswith("Ops has it") and "Information pathway of NM-" in failure
     assert kinds_and_titles("sched-south@x.test") == {}
+
+
+def test_a_long_list_shows_the_most_urgent_and_says_how_many_in_all(org, ctx):
+    reports = [db.session.get(Report, org.report("dsp@x.test")) for _ in range(3)]
+    today = now_utc().astimezone(org_tz()).date()
+    for n in range(SHOWN_PER_KIND + 2):
+        save_review(
+            user("quality@x.test"),
+            ReviewInput(kind="full_systems_review", title=f"Review {n}", reports=reports),
+            today=today - timedelta(days=n),
+        )
+    listed = work_for(user("quality@x.test"), now_utc(), org_tz())["Reviews you own"]
+    assert (len(listed), listed.total) == (SHOWN_PER_KIND, SHOWN_PER_KIND + 2)
+    assert [item.title.split(" · ")[1] for item in listed][:2] == [
+        f"Review {SHOWN_PER_KIND + 1}",
+        f"Review {SHOWN_PER_KIND}",
+    ], "the ones due soonest first"
 
 
 def test_every_cluster_awaiting_review_is_listed_however_many_there_are(org, ctx):

@@ -302,7 +302,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         queries.safeguarding_timeliness(scope, tz, decision_target, now),
         queries.duty_timeliness(scope, tz, now),
         queries.review_timeliness(scope, tz, now.astimezone(tz).date()),
-        queries.action_timeliness(scope, tz),
+        queries.action_timeliness(scope, tz, now.astimezone(tz).date()),
     ]
     target = get_setting("timeliness_target_percent")
     colours = ("#b3261e", "#d0641a", "#5c6b00", "#174a7c", "#6b3fa0", "#0f6e6e", "#9a4d00", "#1a7f37")

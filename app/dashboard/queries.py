@@ -277,9 +277,10 @@ def duty_timeliness(scope: Scope, tz: ZoneInfo, now: datetime) -> WeeklyShare:
     return _weekly_share("External reports made on time", scope, tz, statement)
 
 
-def action_timeliness(scope: Scope, tz: ZoneInfo) -> WeeklyShare:
+def action_timeliness(scope: Scope, tz: ZoneInfo, today: date) -> WeeklyShare:
     """INCID-3 style: of the actions due each week, how many were in place by their due date (the
-    first one given: moving the date does not excuse lateness)."""
+    first one given: moving the date does not excuse lateness). One not yet due and not yet in place
+    is not counted: it has not missed anything."""
     met, total = [0] * len(scope.weeks), [0] * len(scope.weeks)
     index = {w: i for i, w in enumerate(scope.weeks)}
     due_date = func.coalesce(Action.first_due_date, Action.due_date)
@@ -291,6 +292,8 @@ def action_timeliness(scope: Scope, tz: ZoneInfo) -> WeeklyShare:
     for due, completed in rows:
         position = index.get(monday(due))
         if position is None:
+            continue
+        if completed is None and due >= today:
             continue
         total[position] += 1
         if completed is not None and completed.astimezone(tz).date() <= due:

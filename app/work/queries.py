@@ -48,6 +48,9 @@ def _end_of(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
 
 
+ALERTS = "Stop-the-line alerts to acknowledge"
+
+
 def _alerts(user, now: datetime) -> list[WorkItem]:
     target = timedelta(minutes=get_setting("stop_the_line_ack_minutes"))
     alerts = db.session.scalars(
@@ -57,7 +60,7 @@ def _alerts(user, now: datetime) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            "Stop-the-line alerts to acknowledge",
+            ALERTS,
             f"NM-{alert.report_id} in {alert.report.region.name}: someone may still be at risk",
             f"/alerts/{alert.id}",
             clock("Acknowledge", alert.raised_at, alert.raised_at + target, None, now),
@@ -255,7 +258,7 @@ def _clusters(user, now: datetime) -> list[WorkItem]:
 
 def work_for(user, now: datetime, tz: ZoneInfo) -> dict[str, list[WorkItem]]:
     """The person's work by kind, each kind most urgent first and at most ``SHOWN_PER_KIND`` long;
-    the kinds in order of their most urgent item."""
+    unacknowledged stop-the-line alerts first, then the kinds in order of their most urgent item."""
     items = [
         *_alerts(user, now),
         *_nurse_reviews(user, now),
@@ -270,4 +273,21 @@ def work_for(user, now: datetime, tz: ZoneInfo) -> dict[str, list[WorkItem]]:
     grouped: dict[str, list[WorkItem]] = {}
     for item in sorted(items, key=lambda i: i.urgency):
         grouped.setdefault(item.kind, []).append(item)
-    return {kind: found[:SHOWN_PER_KIND] for kind, found in grouped.items()}
+    if ALERTS in grouped:  # someone may still be at risk: nothing comes before that
+        grouped = {ALERTS: grouped.pop(ALERTS), **grouped}
+    return {kind: WorkList.shown(found) for kind, found in grouped.items()}
+
+
+class WorkList(list):
+    """The most urgent ``SHOWN_PER_KIND`` items of one kind, knowing how many there are in all and how
+    many of them are overdue (shown or not)."""
+
+    total: int = 0
+    overdue: int = 0
+
+    @classmethod
+    def shown(cls, found: list[WorkItem]) -> "WorkList":
+        shown = cls(found[:SHOWN_PER_KIND])
+        shown.total = len(found)
+        shown.overdue = sum(item.clock.state == ClockState.BREACHED for item in found)
+        return shown

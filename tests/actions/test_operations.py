@@ -310,5 +310,16 @@ def test_moving_the_due_date_keeps_the_first_and_lateness_counts_against_it(org,
     action.completed_at = datetime.combine(first + timedelta(days=10), time(12), tzinfo=TZ)
     db.session.flush()
     scope = Scope(monday(first), monday(first + timedelta(days=14)), None)
-    share = action_timeliness(scope, TZ)
+    share = action_timeliness(scope, TZ, first + timedelta(days=20))
     assert (sum(share.met), sum(share.total)) == (0, 1), "in place by the moved date, but late on the first"
+
+
+def test_an_action_not_yet_due_has_missed_nothing(org, ctx):
+    """Weeks reaching into the future: an open action due next week is not counted as late."""
+    from app.core.dates import monday
+    from app.dashboard.queries import Scope, action_timeliness
+
+    action = save_action(user("quality@x.test"), action_input(), tz=TZ, today=TODAY)
+    scope = Scope(monday(TODAY), monday(action.due_date), None)
+    assert sum(action_timeliness(scope, TZ, TODAY).total) == 0
+    assert sum(action_timeliness(scope, TZ, action.due_date + timedelta(days=1)).total) == 1
