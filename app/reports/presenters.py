@@ -83,6 +83,7 @@ def reporter_view(report: Report, events) -> dict:
     """Everything the reporter's page shows, and nothing more: what they sent, the status in plain
     words and its progress."""
     photo = report.photo
+    progress = reporter_progress(report, events)
     return {
         "id": report.id,
         "category": report.category.name,
@@ -100,9 +101,17 @@ def reporter_view(report: Report, events) -> dict:
         "captured_at": report.captured_at,
         "received_at": report.received_at,
         "photo": {"width": photo.width, "height": photo.height} if photo else None,
-        "status": REPORTER_STATUS[report.status],
-        "progress": reporter_progress(report, events),
+        "status": _headline(report.status, progress),
+        "progress": progress,
     }
+
+
+def _headline(status: str, progress: list[dict]) -> ReporterStatus:
+    """The status the reporter reads first: the latest step, so a supervisor's acknowledgement shows
+    while the report still waits for triage (not "it will be looked at soon")."""
+    if status == ReportStatus.NEW.value and progress[-1]["status"] is ACKNOWLEDGED:
+        return ACKNOWLEDGED
+    return REPORTER_STATUS[status]
 
 
 def report_as_json(report: Report, viewer) -> dict:

@@ -97,6 +97,8 @@ def test_the_reporter_hears_that_a_supervisor_acknowledged(alert_for_two_supervi
     login(client, "dsp@x.test")
     page = client.get(f"/reports/{report_id}").get_data(as_text=True)
     assert "A supervisor has it" in page
+    headline = page.split('class="badge"', 1)[1].split("</p>", 1)[0]
+    assert "a supervisor has acknowledged it and is acting on it" in headline, "not 'looked at soon'"
     assert "Sup" not in page.split('id="progress-title"', 1)[1], "who acknowledged stays on the staff pages"
 
 
