@@ -121,7 +121,7 @@ def _reviews(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
             f"R-{review.id} · {review.title}",
             f"/reviews/{review.id}",
             clock(
-                "Complete",
+                "Review due",
                 review.created_at,
                 _end_of(review.due_date, tz),
                 None,
@@ -238,6 +238,15 @@ def _actions(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
     return items
 
 
+def _theme(cluster) -> str:
+    """What the cluster is of: its category, else the interface that failed, else its person."""
+    if cluster.category:
+        return cluster.category.name
+    if cluster.interface_type:
+        return f"{cluster.interface_type.replace('_', ' ').capitalize()} (interface)"
+    return "Reports about one person"
+
+
 def _clusters(user, now: datetime) -> list[WorkItem]:
     if Role.QUALITY_LEAD not in user.roles:
         return []
@@ -245,10 +254,9 @@ def _clusters(user, now: datetime) -> list[WorkItem]:
     return [
         WorkItem(
             "Clusters awaiting review",
-            f"{cluster.category.name if cluster.category else 'Reports'}"
-            f"{' in ' + cluster.region.name if cluster.region else ''}: {len(cluster.reports)} reports, "
-            f"week of {cluster.week_start:%d %b %Y}",
-            "/dashboard#clusters",
+            f"{_theme(cluster)}{' in ' + cluster.region.name if cluster.region else ''}: "
+            f"{len(cluster.reports)} reports, week of {cluster.week_start:%d %b %Y}",
+            f"/dashboard#cluster-{cluster.id}",
             clock("Decide", cluster.detected_at, cluster.detected_at + timedelta(days=7), None, now),
         )
         for cluster in waiting

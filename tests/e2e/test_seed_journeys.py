@@ -214,7 +214,7 @@ def test_2_interface_failure_routed_to_operations_who_map_it_and_open_an_action(
     owned = ops.locator("section.panel:has(h2:has-text('Reviews you own'))")
     task = owned.locator("li", has_text=f"Information pathway of NM-{report_id}")
     # Due by the end of the fourteenth day from today, in the organisation's time zone.
-    assert re.fullmatch(r"Complete: 14 d \d+ h left", task.locator(".clock-running").inner_text())
+    assert re.fullmatch(r"Review due: 14 d \d+ h left", task.locator(".clock-running").inner_text())
     _fits(ops)
     ops.screenshot(path=str(artifacts / "seed2-operations-work-tablet.png"))
     # The region's scheduler sees it too, as the operations lead's.
@@ -332,7 +332,7 @@ def test_3_cluster_to_a_barrier_review_completed_in_time_and_an_action(
         desk.context.clock.set_system_time(held)
         sign_in(desk, live_server, "quality@x.test", PASSWORD)
         owned = desk.locator("section.panel:has(h2:has-text('Reviews you own')) li")
-        assert re.fullmatch(r"Complete: 20 d \d+ h left", owned.locator(".clock-running").inner_text())
+        assert re.fullmatch(r"Review due: 20 d \d+ h left", owned.locator(".clock-running").inner_text())
         desk.goto(review_url)
         assert desk.inner_text("dl.facts dt:has-text('Owner') + dd") == "Quality"
         assert (
