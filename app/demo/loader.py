@@ -25,7 +25,7 @@ from app.dashboard.exposure_csv import ExposureRow
 from app.dashboard.models import Cluster as DetectedCluster
 from app.dashboard.operations import detect_clusters, handle_cluster, import_exposure
 from app.demo.process_measures import add_process_measure
-from app.demo.reviews import hold_reviews_due_by
+from app.demo.reviews import hold_reviews_due_by, read_what_only_informed, see_nurse_reviews_before
 from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
 from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
 from app.escalations.on_call import ShiftInput, add_shift
@@ -93,6 +93,8 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
     now = now_utc()
     rng = random.Random(seed)
     ensure_default_categories()
+    # Skin concerns are clinical here: each asks the region's nurses for a same-day review.
+    db.session.scalar(select(Category).where(Category.code == "skin_integrity")).is_clinical = True
     regions = {name: Region(name=name) for name in REGION_NAMES}
     db.session.add_all(regions.values())
     db.session.flush()
@@ -145,6 +147,7 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
     _dismiss_old_clusters(now, tz=settings.tz)
     _improvement_loop(now, tz=settings.tz)
     _on_call_rota(now, regions, tz=settings.tz)
+    read_what_only_informed()
     return users, count
 
 
@@ -504,6 +507,8 @@ def _work_the_queue(rng: random.Random, now: datetime, *, tz) -> None:
             )
 
     hold_reviews_due_by(now, tz)
+    nurse = db.session.scalar(select(User).where(User.email == f"nurse@{DEMO_DOMAIN}"))
+    see_nurse_reviews_before(cutoff, nurse, rng)
 
     aps = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "adult_protective_services"))
     for case in db.session.scalars(select(SafeguardingCase).where(SafeguardingCase.routed_at < cutoff)):

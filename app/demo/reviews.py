@@ -5,9 +5,13 @@ has something true to show and the last weeks' reviews are still open for their 
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
+from app.core.models import now_utc
+from app.escalations.models import NurseReview
+from app.escalations.nurse_reviews import record_nurse_outcome, take_nurse_review
 from app.extensions import db
+from app.notifications.models import WAITING_FOR, Notification
 from app.reviews.models import Review
 from app.reviews.operations import OWED_BY_TRIAGE, ReviewInput, save_review
 
@@ -36,6 +40,8 @@ def held_on(review: Review) -> date:
     chance = random.Random(review.id)
     if chance.random() < 0.1:
         return review.due_date + timedelta(days=chance.randint(1, 6))
+    if review.kind == "full_systems_review":  # booked within a few weeks, well before its 60 days
+        return review.created_at.date() + timedelta(days=chance.randint(10, 35))
     return max(review.created_at.date(), review.due_date - timedelta(days=chance.randint(1, 4)))
 
 
@@ -46,7 +52,7 @@ def hold_reviews_due_by(moment: datetime, tz) -> None:
         select(Review).where(
             Review.kind.in_(OWED_BY_TRIAGE),
             Review.status != "completed",
-            Review.due_date <= today + timedelta(days=4),
+            Review.created_at <= moment,
         )
     ).all()
     for review in candidates:
@@ -73,3 +79,45 @@ def hold_reviews_due_by(moment: datetime, tz) -> None:
             today=day,
         )
         review.completed_at = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=15)
+
+
+NURSE_NOTES = {
+    "seen": "Skin checked on the visit: intact; plan unchanged.",
+    "advice_given": "Advised two-hourly repositioning and barrier cream; plan updated.",
+    "escalated": "Redness spreading: GP asked to visit today.",
+}
+
+
+def see_nurse_reviews_before(cutoff: datetime, nurse, rng: random.Random) -> None:
+    """The nurse takes and closes each review requested before ``cutoff``, mostly within the day
+    (about one in eight late); later ones stay open on the nurse's work."""
+    reviews = db.session.scalars(
+        select(NurseReview).where(NurseReview.outcome.is_(None), NurseReview.requested_at < cutoff)
+    ).all()
+    for review in reviews:
+        late = rng.random() < 0.12
+        seen = review.requested_at + timedelta(hours=rng.randint(9, 30) if late else rng.randint(1, 7))
+        take_nurse_review(review, nurse, now=review.requested_at + timedelta(minutes=rng.randint(10, 50)))
+        outcome = rng.choice(["seen", "seen", "advice_given", "escalated"])
+        record_nurse_outcome(
+            review,
+            nurse,
+            outcome=outcome,
+            notes=NURSE_NOTES[outcome],
+            seen_at=seen,
+            now=seen + timedelta(hours=1),
+        )
+
+
+def read_what_only_informed() -> None:
+    """Every notification whose work is done, or that only informed, is read: the inbox counts what
+    still needs each person (notifications are stamped with the real time the demo was loaded, so their
+    age cannot tell)."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.read_at.is_(None),
+            or_(Notification.settled_at.is_not(None), Notification.kind.not_in(tuple(WAITING_FOR))),
+        )
+        .values(read_at=now_utc())
+    )
