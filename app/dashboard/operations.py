@@ -104,7 +104,10 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
                 report_ids=_cell_report_ids(cell, week_start, tz),
             )
         )
+    flagged = {(cell.region_id, cell.category_id) for _, cell, _, _ in found if cell.category_id is not None}
     for cluster in local:
+        if cluster.person_ref is None and (cluster.region_id, cluster.category_id) in flagged:
+            continue  # the same theme in the same week is one cluster: the Poisson test already has it
         key = f"{cluster.region_id or '-'}:{cluster.category_id}:{cluster.person_ref or '-'}"
         stored.append(
             _store(

@@ -69,3 +69,18 @@ def test_one_family_across_categories_and_interface_types(app, org, org_day):
     for cluster in stored.values():
         assert math.isclose(cluster.p_value, burst, rel_tol=1e-9)
         assert math.isclose(cluster.q_value, q_values[0], rel_tol=1e-9)  # 1.5 p: m = 3, not 2 or 1
+
+
+def test_a_theme_both_methods_find_in_one_week_is_one_cluster(app, org, org_day):
+    """Four transport reports in North in one week: the Poisson test flags the cell and the local rule
+    (3 in 7 days) finds the same reports. The quality lead gets one cluster to review, not two."""
+    week = monday(org_day) - timedelta(weeks=1)
+    for day in range(4):
+        org.report("dsp@x.test", category="transport", occurred_at=at(week + timedelta(days=day)))
+    with app.app_context():
+        detect_clusters(week, tz=TZ)
+        db.session.commit()
+        methods = [
+            c.method for c in db.session.scalars(select(Cluster).where(Cluster.category_id.is_not(None)))
+        ]
+    assert methods == ["poisson_fdr"]
