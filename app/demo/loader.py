@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.actions.measure import MeasureFilter
 from app.actions.operations import ActionInput, mark_done, save_action, verify
+from app.anonymous.operations import open_link, submit_anonymous_report
 from app.auth.models import User
 from app.auth.operations import create_user
 from app.auth.queries import users_with_role
@@ -147,8 +148,46 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
     _dismiss_old_clusters(now, tz=settings.tz)
     _improvement_loop(now, tz=settings.tz)
     _on_call_rota(now, regions, tz=settings.tz)
+    _public_link(programs[0], regions[min(REGION_NAMES)], users, now, settings)
     read_what_only_informed()
     return users, count
+
+
+ANONYMOUS_REPORTS = [
+    (
+        "equipment_environment",
+        "The grab rail in the bathroom moved when Mom held it",
+        "I held her arm until she sat down",
+        30,
+    ),
+    (
+        "medication",
+        "The evening pills in the box were not the ones on the list",
+        "I checked the list first",
+        6,
+    ),
+]
+
+
+def _public_link(
+    program: Program, region: Region, users, now: datetime, settings: SubmissionSettings
+) -> None:
+    """A public reporting link for one program, with two reports families sent through it (their
+    receipt codes were shown once, and are not kept)."""
+    admin = next(u for u in users if u.email == f"admin@{DEMO_DOMAIN}")
+    link = open_link(program, actor=admin, now=now - timedelta(days=40))
+    for category, what, caught, hours_ago in ANONYMOUS_REPORTS:
+        sent = now - timedelta(hours=hours_ago)
+        raw = {
+            "client_uuid": str(uuid.UUID(int=hours_ago)),
+            "what_happened": what,
+            "barrier": caught,
+            "category": category,
+            "occurred_at": (sent - timedelta(hours=1)).isoformat(),
+            "region_id": region.id,
+            "still_at_risk": False,
+        }
+        submit_anonymous_report(link, raw, settings, now=sent)
 
 
 def _map_pathways_due_by(moment: datetime) -> None:
