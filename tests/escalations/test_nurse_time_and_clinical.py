@@ -2,7 +2,8 @@
 review at triage), and the nurse gives the time they saw the person, by which the same-day target is
 judged (the write-up may come later)."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from app.triage.operations import TriageAnswers, TriageInvalid, triage_report
 from tests.escalations.test_nurse_reviews import T0, org, user  # noqa: F401 (org: the fixture)
 from tests.factories import csrf_from_page, login
 
-UTC_ZONE = UTC
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def answers(clinical: bool) -> TriageAnswers:
