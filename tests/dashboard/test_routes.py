@@ -147,7 +147,7 @@ def test_detection_and_handling_clusters(app, org, this_monday):
         clusters = db.session.scalars(select(Cluster).order_by(Cluster.id)).all()
         found = {(c.method, c.person_ref) for c in clusters}
         ids = [c.id for c in clusters]
-    assert ("local_rule", "ab-12") in found and ("local_rule", None) in found
+    assert found == {("poisson_fdr", None), ("local_rule", "ab-12")}, "the region's theme once, not twice"
     html = quality.get("/dashboard").get_data(as_text=True)
     assert "person ab-12" in html and "local rule: 3 reports within 28 days" in html
     refused = quality.post(
