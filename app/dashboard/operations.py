@@ -104,10 +104,21 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
                 report_ids=_cell_report_ids(cell, week_start, tz),
             )
         )
-    flagged = {(cell.region_id, cell.category_id) for _, cell, _, _ in found if cell.category_id is not None}
+    db.session.flush()
+    flagged = {
+        (cluster.region_id, cluster.category_id): {r.id for r in cluster.reports}
+        for cluster in db.session.scalars(
+            select(Cluster).where(
+                Cluster.method == "poisson_fdr",
+                Cluster.week_start == week_start,
+                Cluster.category_id.is_not(None),
+            )
+        )
+    }
     for cluster in local:
-        if cluster.person_ref is None and (cluster.region_id, cluster.category_id) in flagged:
-            continue  # the same theme in the same week is one cluster: the Poisson test already has it
+        theme = flagged.get((cluster.region_id, cluster.category_id), set())
+        if cluster.person_ref is None and theme >= set(cluster.report_ids):
+            continue  # the same reports of the same theme are one cluster: the Poisson test has them
         key = f"{cluster.region_id or '-'}:{cluster.category_id}:{cluster.person_ref or '-'}"
         stored.append(
             _store(

@@ -79,6 +79,7 @@ def test_a_theme_both_methods_find_in_one_week_is_one_cluster(app, org, org_day)
         org.report("dsp@x.test", category="transport", occurred_at=at(week + timedelta(days=day)))
     with app.app_context():
         detect_clusters(week, tz=TZ)
+        detect_clusters(week, tz=TZ)  # run again (a second worker, or by hand): still one
         db.session.commit()
         methods = [
             c.method for c in db.session.scalars(select(Cluster).where(Cluster.category_id.is_not(None)))
