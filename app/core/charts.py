@@ -2,6 +2,7 @@
 and the same markup in pages and PDFs. Pure: data in, markup out."""
 
 import hashlib
+import itertools
 import math
 from dataclasses import dataclass
 from html import escape
@@ -132,6 +133,8 @@ class Series:
     # point labelled "n=…", outside the line, so a share of 1 or 2 cases cannot swing it from 0 to 100 %.
     counts: list[int] | None = None
     min_count: int = 0
+    # A reference line (a centre line, a limit) named with its value at the right end, e.g. "upper 12.3".
+    end_label: str = ""
 
     def is_sparse(self, i: int) -> bool:
         return self.counts is not None and self.values[i] is not None and self.counts[i] < self.min_count
@@ -153,7 +156,8 @@ def line_chart(
     """Lines over weeks; ``None`` breaks a line. Highlighted points (signals) are ringed in red.
     ``gaps`` are weeks with no data at all (not zeros): each run of them is shaded and named by
     ``gap_label``, so a missing week cannot be read as a low one."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    right = RIGHT + (END_LABEL_ROOM if any(s.end_label for s in series) else 0)
+    plot_w, plot_h = WIDTH - LEFT - right, HEIGHT - TOP - BOTTOM
     values = [v for s in series for v in s.values if v is not None]
     top = y_max or max(values + ([reference[0]] if reference else []) + [1]) * 1.1
     step = plot_w / max(len(labels), 1)
@@ -222,6 +226,7 @@ def line_chart(
                         f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{s.colour}">'
                         f"<title>{escape(labels[i])}: {v:.4g}</title></circle>"
                     )
+    parts += _end_labels(series, LEFT + plot_w + 4, y)
     main = series[0] if series else None
     for i in highlighted:
         if main and i < len(main.values) and main.values[i] is not None:
@@ -252,6 +257,23 @@ def line_chart(
 
 
 LEGEND_ROW = 16
+END_LABEL_ROOM = 72  # "centre 12.3" beside the plot
+
+
+def _end_labels(series, at_x: float, y) -> list[str]:
+    """Each labelled line's name and last value beside its right end, nudged apart (at least 12 px)."""
+    placed = []
+    for s in series:
+        last = next((v for v in reversed(s.values) if v is not None), None)
+        if s.end_label and last is not None:
+            placed.append([y(last) + 4, f"{s.end_label} {last:.1f}", s.colour])
+    placed.sort()
+    for above, below in itertools.pairwise(placed):
+        below[0] = max(below[0], above[0] + 12)
+    return [
+        f'<text x="{at_x:.1f}" y="{text_y:.1f}" font-size="11" fill="{colour}">{escape(text)}</text>'
+        for text_y, text, colour in placed
+    ]
 
 
 def legend_layout(series) -> list[tuple]:

@@ -197,9 +197,20 @@ def control_chart(
                     "#59636e",
                     dashed=True,
                     show_points=False,
+                    end_label="centre",
                 ),
-                Series("3-sigma limits", chart.upper, "#b42318", dashed=True, step=True, show_points=False),
-                Series("", chart.lower, "#b42318", dashed=True, step=True, show_points=False),
+                Series(
+                    "3-sigma limits",
+                    chart.upper,
+                    "#b42318",
+                    dashed=True,
+                    step=True,
+                    show_points=False,
+                    end_label="upper",
+                ),
+                Series(
+                    "", chart.lower, "#b42318", dashed=True, step=True, show_points=False, end_label="lower"
+                ),
             ],
             title="u-chart: reports per 1,000 visits",
             highlighted=signal_points,
@@ -229,7 +240,14 @@ def control_chart(
         labels,
         [
             Series("reports", [float(c) for c in counts]),
-            Series("median", [chart.centre] * len(counts), "#59636e", dashed=True, show_points=False),
+            Series(
+                "median",
+                [chart.centre] * len(counts),
+                "#59636e",
+                dashed=True,
+                show_points=False,
+                end_label="median",
+            ),
         ],
         title="Run chart: reports per week",
         highlighted=signal_points,

@@ -564,6 +564,15 @@ def action_by_id(action_id: int | None) -> Action | None:
     return db.session.get(Action, action_id) if action_id and action_id > 0 else None
 
 
+def linkable_actions(limit: int = 200) -> list[Action]:
+    """Actions a cluster can be linked to, as a list to pick from: open ones first, newest first."""
+    return list(
+        db.session.scalars(
+            select(Action).order_by((Action.status == "open").desc(), Action.id.desc()).limit(limit)
+        )
+    )
+
+
 def recent_exposure(limit: int = 60) -> list[Exposure]:
     """The newest weekly exposure figures, newest week first."""
     return list(

@@ -43,10 +43,15 @@ def index():
         categories=active_categories(),
         programs=queries.all_programs(),
         interface_types=list(InterfaceType),
-        can_handle=Role.QUALITY_LEAD in current_user.roles,
+        linkable_actions=_linkable_actions(),
         can_exposure=bool(current_user.roles & EXPOSURE_ROLES),
         local_rule=queries.local_rule_parameters(),
     )
+
+
+def _linkable_actions():
+    """For the quality lead, who handles clusters: the actions to link one to; None for anyone else."""
+    return queries.linkable_actions() if Role.QUALITY_LEAD in current_user.roles else None
 
 
 @bp.post("/dashboard/clusters/detect")

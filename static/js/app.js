@@ -1,13 +1,14 @@
 // Every page: wires the page scripts together. Each concern is its own module: the top bar's row of
-// links (topbar.js), menus (menus.js), the sign-out guard (signout-guard.js), the outbox badge and
-// panel (outbox-panel.js), its delivery (outbox-delivery.js), and the service worker's updates
+// links (topbar.js), menus (menus.js), tables that scroll sideways (scroll-regions.js), the sign-out
+// guard (signout-guard.js), the outbox badge and panel (outbox-panel.js), its delivery (outbox-delivery.js), and the service worker's updates
 // (worker-updates.js). No framework; the page works without these scripts too.
 
 import { closeMenusOutside } from './menus.js';
 import { deliverOnTriggers, redrawWith, sync } from './outbox-delivery.js';
 import { refreshStatus, watchOutbox } from './outbox-panel.js';
+import { markScrollRegions } from './scroll-regions.js';
 import { guardSignOut } from './signout-guard.js';
-import { fitNav } from './topbar.js';
+import { fitNav, trackBarHeight } from './topbar.js';
 import { registerServiceWorker } from './worker-updates.js';
 
 // Delivery from the console and the browser tests: `(await import('/static/js/app.js')).sync()`.
@@ -15,7 +16,9 @@ export { sync };
 
 guardSignOut();
 fitNav();
+trackBarHeight();
 closeMenusOutside();
+markScrollRegions();
 redrawWith(refreshStatus);
 watchOutbox();
 deliverOnTriggers();

@@ -28,9 +28,20 @@ function localNow() {
   return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
+/** The folded "When?" answer: "Now, 2:14 PM" on a fresh form, else the chosen date and time. */
+function showWhen(fresh) {
+  const shown = document.getElementById('when-value');
+  const chosen = new Date(form.elements.occurred_at.value);
+  if (!shown || Number.isNaN(chosen.getTime())) return;
+  const time = chosen.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+  shown.textContent = fresh ? `Now, ${time}` : `${chosen.toLocaleDateString()}, ${time}`;
+}
+
 function freshForm() {
   form.elements.client_uuid.value = crypto.randomUUID();
   form.elements.occurred_at.value = localNow();
+  form.elements.occurred_at.closest('details').open = false;
+  showWhen(true);
   delete form.dataset.editingSeq;
   document.body.dataset.dirty = 'no';
 }
@@ -44,6 +55,8 @@ function showError(name, message) {
   const field = form.elements[name];
   const anchor = field instanceof RadioNodeList ? field[0]?.closest('fieldset') : field;
   if (!anchor) return;
+  const folded = anchor.closest('details');
+  if (folded) folded.open = true;
   const error = document.createElement('p');
   error.className = 'field-error';
   error.dataset.client = 'yes';
@@ -113,6 +126,9 @@ function say(kind, html) {
   notice.className = `form-notice ${kind}`;
   notice.replaceChildren(...html);
   notice.scrollIntoView({ block: 'start' });
+  // A keyboard or screen-reader user lands on what happened to their report.
+  notice.tabIndex = -1;
+  notice.focus({ preventScroll: true });
 }
 
 function text(tag, content, cls) {
@@ -216,6 +232,8 @@ function loadEntry(entry) {
       field.value = raw ?? '';
     }
   }
+  showWhen(false);
+  form.elements.occurred_at.closest('details').open = true;
   form.dataset.editingSeq = String(entry.seq);
   document.body.dataset.dirty = 'yes';
   for (const [name, messages] of Object.entries(entry.last_error?.errors || {})) {
@@ -239,6 +257,7 @@ if (form) {
   form.addEventListener('input', () => { document.body.dataset.dirty = 'yes'; });
   form.addEventListener('change', () => { document.body.dataset.dirty = 'yes'; });
   form.addEventListener('submit', handleSubmit);
+  form.elements.occurred_at.addEventListener('change', () => showWhen(false));
   document.addEventListener('outbox-fix', (event) => loadEntry(event.detail));
   loadEntryFromHash();
   // Loaded apart, so the form works even if the category hint cannot load.

@@ -43,3 +43,11 @@ export function fitNav() {
     });
   });
 }
+
+/** Keep the bar's height in --topbar-height: the page scrolls what it shows to below the bar. */
+export function trackBarHeight() {
+  const bar = document.querySelector('.topbar');
+  if (!bar) return;
+  const root = document.documentElement;
+  new ResizeObserver(() => root.style.setProperty('--topbar-height', `${bar.offsetHeight}px`)).observe(bar);
+}

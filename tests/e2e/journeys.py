@@ -46,6 +46,7 @@ def file_report(
     page.locator(f"label.category:has(input[value={category}])").click()
     page.fill("#barrier", barrier)
     if occurred_at:
+        page.locator("details.when").evaluate("(when) => { when.open = true; }")  # the time folds at "now"
         page.fill("#occurred_at", occurred_at)
     page.locator("button.big").click()
     page.wait_for_selector("#form-notice:not([hidden])")
