@@ -21,6 +21,7 @@ import time_machine
 from sqlalchemy import select
 
 from app.actions.models import Action
+from app.anonymous.operations import open_link
 from app.auth.models import User
 from app.dashboard.models import Cluster
 from app.demo.loader import DEMO_DOMAIN, load_demo
@@ -98,8 +99,9 @@ def _fresh_data():
 @pytest.fixture(scope="module")
 def demo(app):
     """A demo organisation of 20 weeks (enough for the planted clusters of the last five weeks), at a
-    pinned instant, plus what the demo lacks: a guide version, a nurse review, a live emergency grant
-    and a rendered pack. Yields the path arguments of each route that takes one."""
+    pinned instant, plus what the demo lacks: a guide version, a nurse review, a live emergency grant,
+    a pack being rendered and a public reporting link. Yields the path arguments of each route that
+    takes one."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `npm ci` (./dev.sh test does)")
     with time_machine.travel(datetime.fromisoformat(DEFAULT_NOW), tick=True), app.app_context():
@@ -140,10 +142,12 @@ def _samples_with_extras() -> dict[str, dict]:
         status="queued",
     )
     db.session.add(render)
+    link = open_link(db.session.get(Program, _first(Program)), actor=_user("admin"))
     db.session.commit()
     assert _first(Cluster) is not None, "the demo has a detected cluster for the dashboard"
     report_id = db.session.scalar(select(Report.id).where(Report.reporter_id == _user("dsp").id).limit(1))
     return {
+        "anonymous.report_form": {"token": link.token},
         "actions.show": {"action_id": _first(Action)},
         "actions.edit": {"action_id": _first(Action)},
         "admin.edit_category": {"category_id": _first(Category)},
