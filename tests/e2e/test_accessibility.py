@@ -21,7 +21,7 @@ import time_machine
 from sqlalchemy import select
 
 from app.actions.models import Action
-from app.anonymous.operations import open_link
+from app.anonymous.operations import open_link, open_link_of
 from app.auth.models import User
 from app.dashboard.models import Cluster
 from app.demo.loader import DEMO_DOMAIN, load_demo
@@ -142,7 +142,8 @@ def _samples_with_extras() -> dict[str, dict]:
         status="queued",
     )
     db.session.add(render)
-    link = open_link(db.session.get(Program, _first(Program)), actor=_user("admin"))
+    program = db.session.get(Program, _first(Program))
+    link = open_link_of(program.id) or open_link(program, actor=_user("admin"))
     db.session.commit()
     assert _first(Cluster) is not None, "the demo has a detected cluster for the dashboard"
     report_id = db.session.scalar(select(Report.id).where(Report.reporter_id == _user("dsp").id).limit(1))
