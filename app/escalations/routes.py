@@ -252,7 +252,6 @@ def _nurse_review_page(review, errors: dict) -> str:
         can_act=can_take(current_user, review),
         errors=errors,
         now=now,
-        seen_default=now.astimezone(org_tz()).strftime("%Y-%m-%dT%H:%M"),
     )
 
 

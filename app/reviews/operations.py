@@ -16,7 +16,7 @@ from app.core.roles import REVIEW_ROLES, Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
-from app.notifications.operations import notify, settle
+from app.notifications.operations import notify, settle, settle_others
 from app.reports.models import Report, ReportStatus
 from app.reports.operations import advance_status
 from app.reports.queries import UNSEEN_REPORT
@@ -152,6 +152,7 @@ def save_review(
     before = {"owner_id": review.owner_id, "due_date": str(review.due_date) if review.due_date else None}
     before_ids = {r.id for r in review.reports}
     _apply(review, data)
+    handed_over = not created and data.owner_id is not None and owner.id != review.owner_id
     if created or data.owner_id is not None:
         review.owner_id = owner.id
     review.due_date = due
@@ -164,6 +165,8 @@ def save_review(
         review.completed_at = now_utc()
     db.session.add(review)
     db.session.flush()
+    if handed_over and not completing:
+        _tell_new_owner(review, owner, actor)
     record_event(
         "review.create" if created else "review.update",
         actor=actor,
@@ -193,6 +196,20 @@ def save_review(
         settle(link, kinds=("interface_task",), outcome="mapped", now=review.completed_at)
         settle(link, kinds=("review_assigned",), outcome="done", now=review.completed_at)
     return review
+
+
+def _tell_new_owner(review: Review, owner: User, actor) -> None:
+    """A review handed to someone else: the one who had it is no longer waited for; the new owner is
+    told (unless they handed it to themselves)."""
+    link = f"/reviews/{review.id}"
+    settle_others(link, keep_user_id=owner.id, kinds=("review_assigned",), outcome="handed over")
+    if owner.id != actor.id:
+        notify(
+            [owner],
+            kind="review_assigned",
+            title=f"{REVIEW_KINDS[review.kind]} to run, due {review.due_date:%d %b}: R-{review.id}",
+            link=link,
+        )
 
 
 def _mark_reports_reviewed(review: Review, actor) -> None:
@@ -248,8 +265,9 @@ def _owed_review_owner(report: Report, level: str, triager) -> User | None:
 
 
 def _open_theme_review(report: Report) -> Review | None:
-    """The open barrier review of the report's theme (its category in its region) opened by triage: a
-    barrier review is of a cluster, so each new report of the theme joins it."""
+    """The open barrier review of the report's theme (its category in its region), whoever opened it
+    (triage, or the quality lead from a cluster): a barrier review is of a cluster, so each new report
+    of the theme joins it."""
     return db.session.scalar(
         select(Review)
         .join(review_reports, review_reports.c.review_id == Review.id)
@@ -257,7 +275,6 @@ def _open_theme_review(report: Report) -> Review | None:
         .where(
             Review.kind == "barrier_review",
             Review.status != "completed",
-            Review.title.startswith(BARRIER_TITLE_PREFIX),
             Report.region_id == report.region_id,
             Report.category_id == report.category_id,
         )

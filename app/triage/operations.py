@@ -232,7 +232,8 @@ def triage_report(
         errors["override_reason"] = [
             f"The matrix proposes “{proposed.label}”. Give a reason to choose another level."
         ]
-    if answers.clinical and report.nurse_review is None and not a_nurse_can_read(report):
+    restricted = bool(answers.safeguarding_triggers) or not a_nurse_can_read(report)
+    if answers.clinical and report.nurse_review is None and restricted:
         errors["clinical"] = [
             "No nurse of this region may read this report (it is restricted to safeguarding): "
             "phone the nurse, and say so in the minimum investigation."

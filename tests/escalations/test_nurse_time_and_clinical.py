@@ -58,6 +58,17 @@ def test_a_report_no_nurse_may_read_cannot_be_marked_clinical(org, ctx):  # noqa
     assert db.session.scalar(select(NurseReview)) is None
 
 
+def test_clinical_with_a_safeguarding_trigger_is_refused_on_the_clinical_question(org, ctx):  # noqa: F811
+    """Triage routes it to safeguarding in the same save, so no nurse could read it: the refusal is
+    on the field the form shows, not an error it has nowhere to put."""
+    report = db.session.get(Report, org.report("dsp@x.test", category="skin_integrity"))
+    answers_with_trigger = answers(clinical=True)
+    answers_with_trigger.safeguarding_triggers = ["financial_exploitation"]
+    with pytest.raises(TriageInvalid) as refused:
+        triage_report(report, user("sup@x.test"), answers_with_trigger, tz=UTC_ZONE, now=T0)
+    assert set(refused.value.errors) == {"clinical"}
+
+
 def requested(org):  # noqa: F811
     """A nurse review requested at T0 of a near miss an hour before it (pinned, whatever today is)."""
     report = db.session.get(Report, org.report("dsp@x.test", still_at_risk=True))
@@ -110,7 +121,7 @@ def test_the_page_asks_for_the_time_and_refuses_an_unreadable_one(app, org):  # 
     nurse = app.test_client()
     login(nurse, "nurse@x.test")
     page = nurse.get(f"/nurse-reviews/{review_id}").get_data(as_text=True)
-    assert 'name="seen_at"' in page and 'type="datetime-local"' in page
+    assert 'name="seen_at" value=""' in page, "empty: the time it is sent, not when the page was opened"
     token = csrf_from_page(nurse, f"/nurse-reviews/{review_id}")
     form = {"csrf_token": token, "outcome": "seen", "notes": "All well on review."}
     refused = nurse.post(f"/nurse-reviews/{review_id}/outcome", data={**form, "seen_at": "yesterday-ish"})

@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.core.audit.models import AuditEvent
@@ -132,3 +132,41 @@ def test_completing_it_settles_the_owners_notification_and_the_report_is_reviewe
     db.session.flush()
     told = db.session.scalar(select(Notification).where(Notification.kind == "review_assigned"))
     assert told.settled_as == "done" and report.status == "reviewed"
+
+
+def test_a_barrier_review_opened_from_a_cluster_is_joined_too(org, ctx):
+    """The quality lead opened a barrier review of the theme from a cluster, under their own title: a
+    new report of the theme joins it rather than opening a second one."""
+    first, second = org.report("dsp@x.test"), org.report("dsp@x.test")
+    opened = save_review(
+        user("quality@x.test"),
+        ReviewInput(
+            kind="barrier_review", title="Cluster: medication, North", reports=[db.session.get(Report, first)]
+        ),
+        today=NOW.date(),
+    )
+    triage(second, "barrier_review")
+    assert sorted(r.id for r in opened.reports) == [first, second]
+    assert db.session.scalar(select(func.count(Review.id))) == 1
+
+
+def test_handing_a_review_to_someone_else_tells_them_and_releases_the_first_owner(org, make, ctx):
+    make.user("quality2@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    report = triage(org.report("dsp@x.test"), "full_systems_review")
+    [review] = reviews_of(report)
+    save_review(
+        user("quality@x.test"),
+        ReviewInput(
+            kind=review.kind, title=review.title, reports=[report], owner_id=user("quality2@x.test").id
+        ),
+        review,
+        today=NOW.date(),
+    )
+    db.session.flush()
+    told = db.session.scalars(
+        select(Notification).where(Notification.kind == "review_assigned").order_by(Notification.id)
+    ).all()
+    assert [(n.user_id, n.settled_as) for n in told] == [
+        (user("quality@x.test").id, "handed over"),
+        (user("quality2@x.test").id, None),
+    ]
