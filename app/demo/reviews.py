@@ -78,7 +78,8 @@ def hold_reviews_due_by(moment: datetime, tz) -> None:
             review,
             today=day,
         )
-        review.completed_at = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=15)
+        held_at = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=15)
+        review.completed_at = min(held_at, moment)
 
 
 NURSE_NOTES = {

@@ -243,8 +243,10 @@ def on_report_triaged(report: Report, *, actor, **_) -> None:
 
 
 def _join(review: Review, report: Report, actor) -> Review:
-    """``report`` joins an open review of its theme or interface, and is being reviewed now."""
+    """``report`` joins an open review of its theme or interface, and is being reviewed now. The
+    review's version moves on, so a form read before the report joined cannot save it away."""
     review.reports.append(report)
+    review.version += 1
     db.session.flush()
     advance_status(
         report, ReportStatus.IN_REVIEW, actor=actor, event="review.link", link={"review_id": review.id}
@@ -460,7 +462,13 @@ def on_report_submitted_interface(report: Report, **_) -> None:
         )
 
 
-def on_report_triaged_interface(report: Report, *, actor, **_) -> None:
+def on_report_triaged_interface(report: Report, *, actor, now=None, **_) -> None:
     """Subscriber to triage's ``report_triaged``: an interface failure flagged at triage opens it too."""
     if report.triage is not None and report.triage.interface_flag:
-        open_pathway_task(report, because="triage", interface_type=report.triage.interface_type, actor=actor)
+        open_pathway_task(
+            report,
+            because="triage",
+            interface_type=report.triage.interface_type,
+            actor=actor,
+            today=(now or now_utc()).astimezone(org_tz()).date(),
+        )

@@ -170,3 +170,21 @@ def test_handing_a_review_to_someone_else_tells_them_and_releases_the_first_owne
         (user("quality@x.test").id, "handed over"),
         (user("quality2@x.test").id, None),
     ]
+
+
+def test_a_form_read_before_a_report_joined_cannot_save_it_away(org, ctx):
+    from app.core.concurrency import EditConflict
+
+    ids = [org.report("dsp@x.test"), org.report("dsp@x.test")]
+    first = triage(ids[0], "barrier_review")
+    [review] = reviews_of(first)
+    read_at = review.version  # the owner opens the review's form
+    triage(ids[1], "barrier_review", now=NOW + timedelta(hours=1))  # a new report of the theme joins
+    with pytest.raises(EditConflict):
+        save_review(
+            user("quality@x.test"),
+            ReviewInput(kind=review.kind, title=review.title, reports=[first], findings="Started"),
+            review,
+            based_on=read_at,
+            today=NOW.date(),
+        )
