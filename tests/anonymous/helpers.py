@@ -1,6 +1,7 @@
 """Builders for the anonymous-report tests: a program with a public link, and the public form's posts."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -11,6 +12,8 @@ from app.core.roles import Role
 from app.extensions import db
 from app.taxonomy.models import Program, Region
 from tests.factories import csrf_from_page, login
+
+ORG_TZ = ZoneInfo("America/New_York")
 
 SENDER = {"REMOTE_ADDR": "203.0.113.77", "HTTP_USER_AGENT": "SenderPhone/9.1 (UniqueAgent-4471)"}
 """What a sender's browser gives away: neither may be found in the database or the logs."""
@@ -55,7 +58,8 @@ def answers(client, token: str, now, **overrides) -> dict:
         "what_happened": "The evening pills in the box were not the ones on the list",
         "barrier": "My mother checked the list before taking them",
         "category": "medication",
-        "occurred_at": (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        # A sender types the local time of the organisation (America/New_York, ORG_TIMEZONE).
+        "occurred_at": (now - timedelta(hours=2)).astimezone(ORG_TZ).strftime("%Y-%m-%dT%H:%M"),
     }
     form.update(overrides)
     return form
