@@ -254,6 +254,44 @@ def _join(review: Review, report: Report, actor) -> Review:
     return review
 
 
+def _open_review(
+    report: Report, kind: str, title: str, *, owner: User, due: date, actor, because: str, now=None
+):
+    """A review of ``report`` opened for ``owner`` (by triage, or by an interface tag), audited; the
+    report is being reviewed from then on."""
+    review = Review(
+        kind=kind,
+        title=title,
+        created_by_id=(actor or owner).id,
+        owner_id=owner.id,
+        due_date=due,
+        first_due_date=due,
+    )
+    if now is not None:
+        review.created_at = now
+    db.session.add(review)
+    review.reports = [report]
+    db.session.flush()
+    record_event(
+        "review.create",
+        actor=actor,
+        object_type="review",
+        object_id=review.id,
+        after={
+            "kind": kind,
+            "status": review.status,
+            "report_ids": [report.id],
+            "owner_id": owner.id,
+            "due_date": str(due),
+            "because": because,
+        },
+    )
+    advance_status(
+        report, ReportStatus.IN_REVIEW, actor=actor, event="review.link", link={"review_id": review.id}
+    )
+    return review
+
+
 OWED_BY_TRIAGE = ("brief_structured_review", "barrier_review", "full_systems_review")
 """The review levels triage can decide that are a review to be done (and so owned and due)."""
 
@@ -313,18 +351,7 @@ def open_owed_review(report: Report, *, actor, now: datetime | None = None) -> R
         "barrier_review": f"{BARRIER_TITLE_PREFIX}{report.category.name} in {report.region.name}",
         "full_systems_review": f"Full systems review of NM-{report.id}",
     }[level]
-    review = Review(
-        kind=level,
-        title=title,
-        created_by_id=actor.id,
-        created_at=now,
-        owner_id=owner.id,
-        due_date=due,
-        first_due_date=due,
-    )
-    db.session.add(review)
-    review.reports = [report]
-    db.session.flush()
+    review = _open_review(report, level, title, owner=owner, due=due, actor=actor, because="triage", now=now)
     if owner.id != actor.id:
         notify(
             [owner],
@@ -332,23 +359,6 @@ def open_owed_review(report: Report, *, actor, now: datetime | None = None) -> R
             title=f"{REVIEW_KINDS[level]} to run, due {due:%d %b}: report NM-{report.id}",
             link=f"/reviews/{review.id}",
         )
-    record_event(
-        "review.create",
-        actor=actor,
-        object_type="review",
-        object_id=review.id,
-        after={
-            "kind": level,
-            "status": review.status,
-            "report_ids": [report.id],
-            "owner_id": owner.id,
-            "due_date": str(due),
-            "because": "triage",
-        },
-    )
-    advance_status(
-        report, ReportStatus.IN_REVIEW, actor=actor, event="review.link", link={"review_id": review.id}
-    )
     return review
 
 
@@ -408,17 +418,15 @@ def open_pathway_task(
     if owner is None:
         return None
     due = default_due_date("pathway_map", today or org_today())
-    review = Review(
-        kind="pathway_map",
-        title=f"Information pathway of NM-{report.id}",
-        created_by_id=(actor or owner).id,
-        owner_id=owner.id,
-        due_date=due,
-        first_due_date=due,
+    review = _open_review(
+        report,
+        "pathway_map",
+        f"Information pathway of NM-{report.id}",
+        owner=owner,
+        due=due,
+        actor=actor,
+        because=because,
     )
-    db.session.add(review)
-    review.reports = [report]
-    db.session.flush()
     told = [
         person
         for role in PATHWAY_ROLES
@@ -430,23 +438,6 @@ def open_pathway_task(
         kind="interface_task",
         title=f"Interface failure to map: report NM-{report.id} in {report.region.name}",
         link=f"/reviews/{review.id}",
-    )
-    record_event(
-        "review.create",
-        actor=actor,
-        object_type="review",
-        object_id=review.id,
-        after={
-            "kind": "pathway_map",
-            "status": review.status,
-            "report_ids": [report.id],
-            "owner_id": owner.id,
-            "due_date": str(due),
-            "because": because,
-        },
-    )
-    advance_status(
-        report, ReportStatus.IN_REVIEW, actor=actor, event="review.link", link={"review_id": review.id}
     )
     return review
 
