@@ -22,7 +22,7 @@ from app.auth import bp as auth_bp
 from app.auth import sessions  # noqa: F401  (Flask-Login loaders)
 from app.auth.cli import user_cli
 from app.config import Config
-from app.core import caching, errors, ids, security, templating
+from app.core import caching, errors, i18n, ids, security, templating
 from app.core.audit.cli import audit_cli
 from app.dashboard import bp as dashboard_bp
 from app.dashboard import tasks as dashboard_tasks  # noqa: F401  (registers the weekly cluster detection)
@@ -155,6 +155,7 @@ def register_cache_policy(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    i18n.register(app)
     templating.register(app)
 
 

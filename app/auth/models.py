@@ -53,6 +53,8 @@ class User(UserMixin, db.Model):
     # The WebAuthn user handle: random, never the database id or the e-mail (it is stored on the
     # authenticator and handed back at sign-in).
     webauthn_user_handle: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # "en" or "es" when the person chose a language; None follows the browser (app.core.i18n).
+    language: Mapped[str | None] = mapped_column(String(5))
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     regions: Mapped[list[Region]] = relationship(secondary=user_regions, lazy="selectin")
