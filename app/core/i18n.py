@@ -13,7 +13,7 @@ in English rather than as a key. ``tests/core/test_translations.py`` fails on a 
 Spanish translation and on template text outside the catalogue.
 """
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -30,6 +30,9 @@ def requested_language() -> str | None:
 
 
 def select_language() -> str:
+    if not has_request_context():
+        # Jobs, the command line and domain code run in an app context only: messages in English.
+        return DEFAULT_LANGUAGE
     explicit = requested_language()
     if explicit:
         return explicit
