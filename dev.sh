@@ -77,6 +77,11 @@ setup_servers() {
     apt_install nginx-light || apt_install nginx \
       || echo "Could not install nginx: the multi-server test will be skipped." >&2
   fi
+  # deploy/nginx.conf serves the precompressed .br files with brotli_static (Debian's module).
+  if [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then
+    apt_install libnginx-mod-http-brotli-static \
+      || echo "Could not install nginx's brotli module: the deployment tests will be skipped." >&2
+  fi
 }
 
 lint() {

@@ -6,13 +6,18 @@ app.jobs.worker.AppWorker`` works too and builds the app from the environment.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 from rq import SimpleWorker, Worker
 from rq.cron import CronScheduler
 
+from app.core.pdf import warm_up
 from app.extensions import db
 from app.jobs.queue import describe, redis_connection, run_job, worker_app
 from app.jobs.registry import recurring_jobs
+
+logger = logging.getLogger(__name__)
 
 
 class AppWorker(Worker):
@@ -21,6 +26,17 @@ class AppWorker(Worker):
     def __init__(self, *args, app: Flask | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.flask_app = app
+
+    def work(self, *args, **kwargs) -> bool:
+        """Warm the PDF renderer once (WeasyPrint imported, its fonts set up), then take jobs: every
+        work horse forks from this process, so a pack or guide drawn in the background starts warm
+        instead of paying about a second of cold start per job (as gunicorn.conf.py does for web
+        workers). A machine without Pango still runs every other job; its renders fail on their own."""
+        try:
+            warm_up()
+        except (ImportError, OSError) as exc:
+            logger.warning("PDF renderer not warmed up (%s): PDF jobs will fail", type(exc).__name__)
+        return super().work(*args, **kwargs)
 
     def perform_job(self, job, queue, execution) -> bool:
         app = self.flask_app or worker_app()

@@ -11,6 +11,7 @@ assets_cli = AppGroup("assets", help="Static files: publish them, precompressed,
 @assets_cli.command("publish")
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
 def publish_command(target: Path):
-    """Copy static/ into TARGET with a .gz beside each text file (nginx's gzip_static serves them)."""
+    """Copy static/ and the worker's modules (into sw/) into TARGET, with a .gz and a .br beside each
+    text file (nginx's gzip_static and brotli_static serve them)."""
     written = publish_static(target)
     click.echo(f"Published static files to {target} ({len(written)} precompressed).")

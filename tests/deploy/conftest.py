@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.deploy.servers import NGINX, server_admin_url
+from tests.deploy.servers import BROTLI_STATIC_MODULE, NGINX, server_admin_url
 
 
 def pytest_collection_modifyitems(items):
@@ -27,4 +27,6 @@ def postgres_server():
 def nginx_binary():
     if not shutil.which(NGINX) and not os.path.exists(NGINX):
         pytest.skip("Debian's nginx is not installed (./dev.sh test installs nginx-light)")
+    if not BROTLI_STATIC_MODULE.exists():
+        pytest.skip("nginx's brotli_static module is not installed (./dev.sh test installs it)")
     return NGINX

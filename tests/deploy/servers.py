@@ -354,7 +354,13 @@ class Nginx:
 
 DEPLOY_NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 
-DOCUMENTED_NGINX_WRAPPER = """\
+# brotli_static, from Debian's libnginx-mod-http-brotli-static (which enables it for the system's own
+# nginx in /etc/nginx/modules-enabled/; this nginx runs with its own prefix, so it is named in full).
+BROTLI_STATIC_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
+
+DOCUMENTED_NGINX_WRAPPER = (
+    f"load_module {BROTLI_STATIC_MODULE};\n"
+    + """\
 {user}
 daemon off;
 worker_processes 1;
@@ -372,6 +378,7 @@ http {{
 {site}
 }}
 """
+)
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
@@ -440,6 +447,7 @@ def documented_site(
     )
     site = _replace(site, "/etc/ssl/certs/nearmiss.example.org.pem", str(cert))
     site = _replace(site, "/etc/ssl/private/nearmiss.example.org.key", str(key))
+    site = _replace(site, "root /srv/nearmiss/static;", f"root {root / 'static'};")
     return _replace(site, "root /srv/nearmiss;", f"root {root};")
 
 

@@ -1,9 +1,10 @@
 """The documented nginx configuration (deploy/nginx.conf, run as it is on Debian's nginx, over TLS
 and HTTP/2) compresses what holds no one's data and nothing else (issue 18, point 4).
 
-Scripts, styles and the manifest: gzip for a browser that accepts it (static files precompressed by
-`flask --app wsgi assets publish`, the app's own scripts compressed on the way), the same bytes
-after decompression, `Vary: Accept-Encoding`. Pages and API answers: never compressed (BREACH).
+Scripts, styles and the manifest: brotli for a browser that accepts it, else gzip (static files and
+the worker's modules precompressed by `flask --app wsgi assets publish`, the service worker and the
+manifest compressed on the way), the same bytes after decompression, `Vary: Accept-Encoding`. Pages
+and API answers: never compressed (BREACH).
 """
 
 import gzip
@@ -14,6 +15,7 @@ import ssl
 import urllib.parse
 from http.cookies import SimpleCookie
 
+import brotli
 import pytest
 
 from app.pwa.assets import SERVICE_WORKER_DIR, STATIC_DIR
@@ -35,10 +37,18 @@ class Client:
         self.cookies = SimpleCookie()
 
     def get(
-        self, path: str, *, gzip_ok: bool = True, method: str = "GET", body: str | None = None, headers=None
+        self,
+        path: str,
+        *,
+        gzip_ok: bool = True,
+        brotli_ok: bool = False,
+        method: str = "GET",
+        body: str | None = None,
+        headers=None,
     ):
         connection = http.client.HTTPSConnection("127.0.0.1", self.port, context=_tls(), timeout=15)
-        sent = {"Accept-Encoding": "gzip" if gzip_ok else "identity", **(headers or {})}
+        accepted = ["br"] * brotli_ok + ["gzip"] * gzip_ok or ["identity"]
+        sent = {"Accept-Encoding": ", ".join(accepted), **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
         connection.request(method, path, body=body, headers=sent)
@@ -57,11 +67,11 @@ class Client:
             "/login",
             method="POST",
             body=form,
-            # The app sees https (X-Forwarded-Proto), so the CSRF check wants a same-origin Referer;
-            # nginx passes $host, which has no port: on 443 the two agree, on the test's port not.
+            # The app sees https (X-Forwarded-Proto), so the CSRF check wants a same-origin Referer:
+            # the site's own address, port included, which nginx passes on as the Host.
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": "https://127.0.0.1/login",
+                "Referer": f"https://127.0.0.1:{self.port}/login",
             },
         )
         assert response.status == 302, response.status
@@ -93,26 +103,44 @@ def test_the_documented_site_speaks_http2_over_tls(site):
         assert tls.selected_alpn_protocol() == "h2"
 
 
+def published(nginx, path: str, suffix: str) -> bytes:
+    """The compressed copy "assets publish" wrote for ``path`` (/static/... or the worker's /sw/...)."""
+    relative = path.removeprefix("/static/").removeprefix("/")
+    return (nginx.published / "static" / relative).with_name(path.rsplit("/", 1)[1] + suffix).read_bytes()
+
+
 @pytest.mark.parametrize(
-    ("path", "content_type"),
-    [("/static/js/report-form.js", "application/javascript"), ("/static/css/app.css", "text/css")],
+    ("path", "source", "content_type"),
+    [
+        ("/static/js/report-form.js", STATIC_DIR / "js" / "report-form.js", "application/javascript"),
+        ("/static/css/app.css", STATIC_DIR / "css" / "app.css", "text/css"),
+        ("/sw/outbox.js", SERVICE_WORKER_DIR / "outbox.js", "application/javascript"),
+    ],
 )
-def test_static_files_are_sent_precompressed_to_a_browser_that_accepts_gzip(site, path, content_type):
+def test_static_files_and_the_workers_modules_are_sent_precompressed(site, path, source, content_type):
     nginx, _ = site
     client = Client(nginx.port)
-    original = (STATIC_DIR / path.removeprefix("/static/")).read_bytes()
+    original = source.read_bytes()
+
+    response, raw = client.get(path, brotli_ok=True)
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "br"
+    assert response.headers["Vary"] == "Accept-Encoding"
+    assert response.headers["Content-Type"].startswith(content_type)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert brotli.decompress(raw) == original
+    # The published .br itself (best quality, made once), not compressed again for this request.
+    assert raw == published(nginx, path, ".br")
+    brotli_size = len(raw)
 
     response, raw = client.get(path)
     assert response.status == 200
     assert response.headers["Content-Encoding"] == "gzip"
     assert response.headers["Vary"] == "Accept-Encoding"
-    assert response.headers["Content-Type"].startswith(content_type)
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Cache-Control"] == "no-cache"
     assert gzip.decompress(raw) == original
-    # The published .gz itself (best level, made once), not compressed again for this request.
-    assert raw == (nginx.published / path.lstrip("/")).with_name(path.rsplit("/", 1)[1] + ".gz").read_bytes()
-    assert len(raw) < len(original) / 2
+    assert raw == published(nginx, path, ".gz")
+    assert brotli_size < len(raw) < len(original) / 2
 
     response, raw = client.get(path, gzip_ok=False)
     assert response.status == 200
@@ -120,16 +148,15 @@ def test_static_files_are_sent_precompressed_to_a_browser_that_accepts_gzip(site
     assert raw == original
 
 
-def test_the_workers_scripts_and_the_manifest_are_compressed_on_the_way(site):
+def test_the_service_worker_and_the_manifest_are_compressed_on_the_way(site):
     nginx, _ = site
     client = Client(nginx.port)
-    response, raw = client.get("/sw/outbox.js")
-    assert response.status == 200 and response.headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(raw) == (SERVICE_WORKER_DIR / "outbox.js").read_bytes()
     for path in ("/sw.js", "/manifest.webmanifest"):
         response, raw = client.get(path)
         assert response.status == 200 and response.headers["Content-Encoding"] == "gzip", path
         gzip.decompress(raw)
+    response, _ = client.get("/sw/not-a-module.js")
+    assert response.status == 404, "only the worker's shared modules are served under /sw/"
 
 
 def test_pages_and_api_answers_are_never_compressed(site):
@@ -137,7 +164,7 @@ def test_pages_and_api_answers_are_never_compressed(site):
     client = Client(nginx.port)
     client.sign_in(seed["email"], seed["password"])
     for path in ("/report", "/my-reports", "/api/v1/csrf", "/api/v1/taxonomy"):
-        response, raw = client.get(path)
+        response, raw = client.get(path, brotli_ok=True)
         assert response.status == 200, path
         assert response.headers.get("Content-Encoding") is None, path
     response, raw = client.get("/report")
@@ -146,9 +173,9 @@ def test_pages_and_api_answers_are_never_compressed(site):
 
 def test_a_static_file_missing_on_the_nginx_machine_is_asked_of_the_app(site):
     nginx, _ = site
-    published = nginx.published / "static" / "js" / "menus.js"
-    published.unlink()
-    published.with_name("menus.js.gz").unlink()
+    copy = nginx.published / "static" / "js" / "menus.js"
+    for name in ("menus.js", "menus.js.gz", "menus.js.br"):
+        copy.with_name(name).unlink()
     response, raw = Client(nginx.port).get("/static/js/menus.js", gzip_ok=False)
     assert response.status == 200
     assert raw == (STATIC_DIR / "js" / "menus.js").read_bytes()

@@ -278,3 +278,33 @@ def test_enqueue_command_runs_clusters_inline_without_redis(app):
     assert result.exit_code == 0 and "Ran inline." in result.output
     bad = runner.invoke(args=["jobs", "enqueue", "clusters", "--week", "November"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+def test_a_worker_warms_the_pdf_renderer_once_before_its_first_job(app, make, redis_url, monkeypatch):
+    """Pack renders run in work horses forked from the worker: the worker pays WeasyPrint's cold start
+    once, before it takes a job, not once per job."""
+    import app.jobs.worker as worker_module
+
+    calls = []
+    monkeypatch.setattr(worker_module, "warm_up", lambda: calls.append(alert_level(app)))
+    overdue_alert(app, make)
+    with app.app_context():
+        enqueue(check_clocks)
+        enqueue(check_clocks, job_id="second-check")
+    run_worker(app)
+    assert calls == [1], "warmed once, before the first job ran"
+    assert alert_level(app) == 2
+
+
+def test_a_worker_without_the_pdf_libraries_still_runs_its_jobs(app, make, redis_url, monkeypatch):
+    import app.jobs.worker as worker_module
+
+    def missing_pango():
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(worker_module, "warm_up", missing_pango)
+    overdue_alert(app, make)
+    with app.app_context():
+        enqueue(check_clocks)
+    run_worker(app)
+    assert alert_level(app) == 2
