@@ -1,5 +1,6 @@
 """Reviews in proportion to triage. Callers commit."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -8,6 +9,7 @@ from sqlalchemy import or_, select
 from app.auth.models import User
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
+from app.core.audit.queries import events_for
 from app.core.clock import org_today, org_tz
 from app.core.concurrency import UNCHECKED, check_version
 from app.core.models import now_utc
@@ -230,7 +232,9 @@ def _mark_reports_reviewed(review: Review, actor) -> None:
 def on_report_triaged(report: Report, *, actor, **_) -> None:
     """Subscriber to triage's ``report_triaged``: a report linked to a review before it was triaged
     goes "in review" now, or "reviewed" when every review of it is already completed (an incident
-    handed off stays where triage put it)."""
+    handed off stays where triage put it). A review an earlier triage of the report opened, at a level
+    this triage no longer decides, is withdrawn first when nobody has started it."""
+    withdraw_superseded_reviews(report, actor=actor)
     if report.status == ReportStatus.TRIAGED.value and report.reviews:
         done = all(review.status == "completed" for review in report.reviews)
         advance_status(
@@ -360,6 +364,66 @@ def open_owed_review(report: Report, *, actor, now: datetime | None = None) -> R
             link=f"/reviews/{review.id}",
         )
     return review
+
+
+def _opened_by_triage(review: Review) -> bool:
+    return any(
+        event.action == "review.create" and json.loads(event.after or "{}").get("because") == "triage"
+        for event in events_for("review", review.id)
+    )
+
+
+def _untouched(review: Review) -> bool:
+    """Nobody has held, written or acted on the review yet: withdrawing it loses no one's work."""
+    return (
+        review.status == "open"
+        and review.held_on is None
+        and not any(
+            (review.findings, review.root_pattern, review.barriers_held, review.barriers_failed)
+        )
+        and not review.participants
+        and not review.pathway_steps
+        and not review.actions
+    )
+
+
+def withdraw_superseded_reviews(report: Report, *, actor) -> list[int]:
+    """A report triaged again at another review level (or handed off as an incident) no longer owes
+    the review its earlier triage opened: that review is withdrawn (deleted, with an audit event that
+    keeps what it was) when it is of this report alone, was opened by triage, and is untouched; its
+    owner's "review to run" notification is settled as withdrawn. A review someone has started, or one
+    shared with other reports (a theme's barrier review), stays: withdrawing it would lose work."""
+    level = report.triage.review_level if report.triage else None
+    if report.status == ReportStatus.HANDED_OFF.value:
+        level = None
+    withdrawn = []
+    for review in list(report.reviews):
+        if review.kind not in OWED_BY_TRIAGE or review.kind == level:
+            continue
+        if len(review.reports) != 1 or not _untouched(review) or not _opened_by_triage(review):
+            continue
+        record_event(
+            "review.withdraw",
+            actor=actor,
+            object_type="review",
+            object_id=review.id,
+            region_id=report.region_id,
+            before={
+                "kind": review.kind,
+                "status": review.status,
+                "report_ids": [report.id],
+                "owner_id": review.owner_id,
+                "due_date": str(review.due_date) if review.due_date else None,
+            },
+            after={"because": "re-triaged", "review_level": level},
+        )
+        settle(f"/reviews/{review.id}", kinds=("review_assigned",), outcome="withdrawn")
+        withdrawn.append(review.id)
+        db.session.delete(review)
+    if withdrawn:
+        db.session.flush()
+        db.session.expire(report, ["reviews"])
+    return withdrawn
 
 
 def on_report_triaged_owed(report: Report, *, actor, now=None, **_) -> None:

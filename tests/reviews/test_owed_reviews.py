@@ -188,3 +188,47 @@ def test_a_form_read_before_a_report_joined_cannot_save_it_away(org, ctx):
             based_on=read_at,
             today=NOW.date(),
         )
+
+
+def test_triaged_again_at_another_level_the_untouched_review_is_withdrawn_and_the_new_one_opened(org, ctx):
+    report = triage(org.report("dsp@x.test"), "full_systems_review")
+    [full] = reviews_of(report)
+    full_id = full.id
+    again = triage(report.id, "brief_structured_review", now=NOW + timedelta(hours=3))
+    [brief] = reviews_of(again)
+    assert brief.kind == "brief_structured_review"
+    assert db.session.scalars(select(Review.id)).all() == [brief.id], "the full review is gone"
+    assert again.status == "in_review"
+    withdrawn = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "review.withdraw"))
+    before = json.loads(withdrawn.before)
+    assert (withdrawn.object_id, before["kind"], before["report_ids"]) == (
+        str(full_id),
+        "full_systems_review",
+        [report.id],
+    )
+    told = db.session.scalar(select(Notification).where(Notification.kind == "review_assigned"))
+    assert told.link == f"/reviews/{full_id}" and told.settled_as == "withdrawn"
+
+
+def test_triaged_again_as_log_and_learn_or_an_incident_the_report_owes_no_review(org, ctx):
+    learn_id, incident_id = org.report("dsp@x.test"), org.report("dsp@x.test")
+    learn = triage(learn_id, "brief_structured_review")
+    learn = triage(learn.id, "none", now=NOW + timedelta(hours=1))
+    assert reviews_of(learn) == [] and learn.status == "triaged"
+    incident = triage(incident_id, "full_systems_review")
+    incident = triage(incident.id, "full_systems_review", event_class="incident", now=NOW + timedelta(hours=1))
+    assert reviews_of(incident) == [] and incident.status == "handed_off"
+
+
+def test_a_started_review_or_a_themes_shared_review_is_not_withdrawn(org, ctx):
+    started_id, *shared = [org.report("dsp@x.test") for _ in range(3)]
+    started = triage(started_id, "full_systems_review")
+    [review] = reviews_of(started)
+    review.findings = "Spoke to the evening team already."
+    triage(shared[0], "barrier_review")
+    triage(shared[1], "barrier_review")
+    triage(started.id, "brief_structured_review", now=NOW + timedelta(hours=1))
+    theme_report = triage(shared[0], "brief_structured_review", now=NOW + timedelta(hours=1))
+    assert sorted(r.kind for r in reviews_of(started)) == ["brief_structured_review", "full_systems_review"]
+    assert sorted(r.kind for r in reviews_of(theme_report)) == ["barrier_review", "brief_structured_review"]
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "review.withdraw")) == 0
