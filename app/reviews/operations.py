@@ -378,9 +378,7 @@ def _untouched(review: Review) -> bool:
     return (
         review.status == "open"
         and review.held_on is None
-        and not any(
-            (review.findings, review.root_pattern, review.barriers_held, review.barriers_failed)
-        )
+        and not any((review.findings, review.root_pattern, review.barriers_held, review.barriers_failed))
         and not review.participants
         and not review.pathway_steps
         and not review.actions

@@ -216,7 +216,8 @@ def test_triaged_again_as_log_and_learn_or_an_incident_the_report_owes_no_review
     learn = triage(learn.id, "none", now=NOW + timedelta(hours=1))
     assert reviews_of(learn) == [] and learn.status == "triaged"
     incident = triage(incident_id, "full_systems_review")
-    incident = triage(incident.id, "full_systems_review", event_class="incident", now=NOW + timedelta(hours=1))
+    later = NOW + timedelta(hours=1)
+    incident = triage(incident.id, "full_systems_review", event_class="incident", now=later)
     assert reviews_of(incident) == [] and incident.status == "handed_off"
 
 
