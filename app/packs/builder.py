@@ -99,6 +99,9 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
         .order_by(FeedbackPost.published_at)
     ).all()
     actions = [a for a, _chart, _weeks in board.actions] or []
+    # The dashboard drew the before/after chart of every action it shows: the pack reuses those
+    # instead of reading each action's reports again.
+    drawn = {a.id: chart for a, chart, _weeks in board.actions}
     register = list(
         db.session.scalars(
             select(Action)
@@ -200,7 +203,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             {
                 "id": a.id,
                 "title": a.title,
-                "svg": measure_chart(a, tz, today),
+                "svg": drawn.get(a.id) or measure_chart(a, tz, today),
                 "partial_note": partial_note(windows_for(a), today),
                 "verification": _verification(a.latest_verification),
             }

@@ -1,6 +1,9 @@
 """The static files as nginx serves them: a copy of static/ (and of the worker's shared modules, under
-`sw/`) with a gzip and a brotli file beside each text file.
+`sw/`), scripts and styles minified, with a gzip and a brotli file beside each text file.
 
+The sources stay as they are written (comments and all: the app serves them so in development); the
+published copies are minified by esbuild (`npm ci` installs it), which keeps every import and export
+as it is, so the pages' modulepreload lists (read from the sources) still name what the copies load.
 nginx's `gzip_static` and `brotli_static` (deploy/nginx.conf) send `app.css.br` to a browser that
 accepts brotli and `app.css.gz` to one that accepts only gzip, so no request pays for compression and
 the files are compressed once, at the best level of each.
@@ -8,16 +11,35 @@ the files are compressed once, at the best level of each.
 
 import gzip
 import shutil
+import subprocess
 from pathlib import Path
 
 import brotli
 
-from app.pwa.assets import SERVICE_WORKER_DIR, SHARED_MODULES, STATIC_DIR
+from app.pwa.assets import ROOT, SERVICE_WORKER_DIR, SHARED_MODULES, STATIC_DIR
 
 COMPRESSED_SUFFIXES = (".css", ".js", ".json", ".svg", ".txt", ".webmanifest")
 PACKED_SUFFIXES = (".gz", ".br")
 # The folder of the published static files that holds the worker's modules, served at /sw/.
 WORKER_MODULES = "sw"
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+MINIFIED = {".js": "js", ".css": "css"}  # suffix: esbuild's loader
+
+
+class MinifierMissing(RuntimeError):
+    """esbuild is not installed where publishing looks for it."""
+
+
+def minify(data: bytes, loader: str) -> bytes:
+    """``data`` minified by esbuild as a transform (no bundling: imports, exports and top-level names
+    stay; comments and white space go, local names shrink)."""
+    if not ESBUILD.exists():
+        raise MinifierMissing(
+            f"{ESBUILD} is missing: run `npm ci` (Node) first, or publish with --no-minify."
+        )
+    # A fixed program and fixed arguments; the file's bytes go in on standard input.
+    command = [str(ESBUILD), f"--loader={loader}", "--minify", "--legal-comments=none", "--charset=utf8"]
+    return subprocess.run(command, input=data, capture_output=True, check=True, timeout=60).stdout  # noqa: S603
 
 
 def _sources() -> list[tuple[Path, Path]]:
@@ -37,10 +59,11 @@ def _packed(data: bytes) -> dict[str, bytes]:
     return {suffix: body for suffix, body in packed.items() if len(body) < len(data)}
 
 
-def publish_static(target: Path) -> list[Path]:
+def publish_static(target: Path, *, minified: bool = True) -> list[Path]:
     """Copy every static file and the worker's shared modules (into `sw/`) into `target` (made if
-    missing), and write `<file>.gz` and `<file>.br` beside each text file that they make smaller;
-    compressed files left from an earlier release are removed. Returns the compressed files written."""
+    missing), scripts and styles minified unless ``minified`` is false, and write `<file>.gz` and
+    `<file>.br` beside each text file that they make smaller; compressed files left from an earlier
+    release are removed. Returns the compressed files written."""
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for stale in (p for p in target.rglob("*") if p.suffix in PACKED_SUFFIXES):
@@ -48,10 +71,14 @@ def publish_static(target: Path) -> list[Path]:
     for source, relative in _sources():
         copy = target / relative
         copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, copy)
+        if minified and source.suffix in MINIFIED:
+            copy.write_bytes(minify(source.read_bytes(), MINIFIED[source.suffix]))
+            shutil.copystat(source, copy)
+        else:
+            shutil.copy2(source, copy)
         if source.suffix not in COMPRESSED_SUFFIXES:
             continue
-        for suffix, body in _packed(source.read_bytes()).items():
+        for suffix, body in _packed(copy.read_bytes()).items():
             packed_path = copy.with_name(copy.name + suffix)
             packed_path.write_bytes(body)
             shutil.copystat(source, packed_path)
