@@ -10,8 +10,8 @@ interleaved, each behind Debian's nginx over TLS and HTTP/2:
 - baseline: the page without its modulepreload links (scripts found one import level at a time)
   and nothing compressed, nginx only proxying, as before issue 18;
 - preload only: the pages as they are, nothing compressed;
-- documented deployment: deploy/nginx.conf as it is (static files published and precompressed,
-  scripts gzipped), the pages as they are.
+- documented deployment: deploy/nginx.conf as it is (static files and the worker's modules published
+  by `flask assets publish`: minified, with brotli and gzip copies), the pages as they are.
 
 Printed per way (medians): the load event, when the last script arrived, the number of sequential
 round trips the scripts took (a script asked for after another script's answer had arrived starts a
