@@ -37,6 +37,7 @@ from app.jobs.cli import jobs_cli
 from app.notifications import bp as notifications_bp
 from app.notifications.cli import notifications_cli
 from app.packs import bp as packs_bp
+from app.people import bp as people_bp
 from app.pwa import bp as pwa_bp
 from app.pwa.cli import assets_cli
 from app.reports import bp as reports_bp
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         guides_bp,
         anonymous_bp,
         packs_bp,
+        people_bp,
         emergency_bp,
         admin_bp,
         jobs_bp,

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from app.core.pseudonyms import pseudonym
 from app.core.roles import Role
 from app.extensions import db
 from tests.factories import PASSWORD, csrf_from_page, login
@@ -97,7 +98,9 @@ def world(app):
     import base64
 
     photo = {"content_type": "image/png", "data": base64.b64encode(out.getvalue()).decode()}
-    report_id = make.report("dsp@x.test", region="North", still_at_risk=True, photo=photo)
+    report_id = make.report(
+        "dsp@x.test", region="North", still_at_risk=True, photo=photo, person_ref="AB-1"
+    )
     sg_id = make.report("dsp@x.test", region="North", category="safeguarding_rights")
     with app.test_request_context():
         user = {u.email.split("@")[0]: u for u in db.session.scalars(select(User))}
@@ -171,6 +174,7 @@ def world(app):
             "user": user["dsp"].id,
             "render": render.id,
             "link_token": link.token,
+            "person": pseudonym("AB-1"),
         }
     return ids
 
@@ -269,6 +273,11 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "anonymous.report_form": (f"/r/{r['link_token']}", rule(set(), public=True)),
         "anonymous.status_form": ("/report-status", rule(set(), public=True)),
         "emergency.grant_detail": (f"/emergency/grants/{r['grant']}", rule({"safeguarding_lead", "admin"})),
+        "people.person": (
+            f"/people/{r['person']}",
+            rule({"supervisor", "nurse", "quality_lead", "safeguarding_lead"}),
+        ),
+        "people.correct": ("/admin/people", rule({"admin"})),
     }
 
 

@@ -42,6 +42,7 @@ ADMIN_SECTIONS = [
     ("admin.business_days", "Business-day calendar", "Public holidays by country and state; added days off"),
     ("admin.triage_matrix", "Triage matrix", "Severity x recurrence to review level, versioned"),
     ("admin.external_bodies", "External reporting bodies", "Who must be told, and how fast"),
+    ("people.correct", "Person references", "Correct a mistyped reference; merge two that name one person"),
     ("jobs.index", "Background jobs", "Failed jobs and retries"),
 ]
 

@@ -57,5 +57,8 @@ DASHBOARD_ROLES = REGION_REVIEW_ROLES | ORGANISATION_WIDE_ROLES
 PACK_ROLES = frozenset({Role.MANAGER, Role.QUALITY_LEAD})
 """Roles that build board and regulator packs."""
 
+PERSON_VIEW_ROLES = frozenset({Role.SUPERVISOR, Role.NURSE, Role.QUALITY_LEAD, Role.SAFEGUARDING_LEAD})
+"""Roles that plan support, and so may open one person's whole history (within their regions)."""
+
 ADMIN_ROLES = frozenset({Role.ADMIN})
 """Roles that administer users, taxonomy, settings and jobs."""

@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo
 
 from app.core.dates import short_date
 from app.core.durations import format_duration
+from app.core.pseudonyms import pseudonym
 from app.core.roles import (
     ADMIN_ROLES,
     DASHBOARD_ROLES,
     PACK_ROLES,
+    PERSON_VIEW_ROLES,
     REVIEW_ROLES,
     SAFEGUARDING_NEED_TO_KNOW,
     TRIAGE_ROLES,
@@ -23,6 +25,7 @@ ROLE_SETS = {
     "PACK_ROLES": PACK_ROLES,
     "SAFEGUARDING_ROLES": SAFEGUARDING_NEED_TO_KNOW,
     "ADMIN_ROLES": ADMIN_ROLES,
+    "PERSON_VIEW_ROLES": PERSON_VIEW_ROLES,
 }
 
 
@@ -37,6 +40,7 @@ def register(app) -> None:
 
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(short_date, "short_date")
+    app.add_template_filter(pseudonym, "pseudonym")
 
     @app.context_processor
     def _globals():

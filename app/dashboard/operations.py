@@ -10,6 +10,7 @@ from app.core.audit.operations import record_event
 from app.core.clusters import Cell, ReportPoint, local_rule, poisson_exceedances
 from app.core.dates import monday, week_bucket
 from app.core.models import now_utc
+from app.core.pseudonyms import pseudonym
 from app.core.roles import Role
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput
@@ -255,7 +256,7 @@ def handle_cluster(cluster: Cluster, user, *, action: str, reason: str = "", lin
     elif action == "review":
         if not cluster.reports:
             raise ClusterError("This cluster has no reports to review.")
-        where = cluster.region.name if cluster.region else f"person {cluster.person_ref}"
+        where = cluster.region.name if cluster.region else f"person {pseudonym(cluster.person_ref)}"
         what = cluster.category.name if cluster.category else (cluster.interface_type or "").replace("_", " ")
         review = save_review(
             user,

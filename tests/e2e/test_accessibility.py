@@ -23,6 +23,7 @@ from sqlalchemy import select
 from app.actions.models import Action
 from app.anonymous.operations import open_link, open_link_of
 from app.auth.models import User
+from app.core.pseudonyms import pseudonym
 from app.dashboard.models import Cluster
 from app.demo.loader import DEMO_DOMAIN, load_demo
 from app.emergency.operations import start_grant
@@ -169,7 +170,12 @@ def _samples_with_extras() -> dict[str, dict]:
         "reviews.edit": {"review_id": _first(Review)},
         "escalations.safeguarding_case": {"case_id": _first(SafeguardingCase)},
         "triage.triage_form": {"report_id": report_id},
+        "people.person": {"person": pseudonym(_person_ref_of_a_report())},
     }
+
+
+def _person_ref_of_a_report() -> str:
+    return db.session.scalar(select(Report.person_ref).where(Report.person_ref.is_not(None)).limit(1))
 
 
 def page_paths(app, samples: dict[str, dict]) -> list[str]:
