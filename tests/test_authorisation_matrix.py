@@ -98,9 +98,7 @@ def world(app):
     import base64
 
     photo = {"content_type": "image/png", "data": base64.b64encode(out.getvalue()).decode()}
-    report_id = make.report(
-        "dsp@x.test", region="North", still_at_risk=True, photo=photo, person_ref="AB-1"
-    )
+    report_id = make.report("dsp@x.test", region="North", still_at_risk=True, photo=photo, person_ref="AB-1")
     sg_id = make.report("dsp@x.test", region="North", category="safeguarding_rights")
     with app.test_request_context():
         user = {u.email.split("@")[0]: u for u in db.session.scalars(select(User))}
