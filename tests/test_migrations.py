@@ -10,8 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
+from app.core.jurisdiction import Jurisdiction, jurisdiction
 from app.escalations.models import ExternalBody
-from app.escalations.vocabulary import DEFAULT_EXTERNAL_BODIES
+from app.escalations.vocabulary import default_external_bodies
 from app.extensions import db
 from app.taxonomy.defaults import DEFAULT_CATEGORIES
 from app.taxonomy.models import Category
@@ -58,23 +59,23 @@ def test_a_fresh_install_has_the_default_categories(fresh_install):
 
 
 def test_a_fresh_install_has_the_default_external_bodies_and_triage_matrix(fresh_install):
+    """A fresh install is American (no state yet): its four bodies active, 0004's UK ones (CQC,
+    RIDDOR) deactivated, the names 0004 wrote kept."""
     with fresh_install.app_context():
         bodies = db.session.scalars(select(ExternalBody).order_by(ExternalBody.id)).all()
-        seeded = [
-            (b.code, b.name, b.due_amount, b.due_in_business_days, b.for_incidents, b.active) for b in bodies
-        ]
+        active = {
+            b.code: (b.name, b.due_amount, b.due_in_business_days, b.for_incidents)
+            for b in bodies
+            if b.active
+        }
+        inactive = {b.code for b in bodies if not b.active}
+        here = jurisdiction()
         matrices = db.session.scalars(select(TriageMatrixVersion)).all()
         cells = [(m.version, m.cells, m.note) for m in matrices]
-    defaults = [
-        (
-            b["code"],
-            b["name"],
-            b["due_amount"],
-            b["due_in_business_days"],
-            b.get("for_incidents", False),
-            True,
-        )
-        for b in DEFAULT_EXTERNAL_BODIES
-    ]
-    assert seeded == defaults
+    assert here == Jurisdiction("us", "")
+    assert set(active) == {b["code"] for b in default_external_bodies(here)}
+    assert active["state_incident_system"] == ("State critical incident system", 24, False, True)
+    assert active["licensing"] == ("Licensing agency", 2, True, False)
+    assert active["emergency_911"] == ("911 (police, fire, EMS)", 0.25, False, False)
+    assert inactive == {"cqc", "riddor"}
     assert cells == [(1, as_plain(DEFAULT_MATRIX), "Default matrix")]

@@ -92,7 +92,7 @@ def save_process_measure(
     need(
         "denominator_label",
         2 <= len(data.denominator_label.strip()) <= 200,
-        "Say what the denominator counts (rota changes).",
+        "Say what the denominator counts (schedule changes).",
     )
     need("higher_is_better", data.higher_is_better is not None, "Say whether a higher share is better.")
     if errors:

@@ -3,11 +3,13 @@ through the operations they call; the caller commits (or rolls back on a refusal
 
 from app.admin.forms import CalendarFields
 from app.auth.policy import set_role_policy
+from app.core.jurisdiction import Jurisdiction, set_jurisdiction
 from app.core.roles import Role
 from app.core.settings import SettingError, all_settings, set_setting
 from app.core.validation import InvalidInput
 from app.emergency.policy import ALLOWED_ROLES_KEY, set_allowed_roles
 from app.escalations.clocks import WorkingCalendar
+from app.escalations.operations import ensure_default_external_bodies
 from app.escalations.working_days import set_working_calendar
 
 
@@ -61,3 +63,12 @@ def save_working_calendar(fields: CalendarFields, *, actor) -> WorkingCalendar:
         )
     added = {line.day: line.reason for line in fields.added_days}
     return set_working_calendar(fields.country, fields.subdivision, added, actor=actor)
+
+
+def save_jurisdiction(kind: str, state: str, *, actor) -> Jurisdiction:
+    """Store the jurisdiction and add its default external bodies that are missing. Bodies already
+    there (another jurisdiction's included) stay as they are: an administrator deactivates them on
+    the external bodies page, and duties already recorded keep their body."""
+    chosen = set_jurisdiction(kind, state, actor=actor)
+    ensure_default_external_bodies()
+    return chosen

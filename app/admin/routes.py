@@ -1,4 +1,5 @@
 from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.admin import bp
@@ -10,16 +11,18 @@ from app.admin.forms import (
     settings_input,
     typed_settings,
 )
-from app.admin.operations import save_settings, save_working_calendar
+from app.admin.operations import save_jurisdiction, save_settings, save_working_calendar
 from app.admin.queries import calendar_form_values, calendar_preview, matrix_versions, row_by_id
 from app.admin.queries import external_bodies as all_external_bodies
 from app.core.clock import org_today
 from app.core.form_flow import back_to, save_form
+from app.core.jurisdiction import KINDS, US_STATES, jurisdiction
 from app.core.roles import ADMIN_ROLES, Role
 from app.core.settings import SETTINGS, all_settings
 from app.emergency.policy import allowed_roles
 from app.escalations.models import ExternalBody
 from app.escalations.operations import save_external_body
+from app.escalations.vocabulary import default_external_bodies
 from app.triage.matrix import Recurrence, ReviewLevel, Severity
 from app.triage.operations import current_matrix, save_matrix
 
@@ -43,6 +46,11 @@ ADMIN_SECTIONS = [
     ("admin.triage_matrix", "Triage matrix", "Severity x recurrence to review level, versioned"),
     ("admin.external_bodies", "External reporting bodies", "Who must be told, and how fast"),
     ("people.correct", "Person references", "Correct a mistyped reference; merge two that name one person"),
+    (
+        "admin.jurisdiction_settings",
+        "Local vocabulary",
+        "Country and state: external bodies, safeguarding words, emergency number",
+    ),
     ("jobs.index", "Background jobs", "Failed jobs and retries"),
 ]
 
@@ -145,4 +153,34 @@ def external_bodies():
         saved=back_to("admin.external_bodies"),
         invalid=_external_bodies_page,
         message="Saved.",
+    )
+
+
+def _jurisdiction_page(values, errors=None):
+    chosen = jurisdiction()
+    return render_template(
+        "admin/jurisdiction.html",
+        values=values,
+        errors=errors or {},
+        kinds=KINDS,
+        states=US_STATES,
+        defaults=default_external_bodies(chosen),
+        present={body.code for body in all_external_bodies()},
+        emergency_number=chosen.emergency_number,
+    )
+
+
+@bp.route("/jurisdiction", methods=["GET", "POST"])
+def jurisdiction_settings():
+    """The organisation's jurisdiction: its default external bodies, safeguarding words, 911 or 999."""
+    if request.method == "GET":
+        chosen = jurisdiction()
+        return _jurisdiction_page({"kind": chosen.kind, "state": chosen.state})
+    return save_form(
+        lambda: save_jurisdiction(
+            request.form.get("kind", ""), request.form.get("state", ""), actor=current_user
+        ),
+        saved=back_to("admin.jurisdiction_settings"),
+        invalid=lambda errors: _jurisdiction_page(request.form, errors),
+        message=_("Local vocabulary saved; any missing default external bodies were added."),
     )

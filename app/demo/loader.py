@@ -19,6 +19,7 @@ from app.auth.operations import create_user
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
 from app.core.dates import monday
+from app.core.jurisdiction import set_jurisdiction
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.settings import get_setting
@@ -30,7 +31,12 @@ from app.demo.reviews import hold_reviews_due_by, read_what_only_informed, see_n
 from app.demo.scenarios import CATEGORY_WEIGHTS, SCENARIOS
 from app.escalations.models import ExternalBody, SafeguardingCase, StopTheLineAlert
 from app.escalations.on_call import ShiftInput, add_shift
-from app.escalations.operations import complete_external_duty, decide_safeguarding, record_safeguards
+from app.escalations.operations import (
+    complete_external_duty,
+    decide_safeguarding,
+    ensure_default_external_bodies,
+    record_safeguards,
+)
 from app.extensions import db
 from app.feedback.operations import FeedbackInput, publish
 from app.notifications.models import Notification
@@ -45,6 +51,7 @@ from app.triage.matrix import propose_review_level
 from app.triage.operations import TriageAnswers, current_matrix, recurrence_for, triage_report
 
 REGION_NAMES = ("North County", "Riverside", "Eastgate")
+DEMO_STATE = "NY"
 DEMO_DOMAIN = "demo.test"
 
 
@@ -94,6 +101,9 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
     now = now_utc()
     rng = random.Random(seed)
     ensure_default_categories()
+    # An American organisation (SPEC §5: America/New_York): New York's bodies, 911, no UK words.
+    set_jurisdiction("us", DEMO_STATE, actor=None)
+    ensure_default_external_bodies(retire_others=True)
     # Skin concerns are clinical here: each asks the region's nurses for a same-day review.
     db.session.scalar(select(Category).where(Category.code == "skin_integrity")).is_clinical = True
     regions = {name: Region(name=name) for name in REGION_NAMES}
@@ -103,7 +113,7 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
         Program(name="Supported living"),
         Program(name="Home care"),
         Program(name="Day services"),
-        Program(name="Short breaks (respite)", region_id=regions["Riverside"].id),
+        Program(name="Respite care", region_id=regions["Riverside"].id),
     ]
     db.session.add_all(programs)
     db.session.flush()
@@ -217,7 +227,12 @@ def _map_pathways_due_by(moment: datetime) -> None:
                 findings="The change reached the office but not the person doing the next visit.",
                 pathway_steps=[
                     {"what": "Change agreed", "where": "Office", "confirmation": "Logged", "broke": False},
-                    {"what": "Change passed on", "where": "Rota app", "confirmation": "None", "broke": True},
+                    {
+                        "what": "Change passed on",
+                        "where": "Scheduling app",
+                        "confirmation": "None",
+                        "broke": True,
+                    },
                     {"what": "Visit done", "where": "Home", "confirmation": "Visit note", "broke": False},
                 ],
                 complete=True,
@@ -328,9 +343,9 @@ LOOPS = (
     (
         CLUSTERS[1],
         "North County wrong-address visits",
-        "Address changes in the client record did not reach the rota: no step tells the scheduler.",
-        "Rota refresh when a client record changes",
-        "A change of address in the client record now opens a rota task for the scheduler.",
+        "Address changes in the client record did not reach the schedule: no step tells the scheduler.",
+        "Schedule refresh when a client record changes",
+        "A change of address in the client record now opens a schedule task for the scheduler.",
         "strong",
         None,
     ),

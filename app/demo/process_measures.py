@@ -12,10 +12,10 @@ from app.actions.queries import windows_for
 
 # action title: (name, numerator counts, denominator counts, share before, share after, denominator a week)
 PROCESS_MEASURES = {
-    "Rota refresh when a client record changes": (
+    "Schedule refresh when a client record changes": (
         "Coverage confirmed on time",
         "coverage confirmed on time",
-        "rota changes",
+        "schedule changes",
         0.72,
         0.90,
         38,

@@ -19,7 +19,7 @@ FINDINGS = {
     "brief_structured_review": "Talked it through at the team huddle: the check that caught it was luck, "
     "not design.",
     "barrier_review": "Walked through the theme's reports with the people involved.",
-    "full_systems_review": "Mapped the visit across the office, the rota and the home; two handovers "
+    "full_systems_review": "Mapped the visit across the office, the schedule and the home; two handovers "
     "had no confirmation step.",
 }
 ROOT_PATTERN = "The same step relies on memory on every visit."
@@ -85,7 +85,7 @@ def hold_reviews_due_by(moment: datetime, tz) -> None:
 NURSE_NOTES = {
     "seen": "Skin checked on the visit: intact; plan unchanged.",
     "advice_given": "Advised two-hourly repositioning and barrier cream; plan updated.",
-    "escalated": "Redness spreading: GP asked to visit today.",
+    "escalated": "Redness spreading: primary care provider asked to see the person today.",
 }
 
 

@@ -7,7 +7,7 @@ Each entry: what happened, what caught it (the barrier), the immediate action, t
 SCENARIOS = {
     "medication": [
         (
-            "Evening meds: blister pack still had the old dose of metformin after the GP changed it.",
+            "Evening meds: bubble pack still had the old dose of metformin after the doctor changed it.",
             "Checked the MAR against the pack before giving",
             "Held the dose, phoned on-call pharmacist",
             "medication_reconciliation",
@@ -23,13 +23,13 @@ SCENARIOS = {
         (
             "Insulin pen was out of the fridge since the morning visit.",
             "Temperature check on the pen before use",
-            "Used a new pen, binned the old one",
+            "Used a new pen, threw the old one away",
             "handover",
             "Kitchen",
         ),
         (
             "MAR showed a PRN painkiller given twice in an hour on the last shift.",
-            "Counted tablets before giving",
+            "Counted pills before giving",
             "Did not give, called the nurse",
             "handover",
             "Bedroom",
@@ -53,16 +53,16 @@ SCENARIOS = {
         (
             "Person more drowsy than usual and not drinking; fluid chart empty since yesterday.",
             "Noticed during breakfast",
-            "Encouraged fluids, rang the on-call nurse",
+            "Encouraged fluids, called the on-call nurse",
             "handover",
-            "Lounge",
+            "Living room",
         ),
         (
-            "Pressure cushion was missing from the wheelchair after the day centre trip.",
+            "Pressure cushion was missing from the wheelchair after the day program trip.",
             "Checked the chair before transfer",
             "Found it in the bag, put it back",
             "handover",
-            "Lounge",
+            "Living room",
         ),
         (
             "Moisture lesion starting in the groin, cream not on the care plan yet.",
@@ -74,9 +74,9 @@ SCENARIOS = {
     ],
     "falls_mobility": [
         (
-            "Hoist sling in the room was the wrong size for the person.",
+            "Hoyer lift sling in the room was the wrong size for the person.",
             "Checked the sling label against the plan",
-            "Used the correct sling from the store",
+            "Used the correct sling from the supply closet",
             None,
             "Bedroom",
         ),
@@ -88,7 +88,7 @@ SCENARIOS = {
             "Stairs",
         ),
         (
-            "Walking frame left out of reach next to the bed overnight.",
+            "Walker left out of reach next to the bed overnight.",
             "Morning check",
             "Moved it back, added a note for night staff",
             "handover",
@@ -104,16 +104,16 @@ SCENARIOS = {
     ],
     "equipment_environment": [
         (
-            "Sharps cabinet in the flat was unlocked and the key left in it.",
+            "Sharps cabinet in the apartment was unlocked and the key left in it.",
             "Noticed on arrival",
-            "Locked it and kept the key in the key safe",
+            "Locked it and kept the key in the lockbox",
             None,
             "Kitchen",
         ),
         (
             "Smoke alarm in the hallway had no battery.",
             "Pressed the test button on the visit",
-            "Fitted a battery, told the landlord",
+            "Put in a battery, told the landlord",
             None,
             "Hallway",
         ),
@@ -129,35 +129,35 @@ SCENARIOS = {
             "Saw it during the visit",
             "Moved the heater, talked with the person",
             None,
-            "Lounge",
+            "Living room",
         ),
     ],
     "scheduling_rota": [
         (
-            "Rota sent me to the old address; the person moved two weeks ago.",
+            "Schedule sent me to the old address; the person moved two weeks ago.",
             "Called the office before leaving",
             "Office gave the new address, visit 20 min late",
             "scheduling_change",
             "Car",
         ),
         (
-            "Double-handed call booked with only one worker.",
-            "Read the call notes on the app",
+            "Two-person visit booked with only one worker.",
+            "Read the visit notes on the app",
             "Waited for a second worker before the transfer",
             "scheduling_change",
             "Client home",
         ),
         (
-            "Visit dropped from the rota after the time change; nobody was booked.",
+            "Visit dropped from the schedule after the time change; nobody was booked.",
             "Family phoned to ask where we were",
             "Covered by on-call worker",
             "scheduling_change",
             "Office",
         ),
         (
-            "Two workers sent to the same call while another person had none.",
+            "Two workers sent to the same visit while another person had none.",
             "Checked in and saw a colleague already there",
-            "Called the office, went to the other call",
+            "Called the office, went to the other visit",
             "scheduling_change",
             "Client home",
         ),
@@ -165,22 +165,22 @@ SCENARIOS = {
     "transport": [
         (
             "Transport to dialysis not booked for tomorrow.",
-            "Checked the diary the day before",
+            "Checked the calendar the day before",
             "Booked transport with the hospital service",
             "appointment_follow_up",
             "Office",
         ),
         (
-            "Wheelchair clamps missing in the minibus.",
+            "Wheelchair tie-downs missing in the van.",
             "Pre-trip vehicle check",
             "Swapped vehicles",
             None,
-            "Car park",
+            "Parking lot",
         ),
         (
             "Taxi arrived without the booked wheelchair access.",
-            "Checked the vehicle at the kerb",
-            "Rebooked, rang the clinic to say we would be late",
+            "Checked the vehicle at the curb",
+            "Rebooked, called the clinic to say we would be late",
             None,
             "Street",
         ),
@@ -195,7 +195,7 @@ SCENARIOS = {
         ),
         (
             "Allergy to penicillin missing from the one-page summary.",
-            "Cross-checked with the GP letter",
+            "Cross-checked with the doctor's orders",
             "Added it and told the supervisor",
             "plan_update",
             "Office",
@@ -210,15 +210,15 @@ SCENARIOS = {
     ],
     "appointment_follow_up": [
         (
-            "Blood test results from last week not chased; letter said to repeat in 7 days.",
-            "Found the letter in the post tray",
+            "Lab results from last week not followed up; the doctor's note said to repeat in 7 days.",
+            "Found the note in the mail tray",
             "Booked the repeat test",
             "appointment_follow_up",
             "Office",
         ),
         (
-            "Clinic letter changing a dose was sitting unopened for 5 days.",
-            "Opened the post during the visit",
+            "Doctor's note changing a dose was sitting unopened for 5 days.",
+            "Opened the mail during the visit",
             "Passed it to the nurse the same day",
             "appointment_follow_up",
             "Hallway",
@@ -226,7 +226,7 @@ SCENARIOS = {
         (
             "Dentist appointment moved but the family were not told.",
             "Called to confirm the day before",
-            "Told the family, updated the diary",
+            "Told the family, updated the calendar",
             "appointment_follow_up",
             "Office",
         ),
@@ -237,7 +237,7 @@ SCENARIOS = {
             "I was in the room and stepped in",
             "Asked the visitor to leave, told the safeguarding lead",
             None,
-            "Lounge",
+            "Living room",
         ),
         (
             "Bedroom door was locked from the outside with no plan in place.",
@@ -256,7 +256,7 @@ SCENARIOS = {
     ],
     "infection_control": [
         (
-            "No gloves or aprons left at the home for personal care.",
+            "No gloves or gowns left at the home for personal care.",
             "Checked supplies on arrival",
             "Used my spare stock, ordered more",
             None,
@@ -279,18 +279,18 @@ SCENARIOS = {
     ],
     "other": [
         (
-            "Key safe code was written on a sticker next to the key safe.",
+            "Lockbox code was written on a sticker next to the lockbox.",
             "Noticed when arriving",
             "Removed the sticker, told the office",
             None,
             "Front door",
         ),
         (
-            "Phone in the home had no credit for emergency calls.",
+            "Phone in the home had no minutes left for calls.",
             "Tried to call the office from it",
-            "Topped up, told the family",
+            "Added minutes, told the family",
             None,
-            "Lounge",
+            "Living room",
         ),
     ],
 }

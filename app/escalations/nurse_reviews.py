@@ -21,7 +21,7 @@ from app.reports.models import Report
 NURSE_REVIEW_OUTCOMES = {
     "seen": "Seen: nothing more needed",
     "advice_given": "Advice given to the team",
-    "escalated": "Escalated (GP, 911 or the clinical lead)",
+    "escalated": "Escalated (primary care provider, 911 or the clinical lead)",
 }
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -17,6 +17,7 @@ from app.core.concurrency import (
     check_version,
     conflict_view,
 )
+from app.core.jurisdiction import jurisdiction
 from app.core.models import now_utc
 from app.core.permissions import sees_report_through_role
 from app.core.roles import Role
@@ -28,9 +29,9 @@ from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase,
 from app.escalations.nurse_reviews import request_nurse_review
 from app.escalations.on_call import on_call_at
 from app.escalations.vocabulary import (
-    DEFAULT_EXTERNAL_BODIES,
     SAFEGUARDING_DECISIONS,
     SAFEGUARDING_TRIGGERS,
+    default_external_bodies,
 )
 from app.escalations.working_days import working_calendar
 from app.extensions import db
@@ -385,12 +386,23 @@ def decision_conflict(case: SafeguardingCase, submitted: dict) -> ConflictView:
     return conflict_view(case.decided_by, case.decided_at, _DECISION_QUESTIONS, theirs, yours)
 
 
-def ensure_default_external_bodies() -> None:
+def ensure_default_external_bodies(retire_others: bool = False) -> list[ExternalBody]:
+    """Add the jurisdiction's default external bodies that are missing (by code); the ones present
+    are left as an administrator set them. ``retire_others`` (the demo's fresh install) also
+    deactivates every body that is not one of the jurisdiction's defaults and no duty uses."""
+    wanted = default_external_bodies(jurisdiction())
     existing = set(db.session.scalars(select(ExternalBody.code)))
-    for spec in DEFAULT_EXTERNAL_BODIES:
-        if spec["code"] not in existing:
-            db.session.add(ExternalBody(**spec))
+    added = [ExternalBody(**spec) for spec in wanted if spec["code"] not in existing]
+    db.session.add_all(added)
+    if retire_others:
+        used = select(ExternalDuty.body_id)
+        db.session.execute(
+            update(ExternalBody)
+            .where(ExternalBody.code.not_in([spec["code"] for spec in wanted]), ExternalBody.id.not_in(used))
+            .values(active=False)
+        )
     db.session.flush()
+    return added
 
 
 def active_external_bodies() -> list[ExternalBody]:

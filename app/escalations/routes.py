@@ -5,6 +5,7 @@ from app.core.audit.access import record_report_view
 from app.core.clock import org_tz
 from app.core.form_flow import save_and_flash, save_form
 from app.core.forms import checked, form_text
+from app.core.jurisdiction import jurisdiction
 from app.core.models import now_utc
 from app.core.roles import SAFEGUARDING_NEED_TO_KNOW, Role
 from app.escalations import bp
@@ -45,7 +46,7 @@ from app.escalations.queries import (
     visible_duty_or_404,
     visible_nurse_review_or_404,
 )
-from app.escalations.vocabulary import SAFEGUARDING_DECISIONS, SAFEGUARDING_TRIGGERS
+from app.escalations.vocabulary import SAFEGUARDING_DECISIONS, SAFEGUARDING_TRIGGERS, persons_views_label
 from app.extensions import db
 from app.notifications.operations import mark_read_for_link
 
@@ -142,6 +143,7 @@ def _case_page(case: SafeguardingCase, values: dict, errors: dict, conflict=None
         conflict=conflict,
         triggers=SAFEGUARDING_TRIGGERS,
         decisions=SAFEGUARDING_DECISIONS,
+        persons_views_label=persons_views_label(jurisdiction()),
         now=now_utc(),
     )
 

@@ -11,7 +11,7 @@ DEFAULT_CATEGORIES = [
         "name": "Medication",
         "description": "A discrepancy or unsafe condition caught before a dose was given.",
         "examples": "Wrong dose on the label caught at the MAR check; a discontinued tablet still in "
-        "the blister pack; two people's medicines stored together.",
+        "the bubble pack; two people's medicines stored together.",
     },
     {
         "code": "skin_integrity",
@@ -24,7 +24,8 @@ DEFAULT_CATEGORIES = [
         "code": "falls_mobility",
         "name": "Falls and mobility",
         "description": "A fall that nearly happened or a transfer that nearly went wrong.",
-        "examples": "Hoist sling the wrong size; a rug curled on the stairs; walking frame out of reach.",
+        "examples": "Hoyer lift sling the wrong size; a rug curled on the stairs; walker out of reach; "
+        "wet floor; wheelchair brakes not on.",
     },
     {
         "code": "equipment_environment",
@@ -34,10 +35,10 @@ DEFAULT_CATEGORIES = [
     },
     {
         "code": "scheduling_rota",
-        "name": "Scheduling and rota",
+        "name": "Scheduling and staffing",
         "description": "Visits that nearly went wrong because of the schedule.",
-        "examples": "Wrong address on the rota; a double-handed call booked for one worker; a visit "
-        "dropped after a change and caught by a call.",
+        "examples": "Wrong address on the schedule; a two-person visit booked for one worker; a shift "
+        "left uncovered; a visit dropped after a change and caught by a phone call.",
     },
     {
         "code": "transport",
@@ -55,8 +56,10 @@ DEFAULT_CATEGORIES = [
     {
         "code": "appointment_follow_up",
         "name": "Appointment follow-up",
-        "description": "Clinic letters, referrals or results nobody acted on, caught in time.",
-        "examples": "Blood test results not chased; a clinic letter changing a dose sitting unread.",
+        "description": "Clinic letters, doctor's orders, referrals or results nobody acted on, caught "
+        "in time.",
+        "examples": "Blood test results not followed up; a letter from the clinic changing a dose "
+        "sitting unread.",
     },
     {
         "code": "safeguarding_rights",

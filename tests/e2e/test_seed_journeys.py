@@ -308,13 +308,13 @@ def test_3_cluster_to_a_barrier_review_completed_in_time_and_an_action(
     # (Both methods flag this week's four reports: one cluster, not two of the same reports.)
     waiting = desk.locator(
         "section.panel:has(h2:has-text('Clusters awaiting review')) li",
-        has_text=f"Scheduling and rota in North: 4 reports, week of {last_week:%d %b %Y}",
+        has_text=f"Scheduling and staffing in North: 4 reports, week of {last_week:%d %b %Y}",
     )
     assert waiting.count() == 1
     assert waiting.locator(".clock-running").inner_text().startswith("Decide:")
     waiting.locator("a").click()
     desk.wait_for_url("**/dashboard*")
-    found = desk.locator("li.cluster", has_text="Scheduling and rota · North")
+    found = desk.locator("li.cluster", has_text="Scheduling and staffing · North")
     assert found.count() == 1
     found.locator("button:has-text('Send to a barrier review')").click()
     desk.wait_for_url("**/reviews/*/edit")
@@ -324,7 +324,7 @@ def test_3_cluster_to_a_barrier_review_completed_in_time_and_an_action(
     review_url = desk.url.removesuffix("/edit")
     desk.goto(f"{live_server}/work")
     owned = desk.locator("section.panel:has(h2:has-text('Reviews you own')) li")
-    assert "Cluster: Scheduling and rota in North" in owned.inner_text()
+    assert "Cluster: Scheduling and staffing in North" in owned.inner_text()
     assert f"due by the end of {due:%d %b %Y}" in owned.inner_text()
 
     # Ten days on, within its thirty, the review is held and completed.
@@ -368,7 +368,7 @@ def test_3_cluster_to_a_barrier_review_completed_in_time_and_an_action(
         desk.check("input[name=strength][value=intermediate]")
         desk.fill("#window_start", starts.isoformat())
         desk.fill("#window_end", (starts + timedelta(days=13)).isoformat())
-        desk.locator("label.check:has-text('Scheduling and rota') input").check()
+        desk.locator("label.check:has-text('Scheduling and staffing') input").check()
         desk.locator("label.check:has-text('North') input").check()
         desk.fill("#report_ids", ", ".join(f"NM-{i}" for i in cluster))
         desk.locator("button.primary:has-text('Save action')").click()
