@@ -2,8 +2,6 @@
 for the same scope, so pack and dashboard always agree. Person references are pseudonymised and
 small counts suppressed before anything reaches the template."""
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 from statistics import median
 from zoneinfo import ZoneInfo
@@ -18,6 +16,7 @@ from app.actions.queries import action_region_ids, windows_for
 from app.actions.vocabulary import STRENGTHS, verdict_words
 from app.core.audit.models import AuditEvent
 from app.core.audit.operations import first_chain_problem
+from app.core.pseudonyms import pseudonym
 from app.core.settings import get_setting
 from app.dashboard import overview
 from app.dashboard.models import Cluster
@@ -29,14 +28,6 @@ from app.feedback.models import FeedbackPost
 from app.reports.models import Report
 from app.triage.matrix import Recurrence, ReviewLevel, Severity
 from app.triage.operations import current_matrix
-
-
-def pseudonym(person_ref: str | None) -> str:
-    """A stable stand-in for a person reference: the same person reads the same, nobody is named."""
-    if not person_ref:
-        return ""
-    key = current_app.config["SECRET_KEY"].encode()
-    return "P-" + hmac.new(key, person_ref.casefold().encode(), hashlib.sha256).hexdigest()[:6].upper()
 
 
 def suppressed(count: int, threshold: int) -> str:

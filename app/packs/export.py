@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from app.actions.models import Action, Verification
 from app.core.csv_safe import csv_text
+from app.core.pseudonyms import pseudonym
 from app.dashboard.queries import Scope
 from app.extensions import db
-from app.packs.builder import pseudonym
 from app.reports.models import Report
 from app.triage.models import Triage
 
