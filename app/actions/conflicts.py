@@ -1,5 +1,7 @@
 """A refused action save or verdict (someone else saved first): their answers beside the refused ones."""
 
+from flask_babel import lazy_gettext as _l
+
 from app.actions.models import Action
 from app.actions.vocabulary import STRENGTHS, VERDICTS
 from app.auth.models import User
@@ -9,20 +11,24 @@ from app.extensions import db
 
 _ACTION_EVENTS = ("action.create", "action.update", "action.done", "action.verify")
 _ACTION_QUESTIONS = [
-    ("title", "Title"),
-    ("change", "What it changes"),
-    ("owner_id", "Owner"),
-    ("due_date", "Due date"),
-    ("strength", "Strength"),
-    ("window_start", "Test window starts"),
-    ("window_end", "Test window ends"),
-    ("target_reduction_percent", "Target reduction (%)"),
-    ("baseline_end", "Baseline ends"),
-    ("measure", "Measure"),
-    ("report_ids", "Reports"),
-    ("review_ids", "Reviews"),
+    ("title", _l("Title")),
+    ("change", _l("What it changes")),
+    ("owner_id", _l("Owner")),
+    ("due_date", _l("Due date")),
+    ("strength", _l("Strength")),
+    ("window_start", _l("Test window starts")),
+    ("window_end", _l("Test window ends")),
+    ("target_reduction_percent", _l("Target reduction (%)")),
+    ("baseline_end", _l("Baseline ends")),
+    ("measure", _l("Measure")),
+    ("report_ids", _l("Reports")),
+    ("review_ids", _l("Reviews")),
 ]
-_VERDICT_QUESTIONS = [("verdict", "Verdict"), ("note", "Note"), ("new_window_end", "New end date")]
+_VERDICT_QUESTIONS = [
+    ("verdict", _l("Verdict")),
+    ("note", _l("Note")),
+    ("new_window_end", _l("New end date")),
+]
 
 
 def _saved_by(action: Action):

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from scipy.stats import poisson
 
 Z_95 = 1.959963984540054
@@ -94,10 +95,10 @@ class Comparison:
         if met is None:
             return ""
         if not met:
-            return "Target not met."
+            return _("Target not met.")
         if not self.clear_reduction:
-            return "Target reached by the estimate alone: not shown by the data."
-        return "Target met."
+            return _("Target reached by the estimate alone: not shown by the data.")
+        return _("Target met.")
 
     @property
     def clear_reduction(self) -> bool:

@@ -4,6 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.actions.measure import MeasureFilter, split_counts
@@ -33,7 +36,7 @@ from app.taxonomy.vocabulary import InterfaceType
 
 MIN_WINDOW_DAYS = 7
 VERIFIER_ROLES = frozenset({Role.QUALITY_LEAD, Role.OPERATIONS_LEAD, Role.SUPERVISOR, Role.MANAGER})
-UNSEEN_REVIEW = "Link only reviews you can see (R-numbers)."
+UNSEEN_REVIEW = _l("Link only reviews you can see (R-numbers).")
 MIN_REASON = 10
 
 
@@ -42,15 +45,18 @@ def unshown_effect_message(comparison, process=None) -> str:
     reports' rate ratio, and the process measure's difference when the action has one)."""
     evidence = []
     if comparison.ci_high is None:
-        evidence.append("There is no rate ratio to judge (no matching reports)")
+        evidence.append(_("There is no rate ratio to judge (no matching reports)"))
     elif not comparison.clear_reduction:
         evidence.append(
-            f"The 95% interval ({comparison.ci_low:.2f} to {comparison.ci_high:.2f}) includes 1: the data do "
-            "not show a reduction"
+            _(
+                "The 95%% interval (%(low)s to %(high)s) includes 1: the data do not show a reduction",
+                low=f"{comparison.ci_low:.2f}",
+                high=f"{comparison.ci_high:.2f}",
+            )
         )
     if process is not None and not process.improvement_shown:
         evidence.append(unshown_process_message(process))
-    anyway = "To call the action effective anyway, give your reason (what else shows it works)."
+    anyway = _("To call the action effective anyway, give your reason (what else shows it works).")
     return f"{'. '.join(evidence)}. {anyway}"
 
 
@@ -92,59 +98,62 @@ def _check(
     errors = Problems()
     need = errors.need
 
-    need("title", 3 <= len(data.title.strip()) <= 200, "Give the action a short title.")
-    need("change", 3 <= len(data.change.strip()) <= 5000, "Say what the action changes.")
-    need("strength", data.strength in STRENGTHS, "Choose how strong the action is.")
+    need("title", 3 <= len(data.title.strip()) <= 200, _("Give the action a short title."))
+    need("change", 3 <= len(data.change.strip()) <= 5000, _("Say what the action changes."))
+    need("strength", data.strength in STRENGTHS, _("Choose how strong the action is."))
     owner = db.session.get(User, data.owner_id) if data.owner_id and is_db_id(data.owner_id) else None
-    need("owner_id", owner is not None and owner.active, "Choose an active owner.")
-    need("due_date", data.due_date is not None, "Give a due date.")
+    need("owner_id", owner is not None and owner.active, _("Choose an active owner."))
+    need("due_date", data.due_date is not None, _("Give a due date."))
     if data.due_date is not None and data.due_date != kept_due:
-        need("due_date", data.due_date >= today, "The due date is in the past.")
-    need("window_start", data.window_start is not None, "Give the day the test starts.")
-    need("window_end", data.window_end is not None, "Give the day the test ends.")
+        need("due_date", data.due_date >= today, _("The due date is in the past."))
+    need("window_start", data.window_start is not None, _("Give the day the test starts."))
+    need("window_end", data.window_end is not None, _("Give the day the test ends."))
     if data.window_start and data.window_end:
         need(
             "window_end",
             (data.window_end - data.window_start).days + 1 >= MIN_WINDOW_DAYS,
-            f"The test window must be at least {MIN_WINDOW_DAYS} days and end after it starts.",
+            _(
+                "The test window must be at least %(days)s days and end after it starts.",
+                days=MIN_WINDOW_DAYS,
+            ),
         )
     if not measure_locked and data.window_start is not None:
         need(
             "window_start",
             data.window_start >= today,
-            "The measure must be defined before the test starts: start today or later.",
+            _("The measure must be defined before the test starts: start today or later."),
         )
     if data.due_date and data.window_end:
         need(
             "due_date",
             data.due_date <= data.window_end,
-            "The action must be due before its test window ends.",
+            _("The action must be due before its test window ends."),
         )
     if data.baseline_end is not None and data.window_start is not None:
         need(
             "baseline_end",
             data.baseline_end <= data.window_start,
-            "The baseline must end on or before the day the test starts.",
+            _("The baseline must end on or before the day the test starts."),
         )
     target = data.target_reduction_percent
     need(
         "target_reduction_percent",
         target is not None and 0 < target <= 100,
-        "Give the target as a reduction between 1 and 100 percent.",
+        _("Give the target as a reduction between 1 and 100 percent."),
     )
     need(
         "measure",
         not data.measure.is_empty(),
-        "Say which reports count: choose at least one category, region, program or interface type.",
+        _("Say which reports count: choose at least one category, region, program or interface type."),
     )
     m = data.measure
-    need("measure", len(_known(Category, m.category_ids)) == len(m.category_ids), "Unknown category.")
-    need("measure", len(_known(Region, m.region_ids)) == len(m.region_ids), "Unknown region.")
-    need("measure", len(_known(Program, m.program_ids)) == len(m.program_ids), "Unknown program.")
+    need("measure", len(_known(Category, m.category_ids)) == len(m.category_ids), _("Unknown category."))
+    need("measure", len(_known(Region, m.region_ids)) == len(m.region_ids), _("Unknown region."))
+    need("measure", len(_known(Program, m.program_ids)) == len(m.program_ids), _("Unknown program."))
     need(
         "measure",
         all(t in {i.value for i in InterfaceType} for t in m.interface_types),
-        "Unknown interface type.",
+        _("Unknown interface type."),
     )
     # A new link needs a report (review) the actor may see; an unknown id gets the same answer.
     linked_reports = set(action.reports) if action is not None else set()
@@ -204,7 +213,7 @@ def save_action(
         or data.baseline_end != action.baseline_end
     ):
         raise ActionInvalid(
-            {"measure": ["The measure, baseline, start and target are fixed once the test has started."]}
+            {"measure": [_("The measure, baseline, start and target are fixed once the test has started.")]}
         )
     errors, links = _check(
         data,
@@ -315,19 +324,22 @@ def verify(
     """
     errors: dict[str, list[str]] = {}
     if verifier.id == action.owner_id:
-        errors["verdict"] = ["The owner cannot verify their own action: ask someone else."]
+        errors["verdict"] = [_("The owner cannot verify their own action: ask someone else.")]
     elif not can_verify(verifier, action):
-        errors["verdict"] = ["Only a quality lead, manager, operations lead or supervisor verifies."]
+        errors["verdict"] = [_("Only a quality lead, manager, operations lead or supervisor verifies.")]
     if today <= action.window_end:
         errors.setdefault("verdict", []).append(
-            f"The test window runs until {action.window_end:%d %b %Y}; verify after it ends."
+            _(
+                "The test window runs until %(date)s; verify after it ends.",
+                date=format_date(action.window_end, "dd MMM yyyy"),
+            )
         )
     if verdict not in VERDICTS:
-        errors.setdefault("verdict", []).append("Choose a verdict.")
+        errors.setdefault("verdict", []).append(_("Choose a verdict."))
     if verdict == "extend" and (new_window_end is None or new_window_end <= action.window_end):
-        errors["new_window_end"] = ["Give a new end date after the current one."]
+        errors["new_window_end"] = [_("Give a new end date after the current one.")]
     if len(note) > 4000:
-        errors["note"] = ["Keep the note under 4000 characters."]
+        errors["note"] = [_("Keep the note under 4000 characters.")]
     comparison = comparison_for(action, tz, today)
     process = process_comparison(action, today)
     unshown = not comparison.clear_reduction or (process is not None and not process.improvement_shown)
@@ -389,9 +401,9 @@ def verify(
 def record_spot_check(check: SpotCheck, actor, *, passed: bool | None, note: str, today: date) -> None:
     """A "still in place" check. Passing schedules the next; failing reopens the action."""
     if passed is None:
-        raise ActionInvalid({"passed": ["Say whether the control is still in place."]})
+        raise ActionInvalid({"passed": [_("Say whether the control is still in place.")]})
     if len(note.strip()) < 3:
-        raise ActionInvalid({"note": ["Say what you checked."]})
+        raise ActionInvalid({"note": [_("Say what you checked.")]})
     check.done_at = now_utc()
     check.done_by_id = actor.id
     check.passed = passed

@@ -8,6 +8,7 @@ each change recorded in the audit chain with the counts it replaced."""
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.actions.models import Action, ProcessMeasure, ProcessWeek
@@ -83,18 +84,18 @@ def save_process_measure(
         f"The process measure is fixed once the test has started ({action.window_start:%d %b %Y}); "
         "its weekly counts can still be entered.",
     )
-    need("process_name", 3 <= len(data.name.strip()) <= 200, "Name the measure (3 to 200 characters).")
+    need("process_name", 3 <= len(data.name.strip()) <= 200, _("Name the measure (3 to 200 characters)."))
     need(
         "numerator_label",
         2 <= len(data.numerator_label.strip()) <= 200,
-        "Say what the numerator counts (coverage confirmed on time).",
+        _("Say what the numerator counts (coverage confirmed on time)."),
     )
     need(
         "denominator_label",
         2 <= len(data.denominator_label.strip()) <= 200,
-        "Say what the denominator counts (schedule changes).",
+        _("Say what the denominator counts (schedule changes)."),
     )
-    need("higher_is_better", data.higher_is_better is not None, "Say whether a higher share is better.")
+    need("higher_is_better", data.higher_is_better is not None, _("Say whether a higher share is better."))
     if errors:
         raise ProcessInvalid(errors)
     measure = action.process_measure
@@ -156,11 +157,13 @@ def save_process_weeks(
     line, for a file) under ``field``."""
     measure = action.process_measure
     if measure is None:
-        raise ProcessInvalid({field: ["Define the process measure first."]})
+        raise ProcessInvalid({field: [_("Define the process measure first.")]})
     mondays = measure_mondays(windows_for(action))
     messages = list(_entry_messages(entries, mondays, today, numbered=field == "process_csv"))
     if messages or not entries:
-        raise ProcessInvalid({field: [text for _, text in messages] or ["Give at least one week's counts."]})
+        raise ProcessInvalid(
+            {field: [text for _line, text in messages] or [_("Give at least one week's counts.")]}
+        )
     check_version(measure, based_on)
     stored = {w.week_start: w for w in measure.weeks}
     before, after = {}, {}
@@ -205,7 +208,7 @@ def import_process_csv(action: Action, actor, text: str | None, *, today: date, 
         if entries:
             mondays = measure_mondays(windows_for(action))
             errors = _by_line(
-                errors + [m for _, m in _entry_messages(entries, mondays, today, numbered=True)]
+                errors + [m for _line, m in _entry_messages(entries, mondays, today, numbered=True)]
             )
         raise ProcessInvalid({"process_csv": errors})
     return save_process_weeks(action, actor, entries, today=today, based_on=based_on, field="process_csv")
@@ -346,7 +349,7 @@ def process_record(action: Action, comparison: ProportionComparison) -> dict:
 def unshown_process_message(comparison: ProportionComparison) -> str:
     """Why the process measure does not support "effective": what its interval says."""
     if comparison.difference is None:
-        return "The process measure has no counts before and after to compare"
+        return _("The process measure has no counts before and after to compare")
     return (
         f"The process measure's difference ({comparison.difference * 100:+.1f} points, 95% interval "
         f"{comparison.ci_low * 100:+.1f} to {comparison.ci_high * 100:+.1f}) does not exclude 0 on the good "

@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from app.core.csv_safe import csv_text
 
 COLUMNS = ("week", "numerator", "denominator")
@@ -88,7 +90,7 @@ def _parse(reader: csv.DictReader) -> tuple[list[WeekEntry], list[str]]:
         seen[entry.week_start] = line
         entries.append(entry)
     if not entries and not errors:
-        errors.append("The file has no data rows.")
+        errors.append(_("The file has no data rows."))
     return entries, errors
 
 

@@ -1,6 +1,7 @@
 """The process measure's routes on an action: define it, enter a week, import and export CSV."""
 
 from flask import abort, make_response, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.actions import bp
@@ -55,7 +56,7 @@ def process_define(action_id: int):
     return _process_form_flow(
         action,
         lambda: save_process_measure(action, current_user, data, today=today(), based_on=based_on),
-        "Process measure saved.",
+        _("Process measure saved."),
     )
 
 
@@ -67,7 +68,7 @@ def process_week(action_id: int):
     return _process_form_flow(
         action,
         lambda: save_process_weeks(action, current_user, [entry], today=today(), based_on=based_on),
-        "Week's counts saved.",
+        _("Week's counts saved."),
     )
 
 
@@ -79,7 +80,7 @@ def process_import(action_id: int):
     return _process_form_flow(
         action,
         lambda: import_process_csv(action, current_user, text, today=today(), based_on=based_on),
-        "Weekly counts imported.",
+        _("Weekly counts imported."),
     )
 
 

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.actions import bp
@@ -50,7 +52,7 @@ from app.core.form_flow import save_form
 from app.core.forms import form_text
 from app.extensions import db
 
-NOT_YOURS = "Only the quality lead, the operations lead and the action's owner change actions."
+NOT_YOURS = _l("Only the quality lead, the operations lead and the action's owner change actions.")
 
 
 def _action(action_id: int) -> Action:
@@ -111,7 +113,7 @@ def _conflicting_action_form(action: Action, typed: dict) -> str:
 
 
 def _saved_action(action: Action):
-    flash(f"Action A-{action.id} saved.")
+    flash(_("Action A-%(number)s saved.", number=action.id))
     return _to_action(action)
 
 
@@ -183,7 +185,7 @@ def done(action_id: int):
         abort(403, NOT_YOURS)
     mark_done(action, current_user, note=form_text(request.form, "progress_note"))
     db.session.commit()
-    flash("Marked as in place. The test window measures whether it works.")
+    flash(_("Marked as in place. The test window measures whether it works."))
     return _to_action(action)
 
 
@@ -203,7 +205,7 @@ def record_verdict(action_id: int):
         saved=lambda _: _to_action(action),
         invalid=lambda errors: _action_page(action, errors=errors, verdict_values=request.form.to_dict()),
         conflict=lambda: _conflicting_verdict_page(action, request.form.to_dict()),
-        message="Verdict recorded.",
+        message=_("Verdict recorded."),
     )
 
 
@@ -215,11 +217,11 @@ def spot_check(action_id: int, check_id: int):
     if check is None:
         abort(404)
     if not (can_change_action(current_user, action) or can_verify(current_user, action)):
-        abort(403, "Spot checks are recorded by the owner, the quality lead or a verifier.")
+        abort(403, _("Spot checks are recorded by the owner, the quality lead or a verifier."))
     passed, note = spot_check_passed(request.form), form_text(request.form, "note")
     return save_form(
         lambda: record_spot_check(check, current_user, passed=passed, note=note, today=today()),
         saved=lambda _: _to_action(action),
         invalid=lambda errors: _action_page(action, errors=errors),
-        message="Spot check recorded." if passed else "Spot check failed: the action is reopened.",
+        message=_("Spot check recorded.") if passed else _("Spot check failed: the action is reopened."),
     )

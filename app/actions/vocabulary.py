@@ -1,20 +1,24 @@
 """The stored values of an action's strength, verdict and status, with the labels pages and packs show."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 STRENGTHS = {
-    "strong": "Strong — removes the hazard or changes the system",
-    "intermediate": "Intermediate — checklists, standardising, redundancy",
-    "weak": "Weak — reminders, training, policy",
+    "strong": _l("Strong — removes the hazard or changes the system"),
+    "intermediate": _l("Intermediate — checklists, standardising, redundancy"),
+    "weak": _l("Weak — reminders, training, policy"),
 }
 VERDICTS = {
-    "effective": "Effective",
-    "not_effective": "Not effective",
-    "extend": "Extend the test",
+    "effective": _l("Effective"),
+    "not_effective": _l("Not effective"),
+    "extend": _l("Extend the test"),
 }
+VERDICT_WORDS = {"effective": _l("effective"), "not_effective": _l("not effective"), "extend": _l("extend")}
 STATUSES = {
-    "open": "Being put in place",
-    "done": "In place, being tested",
-    "effective": "Verified effective",
-    "not_effective": "Not effective",
+    "open": _l("Being put in place"),
+    "done": _l("In place, being tested"),
+    "effective": _l("Verified effective"),
+    "not_effective": _l("Not effective"),
 }
 
 
@@ -28,11 +32,15 @@ def verdict_words(verdict: str, ci_high: float | None, process_shown: bool | Non
     improvement (``process_shown`` False; None: no process measure), is a judgment the data do not
     show, and reads so."""
     unshown = _unshown(verdict, ci_high, process_shown)
-    return "effective: not shown by the data" if unshown else verdict.replace("_", " ")
+    return (
+        _("effective: not shown by the data")
+        if unshown
+        else str(VERDICT_WORDS.get(verdict, verdict.replace("_", " ")))
+    )
 
 
 def status_words(status: str, ci_high: float | None, process_shown: bool | None = None) -> str:
     """An action's status with the same care: verified effective on an interval that includes 1 (or a
-    process measure that did not show it) reads "Effective: not shown by the data", not as a success."""
+    process measure that did not show it) reads _("Effective: not shown by the data"), not as a success."""
     unshown = _unshown(status, ci_high, process_shown)
-    return "Effective: not shown by the data" if unshown else STATUSES[status]
+    return _("Effective: not shown by the data") if unshown else str(STATUSES[status])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
+from flask_babel import gettext as _
 
 from app.admin.queries import UserFilters
 from app.core.forms import checked, form_date, form_float, form_int, form_lines, form_text
@@ -172,7 +173,7 @@ def wants_active(form) -> bool:
     """Whether a deactivate/reactivate form asks to activate; anything but yes or no is refused."""
     value = form.get("active", "")
     if value not in ("yes", "no"):
-        abort(400, "Say whether to activate or deactivate.")
+        abort(400, _("Say whether to activate or deactivate."))
     return value == "yes"
 
 

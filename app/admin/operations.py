@@ -1,6 +1,8 @@
 """Writes of the administration pages that span several settings at once. They flush and audit
 through the operations they call; the caller commits (or rolls back on a refusal)."""
 
+from flask_babel import gettext as _
+
 from app.admin.forms import CalendarFields
 from app.auth.policy import set_role_policy
 from app.core.jurisdiction import Jurisdiction, set_jurisdiction
@@ -28,7 +30,7 @@ def save_settings(numbers: dict[str, float | None], emergency_roles: set[str] | 
             errors[ALLOWED_ROLES_KEY] = [str(exc)]
     for key, number in numbers.items():
         if number is None:
-            errors[key] = ["Give a number."]
+            errors[key] = [_("Give a number.")]
         elif number != stored[key]:
             try:
                 set_setting(key, number, actor=actor)
@@ -59,7 +61,11 @@ def save_working_calendar(fields: CalendarFields, *, actor) -> WorkingCalendar:
     unreadable = [line.typed for line in fields.added_days if line.day is None]
     if unreadable:
         raise InvalidInput(
-            {"added_days": [f"Start each line with a date (YYYY-MM-DD): {', '.join(unreadable)}"]}
+            {
+                "added_days": [
+                    _("Start each line with a date (YYYY-MM-DD): %(lines)s", lines=", ".join(unreadable))
+                ]
+            }
         )
     added = {line.day: line.reason for line in fields.added_days}
     return set_working_calendar(fields.country, fields.subdivision, added, actor=actor)

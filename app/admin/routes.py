@@ -1,5 +1,6 @@
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.admin import bp
@@ -31,27 +32,39 @@ from app.triage.operations import current_matrix, save_matrix
 @login_required
 def _admins_only():
     if not current_user.roles & ADMIN_ROLES:
-        abort(403, "Administration is for administrators.")
+        abort(403, _("Administration is for administrators."))
 
 
 ADMIN_SECTIONS = [
-    ("admin.users", "Users", "Accounts, roles, regions; deactivate; passkeys and sessions"),
-    ("admin.roles", "Sign-in rules per role", "Passkey-only roles; shared-device roles"),
-    ("admin.regions", "Regions", "Where services are delivered"),
-    ("admin.programs", "Programs", "Services within each region"),
-    ("anonymous.admin_links", "Public reporting links", "Anonymous reports by QR code, per program"),
-    ("admin.categories", "Categories", "What near misses are about; safeguarding and stop-the-line"),
-    ("admin.settings", "Targets and settings", "Triage, safeguarding and stop-the-line targets; timeouts"),
-    ("admin.business_days", "Business-day calendar", "Public holidays by country and state; added days off"),
-    ("admin.triage_matrix", "Triage matrix", "Severity x recurrence to review level, versioned"),
-    ("admin.external_bodies", "External reporting bodies", "Who must be told, and how fast"),
-    ("people.correct", "Person references", "Correct a mistyped reference; merge two that name one person"),
+    ("admin.users", _l("Users"), _l("Accounts, roles, regions; deactivate; passkeys and sessions")),
+    ("admin.roles", _l("Sign-in rules per role"), _l("Passkey-only roles; shared-device roles")),
+    ("admin.regions", _l("Regions"), _l("Where services are delivered")),
+    ("admin.programs", _l("Programs"), _l("Services within each region")),
+    ("anonymous.admin_links", _l("Public reporting links"), _l("Anonymous reports by QR code, per program")),
+    ("admin.categories", _l("Categories"), _l("What near misses are about; safeguarding and stop-the-line")),
+    (
+        "admin.settings",
+        _l("Targets and settings"),
+        _l("Triage, safeguarding and stop-the-line targets; timeouts"),
+    ),
+    (
+        "admin.business_days",
+        _l("Business-day calendar"),
+        _l("Public holidays by country and state; added days off"),
+    ),
+    ("admin.triage_matrix", _l("Triage matrix"), _l("Severity x recurrence to review level, versioned")),
+    ("admin.external_bodies", _l("External reporting bodies"), _l("Who must be told, and how fast")),
+    (
+        "people.correct",
+        _l("Person references"),
+        _l("Correct a mistyped reference; merge two that name one person"),
+    ),
     (
         "admin.jurisdiction_settings",
-        "Local vocabulary",
-        "Country and state: external bodies, safeguarding words, emergency number",
+        _l("Local vocabulary"),
+        _l("Country and state: external bodies, safeguarding words, emergency number"),
     ),
-    ("jobs.index", "Background jobs", "Failed jobs and retries"),
+    ("jobs.index", _l("Background jobs"), _l("Failed jobs and retries")),
 ]
 
 
@@ -81,7 +94,8 @@ def triage_matrix():
     return save_form(
         lambda: save_matrix(cells, actor=current_user, note=matrix_note(request.form)),
         saved=back_to(
-            "admin.triage_matrix", lambda version: f"Matrix version {version.version} is now in force."
+            "admin.triage_matrix",
+            lambda version: _("Matrix version %(number)s is now in force.", number=version.version),
         ),
         invalid=lambda errors: _matrix_page(cells, errors),
     )
@@ -112,7 +126,7 @@ def settings():
             current_roles if submitted.emergency_roles is None else submitted.emergency_roles,
             errors,
         ),
-        message="Settings saved.",
+        message=_("Settings saved."),
     )
 
 
@@ -132,7 +146,7 @@ def business_days():
         lambda: save_working_calendar(fields, actor=current_user),
         saved=back_to("admin.business_days"),
         invalid=lambda errors: _calendar_page(request.form, errors),
-        message="Business-day calendar saved.",
+        message=_("Business-day calendar saved."),
     )
 
 
@@ -152,7 +166,7 @@ def external_bodies():
         lambda: save_external_body(current_user, **fields.for_body(body)),
         saved=back_to("admin.external_bodies"),
         invalid=_external_bodies_page,
-        message="Saved.",
+        message=_("Saved."),
     )
 
 

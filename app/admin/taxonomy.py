@@ -5,6 +5,7 @@ POST; ``/<id>/active`` deactivates or reactivates. Nothing is ever deleted: repo
 """
 
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
@@ -47,7 +48,8 @@ def _switch_active(model, row_id: int, setter, page, label: str, endpoint: str):
         lambda: setter(current_user, row, active),
         saved=back_to(endpoint),
         invalid=lambda errors: page(errors=errors),
-        message=f"{label} {row.name} {'reactivated' if active else 'deactivated'}.",
+        message=(_("%(kind)s %(name)s reactivated.") if active else _("%(kind)s %(name)s deactivated."))
+        % {"kind": label, "name": row.name},
     )
 
 
@@ -80,7 +82,7 @@ def regions():
         return _regions_page()
     return save_form(
         lambda: save_region(current_user, taxonomy_name(request.form)),
-        saved=back_to("admin.regions", lambda region: f"Region {region.name} added."),
+        saved=back_to("admin.regions", lambda region: _("Region %(name)s added.", name=region.name)),
         invalid=lambda errors: _regions_page(errors=errors, values=request.form),
     )
 
@@ -92,14 +94,14 @@ def edit_region(region_id: int):
         return _regions_page(editing=region, values={"name": region.name})
     return save_form(
         lambda: save_region(current_user, taxonomy_name(request.form), region=region),
-        saved=back_to("admin.regions", lambda saved: f"Region {saved.name} saved."),
+        saved=back_to("admin.regions", lambda saved: _("Region %(name)s saved.", name=saved.name)),
         invalid=lambda errors: _regions_page(editing=region, errors=errors, values=request.form),
     )
 
 
 @bp.post("/regions/<int:region_id>/active")
 def region_active(region_id: int):
-    return _switch_active(Region, region_id, set_region_active, _regions_page, "Region", "admin.regions")
+    return _switch_active(Region, region_id, set_region_active, _regions_page, _("Region"), "admin.regions")
 
 
 # Programs --------------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def programs():
         return _programs_page()
     return save_form(
         lambda: save_program(current_user, taxonomy_name(request.form), program_region_id(request.form)),
-        saved=back_to("admin.programs", lambda program: f"Program {program.name} added."),
+        saved=back_to("admin.programs", lambda program: _("Program %(name)s added.", name=program.name)),
         invalid=lambda errors: _programs_page(errors=errors, values=request.form),
     )
 
@@ -137,7 +139,7 @@ def edit_program(program_id: int):
     name, region_id = taxonomy_name(request.form), program_region_id(request.form)
     return save_form(
         lambda: save_program(current_user, name, region_id, program=program),
-        saved=back_to("admin.programs", lambda saved: f"Program {saved.name} saved."),
+        saved=back_to("admin.programs", lambda saved: _("Program %(name)s saved.", name=saved.name)),
         invalid=lambda errors: _programs_page(editing=program, errors=errors, values=request.form),
     )
 
@@ -145,7 +147,7 @@ def edit_program(program_id: int):
 @bp.post("/programs/<int:program_id>/active")
 def program_active(program_id: int):
     return _switch_active(
-        Program, program_id, set_program_active, _programs_page, "Program", "admin.programs"
+        Program, program_id, set_program_active, _programs_page, _("Program"), "admin.programs"
     )
 
 
@@ -172,7 +174,7 @@ def categories():
     fields = category_fields(request.form)
     return save_form(
         lambda: save_category(current_user, code=category_code(request.form), **fields),
-        saved=back_to("admin.categories", lambda category: f"Category {category.name} added."),
+        saved=back_to("admin.categories", lambda category: _("Category %(name)s added.", name=category.name)),
         invalid=lambda errors: _categories_page(errors=errors, values=request.form),
     )
 
@@ -185,7 +187,7 @@ def edit_category(category_id: int):
     fields = category_fields(request.form)
     return save_form(
         lambda: save_category(current_user, category=category, **fields),
-        saved=back_to("admin.categories", lambda saved: f"Category {saved.name} saved."),
+        saved=back_to("admin.categories", lambda saved: _("Category %(name)s saved.", name=saved.name)),
         invalid=lambda errors: _categories_page(editing=category, errors=errors, values=request.form),
     )
 
@@ -193,5 +195,5 @@ def edit_category(category_id: int):
 @bp.post("/categories/<int:category_id>/active")
 def category_active(category_id: int):
     return _switch_active(
-        Category, category_id, set_category_active, _categories_page, "Category", "admin.categories"
+        Category, category_id, set_category_active, _categories_page, _("Category"), "admin.categories"
     )

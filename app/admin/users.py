@@ -1,6 +1,8 @@
 """Administration of users, their roles, passkeys and sessions, and the sign-in policy per role."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.admin import bp
@@ -53,7 +55,7 @@ def _new_user_page(error: str | None = None):
 
 
 def _account_created(user: User):
-    flash(f"Account for {user.email} created.")
+    flash(_("Account for %(email)s created.", email=user.email))
     return redirect(url_for("admin.user", user_id=user.id))
 
 
@@ -113,7 +115,7 @@ def user(user_id: int):
             regions=regions_with_ids(account.region_ids),
             actor=current_user,
         ),
-        "Saved.",
+        _("Saved."),
     )
 
 
@@ -141,7 +143,7 @@ def set_user_password(user_id: int):
     return _account_change(
         person,
         lambda: set_password(person, typed_password(request.form), actor=current_user),
-        "New password set; the user's sessions have ended.",
+        _("New password set; the user's sessions have ended."),
     )
 
 
@@ -161,7 +163,7 @@ def end_user_session(user_id: int, session_id: int):
     if not end_session_by_id(person, session_id, actor=current_user):
         abort(404)
     db.session.commit()
-    flash("That session has ended.")
+    flash(_("That session has ended."))
     return redirect(url_for("admin.user", user_id=person.id))
 
 
@@ -173,12 +175,14 @@ def revoke_user_passkey(user_id: int, passkey_id: int):
         abort(404)
     revoke_passkey(passkey, actor=current_user)
     db.session.commit()
-    flash(f"Passkey “{passkey.name}” revoked.")
+    flash(_("Passkey “%(name)s” revoked.", name=passkey.name))
     return redirect(url_for("admin.user", user_id=person.id))
 
 
 def _rules_saved(changed: int) -> str:
-    return f"Sign-in rules saved ({changed} role{'s' if changed != 1 else ''} changed)."
+    return ngettext(
+        "Sign-in rules saved (%(num)s role changed).", "Sign-in rules saved (%(num)s roles changed).", changed
+    )
 
 
 @bp.route("/roles", methods=["GET", "POST"])

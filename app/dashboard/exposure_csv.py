@@ -6,6 +6,8 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from app.core.forms import form_int
 
 REQUIRED = ("region", "week_start", "visits")
@@ -83,7 +85,7 @@ def parse_exposure_csv(text: str, regions_by_name: dict[str, int]) -> tuple[list
         seen[key] = line
         rows.append(ExposureRow(region_id, week, visits, hours))
     if not rows and not errors:
-        errors.append("The file has no data rows.")
+        errors.append(_("The file has no data rows."))
     return ([] if errors else rows), errors
 
 

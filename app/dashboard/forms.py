@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
 from app.core.dates import monday
 from app.core.forms import date_argument, form_ids, form_int
 from app.dashboard.exposure_csv import ExposureSubmission, single_week_csv
@@ -68,7 +70,7 @@ def exposure_submission(form, files) -> ExposureSubmission:
     if upload is not None and upload.filename:
         raw = upload.read(MAX_UPLOAD_BYTES + 1)
         text = raw.decode("utf-8-sig", errors="replace") if len(raw) <= MAX_UPLOAD_BYTES else ""
-        return ExposureSubmission(text, errors=() if text else ("The file is empty or larger than 5 MB.",))
+        return ExposureSubmission(text, errors=() if text else (_("The file is empty or larger than 5 MB."),))
     pasted = form.get("csv", "")
     if form.get("single") == "1":
         week = [form.get(name, "") for name in ("region_id", "week_start", "visits", "service_hours")]

@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from app.auth.queries import users_with_role
@@ -89,7 +90,7 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
         usual=usual,
     )
     stored = []
-    for method, cell, _, result in found:
+    for method, cell, _unused, result in found:
         stored.append(
             _store(
                 method,
@@ -238,24 +239,24 @@ def handle_cluster(cluster: Cluster, user, *, action: str, reason: str = "", lin
     """Acknowledge, dismiss (with a reason), link to the action that answers it, or send a cluster
     to a barrier review."""
     if cluster.status in ("dismissed", "reviewing") and action != "link":
-        raise ClusterError("This cluster has already been dealt with.")
+        raise ClusterError(_("This cluster has already been dealt with."))
     before = {"status": cluster.status}
     if action == "acknowledge":
         cluster.status = "acknowledged"
     elif action == "dismiss":
         if len(reason.strip()) < 5:
-            raise ClusterError("Say why the cluster is dismissed.")
+            raise ClusterError(_("Say why the cluster is dismissed."))
         cluster.status = "dismissed"
         cluster.dismissed_reason = reason.strip()[:2000]
     elif action == "link":
         if linked_action is None:
-            raise ClusterError("Give the number of an existing action (A-number).")
+            raise ClusterError(_("Give the number of an existing action (A-number)."))
         if linked_action not in cluster.actions:
             cluster.actions.append(linked_action)
         cluster.status = "acknowledged" if cluster.status == "new" else cluster.status
     elif action == "review":
         if not cluster.reports:
-            raise ClusterError("This cluster has no reports to review.")
+            raise ClusterError(_("This cluster has no reports to review."))
         where = cluster.region.name if cluster.region else f"person {pseudonym(cluster.person_ref)}"
         what = cluster.category.name if cluster.category else (cluster.interface_type or "").replace("_", " ")
         review = save_review(
@@ -267,7 +268,7 @@ def handle_cluster(cluster: Cluster, user, *, action: str, reason: str = "", lin
         cluster.review_id = review.id
         cluster.status = "reviewing"
     else:
-        raise ClusterError("Choose what to do with the cluster.")
+        raise ClusterError(_("Choose what to do with the cluster."))
     cluster.handled_by_id = user.id
     cluster.handled_at = now_utc()
     record_event(

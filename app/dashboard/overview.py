@@ -18,6 +18,7 @@ from app.core.settings import get_setting
 from app.dashboard import queries
 from app.dashboard.models import Cluster
 from app.dashboard.spc import ExposedWeek, Signal, exposed_weeks, run_chart, u_chart
+from app.dashboard.words import _, format_date, ngettext
 from app.feedback.queries import median_days_to_feedback
 from app.taxonomy.models import Category, Program, Region
 from app.triage.matrix import ReviewLevel
@@ -25,10 +26,14 @@ from app.triage.queries import downgrades_between, floor_triages_count
 from app.triage.vocabulary import DowngradeReason
 
 FEWEST_FOR_A_SHARE = 5
-SPARSE_NOTE = (
-    f"A week with fewer than {FEWEST_FOR_A_SHARE} cases is an open point labelled with its number "
-    "of cases (n), not part of the line: a share of one or two cases swings between 0 and 100%."
-)
+
+
+def sparse_note() -> str:
+    return _(
+        "A week with fewer than %(fewest)s cases is an open point labelled with its number of cases (n), "
+        "not part of the line: a share of one or two cases swings between 0 and 100%%.",
+        fewest=FEWEST_FOR_A_SHARE,
+    )
 
 
 @dataclass
@@ -66,7 +71,7 @@ class Dashboard:
     def timeliness_note(self) -> str:
         """Said under the timeliness chart when some week's share rests on fewer than 5 cases."""
         sparse = any(0 < n < FEWEST_FOR_A_SHARE for t in self.timeliness for n in t.total)
-        return SPARSE_NOTE if sparse else ""
+        return sparse_note() if sparse else ""
 
 
 @dataclass
@@ -114,8 +119,12 @@ def triage_downgrades(scope: queries.Scope, tz: ZoneInfo) -> Downgrades:
 
 def _week_span(first: date, last: date) -> str:
     if first == last:
-        return f"the week of {first:%d %b %Y}"
-    return f"the weeks of {first:%d %b %Y} to {last:%d %b %Y}"
+        return _("the week of %(date)s", date=format_date(first, "dd MMM yyyy"))
+    return _(
+        "the weeks of %(first)s to %(last)s",
+        first=format_date(first, "dd MMM yyyy"),
+        last=format_date(last, "dd MMM yyyy"),
+    )
 
 
 def _runs(indexes: list[int]) -> list[list[int]]:
@@ -129,7 +138,7 @@ def _runs(indexes: list[int]) -> list[list[int]]:
 
 
 def _reports(n: int) -> str:
-    return f"{n} report{'' if n == 1 else 's'}"
+    return ngettext("%(num)s report", "%(num)s reports", n)
 
 
 def gap_notes(weeks: list[ExposedWeek], week_starts: list[date], region_names: dict) -> list[str]:
@@ -139,12 +148,25 @@ def gap_notes(weeks: list[ExposedWeek], week_starts: list[date], region_names: d
     first_figure = next((i for i, w in enumerate(weeks) if not w.gap), len(weeks))
     for run in _runs([i for i, w in enumerate(weeks) if w.gap]):
         span = _week_span(week_starts[run[0]], week_starts[run[-1]])
-        before = " (before the first visit figure)" if run[0] == 0 and run[-1] < first_figure else ""
-        left_out = sum(n for i in run for _, n in weeks[i].without_figure)
-        notes.append(
-            f"No visit figure for {span}{before}: drawn as a gap, not a zero; "
-            f"{_reports(left_out)} left out of the rate."
-        )
+        left_out = _reports(sum(n for i in run for _n, n in weeks[i].without_figure))
+        if run[0] == 0 and run[-1] < first_figure:
+            notes.append(
+                _(
+                    "No visit figure for %(span)s (before the first visit figure): drawn as a gap, "
+                    "not a zero; %(reports)s left out of the rate.",
+                    span=span,
+                    reports=left_out,
+                )
+            )
+        else:
+            notes.append(
+                _(
+                    "No visit figure for %(span)s: drawn as a gap, not a zero; "
+                    "%(reports)s left out of the rate.",
+                    span=span,
+                    reports=left_out,
+                )
+            )
     by_region: dict = {}
     for i, week in enumerate(weeks):
         if not week.gap:
@@ -152,22 +174,27 @@ def gap_notes(weeks: list[ExposedWeek], week_starts: list[date], region_names: d
                 by_region.setdefault(region, []).append((i, n))
     for region, missing in sorted(by_region.items(), key=lambda item: str(region_names.get(item[0], ""))):
         reports = dict(missing)
-        for run in _runs([i for i, _ in missing]):
+        for run in _runs([i for i, _n in missing]):
             if not any(reports[i] for i in run):
                 continue  # no reports to leave out: the rate is the same with or without the region
             span = _week_span(week_starts[run[0]], week_starts[run[-1]])
             notes.append(
-                f"No visit figure for {region_names.get(region, '—')} for {span}: its "
-                f"{_reports(sum(reports[i] for i in run))} left out of the rate and its visits unknown."
+                _(
+                    "No visit figure for %(region)s for %(span)s: its %(reports)s left out of the rate "
+                    "and its visits unknown.",
+                    region=region_names.get(region, "—"),
+                    span=span,
+                    reports=_reports(sum(reports[i] for i in run)),
+                )
             )
     return notes
 
 
 def _note(week: ExposedWeek, region_names: dict) -> str:
     if week.gap:
-        return "no visit figure"
+        return _("no visit figure")
     left_out = [f"{region_names.get(r, '—')} ({_reports(n)})" for r, n in week.without_figure if n]
-    return f"left out: {', '.join(left_out)}" if left_out else ""
+    return _("left out: %(regions)s", regions=", ".join(left_out)) if left_out else ""
 
 
 def control_chart(
@@ -186,39 +213,54 @@ def control_chart(
         signal_points = tuple(i for s in chart.signals for i in s.indexes)
         notes = gap_notes(weeks, week_starts, region_names)
         gaps = tuple(i for i, w in enumerate(weeks) if w.gap)
-        gap_words = f" {len(gaps)} week(s) without a visit figure are gaps, not zeros." if gaps else ""
+        gap_words = (
+            " " + _("%(count)s week(s) without a visit figure are gaps, not zeros.", count=len(gaps))
+            if gaps
+            else ""
+        )
         svg = line_chart(
             labels,
             [
-                Series("reports per 1,000 visits", chart.rates),
+                Series(_("reports per 1,000 visits"), chart.rates),
                 Series(
-                    "centre (ū)",
+                    _("centre (ū)"),
                     [chart.centre if r is not None else None for r in chart.rates],
                     "#59636e",
                     dashed=True,
                     show_points=False,
-                    end_label="centre",
+                    end_label=_("centre"),
                 ),
                 Series(
-                    "3-sigma limits",
+                    _("3-sigma limits"),
                     chart.upper,
                     "#b42318",
                     dashed=True,
                     step=True,
                     show_points=False,
-                    end_label="upper",
+                    end_label=_("upper"),
                 ),
                 Series(
-                    "", chart.lower, "#b42318", dashed=True, step=True, show_points=False, end_label="lower"
+                    "",
+                    chart.lower,
+                    "#b42318",
+                    dashed=True,
+                    step=True,
+                    show_points=False,
+                    end_label=_("lower"),
                 ),
             ],
-            title="u-chart: reports per 1,000 visits",
+            title=_("u-chart: reports per 1,000 visits"),
             highlighted=signal_points,
-            y_label="per 1,000 visits",
-            description=f"Weekly reports per 1,000 visits, centre line {chart.centre:.1f}, limits that "
-            f"vary with each week's visits. {len(chart.signals)} signal(s).{gap_words}",
+            y_label=_("per 1,000 visits"),
+            description=_(
+                "Weekly reports per 1,000 visits, centre line %(centre)s, limits that vary with each week's "
+                "visits. %(signals)s signal(s).",
+                centre=f"{chart.centre:.1f}",
+                signals=len(chart.signals),
+            )
+            + gap_words,
             gaps=gaps,
-            gap_label="no visit figure",
+            gap_label=_("no visit figure"),
         )
         rows = [
             (
@@ -239,21 +281,24 @@ def control_chart(
     svg = line_chart(
         labels,
         [
-            Series("reports", [float(c) for c in counts]),
+            Series(_("reports"), [float(c) for c in counts]),
             Series(
-                "median",
+                _("median"),
                 [chart.centre] * len(counts),
                 "#59636e",
                 dashed=True,
                 show_points=False,
-                end_label="median",
+                end_label=_("median"),
             ),
         ],
-        title="Run chart: reports per week",
+        title=_("Run chart: reports per week"),
         highlighted=signal_points,
-        y_label="reports",
-        description=f"Weekly reports with the median {chart.centre:g}. {len(chart.signals)} signal(s) by "
-        "Anhøj's rules.",
+        y_label=_("reports"),
+        description=_(
+            "Weekly reports with the median %(median)s. %(signals)s signal(s) by Anhøj's rules.",
+            median=f"{chart.centre:g}",
+            signals=len(chart.signals),
+        ),
     )
     rows = [(labels[i], counts[i], None, counts[i], chart.centre, None, None, "") for i in range(len(labels))]
     return ControlChart("run", svg, chart.signals, rows, chart.centre)
@@ -272,7 +317,7 @@ def before_after_weeks(actions: list[Action], tz: ZoneInfo) -> list[list[WeekCou
         return []
     windows = [windows_for(action) for action in actions]
     facets = queries.report_facets_within([(w.baseline_start, w.end) for w in windows], tz)
-    days_read = [day for day, _ in facets]
+    days_read = [day for day, _facet in facets]
     weeks = []
     for action, window in zip(actions, windows, strict=True):
         measure = MeasureFilter.from_json(action.measure)
@@ -293,11 +338,13 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
     )
     regions, categories, programs = (queries.names_by_id(model) for model in (Region, Category, Program))
     breakdowns = {
-        "Region": [(regions.get(k, "—"), n, ("region", k)) for k, n in summary.by_region],
-        "Category": [(categories.get(k, "—"), n, ("category", k)) for k, n in summary.by_category],
-        "Program": [(programs.get(k, "No program"), n, ("program", k or "")) for k, n in summary.by_program],
-        "Interface type": [
-            ((k or "none recorded").replace("_", " "), n, ("interface", k or ""))
+        _("Region"): [(regions.get(k, "—"), n, ("region", k)) for k, n in summary.by_region],
+        _("Category"): [(categories.get(k, "—"), n, ("category", k)) for k, n in summary.by_category],
+        _("Program"): [
+            (programs.get(k, _("No program")), n, ("program", k or "")) for k, n in summary.by_program
+        ],
+        _("Interface type"): [
+            ((k or _("none recorded")).replace("_", " "), n, ("interface", k or ""))
             for k, n in summary.by_interface
         ],
     }
@@ -330,12 +377,16 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
             Series(t.label, t.shares, colour, counts=t.total, min_count=FEWEST_FOR_A_SHARE)
             for t, colour in zip(timeliness, colours, strict=True)
         ],
-        title="Timeliness by week",
-        reference=(target, f"{target:g}% floor"),
+        title=_("Timeliness by week"),
+        reference=(target, _("%(target)s%% floor", target=f"{target:g}")),
         y_max=105,
         y_label="%",
-        description="Share of reports triaged within target, safeguarding decisions within target and "
-        f"actions in place by their due date, each week, against the {target:g}% floor. {SPARSE_NOTE}",
+        description=_(
+            "Share of reports triaged within target, safeguarding decisions within target and actions in "
+            "place by their due date, each week, against the %(target)s%% floor.",
+            target=f"{target:g}",
+        )
+        + f" {sparse_note()}",
     )
     verified, ended = queries.verified_share(today)
     weeks = len(scope.weeks)

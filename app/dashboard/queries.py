@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
@@ -199,7 +200,7 @@ def triage_timeliness(scope: Scope, tz: ZoneInfo, target: timedelta, now: dateti
         base = select(week, met, counted).select_from(Report).outerjoin(Triage, Triage.report_id == Report.id)
         return _filtered(base.group_by(week), scope, tz)
 
-    return _weekly_share("Triaged within target", scope, tz, statement)
+    return _weekly_share(_("Triaged within target"), scope, tz, statement)
 
 
 def safeguarding_timeliness(scope: Scope, tz: ZoneInfo, target: timedelta, now: datetime) -> WeeklyShare:
@@ -215,7 +216,7 @@ def safeguarding_timeliness(scope: Scope, tz: ZoneInfo, target: timedelta, now: 
         base = select(week, met, counted).select_from(case_row).join(Report, Report.id == case_row.report_id)
         return _filtered(base.group_by(week), scope, tz, column=case_row.routed_at)
 
-    return _weekly_share("Safeguarding decided within target", scope, tz, statement)
+    return _weekly_share(_("Safeguarding decided within target"), scope, tz, statement)
 
 
 def alert_timeliness(
@@ -238,10 +239,13 @@ def alert_timeliness(
 
     return (
         _weekly_share(
-            "Stop-the-line acknowledged within target", scope, tz, share(alert.acknowledged_at, acknowledge)
+            _("Stop-the-line acknowledged within target"),
+            scope,
+            tz,
+            share(alert.acknowledged_at, acknowledge),
         ),
         _weekly_share(
-            "Safeguards confirmed within target", scope, tz, share(alert.safeguards_at, safeguards)
+            _("Safeguards confirmed within target"), scope, tz, share(alert.safeguards_at, safeguards)
         ),
     )
 
@@ -259,7 +263,7 @@ def nurse_review_timeliness(scope: Scope, tz: ZoneInfo, now: datetime) -> Weekly
         base = select(week, met, counted).select_from(review).join(Report, Report.id == review.report_id)
         return _filtered(base.group_by(week), scope, tz, column=review.requested_at)
 
-    return _weekly_share("Nurse reviews done the same day", scope, tz, statement)
+    return _weekly_share(_("Nurse reviews done the same day"), scope, tz, statement)
 
 
 def duty_timeliness(scope: Scope, tz: ZoneInfo, now: datetime) -> WeeklyShare:
@@ -274,7 +278,7 @@ def duty_timeliness(scope: Scope, tz: ZoneInfo, now: datetime) -> WeeklyShare:
         base = select(week, met, counted).select_from(duty).join(Report, Report.id == duty.report_id)
         return _filtered(base.group_by(week), scope, tz, column=duty.due_at)
 
-    return _weekly_share("External reports made on time", scope, tz, statement)
+    return _weekly_share(_("External reports made on time"), scope, tz, statement)
 
 
 def action_timeliness(scope: Scope, tz: ZoneInfo, today: date) -> WeeklyShare:
@@ -298,7 +302,7 @@ def action_timeliness(scope: Scope, tz: ZoneInfo, today: date) -> WeeklyShare:
         total[position] += 1
         if completed is not None and completed.astimezone(tz).date() <= due:
             met[position] += 1
-    return WeeklyShare("Actions in place by their due date", met, total)
+    return WeeklyShare(_("Actions in place by their due date"), met, total)
 
 
 def review_timeliness(scope: Scope, tz: ZoneInfo, today: date) -> WeeklyShare:
@@ -325,7 +329,7 @@ def review_timeliness(scope: Scope, tz: ZoneInfo, today: date) -> WeeklyShare:
         total[position] += 1
         if finished is not None and finished <= due:
             met[position] += 1
-    return WeeklyShare("Reviews completed by their due date", met, total)
+    return WeeklyShare(_("Reviews completed by their due date"), met, total)
 
 
 def barrier_share(scope: Scope, tz: ZoneInfo) -> float | None:
@@ -481,7 +485,7 @@ def period_summary(scope: Scope, tz: ZoneInfo, *, triage_target: timedelta, now:
         _ranked(programs),
         _ranked(interfaces),
         with_barrier / total * 100 if total else None,
-        WeeklyShare("Triaged within target", met, timed),
+        WeeklyShare(_("Triaged within target"), met, timed),
     )
 
 

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.clock import org_today, org_tz
@@ -22,7 +24,7 @@ EXPOSURE_ROLES = {Role.QUALITY_LEAD, Role.MANAGER, Role.ADMIN, Role.OPERATIONS_L
 
 def _require_dashboard():
     if visible_region_ids(current_user) == frozenset():
-        abort(403, "The dashboard is for supervisors, clinical and operations staff and the leads.")
+        abort(403, _("The dashboard is for supervisors, clinical and operations staff and the leads."))
 
 
 def _clusters_url() -> str:
@@ -58,11 +60,17 @@ def _linkable_actions():
 @login_required
 def run_detection():
     if Role.QUALITY_LEAD not in current_user.roles:
-        abort(403, "Cluster detection is run by the quality lead.")
+        abort(403, _("Cluster detection is run by the quality lead."))
     week = date_argument(request.form, "week") or monday(org_today()) - timedelta(weeks=1)
     found = detect_clusters(week, tz=org_tz(), actor=current_user)
     db.session.commit()
-    flash(f"Detection for the week of {monday(week):%d %b %Y}: {len(found)} new cluster(s).")
+    flash(
+        _(
+            "Detection for the week of %(date)s: %(count)s new cluster(s).",
+            date=format_date(monday(week), "dd MMM yyyy"),
+            count=len(found),
+        )
+    )
     return redirect(_clusters_url())
 
 
@@ -71,7 +79,7 @@ def run_detection():
 def cluster_action(cluster_id: int):
     """A refused answer (say, a dismissal without a reason) goes back to the list with the reason."""
     if Role.QUALITY_LEAD not in current_user.roles:
-        abort(403, "Clusters are handled by the quality lead.")
+        abort(403, _("Clusters are handled by the quality lead."))
     cluster = queries.cluster_by_id(cluster_id) or abort(404)
     answer = cluster_answer(request.form)
     linked = queries.action_by_id(answer.linked_action_id)
@@ -92,7 +100,7 @@ def _answered(cluster):
     if cluster.review_id:
         flash("A barrier review was started for the cluster.")
         return redirect(url_for("reviews.edit", review_id=cluster.review_id))
-    flash("Cluster updated.")
+    flash(_("Cluster updated."))
     return redirect(_clusters_url())
 
 
@@ -100,7 +108,7 @@ def _answered(cluster):
 @login_required
 def exposure():
     if not current_user.roles & EXPOSURE_ROLES:
-        abort(403, "Exposure figures are kept by the quality lead, managers and administrators.")
+        abort(403, _("Exposure figures are kept by the quality lead, managers and administrators."))
     if request.method == "GET":
         return _exposure_page([], "")
     submission = exposure_submission(request.form, request.files)

@@ -18,6 +18,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from statistics import median
 
+from app.dashboard.words import _, ngettext
+
 
 @dataclass(frozen=True)
 class Signal:
@@ -64,7 +66,7 @@ def anhoej(values: list[float | None], centre: float) -> RunRules:
     useful = len(sides)
     longest, current, best_span, start = 0, 0, (), 0
     crossings = 0
-    for position, (_, above) in enumerate(sides):
+    for position, (_index, above) in enumerate(sides):
         if position and above != sides[position - 1][1]:
             crossings += 1
             current, start = 0, position
@@ -91,7 +93,7 @@ def run_chart(counts: list[float], labels: list[str]) -> RunChart:
         return RunChart([], 0.0, anhoej([], 0.0))
     centre = median(counts)
     rules = anhoej(counts, centre)
-    return RunChart(list(counts), centre, rules, _run_signals(rules, labels, "the median"))
+    return RunChart(list(counts), centre, rules, _run_signals(rules, labels, _("the median")))
 
 
 def _run_signals(rules: RunRules, labels: list[str], centre_name: str) -> list[Signal]:
@@ -102,9 +104,15 @@ def _run_signals(rules: RunRules, labels: list[str], centre_name: str) -> list[S
             Signal(
                 "long_run",
                 rules.run_indexes,
-                f"Shift: {rules.longest_run} weeks in a row on one side of {centre_name} "
-                f"({labels[first]} to {labels[last]}); more than {rules.longest_run_limit} "
-                "is unlikely to be chance.",
+                _(
+                    "Shift: %(run)s weeks in a row on one side of %(centre)s (%(first)s to %(last)s); "
+                    "more than %(limit)s is unlikely to be chance.",
+                    run=rules.longest_run,
+                    centre=centre_name,
+                    first=labels[first],
+                    last=labels[last],
+                    limit=rules.longest_run_limit,
+                ),
             )
         )
     if rules.few_crossings:
@@ -112,9 +120,16 @@ def _run_signals(rules: RunRules, labels: list[str], centre_name: str) -> list[S
             Signal(
                 "few_crossings",
                 (),
-                f"Only {rules.crossings} crossing{'s' if rules.crossings != 1 else ''} of {centre_name} "
-                f"in {rules.useful} weeks "
-                f"(fewer than {rules.crossings_limit} suggests the process has changed).",
+                ngettext(
+                    "Only %(num)s crossing of %(centre)s in %(weeks)s weeks "
+                    "(fewer than %(limit)s suggests the process has changed).",
+                    "Only %(num)s crossings of %(centre)s in %(weeks)s weeks "
+                    "(fewer than %(limit)s suggests the process has changed).",
+                    rules.crossings,
+                    centre=centre_name,
+                    weeks=rules.useful,
+                    limit=rules.crossings_limit,
+                ),
             )
         )
     return signals
@@ -134,7 +149,7 @@ class UChart:
 def u_chart(counts: list[int], exposures: list[float | None], labels: list[str], per: int = 1000) -> UChart:
     """A u-chart of counts per ``per`` units of exposure, with limits for each week."""
     usable = [(c, n) for c, n in zip(counts, exposures, strict=True) if n]
-    total_exposure = sum(n for _, n in usable)
+    total_exposure = sum(n for _count, n in usable)
     u_bar = sum(c for c, _ in usable) / total_exposure if total_exposure else 0.0
     rates, upper, lower = [], [], []
     beyond = []
@@ -157,13 +172,25 @@ def u_chart(counts: list[int], exposures: list[float | None], labels: list[str],
         Signal(
             "beyond_limits",
             (i,),
-            f"{labels[i]}: {rates[i]:.1f} per {per:,} visits is "
-            f"{'above the upper' if rates[i] > upper[i] else 'below the lower'} 3-sigma limit "
-            f"({(upper[i] if rates[i] > upper[i] else lower[i]):.1f}).",
+            _(
+                "%(week)s: %(rate)s per %(per)s visits is above the upper 3-sigma limit (%(limit)s).",
+                week=labels[i],
+                rate=f"{rates[i]:.1f}",
+                per=f"{per:,}",
+                limit=f"{upper[i]:.1f}",
+            )
+            if rates[i] > upper[i]
+            else _(
+                "%(week)s: %(rate)s per %(per)s visits is below the lower 3-sigma limit (%(limit)s).",
+                week=labels[i],
+                rate=f"{rates[i]:.1f}",
+                per=f"{per:,}",
+                limit=f"{lower[i]:.1f}",
+            ),
         )
         for i in beyond
     ]
-    signals += _run_signals(rules, labels, "the centre line")
+    signals += _run_signals(rules, labels, _("the centre line"))
     return UChart(rates, u_bar * per, upper, lower, per, rules, signals)
 
 

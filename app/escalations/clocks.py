@@ -16,6 +16,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import holidays
+from flask_babel import gettext as _
 
 
 class ClockState(StrEnum):
@@ -65,11 +66,11 @@ class WorkingCalendar:
         """Why ``day`` is not a business day ("Weekend", a holiday's name, an added day's reason),
         or None when it is one."""
         if day in self.added_days:
-            return self.added_days[day] or "Added by an administrator"
+            return self.added_days[day] or _("Added by an administrator")
         holiday = public_holidays(self.country, self.subdivision, day.year).get(day)
         if holiday is not None:
             return holiday
-        return "Weekend" if day.weekday() >= 5 else None
+        return _("Weekend") if day.weekday() >= 5 else None
 
     def is_business_day(self, day: date) -> bool:
         return self.day_off(day) is None

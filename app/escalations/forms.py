@@ -3,6 +3,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from app.core.concurrency import form_version
 from app.core.forms import EARLIEST_DATE, LATEST_DATE, form_int, form_text
 from app.escalations.nurse_reviews import NurseReviewInvalid
@@ -48,7 +50,7 @@ def nurse_outcome_from_form(form, tz: ZoneInfo, now: datetime) -> dict:
     typed = str(form.get("seen_at") or "").strip()
     seen_at = _local_time(typed, tz) if typed else now
     if seen_at is None:
-        raise NurseReviewInvalid({"seen_at": ["Give the date and time you saw them."]})
+        raise NurseReviewInvalid({"seen_at": [_("Give the date and time you saw them.")]})
     return {"outcome": form.get("outcome", ""), "notes": form_text(form, "notes"), "seen_at": seen_at}
 
 

@@ -4,6 +4,8 @@ advice given or escalated) with notes. Every step is audited. Callers commit."""
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.queries import users_with_role
@@ -19,9 +21,9 @@ from app.notifications.operations import notify, settle, settle_others
 from app.reports.models import Report
 
 NURSE_REVIEW_OUTCOMES = {
-    "seen": "Seen: nothing more needed",
-    "advice_given": "Advice given to the team",
-    "escalated": "Escalated (primary care provider, 911 or the clinical lead)",
+    "seen": _l("Seen: nothing more needed"),
+    "advice_given": _l("Advice given to the team"),
+    "escalated": _l("Escalated (primary care provider, 911 or the clinical lead)"),
 }
 
 
@@ -69,8 +71,10 @@ def request_nurse_review(
         raise NurseReviewInvalid(
             {
                 "nurse_review": [
-                    "No nurse of this region may read this report (it is restricted to safeguarding): "
-                    "phone the nurse and say so in the safeguards."
+                    _(
+                        "No nurse of this region may read this report (it is restricted to safeguarding): "
+                        "phone the nurse and say so in the safeguards."
+                    )
                 ]
             }
         )
@@ -112,7 +116,7 @@ def can_take(user, review: NurseReview) -> bool:
 def take_nurse_review(review: NurseReview, nurse, *, now: datetime | None = None) -> None:
     """A nurse takes the review: they own it now (taking one already taken is refused)."""
     if not can_take(nurse, review):
-        raise NurseReviewInvalid({"owner": ["Nurse reviews are taken by the region's nurses."]})
+        raise NurseReviewInvalid({"owner": [_("Nurse reviews are taken by the region's nurses.")]})
     if review.owner_id is not None and review.owner_id != nurse.id:
         raise NurseReviewInvalid({"owner": [f"{review.owner.name} has already taken it."]})
     if review.owner_id == nurse.id:
@@ -151,17 +155,17 @@ def record_nurse_outcome(
     seen_at = seen_at or now
     errors = {}
     if outcome not in NURSE_REVIEW_OUTCOMES:
-        errors["outcome"] = ["Choose the outcome."]
+        errors["outcome"] = [_("Choose the outcome.")]
     if len((notes or "").strip()) < 5:
-        errors["notes"] = ["Say in a few words what you found or advised."]
+        errors["notes"] = [_("Say in a few words what you found or advised.")]
     if len(notes or "") > 4000:
-        errors.setdefault("notes", []).append("Keep the notes under 4000 characters.")
+        errors.setdefault("notes", []).append(_("Keep the notes under 4000 characters."))
     if seen_at > now + SEEN_AT_SLACK:
-        errors["seen_at"] = ["The time you saw them cannot be in the future."]
+        errors["seen_at"] = [_("The time you saw them cannot be in the future.")]
     elif seen_at < review.report.occurred_at:
-        errors["seen_at"] = ["The time you saw them is before the near miss happened."]
+        errors["seen_at"] = [_("The time you saw them is before the near miss happened.")]
     if review.outcome is not None:
-        errors["outcome"] = ["The outcome is already recorded."]
+        errors["outcome"] = [_("The outcome is already recorded.")]
     if errors:
         raise NurseReviewInvalid(errors)
     take_nurse_review(review, nurse, now=now)

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth.models import User
@@ -87,10 +88,12 @@ def add_shift(actor, data: ShiftInput) -> OnCallShift:
     at most ``LONGEST_SHIFT`` long."""
     errors = Problems()
     person = db.session.get(User, data.user_id) if data.user_id is not None else None
-    errors.need("region_id", data.region_id is not None, "Choose the region.")
+    errors.need("region_id", data.region_id is not None, _("Choose the region."))
     if data.region_id is not None:
         errors.need(
-            "region_id", can_edit_rota(actor, data.region_id), "You keep the rota of your own regions only."
+            "region_id",
+            can_edit_rota(actor, data.region_id),
+            _("You keep the rota of your own regions only."),
         )
         errors.need(
             "user_id",
@@ -98,16 +101,16 @@ def add_shift(actor, data: ShiftInput) -> OnCallShift:
             and person.active
             and Role.SUPERVISOR in person.roles
             and data.region_id in person.region_ids,
-            "Choose a supervisor of that region.",
+            _("Choose a supervisor of that region."),
         )
     phone = data.phone.strip()
-    errors.need("phone", bool(PHONE.match(phone)), "Give a phone number (digits, spaces, + and brackets).")
-    errors.need("starts_at", data.starts_at is not None, "Give when the shift starts.")
-    errors.need("ends_at", data.ends_at is not None, "Give when the shift ends.")
+    errors.need("phone", bool(PHONE.match(phone)), _("Give a phone number (digits, spaces, + and brackets)."))
+    errors.need("starts_at", data.starts_at is not None, _("Give when the shift starts."))
+    errors.need("ends_at", data.ends_at is not None, _("Give when the shift ends."))
     if data.starts_at is not None and data.ends_at is not None:
-        errors.need("ends_at", data.ends_at > data.starts_at, "The shift ends after it starts.")
+        errors.need("ends_at", data.ends_at > data.starts_at, _("The shift ends after it starts."))
         errors.need(
-            "ends_at", data.ends_at - data.starts_at <= LONGEST_SHIFT, "Keep one shift to a week or less."
+            "ends_at", data.ends_at - data.starts_at <= LONGEST_SHIFT, _("Keep one shift to a week or less.")
         )
     if errors:
         raise RotaInvalid(errors)
@@ -139,7 +142,7 @@ def add_shift(actor, data: ShiftInput) -> OnCallShift:
 
 def remove_shift(actor, shift: OnCallShift) -> None:
     if not can_edit_rota(actor, shift.region_id):
-        raise RotaInvalid({"shift": ["You keep the rota of your own regions only."]})
+        raise RotaInvalid({"shift": [_("You keep the rota of your own regions only.")]})
     record_event(
         "on_call.remove",
         actor=actor,

@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -205,9 +207,9 @@ def record_safeguards(
     asked, a same-day review by the region's nurses."""
     text = (safeguards or "").strip()
     if len(text) < 5:
-        raise EscalationError({"safeguards": ["Say what was done to keep the person safe."]})
+        raise EscalationError({"safeguards": [_("Say what was done to keep the person safe.")]})
     if len(text) > 2000:
-        raise EscalationError({"safeguards": ["Keep this under 2000 characters."]})
+        raise EscalationError({"safeguards": [_("Keep this under 2000 characters.")]})
     now = now or now_utc()
     acknowledge_alert(alert, user, now=now)
     before = {"recorded": alert.safeguards_at is not None}
@@ -241,7 +243,7 @@ def route_to_safeguarding(report: Report, *, because: str, triggers=(), actor=No
     """Send a safeguarding or rights signal to the safeguarding lead now, and restrict the report."""
     unknown = [t for t in triggers if t not in SAFEGUARDING_TRIGGERS]
     if unknown:
-        raise EscalationError({"safeguarding_triggers": ["Choose from the listed triggers."]})
+        raise EscalationError({"safeguarding_triggers": [_("Choose from the listed triggers.")]})
     case = _case_of(report)
     if case is not None:
         return _merge_triggers(case, report, triggers, actor)
@@ -316,13 +318,13 @@ def decide_safeguarding(
     errors = {}
     body = db.session.get(ExternalBody, external_body_id) if external_body_id is not None else None
     if decision not in SAFEGUARDING_DECISIONS:
-        errors["decision"] = ["Choose a decision."]
+        errors["decision"] = [_("Choose a decision.")]
     elif decision == "refer_external" and (body is None or not body.active):
-        errors["external_body_id"] = ["Choose the body you refer to."]
+        errors["external_body_id"] = [_("Choose the body you refer to.")]
     if len((rationale or "").strip()) < 10:
-        errors["rationale"] = ["Give the reason for the decision (a sentence or two)."]
+        errors["rationale"] = [_("Give the reason for the decision (a sentence or two).")]
     if len(rationale or "") > 4000 or len(persons_views or "") > 4000:
-        errors.setdefault("rationale", []).append("Keep each answer under 4000 characters.")
+        errors.setdefault("rationale", []).append(_("Keep each answer under 4000 characters."))
     if errors:
         raise EscalationError(errors)
     check_version(case, based_on)
@@ -365,9 +367,9 @@ def record_case_view(user, case: SafeguardingCase) -> None:
 
 
 _DECISION_QUESTIONS = [
-    ("decision", "Decision"),
-    ("rationale", "Rationale"),
-    ("persons_views", "The person's views"),
+    ("decision", _l("Decision")),
+    ("rationale", _l("Rationale")),
+    ("persons_views", _l("The person's views")),
 ]
 
 
@@ -445,9 +447,9 @@ def complete_external_duty(duty: ExternalDuty, user, *, reference: str, notes: s
     """Record that the body was told: when, by whom, and the reference it gave."""
     reference = (reference or "").strip()
     if not reference:
-        raise EscalationError({"reference": ["Give the reference the body gave you."]})
+        raise EscalationError({"reference": [_("Give the reference the body gave you.")]})
     if len(reference) > 120:
-        raise EscalationError({"reference": ["Keep the reference under 120 characters."]})
+        raise EscalationError({"reference": [_("Keep the reference under 120 characters.")]})
     duty.done_at = done_at or now_utc()
     duty.done_by_id = user.id
     settle(duty_link(duty), kinds=DEADLINE_KINDS, outcome="done", now=duty.done_at)
@@ -491,13 +493,13 @@ def save_external_body(
     errors: dict[str, list[str]] = {}
     code = (code or "").strip().lower().replace(" ", "_")
     if not code or len(code) > 40 or not code.replace("_", "").isalnum():
-        errors["code"] = ["Give a short code of letters, digits and underscores."]
+        errors["code"] = [_("Give a short code of letters, digits and underscores.")]
     elif body is None and db.session.scalar(select(ExternalBody).where(ExternalBody.code == code)):
-        errors["code"] = ["That code is already used."]
+        errors["code"] = [_("That code is already used.")]
     if not 2 <= len((name or "").strip()) <= 120:
-        errors["name"] = ["Give the body's name."]
+        errors["name"] = [_("Give the body's name.")]
     if due_amount is None or not 0 < due_amount <= 365 * 24:
-        errors["due_amount"] = ["Give the time allowed as a number of hours or business days."]
+        errors["due_amount"] = [_("Give the time allowed as a number of hours or business days.")]
     if errors:
         raise EscalationError(errors)
     before = (

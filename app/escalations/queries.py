@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -78,7 +79,7 @@ def report_clocks(report, now: datetime) -> list[Clock]:
         ack_target = timedelta(minutes=get_setting("stop_the_line_ack_minutes"))
         clocks.append(
             clock(
-                "Stop-the-line acknowledged",
+                _("Stop-the-line acknowledged"),
                 alert.raised_at,
                 alert.raised_at + ack_target,
                 alert.acknowledged_at,
@@ -89,7 +90,7 @@ def report_clocks(report, now: datetime) -> list[Clock]:
     triage_target = timedelta(hours=get_setting("triage_target_hours"))
     clocks.append(
         clock(
-            "Triaged",
+            _("Triaged"),
             report.received_at,
             report.received_at + triage_target,
             triage.triaged_at if triage else None,
@@ -101,7 +102,7 @@ def report_clocks(report, now: datetime) -> list[Clock]:
         decision_target = timedelta(hours=get_setting("safeguarding_decision_hours"))
         clocks.append(
             clock(
-                "Safeguarding decision",
+                _("Safeguarding decision"),
                 case.routed_at,
                 case.routed_at + decision_target,
                 case.decided_at,
@@ -110,7 +111,13 @@ def report_clocks(report, now: datetime) -> list[Clock]:
         )
     for duty in report.external_duties:
         clocks.append(
-            clock(f"Reported to {duty.body.name}", report.received_at, duty.due_at, duty.done_at, now)
+            clock(
+                _("Reported to %(body)s", body=duty.body.name),
+                report.received_at,
+                duty.due_at,
+                duty.done_at,
+                now,
+            )
         )
     return clocks
 

@@ -1,4 +1,5 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.audit.access import record_report_view
@@ -70,7 +71,7 @@ def _alert_page(alert_id: int, errors: dict) -> str:
 def _alert_to_handle(alert_id: int) -> StopTheLineAlert:
     alert = visible_alert_or_404(current_user, alert_id)
     if not can_handle_alert(current_user, alert):
-        abort(403, "This alert is for the people it was sent to.")
+        abort(403, _("This alert is for the people it was sent to."))
     return alert
 
 
@@ -86,7 +87,7 @@ def acknowledge(alert_id: int):
     alert = _alert_to_handle(alert_id)
     acknowledge_alert(alert, current_user)
     db.session.commit()
-    flash("Acknowledged. Now record the immediate safeguards.")
+    flash(_("Acknowledged. Now record the immediate safeguards."))
     return redirect(url_for("escalations.alert_page", alert_id=alert.id))
 
 
@@ -103,18 +104,18 @@ def safeguards(alert_id: int):
         ),
         saved=lambda _: redirect(url_for("escalations.alert_page", alert_id=alert.id)),
         invalid=lambda errors: _alert_page(alert_id, errors),
-        message="Safeguards recorded.",
+        message=_("Safeguards recorded."),
     )
 
 
 def _require_safeguarding_view():
     if not current_user.roles & SAFEGUARDING_NEED_TO_KNOW:
-        abort(403, "The safeguarding screen is for the safeguarding and quality leads.")
+        abort(403, _("The safeguarding screen is for the safeguarding and quality leads."))
 
 
 def _require_safeguarding_lead():
     if Role.SAFEGUARDING_LEAD not in current_user.roles:
-        abort(403, "Only the safeguarding lead records the decision.")
+        abort(403, _("Only the safeguarding lead records the decision."))
 
 
 @bp.get("/safeguarding")
@@ -168,7 +169,7 @@ def safeguarding_case(case_id: int):
             saved=lambda _: redirect(url_for("escalations.safeguarding_queue")),
             invalid=lambda errors: _case_page(case, request.form.to_dict(), errors),
             conflict=lambda: _case_conflict_page(case),
-            message="Decision recorded.",
+            message=_("Decision recorded."),
         )
     record_case_view(current_user, case)
     db.session.commit()
@@ -180,10 +181,10 @@ def safeguarding_case(case_id: int):
 def duty_done(duty_id: int):
     duty = visible_duty_or_404(current_user, duty_id)
     if not can_record_duty(current_user, duty.report):
-        abort(403, "Recording an external report is for the region's supervisors and the leads.")
+        abort(403, _("Recording an external report is for the region's supervisors and the leads."))
     return save_and_flash(
         lambda: complete_external_duty(duty, current_user, **duty_completion_from_form(request.form)),
-        message=f"Recorded: reported to {duty.body.name}.",
+        message=_("Recorded: reported to %(body)s.", body=duty.body.name),
         then=lambda: redirect(url_for("reports.report_detail", report_id=duty.report_id)),
     )
 
@@ -206,14 +207,14 @@ def _rota_page(values: dict, errors: dict) -> str:
 @login_required
 def on_call_rota():
     if not rota_regions(current_user):
-        abort(403, "The on-call rota is kept by the region's supervisors.")
+        abort(403, _("The on-call rota is kept by the region's supervisors."))
     if request.method == "GET":
         return _rota_page({}, {})
     return save_form(
         lambda: add_shift(current_user, shift_from_form(request.form, org_tz())),
         saved=lambda _: redirect(url_for("escalations.on_call_rota")),
         invalid=lambda errors: _rota_page(request.form.to_dict(), errors),
-        message="Shift added to the rota.",
+        message=_("Shift added to the rota."),
     )
 
 
@@ -223,7 +224,7 @@ def remove_on_call_shift(shift_id: int):
     shift = shift_or_404(current_user, shift_id)
     return save_and_flash(
         lambda: remove_shift(current_user, shift),
-        message="Shift removed from the rota.",
+        message=_("Shift removed from the rota."),
         then=lambda: redirect(url_for("escalations.on_call_rota")),
     )
 
@@ -247,7 +248,7 @@ def _nurse_review_page(review, errors: dict) -> str:
         "escalations/nurse_review.html",
         review=review,
         review_clock=clock(
-            "Nurse review", review.requested_at, review.due_at, review.seen_at or review.outcome_at, now
+            _("Nurse review"), review.requested_at, review.due_at, review.seen_at or review.outcome_at, now
         ),
         report=review.report,
         outcomes=NURSE_REVIEW_OUTCOMES,
@@ -273,7 +274,7 @@ def take_review(review_id: int):
     review = visible_nurse_review_or_404(current_user, review_id)
     return save_and_flash(
         lambda: take_nurse_review(review, current_user),
-        message="It is yours now.",
+        message=_("It is yours now."),
         then=lambda: redirect(url_for("escalations.nurse_review", review_id=review.id)),
     )
 
@@ -288,5 +289,5 @@ def nurse_review_outcome(review_id: int):
         ),
         saved=lambda _: redirect(url_for("escalations.nurse_review", review_id=review.id)),
         invalid=lambda errors: _nurse_review_page(review, errors),
-        message="Outcome recorded.",
+        message=_("Outcome recorded."),
     )

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from flask import abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.clock import org_today, org_tz
@@ -18,7 +19,7 @@ from app.taxonomy.queries import regions_by_name
 
 def _require_pack_role():
     if not current_user.roles & PACK_ROLES:
-        abort(403, "Evidence packs are for managers and the quality lead.")
+        abort(403, _("Evidence packs are for managers and the quality lead."))
 
 
 @bp.get("/packs")
@@ -91,7 +92,7 @@ def render_status(render_id: int):
 def render_download(render_id: int):
     render = _own_render(render_id)
     if render.status != "done" or render.pdf is None:
-        abort(409, "This pack is not ready yet.")
+        abort(409, _("This pack is not ready yet."))
     record_pack_download(
         render.first_week,
         render.last_week,

@@ -1,5 +1,8 @@
 """A refused review save (someone else saved first): their answers beside the refused ones."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.auth.models import User
 from app.core.concurrency import ConflictView, conflict_view, last_change
 from app.extensions import db
@@ -7,18 +10,18 @@ from app.reviews.models import Review
 from app.reviews.operations import MAX_STEPS, REVIEW_KINDS
 
 _QUESTIONS = [
-    ("kind", "Kind of review"),
-    ("title", "Title"),
-    ("report_ids", "Reports"),
-    ("held_on", "Held on"),
-    ("duration_minutes", "Duration (minutes)"),
-    ("participants", "Participants"),
-    ("findings", "Findings"),
-    ("root_pattern", "Root pattern"),
-    ("barriers_held", "Barriers that held"),
-    ("barriers_failed", "Barriers that failed"),
-    ("pathway", "Information pathway"),
-    ("complete", "Completed"),
+    ("kind", _l("Kind of review")),
+    ("title", _l("Title")),
+    ("report_ids", _l("Reports")),
+    ("held_on", _l("Held on")),
+    ("duration_minutes", _l("Duration (minutes)")),
+    ("participants", _l("Participants")),
+    ("findings", _l("Findings")),
+    ("root_pattern", _l("Root pattern")),
+    ("barriers_held", _l("Barriers that held")),
+    ("barriers_failed", _l("Barriers that failed")),
+    ("pathway", _l("Information pathway")),
+    ("complete", _l("Completed")),
 ]
 
 
@@ -27,12 +30,14 @@ def _readable(values: dict) -> dict:
     for i in range(MAX_STEPS):
         what = str(values.get(f"step_{i}_what", "")).strip()
         if what:
-            broke = " (broke here)" if str(values.get("broke_at", "")) == str(i) else ""
-            steps.append(f"{i + 1}. {what}{broke}")
-    text = {key: str(values.get(key, "") or "").strip() for key, _ in _QUESTIONS}
+            if str(values.get("broke_at", "")) == str(i):
+                steps.append(_("%(number)s. %(step)s (broke here)", number=i + 1, step=what))
+            else:
+                steps.append(f"{i + 1}. {what}")
+    text = {key: str(values.get(key, "") or "").strip() for key, _label in _QUESTIONS}
     text["kind"] = REVIEW_KINDS.get(text["kind"], text["kind"])
     text["pathway"] = "; ".join(steps)
-    text["complete"] = "Yes" if values.get("complete") in (True, "on") else "No"
+    text["complete"] = _("Yes") if values.get("complete") in (True, "on") else _("No")
     return text
 
 

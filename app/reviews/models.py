@@ -1,5 +1,7 @@
 from datetime import date, datetime
 
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,7 +12,11 @@ from app.reports.models import Report
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return ngettext("%(num)s day", "%(num)s days", n)
+
+
+def _day(day: date) -> str:
+    return format_date(day, "dd MMM yyyy")
 
 
 review_reports = Table(
@@ -64,20 +70,39 @@ class Review(db.Model):
         """The review's clock in words: due, overdue or completed, against its first due date."""
         due, first = self.due_date, self.first_due_date or self.due_date
         if due is None:
-            return "No due date"
-        moved = f" (first due {first:%d %b %Y})" if first != due else ""
+            return _("No due date")
         finished = self.completed_on(tz)
         if finished is not None:
             late = (finished - first).days
-            return f"Completed {finished:%d %b %Y}, " + (
-                "on time" if late <= 0 else f"{_days(late)} late (due {first:%d %b %Y})"
+            if late <= 0:
+                return _("Completed %(date)s, on time", date=_day(finished))
+            return _(
+                "Completed %(date)s, %(days)s late (due %(due)s)",
+                date=_day(finished),
+                days=_days(late),
+                due=_day(first),
             )
         if today > first:
-            moved_to = f"; moved to {due:%d %b %Y}" if due != first else ""
-            return f"Overdue by {_days((today - first).days)} (due {first:%d %b %Y}{moved_to})"
+            late = _days((today - first).days)
+            if due != first:
+                return _(
+                    "Overdue by %(days)s (due %(due)s; moved to %(moved)s)",
+                    days=late,
+                    due=_day(first),
+                    moved=_day(due),
+                )
+            return _("Overdue by %(days)s (due %(due)s)", days=late, due=_day(first))
         if today == due:
-            return f"Due today{moved}"
-        return f"Due {due:%d %b %Y}, in {_days((due - today).days)}{moved}"
+            return _("Due today (first due %(first)s)", first=_day(first)) if first != due else _("Due today")
+        left = _days((due - today).days)
+        if first != due:
+            return _(
+                "Due %(date)s, in %(days)s (first due %(first)s)",
+                date=_day(due),
+                days=left,
+                first=_day(first),
+            )
+        return _("Due %(date)s, in %(days)s", date=_day(due), days=left)
 
     def completed_on(self, tz) -> date | None:
         return self.completed_at.astimezone(tz).date() if self.completed_at else None

@@ -4,6 +4,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from app.auth.models import User
@@ -26,12 +29,19 @@ from app.reviews.models import Review, review_reports
 from app.triage.models import Triage
 
 REVIEW_KINDS = {
-    "brief_structured_review": "Brief structured review",
-    "pathway_map": "Information-pathway map (interface failure)",
-    "barrier_review": "Barrier review of a cluster",
-    "full_systems_review": "Full systems review",
+    "brief_structured_review": _l("Brief structured review"),
+    "pathway_map": _l("Information-pathway map (interface failure)"),
+    "barrier_review": _l("Barrier review of a cluster"),
+    "full_systems_review": _l("Full systems review"),
 }
+REVIEW_STATUSES = {"open": _l("Open"), "completed": _l("Completed")}
 MAX_STEPS = 8
+
+
+def _kind_in_english(kind: str) -> str:
+    """Notification titles are stored once for their reader, in English (as the rest of the title)."""
+    with force_locale("en"):
+        return str(REVIEW_KINDS[kind])
 
 
 class ReviewInvalid(InvalidInput):
@@ -75,29 +85,29 @@ def _check(data: ReviewInput) -> dict[str, list[str]]:
     errors = Problems()
     need = errors.need
 
-    need("kind", data.kind in REVIEW_KINDS, "Choose the kind of review.")
-    need("title", 3 <= len(data.title.strip()) <= 200, "Give the review a short title.")
-    need("reports", bool(data.reports), "Link at least one report.")
+    need("kind", data.kind in REVIEW_KINDS, _("Choose the kind of review."))
+    need("title", 3 <= len(data.title.strip()) <= 200, _("Give the review a short title."))
+    need("reports", bool(data.reports), _("Link at least one report."))
     need(
         "duration_minutes",
         data.duration_minutes is None or 1 <= data.duration_minutes <= 24 * 60,
-        "Give the duration in minutes.",
+        _("Give the duration in minutes."),
     )
     for name in ("findings", "root_pattern", "barriers_held", "barriers_failed"):
-        need(name, len(getattr(data, name)) <= 5000, "Keep this under 5000 characters.")
+        need(name, len(getattr(data, name)) <= 5000, _("Keep this under 5000 characters."))
     if data.complete:
-        need("findings", bool(data.findings.strip()), "Record what the review found before completing it.")
-        need("held_on", data.held_on is not None, "Give the date the review was held.")
-        need("participants", bool(data.participants), "List who took part, by role.")
+        need("findings", bool(data.findings.strip()), _("Record what the review found before completing it."))
+        need("held_on", data.held_on is not None, _("Give the date the review was held."))
+        need("participants", bool(data.participants), _("List who took part, by role."))
         if data.kind == "barrier_review":
-            need("root_pattern", bool(data.root_pattern.strip()), "Name the root pattern of the cluster.")
-            need("duration_minutes", data.duration_minutes is not None, "Give the duration in minutes.")
+            need("root_pattern", bool(data.root_pattern.strip()), _("Name the root pattern of the cluster."))
+            need("duration_minutes", data.duration_minutes is not None, _("Give the duration in minutes."))
         if data.kind == "pathway_map":
-            need("pathway_steps", bool(data.pathway_steps), "Map at least one step of the pathway.")
+            need("pathway_steps", bool(data.pathway_steps), _("Map at least one step of the pathway."))
             need(
                 "pathway_steps",
                 any(s.get("broke") for s in data.pathway_steps),
-                "Mark the step where it broke.",
+                _("Mark the step where it broke."),
             )
     return errors
 
@@ -120,11 +130,11 @@ def _owner_and_due(actor, data: ReviewInput, review: Review | None, today: date,
     owner = actor if data.owner_id is None else db.session.get(User, data.owner_id)
     if data.owner_id is not None and not can_own_review(owner, data.reports):
         errors.setdefault("owner_id", []).append(
-            "Choose an owner who runs reviews and may see every report it covers."
+            _("Choose an owner who runs reviews and may see every report it covers.")
         )
     moved = data.due_date is not None and (review is None or data.due_date != review.due_date)
     if moved and data.due_date < today:
-        errors.setdefault("due_date", []).append("Give a due date from today on.")
+        errors.setdefault("due_date", []).append(_("Give a due date from today on."))
     return owner
 
 
@@ -209,7 +219,7 @@ def _tell_new_owner(review: Review, owner: User, actor) -> None:
         notify(
             [owner],
             kind="review_assigned",
-            title=f"{REVIEW_KINDS[review.kind]} to run, due {review.due_date:%d %b}: R-{review.id}",
+            title=f"{_kind_in_english(review.kind)} to run, due {review.due_date:%d %b}: R-{review.id}",
             link=link,
         )
 
@@ -360,7 +370,7 @@ def open_owed_review(report: Report, *, actor, now: datetime | None = None) -> R
         notify(
             [owner],
             kind="review_assigned",
-            title=f"{REVIEW_KINDS[level]} to run, due {due:%d %b}: report NM-{report.id}",
+            title=f"{_kind_in_english(level)} to run, due {due:%d %b}: report NM-{report.id}",
             link=f"/reviews/{review.id}",
         )
     return review

@@ -1,4 +1,5 @@
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.clock import org_today, org_tz
@@ -9,7 +10,7 @@ from app.reviews import bp
 from app.reviews.conflicts import review_conflict
 from app.reviews.forms import new_review_values, review_input_from_form, review_values
 from app.reviews.models import Review
-from app.reviews.operations import MAX_STEPS, REVIEW_KINDS, save_review
+from app.reviews.operations import MAX_STEPS, REVIEW_KINDS, REVIEW_STATUSES, save_review
 from app.reviews.queries import (
     can_run_reviews,
     possible_review_owners,
@@ -20,7 +21,7 @@ from app.reviews.queries import (
 
 def _require_review_role():
     if not can_run_reviews(current_user):
-        abort(403, "Reviews are for supervisors, nurses, schedulers and the leads.")
+        abort(403, _("Reviews are for supervisors, nurses, schedulers and the leads."))
 
 
 @bp.get("/reviews")
@@ -30,6 +31,7 @@ def index():
     return render_template(
         "reviews/index.html",
         kinds=REVIEW_KINDS,
+        review_statuses=REVIEW_STATUSES,
         reviews=recent_reviews_visible_to(current_user),
         today=org_today(),
         tz=org_tz(),
@@ -76,7 +78,7 @@ def edit(review_id: int | None = None):
         saved=lambda saved: redirect(url_for("reviews.show", review_id=saved.id)),
         invalid=lambda errors: _render(review, request.form.to_dict(), errors),
         conflict=lambda: _conflict_page(review),
-        message="Review saved.",
+        message=_("Review saved."),
     )
 
 
@@ -87,6 +89,7 @@ def show(review_id: int):
     return render_template(
         "reviews/show.html",
         kinds=REVIEW_KINDS,
+        review_statuses=REVIEW_STATUSES,
         review=review,
         can_edit=can_run_reviews(current_user),
         today=org_today(),
