@@ -32,6 +32,7 @@ from app.escalations import bp as escalations_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.feedback import bp as feedback_bp
 from app.guides import bp as guides_bp
+from app.incidents import bp as incidents_bp
 from app.jobs import bp as jobs_bp
 from app.jobs.cli import jobs_cli
 from app.notifications import bp as notifications_bp
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         escalations_bp,
         triage_bp,
+        incidents_bp,
         reviews_bp,
         actions_bp,
         feedback_bp,

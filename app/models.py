@@ -18,6 +18,7 @@ from app.emergency.models import EmergencyAccess
 from app.escalations.models import ExternalBody, ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.feedback.models import FeedbackPost
 from app.guides.models import CueGuideVersion
+from app.incidents.models import IncidentCategory, IncidentRecord, WarningLink
 from app.notifications.models import Notification, PushSubscription
 from app.packs.models import PackRender
 from app.reports.models import Report, ReportPhoto
@@ -37,6 +38,8 @@ __all__ = [
     "ExternalBody",
     "ExternalDuty",
     "FeedbackPost",
+    "IncidentCategory",
+    "IncidentRecord",
     "Notification",
     "PackRender",
     "Passkey",
@@ -58,6 +61,7 @@ __all__ = [
     "UserRole",
     "UserSession",
     "Verification",
+    "WarningLink",
     "WebAuthnChallenge",
     "user_regions",
 ]

@@ -11,6 +11,7 @@ from app.config import TestConfig
 from app.core.reference_data import forget_reference_data
 from app.escalations.operations import ensure_default_external_bodies
 from app.extensions import db
+from app.incidents.defaults import ensure_default_incident_categories
 from app.taxonomy.defaults import ensure_default_categories
 from app.triage.operations import current_matrix
 from tests.browser_fixtures import browser, phone, playwright  # noqa: F401  (shared by e2e and deploy)
@@ -72,6 +73,7 @@ def _fresh_data(request):
         _empty_tables()
         ensure_default_categories()
         ensure_default_external_bodies()
+        ensure_default_incident_categories()
         current_matrix()
         db.session.commit()
     yield

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import routes, taxonomy, users  # noqa: E402, F401
+from app.admin import incident_categories, routes, taxonomy, users  # noqa: E402, F401

@@ -246,3 +246,21 @@ def calendar_fields(form) -> CalendarFields:
         first, _, reason = line.partition(" ")
         lines.append(AddedDayLine(line, form_date(first), reason.strip()))
     return CalendarFields(form_text(form, "country"), form_text(form, "subdivision"), lines)
+
+
+def incident_category_fields(form) -> dict:
+    """The keyword arguments of ``save_incident_category`` (the code counts only when adding)."""
+    return {
+        "name": form_text(form, "name"),
+        "description": form_text(form, "description"),
+        "sort_order": form_int(form.get("sort_order")),
+    }
+
+
+def incident_category_values(category) -> dict[str, str]:
+    """A critical-incident category as its edit form shows it."""
+    return {
+        "name": category.name,
+        "description": category.description,
+        "sort_order": str(category.sort_order),
+    }

@@ -20,6 +20,7 @@ from app.dashboard.models import Cluster
 from app.dashboard.spc import ExposedWeek, Signal, exposed_weeks, run_chart, u_chart
 from app.dashboard.words import _, format_date, ngettext
 from app.feedback.queries import median_days_to_feedback
+from app.incidents.queries import ThemeWarnings, theme_warnings
 from app.taxonomy.models import Category, Program, Region
 from app.triage.matrix import ReviewLevel
 from app.triage.queries import downgrades_between, floor_triages_count
@@ -63,6 +64,7 @@ class Dashboard:
     proposal_months: list[queries.ProposalMonth] = field(default_factory=list)
     days_so_far: dict[int, int] = field(default_factory=dict)  # week index -> its days elapsed, if partial
     downgrades: "Downgrades | None" = None
+    warnings: list[ThemeWarnings] = field(default_factory=list)  # per theme with an incident
 
     # How the page words a recorded verdict beside its interval (the pack's words).
     verdict_words = staticmethod(verdict_words)
@@ -422,4 +424,5 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
         proposal_months=queries.recurrence_proposals_by_month(scope, tz),
         days_so_far=days_so_far(scope.weeks, today),
         downgrades=triage_downgrades(scope, tz),
+        warnings=theme_warnings(*scope.bounds(tz), scope.region_ids),
     )

@@ -255,8 +255,34 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             "by_reason": board.downgrades.by_reason,
             "floor_triages": board.downgrades.floor_triages,
         },
+        "warnings": _warnings(board.warnings, threshold),
         "audit": {"intact": problem is None, "problem": str(problem) if problem else "", "events": events},
         "verified_count": len(verified),
+    }
+
+
+def _warnings(themes, threshold: int) -> dict:
+    """Per theme with an incident: near misses, incidents, near misses per incident and incidents with a
+    warning first, small counts suppressed (the ratio too, when either of its counts is)."""
+    rows = []
+    for t in themes:
+        hidden = 0 < t.near_misses < threshold or 0 < t.incidents < threshold
+        rows.append(
+            {
+                "region": t.region,
+                "category": t.category,
+                "near_misses": suppressed(t.near_misses, threshold),
+                "incidents": suppressed(t.incidents, threshold),
+                "per_incident": "—" if hidden else f"{t.per_incident:.1f}",
+                "warned": suppressed(t.warned, threshold),
+            }
+        )
+    incidents = sum(t.incidents for t in themes)
+    warned = sum(t.warned for t in themes)
+    return {
+        "rows": rows,
+        "incidents": suppressed(incidents, threshold),
+        "warned": suppressed(warned, threshold),
     }
 
 

@@ -38,6 +38,7 @@ def answers_from_form(form) -> TriageAnswers:
         downgrade_reason=form.get("downgrade_reason", ""),
         downgrade_text=form.get("downgrade_text", ""),
         clinical=checked(form, "clinical"),
+        incident_category_id=form_int(form.get("incident_category_id")),
     )
 
 
@@ -62,6 +63,7 @@ def stored_values(report: Report) -> dict:
             "interface_type": report.interface_tag or "",
             "safeguarding_triggers": [],
             "external_body_ids": [],
+            "incident_category_id": "",
         }
     return {
         "version": str(triage.version),
@@ -79,4 +81,5 @@ def stored_values(report: Report) -> dict:
         "external_body_ids": [str(i) for i in triage.external_body_ids],
         "downgrade_reason": triage.downgrade_reason or "",
         "downgrade_text": triage.downgrade_text or "",
+        "incident_category_id": str(report.incident.category_id) if report.incident else "",
     }

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.audit.operations import record_event
@@ -21,6 +22,9 @@ from app.escalations.operations import (
 )
 from app.escalations.vocabulary import SAFEGUARDING_TRIGGERS
 from app.extensions import db
+from app.incidents.operations import CHOOSE_CATEGORY, record_incident
+from app.incidents.queries import incident_category
+from app.incidents.vocabulary import IncidentVia
 from app.reports.models import Report, ReportStatus
 from app.taxonomy.vocabulary import EventClass, InterfaceType
 from app.triage.matrix import (
@@ -151,6 +155,7 @@ class TriageAnswers:
     downgrade_reason: str = ""
     downgrade_text: str = ""
     clinical: bool = False
+    incident_category_id: int | None = None
 
 
 def _check(answers: TriageAnswers) -> dict[str, list[str]]:
@@ -213,6 +218,18 @@ def triage_report(
         }
         if len(bodies) != len(set(answers.external_body_ids)):
             errors["external_body_ids"] = ["Choose from the listed bodies."]
+    category = None
+    if answers.event_class == EventClass.INCIDENT:
+        category = incident_category(answers.incident_category_id)
+        if category is None or not category.active:
+            errors["incident_category_id"] = [CHOOSE_CATEGORY]
+    elif report.incident is not None and "event_class" not in errors:
+        errors["event_class"] = [
+            _(
+                "It was recorded as having reached the person: it stays an incident (change its "
+                "category on the report page)."
+            )
+        ]
     matrix = current_matrix()
     proposal = proposal or recurrence_for(report)
     proposed = minimum = None
@@ -282,6 +299,8 @@ def triage_report(
         after={**_snapshot(triage), "status": report.status, "event_class": report.event_class},
     )
     report_triaged.send(report, actor=actor, now=now)
+    if category is not None:
+        record_incident(report, category, actor=actor, via=IncidentVia.TRIAGE, now=now)
 
     if answers.safeguarding_triggers:
         route_to_safeguarding(

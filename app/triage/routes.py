@@ -12,6 +12,7 @@ from app.escalations.operations import active_external_bodies, escalate_overdue_
 from app.escalations.queries import open_alerts_for
 from app.escalations.vocabulary import SAFEGUARDING_TRIGGERS
 from app.extensions import db
+from app.incidents.queries import active_incident_categories
 from app.reports.models import Report, ReportStatus
 from app.reports.queries import visible_report
 from app.taxonomy.queries import active_categories
@@ -77,6 +78,7 @@ def _render_form(report: Report, values: dict, errors: dict, conflict=None) -> s
         downgrade_reasons=list(DowngradeReason),
         downgrade_min=DOWNGRADE_EXPLANATION_MIN,
         event_classes=list(EventClass),
+        incident_categories=active_incident_categories(),
         interface_types=list(InterfaceType),
         triggers=SAFEGUARDING_TRIGGERS,
         bodies=active_external_bodies(),

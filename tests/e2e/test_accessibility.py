@@ -34,6 +34,7 @@ from app.extensions import db
 from app.feedback.models import FeedbackPost
 from app.guides.defaults import DEFAULT_GUIDES
 from app.guides.models import CueGuideVersion
+from app.incidents.models import IncidentCategory
 from app.packs.models import PackRender
 from app.reports.models import Report
 from app.reports.operations import SubmissionSettings
@@ -153,6 +154,7 @@ def _samples_with_extras() -> dict[str, dict]:
         "actions.show": {"action_id": _first(Action)},
         "actions.edit": {"action_id": _first(Action)},
         "admin.edit_category": {"category_id": _first(Category)},
+        "admin.edit_incident_category": {"category_id": _first(IncidentCategory)},
         "admin.edit_program": {"program_id": _first(Program)},
         "admin.edit_region": {"region_id": _first(Region)},
         "admin.user": {"user_id": _user("dsp").id},
@@ -171,6 +173,7 @@ def _samples_with_extras() -> dict[str, dict]:
         "escalations.safeguarding_case": {"case_id": _first(SafeguardingCase)},
         "triage.triage_form": {"report_id": report_id},
         "people.person": {"person": pseudonym(_person_ref_of_a_report())},
+        "incidents.incident_form": {"report_id": report_id},
     }
 
 

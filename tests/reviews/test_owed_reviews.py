@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.core.audit.models import AuditEvent
 from app.core.roles import Role
 from app.extensions import db
+from app.incidents.models import IncidentCategory
 from app.notifications.models import Notification
 from app.reports.models import Report
 from app.reviews.models import Review
@@ -44,6 +45,9 @@ def triage(report_id, level, *, by="sup@x.test", event_class="near_miss", now=NO
             event_class=event_class,
             review_level=level,
             override_reason="The family raised it twice; worth a deeper look.",
+            incident_category_id=db.session.scalar(
+                select(IncidentCategory.id).where(IncidentCategory.code == "neglect")
+            ),
         ),
         tz=TZ,
         now=now,

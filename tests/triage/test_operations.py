@@ -11,6 +11,7 @@ from app.core.roles import Role
 from app.dashboard.models import Cluster
 from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.extensions import db
+from app.incidents.models import IncidentCategory
 from app.reports.models import Report
 from app.triage.matrix import DEFAULT_MATRIX, as_plain
 from app.triage.models import TriageMatrixVersion
@@ -193,9 +194,13 @@ def test_triggers_route_to_safeguarding_and_incident_is_handed_off(org, ctx):
             event_class="incident",
             severity="high",
             review_level="barrier_review",
+            incident_category_id=db.session.scalar(
+                select(IncidentCategory.id).where(IncidentCategory.code == "exploitation")
+            ),
         ),
         tz=TZ,
     )
+    assert report.incident.category.code == "exploitation" and report.incident.recorded_via == "triage"
     case = db.session.scalar(select(SafeguardingCase))
     assert case.routed_because == "triage" and case.triggers == ["financial_exploitation"]
     assert report.safeguarding_restricted and report.status == "handed_off"
