@@ -38,6 +38,7 @@ from app.jobs.cli import jobs_cli
 from app.notifications import bp as notifications_bp
 from app.notifications.cli import notifications_cli
 from app.packs import bp as packs_bp
+from app.packs.cli import export_command
 from app.people import bp as people_bp
 from app.pwa import bp as pwa_bp
 from app.pwa.cli import assets_cli
@@ -169,3 +170,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(assets_cli)
     app.cli.add_command(check_settings_command)
+    app.cli.add_command(export_command)

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("packs", __name__)
 
-from app.packs import routes  # noqa: E402, F401
+from app.packs import export_routes, routes  # noqa: E402, F401

@@ -39,3 +39,22 @@ def record_pack_export(scope: Scope, region_name: str, *, actor) -> None:
             "region": region_name,
         },
     )
+
+
+def record_oversight_export(scope, fmt: str, records: int, *, actor, via: str) -> None:
+    """The access-log entry for the oversight export (period, region, format and size; no report data).
+    ``via`` is "admin page" or "command line" (no actor)."""
+    record_event(
+        "oversight_export.download",
+        actor=actor,
+        object_type="pack",
+        object_id="oversight_export",
+        after={
+            "from": scope.first_day.isoformat(),
+            "to": scope.last_day.isoformat(),
+            "region": scope.region_name,
+            "format": fmt,
+            "records": records,
+            "via": via,
+        },
+    )
