@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.core.pseudonyms import pseudonym
 from app.core.roles import Role
 from app.extensions import db
+from app.incidents.models import IncidentCategory
 from tests.factories import PASSWORD, csrf_from_page, login
 
 ROLES = [
@@ -36,6 +37,7 @@ ORG_WIDE = {"quality_lead", "safeguarding_lead", "manager", "admin"}
 REPORT_VIEWERS = {"dsp"} | REVIEWERS | ORG_WIDE
 SAFEGUARDING_VIEWERS = {"dsp", "supervisor", "quality_lead", "safeguarding_lead"}
 DASHBOARD = REVIEWERS | ORG_WIDE
+EXPORTERS = {"supervisor", "quality_lead", "manager", "admin"}
 ANON = "anonymous"
 
 
@@ -173,6 +175,7 @@ def world(app):
             "render": render.id,
             "link_token": link.token,
             "person": pseudonym("AB-1"),
+            "incident_category": db.session.scalar(select(IncidentCategory.id).limit(1)),
         }
     return ids
 
@@ -255,6 +258,16 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "admin.edit_program": (f"/admin/programs/{r['program']}", rule({"admin"})),
         "admin.categories": ("/admin/categories", rule({"admin"})),
         "admin.edit_category": (f"/admin/categories/{r['category']}", rule({"admin"})),
+        "admin.incident_categories": ("/admin/incident-categories", rule({"admin"})),
+        "admin.edit_incident_category": (
+            f"/admin/incident-categories/{r['incident_category']}",
+            rule({"admin"}),
+        ),
+        # Recording an incident: those who triage or review the report; others who see it are refused.
+        "incidents.incident_form": (
+            f"/reports/{r['report']}/incident",
+            rule(REVIEWERS | {"quality_lead"}, hidden={"dsp_south", "trainer"}),
+        ),
         "guides.index": ("/guides", rule(SIGNED_IN)),
         "guides.show": ("/guides/dsp", rule(SIGNED_IN)),
         "guides.pdf": ("/guides/dsp.pdf", rule(SIGNED_IN)),
@@ -264,6 +277,9 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "packs.index": ("/packs", rule({"manager", "quality_lead"})),
         "packs.oversight_pdf": ("/packs/oversight.pdf", rule({"manager", "quality_lead"})),
         "packs.oversight_csv": ("/packs/oversight.zip", rule({"manager", "quality_lead"})),
+        "packs.oversight_export": ("/packs/oversight-export", rule(EXPORTERS)),
+        "packs.oversight_export_download": ("/packs/oversight-export/download", rule(EXPORTERS)),
+        "packs.oversight_export_schema": ("/packs/oversight-export/schema.json", rule(EXPORTERS)),
         "emergency.index": ("/emergency", rule(SIGNED_IN - {"dsp", "dsp_south", "scheduler", "trainer"})),
         "emergency.grants": ("/emergency/grants", rule({"safeguarding_lead", "admin"})),
         "anonymous.admin_links": ("/admin/reporting-links", rule({"admin"})),

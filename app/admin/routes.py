@@ -42,8 +42,16 @@ ADMIN_SECTIONS = [
     ("admin.programs", _l("Programs"), _l("Services within each region")),
     ("anonymous.admin_links", _l("Public reporting links"), _l("Anonymous reports by QR code, per program")),
     ("admin.categories", _l("Categories"), _l("What near misses are about; safeguarding and stop-the-line")),
-    ("admin.incident_categories", _l("Critical-incident categories"), _l("Incidents by kind (CMS HCBS list)")),
-    ("packs.oversight_export", _l("Oversight export"), _l("Incidents and near misses per period, CSV or JSON")),
+    (
+        "admin.incident_categories",
+        _l("Critical-incident categories"),
+        _l("Incidents by kind (CMS HCBS list)"),
+    ),
+    (
+        "packs.oversight_export",
+        _l("Oversight export"),
+        _l("Incidents and near misses per period, CSV or JSON"),
+    ),
     (
         "admin.settings",
         _l("Targets and settings"),

@@ -4,9 +4,10 @@ INCID-1/2/3-shaped measures need; as CSV (the records) and JSON (the records, th
 summary). Documented in docs/oversight-export.md; the JSON Schema is ``SCHEMA_PATH``.
 
 What leaves the app is what the oversight pack lets out: no free text and no reporter, person
-references pseudonymised with the pack's ``pseudonym``, and the summary's counts suppressed below the
-pack's threshold with its ``suppressed``. The rows are those of the regions the person exporting sees
-(``visible_region_ids``), as the pack is; links to reports outside them are left out."""
+references pseudonymised with ``app.core.pseudonyms.pseudonym`` (the pack's stand-in), and the
+summary's counts suppressed below the pack's threshold with its ``suppressed``. The rows are those of
+the regions the person exporting sees (``visible_region_ids``), as the pack is; links to reports
+outside them are left out."""
 
 import json
 from dataclasses import dataclass
@@ -19,11 +20,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, configure_mappers, selectinload
 
 from app.core.csv_safe import csv_text
+from app.core.pseudonyms import pseudonym
 from app.core.settings import get_setting
 from app.escalations.models import ExternalDuty
 from app.extensions import db
 from app.incidents.models import IncidentCategory, IncidentRecord, WarningLink
-from app.packs.builder import pseudonym, suppressed
+from app.packs.builder import suppressed
 from app.reports.models import Report
 from app.taxonomy.vocabulary import EventClass
 

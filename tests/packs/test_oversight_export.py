@@ -13,11 +13,11 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core.audit.models import AuditEvent
 from app.core.clock import org_tz
+from app.core.pseudonyms import pseudonym
 from app.core.roles import Role
 from app.extensions import db
 from app.incidents.models import IncidentCategory
 from app.incidents.operations import link_warning, reclassify_as_incident
-from app.packs.builder import pseudonym
 from app.packs.incident_export import FIELDS, SCHEMA_PATH
 from app.reports.models import Report
 from app.taxonomy.models import Region
