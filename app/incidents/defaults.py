@@ -1,6 +1,6 @@
 """The default critical-incident categories, shaped like the CMS HCBS critical incident list.
 
-Migration 0030 seeds the same rows (written out there, as revisions never import the app)."""
+Migration 0031 seeds the same rows (written out there, as revisions never import the app)."""
 
 from sqlalchemy import select
 

@@ -1,7 +1,7 @@
 """incidents: critical-incident categories, incident records and warning links
 
-Revision ID: 0030_incidents
-Revises: 0029_user_language
+Revision ID: 0031_incidents
+Revises: 0030_jurisdiction
 Create Date: 2026-11-30 17:40:00
 
 ``incident_categories`` is an editable list shaped like the CMS HCBS critical incident categories; the
@@ -15,8 +15,8 @@ category (the report page asks for it).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0030_incidents"
-down_revision = "0029_user_language"
+revision = "0031_incidents"
+down_revision = "0030_jurisdiction"
 branch_labels = None
 depends_on = None
 
