@@ -259,6 +259,7 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "admin.categories": ("/admin/categories", rule({"admin"})),
         "admin.edit_category": (f"/admin/categories/{r['category']}", rule({"admin"})),
         "admin.incident_categories": ("/admin/incident-categories", rule({"admin"})),
+        "admin.jurisdiction_settings": ("/admin/jurisdiction", rule({"admin"})),
         "admin.edit_incident_category": (
             f"/admin/incident-categories/{r['incident_category']}",
             rule({"admin"}),
