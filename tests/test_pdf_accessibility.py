@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -34,10 +35,10 @@ def structure(node, found=None) -> list[str]:
     return found
 
 
-def check_tagged(data: bytes, html: str, title: str) -> list[str]:
+def check_tagged(data: bytes, html: str, title: str, language: str = "en") -> list[str]:
     reader = PdfReader(io.BytesIO(data))
     root = reader.trailer["/Root"]
-    assert root.get("/Lang") == "en"
+    assert root.get("/Lang") == language
     assert bool(root["/MarkInfo"]["/Marked"])
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     assert reader.metadata.title == title
@@ -56,31 +57,37 @@ def as_user(app, email):
     return client
 
 
-def test_a_cue_guide_is_a_tagged_pdf(app, make):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_cue_guide_is_a_tagged_pdf(app, make, language):
     make.user("dsp@x.test", regions=["North"])
     client = as_user(app, "dsp@x.test")
-    response = client.get("/guides/dsp.pdf?size=letter")
+    response = client.get(f"/guides/dsp.pdf?size=letter&lang={language}")
     assert response.status_code == 200
     with app.test_request_context():
-        from app.guides.defaults import DEFAULT_GUIDES
+        from app.guides.defaults import DEFAULT_GUIDES_BY_LANGUAGE
         from app.guides.operations import guide_document
 
-        html = guide_document(DEFAULT_GUIDES["dsp"], "dsp", "letter", None)
-    tree = check_tagged(response.data, html, DEFAULT_GUIDES["dsp"]["title"])
+        content = DEFAULT_GUIDES_BY_LANGUAGE[language]["dsp"]
+        html = guide_document(content, "dsp", "letter", None, language=language)
+    tree = check_tagged(response.data, html, content["title"], language)
     assert {"/Table", "/TH", "/L", "/LI"} <= set(tree), "the cue table and the lists keep their structure"
 
 
-def test_the_oversight_pack_is_a_tagged_pdf(app, make):
+@pytest.mark.parametrize(
+    ("language", "title_start"),
+    [("en", "Oversight evidence pack"), ("es", "Paquete de evidencia para supervisión")],
+)
+def test_the_oversight_pack_is_a_tagged_pdf(app, make, language, title_start):
     make.user("dsp@x.test", regions=["North"])
     make.user("manager@x.test", roles=[Role.MANAGER], regions=[])
     make.report("dsp@x.test")
     last_week = monday(date(2026, 6, 1))
     scope = Scope(last_week - timedelta(weeks=7), last_week, None)
-    with app.test_request_context():
+    with app.test_request_context(f"/packs/oversight.pdf?lang={language}"):
         manager = db.session.scalar(select(User).where(User.email == "manager@x.test"))
         html = pack_html(scope, manager, "All regions")
         data = render_pack_pdf(scope, manager, "All regions").data
     title = re.search(r"<title>(.*?)</title>", html).group(1).replace("&amp;", "&")
-    tree = check_tagged(data, html, title)
-    assert title.startswith("Oversight evidence pack")
+    tree = check_tagged(data, html, title, language)
+    assert title.startswith(title_start)
     assert {"/Table", "/TH", "/Figure"} <= set(tree), "tables keep their headers; charts are figures"

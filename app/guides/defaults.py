@@ -1,4 +1,7 @@
-"""Default one-page "near-miss cues" guides per role (SPEC §3.9), written for HCBS."""
+"""Default one-page "near-miss cues" guides per role and language (SPEC §3.9), written for HCBS in the
+plain American words a DSP uses (issue 19 point 4)."""
+
+from flask_babel import lazy_gettext as _l
 
 DEFINITION = (
     "A near miss is something that could reasonably have caused harm, a rights restriction or a serious "
@@ -114,6 +117,125 @@ DEFAULT_GUIDES = {
     },
 }
 
+DEFINITION_ES = (
+    "Un casi incidente es algo que pudo causar daño, una restricción de derechos o una falla grave del "
+    "servicio, pero no pasó porque algo o alguien lo detuvo. Si se pregunta si cuenta, repórtelo."
+)
+STOP_THE_LINE_ES = [
+    "Alguien sigue en riesgo ahora: quédese, póngalo a salvo y marque 'sí' en el formulario.",
+    "Un cambio en la piel, riesgo de caída o error de medicamento que nadie pasó en el cambio de turno.",
+    "Equipo que puede lastimar a alguien todavía está en uso.",
+]
+SAFEGUARDING_ES = [
+    "Alguien pide dinero, tarjetas, números PIN o regalos.",
+    "Puertas cerradas con llave, comida negada o restricciones sin un plan.",
+    "Señales de descuido o de que alguien tiene miedo de una persona.",
+]
+HOW_TO_REPORT_ES = (
+    "Escanee el código o abra la aplicación: conteste '¿alguien sigue en riesgo?', diga qué pasó y qué lo "
+    "detuvo. Menos de un minuto, funciona sin señal. Reportar no busca culpables."
+)
+
+DEFAULT_GUIDES_ES = {
+    "dsp": {
+        "title": "Señales de casi incidentes para profesionales de apoyo directo",
+        "definition": DEFINITION_ES,
+        "cues": [
+            [
+                "El medicamento no coincide con el MAR",
+                "Dosis vieja en el blíster después de que el médico la cambió",
+            ],
+            ["Cambio en la piel no anotado en el turno", "Enrojecimiento en el talón que no se quita"],
+            ["El horario lo manda al lugar equivocado", "Dirección vieja, o un solo trabajador para dos"],
+            ["Equipo inseguro o que falta", "Arnés de grúa Hoyer de otra talla, baranda floja"],
+            ["La información no le llegó", "Cambio del plan de cuidado no está en las notas"],
+            ["Un plan que falló pero se detectó a tiempo", "Transporte a diálisis sin reservar para mañana"],
+        ],
+        "stop_the_line": STOP_THE_LINE_ES,
+        "safeguarding": SAFEGUARDING_ES,
+        "how_to_report": HOW_TO_REPORT_ES,
+        "contacts": [
+            ["Su supervisor de turno", "número de guardia en su gafete"],
+            ["Responsable de protección", "a cualquier hora, mismo número"],
+            ["Emergencia", "911"],
+        ],
+    },
+    "supervisor": {
+        "title": "Señales de casi incidentes para supervisores",
+        "definition": DEFINITION_ES,
+        "cues": [
+            ["Se repite entre turnos", "El mismo dato olvidado en el turno tres veces este mes"],
+            ["Atajos que se vuelven normales", "Siempre revisar dos veces una etiqueta que suele fallar"],
+            ["Conexiones que fallan", "Cambios del plan que nunca llegan al horario ni al MAR"],
+            ["Personal al límite", "Visitas de dos personas cubiertas por un trabajador"],
+            ["Notas tardías o que faltan", "Notas de visita escritas días después"],
+            ["Menos reportes", "Un equipo que dejó de reportar no es un equipo seguro"],
+        ],
+        "stop_the_line": [
+            "Confirme una alerta de parar y actuar en 15 minutos y anote las medidas tomadas.",
+            "Pida una revisión de enfermería el mismo día por señales en la piel o deterioro.",
+            "Saque de uso el equipo inseguro antes de irse.",
+        ],
+        "safeguarding": SAFEGUARDING_ES,
+        "how_to_report": "Reporte lo que usted note y clasifique la lista el mismo día en /triage.",
+        "contacts": [
+            ["Responsable de operaciones", "si no hay respuesta en 30 minutos"],
+            ["Responsable de protección", "a cualquier hora"],
+            ["Responsable de calidad", "grupos de casos y revisiones"],
+        ],
+    },
+    "nurse": {
+        "title": "Señales de casi incidentes para personal de enfermería",
+        "definition": DEFINITION_ES,
+        "cues": [
+            ["Deterioro temprano", "Más somnoliento que de costumbre, bebe menos, confusión nueva"],
+            ["Riesgo de úlceras por presión", "Enrojecimiento que no blanquea; cojín ausente tras traslados"],
+            ["Conciliación de medicamentos", "Nota del médico que cambia una dosis sin abrir"],
+            ["Resultados sin seguimiento", "Análisis a repetir en 7 días, sin cita"],
+            [
+                "Fallas en control de infecciones",
+                "Sin guantes ni batas en la casa; bolsa de sonda en el piso",
+            ],
+        ],
+        "stop_the_line": [
+            "Señal nueva de úlcera por presión: revisión el mismo día y plan de cambios de posición.",
+            "Una dosis dada o pendiente que no coincide con la receta actual.",
+        ],
+        "safeguarding": SAFEGUARDING_ES,
+        "how_to_report": HOW_TO_REPORT_ES,
+        "contacts": [
+            ["Responsable clínico", "el mismo día"],
+            ["Farmacéutico de guardia", "dudas de medicamentos"],
+            ["Responsable de protección", "a cualquier hora"],
+        ],
+    },
+    "scheduler": {
+        "title": "Señales de casi incidentes para programación de turnos",
+        "definition": DEFINITION_ES,
+        "cues": [
+            ["Cambió la dirección o el acceso", "Un cliente se mudó; el horario tiene la dirección vieja"],
+            ["Habilidades que no coinciden", "Un trabajador sin capacitación en grúa Hoyer enviado a usarla"],
+            ["Visitas de dos personas", "El segundo trabajador canceló; nadie cubrió la visita"],
+            ["Cambios de hora", "Visita movida; la hora del medicamento ya no coincide"],
+            ["Citas", "Transporte a la clínica sin reservar o cancelado"],
+        ],
+        "stop_the_line": [
+            "Una visita sin cubrir y alguien necesita atención hoy: cúbrala ahora y luego repórtelo.",
+            "Un trabajador va al lugar equivocado para una visita urgente.",
+        ],
+        "safeguarding": SAFEGUARDING_ES,
+        "how_to_report": HOW_TO_REPORT_ES,
+        "contacts": [
+            ["Responsable de operaciones", "huecos en el horario"],
+            ["Supervisor de guardia", "visitas sin cubrir"],
+            ["Responsable de protección", "a cualquier hora"],
+        ],
+    },
+}
+
+DEFAULT_GUIDES_BY_LANGUAGE = {"en": DEFAULT_GUIDES, "es": DEFAULT_GUIDES_ES}
+GUIDE_LANGUAGES = tuple(DEFAULT_GUIDES_BY_LANGUAGE)
+
 GUIDE_ROLES = tuple(DEFAULT_GUIDES)
 ROLE_TO_GUIDE = {
     "dsp": "dsp",
@@ -122,3 +244,16 @@ ROLE_TO_GUIDE = {
     "scheduler": "scheduler",
     "operations_lead": "scheduler",
 }
+
+
+_AUDIENCES = {
+    "dsp": _l("Direct support professionals (DSPs)"),
+    "supervisor": _l("Supervisors"),
+    "nurse": _l("Nurses"),
+    "scheduler": _l("Schedulers and operations leads"),
+}
+
+
+def guide_audiences() -> dict[str, str]:
+    """Who each role's guide is for, spelled out in the page's language (never "Dsp")."""
+    return {role: str(words) for role, words in _AUDIENCES.items()}

@@ -9,13 +9,15 @@ from app.extensions import db
 
 
 class CueGuideVersion(db.Model):
-    """One saved version of a role's cue guide. Versions are never edited; one per role is published."""
+    """One saved version of a role's cue guide in one language. Versions are never edited; they are
+    numbered per role and language, and one per role and language is published."""
 
     __tablename__ = "cue_guide_versions"
-    __table_args__ = (UniqueConstraint("role", "version"),)
+    __table_args__ = (UniqueConstraint("role", "language", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     role: Mapped[str] = mapped_column(String(30), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     version: Mapped[int] = mapped_column(Integer)
     content: Mapped[dict] = mapped_column(JSON)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -26,12 +28,13 @@ class CueGuideVersion(db.Model):
 
 
 class GuidePdf(db.Model):
-    """The published guide of a role, drawn on one paper size: the bytes a download serves.
+    """The published guide of a role in one language, drawn on one paper size: the bytes a download
+    serves.
 
     Keyed by ``fingerprint``, a hash of everything the PDF is drawn from - the printable HTML (content,
     version, paper size, organisation name, report address, template) and the renderer's version - so
-    a row can never be served for a document that would now be drawn differently. Publishing deletes a
-    role's rows; drawing a new one replaces the row for its role and size."""
+    a row can never be served for a document that would now be drawn differently. Publishing deletes the
+    rows of its role and language; drawing a new one replaces the row for its role, size and language."""
 
     __tablename__ = "guide_pdfs"
 
@@ -39,6 +42,7 @@ class GuidePdf(db.Model):
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(30), index=True)
     size: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     version: Mapped[int | None] = mapped_column(Integer)
     pages: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,5 +1,10 @@
-"""Cue guides: structured content, versions, the one-page rule checked by rendering at save, and the
-published guides' PDFs, drawn once per paper size and then served as stored bytes."""
+"""Cue guides: structured content, versions per role and language, the one-page rule checked by
+rendering at save, and the published guides' PDFs, drawn once per paper size and language and then
+served as stored bytes.
+
+A guide uses its page: it is drawn in the largest type (from 12 pt down to 9 pt, spacing with it) in
+which it still fits one page of its paper size, found by halving the steps (three drawings); a guide
+that does not fit at 9 pt is refused, never shrunk below it."""
 
 import hashlib
 from functools import lru_cache
@@ -7,12 +12,14 @@ from importlib.metadata import version as package_version
 
 import segno
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.core.audit.access import record_access
 from app.core.audit.operations import record_event
+from app.core.jurisdiction import jurisdiction
 from app.core.models import now_utc
 from app.core.pdf import PdfRenderError, RenderedPdf, render_pdf
 from app.core.validation import InvalidInput, Problems
@@ -21,6 +28,8 @@ from app.guides.models import CueGuideVersion, GuidePdf
 from app.guides.queries import published_content, stored_pdf
 
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
+# The body type sizes (pt) a guide may be drawn in, smallest first; 9 pt is the floor (see LIMITS).
+TYPE_SIZES = (9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0)
 # Chosen so that a guide at every limit still prints on one page of A4 and of US Letter at 9 pt.
 LIMITS = {
     "title": 70,
@@ -88,35 +97,73 @@ def _qr_data_uri(url: str) -> str:
 
 
 def guide_document(
-    content: dict, role: str, size: str, version: int | None, public_link: dict | None = None
+    content: dict,
+    role: str,
+    size: str,
+    version: int | None,
+    public_link: dict | None = None,
+    *,
+    language: str = "en",
+    type_pt: float = TYPE_SIZES[0],
 ) -> str:
-    """The printable HTML for one guide: a plain dict in, escaped HTML out. ``public_link`` (the
-    program's name, its public reporting address and QR code) adds the "no account?" QR code."""
-    return render_template(
-        "pdf/guide.html",
-        guide=dict(content),
-        role=role,
-        page_size=PAGE_SIZES[size],
-        qr=report_qr_data_uri(),
-        version=version,
-        report_url=current_app.config["BASE_URL"].rstrip("/") + "/report",
-        org_name=current_app.config["ORG_NAME"],
-        public_link=public_link,
-    )
+    """The printable HTML for one guide: a plain dict in, escaped HTML out, its fixed words and
+    ``<html lang>`` in ``language``. ``public_link`` (the program's name, its public reporting address
+    and QR code) adds the "no account?" QR code."""
+    with force_locale(language):
+        return render_template(
+            "pdf/guide.html",
+            guide=dict(content),
+            role=role,
+            language=language,
+            type_pt=type_pt,
+            page_size=PAGE_SIZES[size],
+            qr=report_qr_data_uri(),
+            version=version,
+            report_url=current_app.config["BASE_URL"].rstrip("/") + "/report",
+            org_name=current_app.config["ORG_NAME"],
+            public_link=public_link,
+            emergency_number=jurisdiction().emergency_number,
+        )
 
 
-def draw_guide(content: dict, role: str, version: int | None) -> dict[str, tuple[str, RenderedPdf]]:
+def draw_on_one_page(
+    content: dict,
+    role: str,
+    size: str,
+    version: int | None,
+    public_link: dict | None = None,
+    *,
+    language: str,
+) -> tuple[str, RenderedPdf]:
+    """The guide on one paper size in the largest type that fits one page (the 9 pt drawing when none
+    does, which the page check then refuses): a binary search over ``TYPE_SIZES``."""
+    drawn: dict[int, tuple[str, RenderedPdf]] = {}
+    low, high, best = 0, len(TYPE_SIZES) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        html = guide_document(
+            content, role, size, version, public_link, language=language, type_pt=TYPE_SIZES[middle]
+        )
+        drawn[middle] = (html, render_pdf(html))
+        if drawn[middle][1].pages == 1:
+            best, low = middle, middle + 1
+        else:
+            high = middle - 1
+    return drawn[0 if best is None else best]
+
+
+def draw_guide(
+    content: dict, role: str, version: int | None, language: str = "en"
+) -> dict[str, tuple[str, RenderedPdf]]:
     """The guide drawn on each paper size: ``{size: (its printable HTML, its PDF)}``."""
-    drawn = {}
-    for size in PAGE_SIZES:
-        html = guide_document(content, role, size, version)
-        drawn[size] = (html, render_pdf(html))
-    return drawn
+    return {size: draw_on_one_page(content, role, size, version, language=language) for size in PAGE_SIZES}
 
 
-def check_one_page(content: dict, role: str, version: int | None = None) -> dict[str, list[str]]:
+def check_one_page(
+    content: dict, role: str, version: int | None = None, language: str = "en"
+) -> dict[str, list[str]]:
     """Render in A4 and in US Letter: refuse (with the reason) a guide that would not fit one page."""
-    return page_problems(draw_guide(content, role, version))
+    return page_problems(draw_guide(content, role, version, language))
 
 
 def page_problems(drawn: dict[str, tuple[str, RenderedPdf]]) -> dict[str, list[str]]:
@@ -133,62 +180,75 @@ def page_problems(drawn: dict[str, tuple[str, RenderedPdf]]) -> dict[str, list[s
     }
 
 
-def save_guide(role: str, content: dict, *, actor, publish: bool) -> CueGuideVersion:
-    """Save a new version (old ones are kept); publish it if asked. Refuses what would not fit a page.
-    The page check draws the version as it will print, so a published one keeps those PDFs."""
+def save_guide(role: str, content: dict, *, actor, publish: bool, language: str = "en") -> CueGuideVersion:
+    """Save a new version of the role's guide in ``language`` (old ones are kept; versions are numbered
+    per role and language); publish it if asked. Refuses what would not fit a page. The page check
+    draws the version as it will print, so a published one keeps those PDFs."""
     errors = check_fields(content)
     if errors:
         raise GuideInvalid(errors)
     latest = (
         db.session.scalar(
             select(CueGuideVersion.version)
-            .where(CueGuideVersion.role == role)
+            .where(CueGuideVersion.role == role, CueGuideVersion.language == language)
             .order_by(CueGuideVersion.version.desc())
             .limit(1)
         )
         or 0
     )
-    drawn = draw_guide(content, role, latest + 1)
+    drawn = draw_guide(content, role, latest + 1, language)
     errors = page_problems(drawn)
     if errors:
         raise GuideInvalid(errors)
-    version = CueGuideVersion(role=role, version=latest + 1, content=content, created_by_id=actor.id)
+    version = CueGuideVersion(
+        role=role, language=language, version=latest + 1, content=content, created_by_id=actor.id
+    )
     if publish:
-        db.session.execute(
-            update(CueGuideVersion).where(CueGuideVersion.role == role).values(published=False)
-        )
+        _unpublish(role, language)
         version.published = True
-        forget_printed(role)
+        forget_printed(role, language)
         for size, (html, pdf) in drawn.items():
-            keep_printed(role, size, version.version, html, pdf)
+            keep_printed(role, size, version.version, html, pdf, language=language)
     db.session.add(version)
     db.session.flush()
     record_event(
         "guide.save",
         actor=actor,
         object_type="guide",
-        object_id=f"{role}:{version.version}",
-        after={"published": version.published},
+        object_id=f"{role}:{language}:{version.version}",
+        after={"published": version.published, "language": language},
     )
     return version
 
 
-def publish_version(version: CueGuideVersion, *, actor) -> None:
-    """Make ``version`` the printed guide of its role. The role's stored PDFs go, and the new ones are
-    drawn now; one that cannot be drawn now is drawn at its first download."""
+def _unpublish(role: str, language: str) -> None:
     db.session.execute(
-        update(CueGuideVersion).where(CueGuideVersion.role == version.role).values(published=False)
+        update(CueGuideVersion)
+        .where(CueGuideVersion.role == role, CueGuideVersion.language == language)
+        .values(published=False)
     )
+
+
+def publish_version(version: CueGuideVersion, *, actor) -> None:
+    """Make ``version`` the printed guide of its role in its language. The stored PDFs of that role
+    and language go (the other language's stay), and the new ones are drawn now; one that cannot be
+    drawn now is drawn at its first download."""
+    _unpublish(version.role, version.language)
     version.published = True
-    forget_printed(version.role)
+    forget_printed(version.role, version.language)
     for size in PAGE_SIZES:
-        html = guide_document(version.content, version.role, size, version.version)
         try:
-            keep_printed(version.role, size, version.version, html, render_pdf(html))
+            html, pdf = draw_on_one_page(
+                version.content, version.role, size, version.version, language=version.language
+            )
+            keep_printed(version.role, size, version.version, html, pdf, language=version.language)
         except PdfRenderError:
             continue
     record_event(
-        "guide.publish", actor=actor, object_type="guide", object_id=f"{version.role}:{version.version}"
+        "guide.publish",
+        actor=actor,
+        object_type="guide",
+        object_id=f"{version.role}:{version.language}:{version.version}",
     )
 
 
@@ -206,13 +266,18 @@ _INSERT_PDF = {
 }
 
 
-def keep_printed(role: str, size: str, version: int | None, html: str, pdf: RenderedPdf) -> None:
-    """Store a drawn guide as the one for its role and paper size (replacing any other). Two servers
-    drawing the same guide at once store it once: the second insert does nothing."""
+def keep_printed(
+    role: str, size: str, version: int | None, html: str, pdf: RenderedPdf, *, language: str = "en"
+) -> None:
+    """Store a drawn guide as the one for its role, paper size and language (replacing any other). Two
+    servers drawing the same guide at once store it once: the second insert does nothing."""
     fingerprint = document_fingerprint(html)
     db.session.execute(
         delete(GuidePdf).where(
-            GuidePdf.role == role, GuidePdf.size == size, GuidePdf.fingerprint != fingerprint
+            GuidePdf.role == role,
+            GuidePdf.size == size,
+            GuidePdf.language == language,
+            GuidePdf.fingerprint != fingerprint,
         )
     )
     db.session.execute(
@@ -221,6 +286,7 @@ def keep_printed(role: str, size: str, version: int | None, html: str, pdf: Rend
             "fingerprint": fingerprint,
             "role": role,
             "size": size,
+            "language": language,
             "version": version,
             "pages": pdf.pages,
             "data": pdf.data,
@@ -229,12 +295,14 @@ def keep_printed(role: str, size: str, version: int | None, html: str, pdf: Rend
     )
 
 
-def forget_printed(role: str) -> None:
-    """Delete a role's stored guide PDFs (on publishing another version)."""
-    db.session.execute(delete(GuidePdf).where(GuidePdf.role == role))
+def forget_printed(role: str, language: str) -> None:
+    """Delete a role's stored guide PDFs in ``language`` (on publishing another version of it)."""
+    db.session.execute(delete(GuidePdf).where(GuidePdf.role == role, GuidePdf.language == language))
 
 
-def print_guide(role: str, size: str, *, actor, public_link: dict | None = None) -> RenderedPdf:
+def print_guide(
+    role: str, size: str, *, actor, public_link: dict | None = None, language: str = "en"
+) -> RenderedPdf:
     """The published guide (or the default) as a PDF, with the download in the access log: the stored
     bytes when they match what would be drawn now, else drawn and stored. PdfRenderError when it
     cannot be drawn.
@@ -242,16 +310,12 @@ def print_guide(role: str, size: str, *, actor, public_link: dict | None = None)
     With ``public_link`` (a program's public reporting link) the guide carries that program's QR code:
     drawn each time and never stored, so a rotated or closed link is never printed from storage (the
     stored guide of the role, without a link, stays as it is)."""
-    content, version = published_content(role)
-    html = guide_document(content, role, size, version, public_link)
-    stored = None if public_link else stored_pdf(document_fingerprint(html))
-    if public_link:
-        rendered = render_pdf(html)
-    elif stored is not None:
-        rendered = RenderedPdf(stored.data, stored.pages, [])
-    else:
-        rendered = render_pdf(html)
-        keep_printed(role, size, version, html, rendered)
+    content, version = published_content(role, language)
+    rendered = _stored_print(role, size, version, content, language) if not public_link else None
+    if rendered is None:
+        html, rendered = draw_on_one_page(content, role, size, version, public_link, language=language)
+        if not public_link:
+            keep_printed(role, size, version, html, rendered, language=language)
     record_access(
         "guide.download",
         actor=actor,
@@ -260,8 +324,24 @@ def print_guide(role: str, size: str, *, actor, public_link: dict | None = None)
         detail={
             "version": version,
             "size": size,
+            "language": language,
             "pages": rendered.pages,
             "public_link": public_link["link_id"] if public_link else None,
         },
     )
     return rendered
+
+
+def _stored_print(
+    role: str, size: str, version: int | None, content: dict, language: str
+) -> RenderedPdf | None:
+    """The stored PDF of this guide when it matches a drawing of it now in one of the type sizes (the
+    one the page fitting chose when it was drawn); None when there is none."""
+    fingerprints = {
+        document_fingerprint(guide_document(content, role, size, version, language=language, type_pt=type_pt))
+        for type_pt in TYPE_SIZES
+    }
+    stored = stored_pdf(role, size, language)
+    if stored is None or stored.fingerprint not in fingerprints:
+        return None
+    return RenderedPdf(stored.data, stored.pages, [])

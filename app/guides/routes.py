@@ -9,19 +9,23 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.form_flow import save_form
 from app.core.forms import checked, form_int
+from app.core.i18n import LANGUAGES, current_language
 from app.core.pdf import PdfRenderError
 from app.core.roles import Role
 from app.extensions import db
 from app.guides import bp
-from app.guides.defaults import DEFAULT_GUIDES, GUIDE_ROLES, ROLE_TO_GUIDE
+from app.guides.defaults import GUIDE_ROLES, ROLE_TO_GUIDE, guide_audiences
 from app.guides.forms import content_as_form, content_from_form, page_size_argument
 from app.guides.models import CueGuideVersion
 from app.guides.operations import LIMITS, PAGE_SIZES, print_guide, publish_version, save_guide
 from app.guides.queries import (
+    default_guide,
+    languages_behind,
     public_reporting_link,
     public_reporting_links,
     published_content,
@@ -53,25 +57,42 @@ def _can_edit() -> bool:
     return bool(current_user.roles & EDITOR_ROLES)
 
 
+@bp.app_context_processor
+def _guide_words():
+    """``guide_audiences`` (role -> who the guide is for, spelled out) and ``language_names``."""
+    return {"guide_audiences": guide_audiences(), "language_names": language_names()}
+
+
+def language_names() -> dict[str, str]:
+    """Each guide language's name in the page's language ("Spanish" / "español")."""
+    return {"en": _("English"), "es": _("Spanish")}
+
+
 @bp.get("/guides")
 @login_required
 def index():
+    language = current_language()
     return render_template(
         "guides/index.html",
         roles=GUIDE_ROLES,
-        titles={r: published_content(r)[0]["title"] for r in GUIDE_ROLES},
+        titles={r: published_content(r, language)[0]["title"] for r in GUIDE_ROLES},
+        behind={r: languages_behind(r) for r in GUIDE_ROLES} if _can_edit() else {},
+        language=language,
+        languages=LANGUAGES,
     )
 
 
 @bp.get("/guides/<role>")
 @login_required
 def show(role: str):
-    content, version = published_content(_role(role))
+    language = current_language()
+    content, version = published_content(_role(role), language)
     return render_template(
         "guides/show.html",
         role=role,
         guide=content,
         version=version,
+        language=language,
         can_edit=_can_edit(),
         sizes=PAGE_SIZES,
         public_links=public_reporting_links(),
@@ -84,13 +105,21 @@ def pdf(role: str):
     role = _role(role)
     size = page_size_argument(request.args, current_app.config["GUIDE_PAGE_SIZE"])
     try:
-        rendered = print_guide(role, size, actor=current_user, public_link=_public_link(request.args))
+        rendered = print_guide(
+            role,
+            size,
+            actor=current_user,
+            public_link=_public_link(request.args),
+            language=current_language(),
+        )
     except PdfRenderError as exc:
         abort(503, str(exc))
     db.session.commit()
     response = make_response(rendered.data)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="near-miss-cues-{role}-{size}.pdf"'
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="near-miss-cues-{role}-{current_language()}-{size}.pdf"'
+    )
     return response
 
 
@@ -100,7 +129,7 @@ def _public_link(args) -> dict | None:
         return None
     link = public_reporting_link(form_int(args["program"]))
     if link is None:
-        abort(404, "That program has no public reporting link.")
+        abort(404, _("That program has no public reporting link."))
     return link
 
 
@@ -110,24 +139,38 @@ def edit(role: str):
     """Saving renders the guide in both paper sizes: one that would not fit a page is refused (422)."""
     role = _role(role)
     if not _can_edit():
-        abort(403, "Cue guides are edited by trainers.")
+        abort(403, _("Cue guides are edited by trainers."))
+    language = current_language()
     if request.method == "GET":
-        return _edit_page(role, content_as_form(published_content(role)[0]), {})
+        return _edit_page(role, content_as_form(published_content(role, language)[0]), {})
     content = content_from_form(request.form)
     return save_form(
-        lambda: save_guide(role, content, actor=current_user, publish=checked(request.form, "publish")),
+        lambda: save_guide(
+            role, content, actor=current_user, publish=checked(request.form, "publish"), language=language
+        ),
         saved=_guide_saved,
         invalid=lambda errors: _edit_page(role, request.form.to_dict(), errors),
     )
 
 
 def _edit_page(role: str, values: dict, errors: dict) -> str:
-    return render_template("guides/edit.html", role=role, values=values, errors=errors, limits=LIMITS)
+    return render_template(
+        "guides/edit.html",
+        role=role,
+        values=values,
+        errors=errors,
+        limits=LIMITS,
+        language=current_language(),
+        behind=languages_behind(role),
+    )
 
 
 def _guide_saved(version: CueGuideVersion):
-    flash(f"Saved as version {version.version}{' and published' if version.published else ''}.")
-    return redirect(url_for("guides.versions", role=version.role))
+    if version.published:
+        flash(_("Saved as version %(number)s and published.", number=version.version))
+    else:
+        flash(_("Saved as version %(number)s.", number=version.version))
+    return redirect(url_for("guides.versions", role=version.role, lang=version.language))
 
 
 @bp.get("/guides/<role>/versions")
@@ -135,17 +178,22 @@ def _guide_saved(version: CueGuideVersion):
 def versions(role: str):
     role = _role(role)
     if not _can_edit():
-        abort(403, "Cue guides are edited by trainers.")
+        abort(403, _("Cue guides are edited by trainers."))
+    language = current_language()
     return render_template(
-        "guides/versions.html", role=role, versions=versions_of(role), default=DEFAULT_GUIDES[role]
+        "guides/versions.html",
+        role=role,
+        versions=versions_of(role, language),
+        default=default_guide(role, language),
+        language=language,
     )
 
 
 def _editable_version(role: str, number: int) -> CueGuideVersion:
     """One saved version of a role's guide, for those who edit guides (403 for others, 404 if none)."""
     if not _can_edit():
-        abort(403, "Cue guides are edited by trainers.")
-    row = saved_version(role, number)
+        abort(403, _("Cue guides are edited by trainers."))
+    row = saved_version(role, number, current_language())
     if row is None:
         abort(404)
     return row
@@ -161,6 +209,7 @@ def version(role: str, number: int):
         role=role,
         guide=row.content,
         version=row.version,
+        language=row.language,
         can_edit=True,
         sizes=PAGE_SIZES,
         viewing_old=not row.published,
@@ -175,5 +224,5 @@ def publish(role: str, number: int):
     row = _editable_version(role, number)
     publish_version(row, actor=current_user)
     db.session.commit()
-    flash(f"Version {number} is now the printed guide.")
-    return redirect(url_for("guides.versions", role=role))
+    flash(_("Version %(number)s is now the printed guide.", number=number))
+    return redirect(url_for("guides.versions", role=role, lang=row.language))

@@ -7,6 +7,7 @@ from statistics import median
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.actions.charts import measure_chart, partial_note
@@ -125,9 +126,9 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             "generated_by": user.name,
         },
         "kpis": [
-            {"label": "Near misses reported", "value": str(total), "target": None},
+            {"label": _("Near misses reported"), "value": str(total), "target": None},
             {
-                "label": "Reports per week",
+                "label": _("Reports per week"),
                 "value": f"{board.culture['reports_per_week']:.1f}",
                 "target": None,
             },
@@ -165,13 +166,13 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
         "clusters": [
             {
                 "week": c.week_start,
-                "method": "Poisson exceedance (FDR)" if c.method == "poisson_fdr" else "Local rule",
+                "method": _("Poisson exceedance (FDR)") if c.method == "poisson_fdr" else _("Local rule"),
                 "where": c.region.name if c.region else pseudonym(c.person_ref),
                 "what": c.category.name if c.category else (c.interface_type or "").replace("_", " "),
                 "observed": suppressed(c.observed, threshold),
                 "status": c.status,
                 "done": c.dismissed_reason
-                or (f"Barrier review R-{c.review_id}" if c.review_id else "")
+                or (_("Barrier review R-%(id)s", id=c.review_id) if c.review_id else "")
                 or ", ".join(f"A-{a.id}" for a in c.actions),
             }
             for c in clusters
@@ -225,7 +226,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
                 "due": d.due_at.astimezone(tz),
                 "done": d.done_at.astimezone(tz) if d.done_at else None,
                 "on_time": duty_standing(d.due_at, d.done_at, now, tz),
-                "reference": "recorded" if d.reference else "",
+                "reference": _("recorded") if d.reference else "",
             }
             for d in duties
         ],

@@ -18,6 +18,8 @@ class PackRender(db.Model):
     last_week: Mapped[date] = mapped_column(Date)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     region_name: Mapped[str] = mapped_column(String(120))
+    # The language the pack was asked in: the background job draws its headings in it.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

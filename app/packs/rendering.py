@@ -8,10 +8,12 @@ is no reason to keep copies).
 from datetime import timedelta
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import delete
 
 from app.auth.models import User
 from app.core.clock import org_today, org_tz
+from app.core.i18n import current_language
 from app.core.models import now_utc
 from app.core.pdf import PdfRenderError, RenderedPdf, render_pdf
 from app.core.roles import PACK_ROLES
@@ -26,20 +28,24 @@ PACK_TIMEOUT_SECONDS = 120
 KEEP_RENDERS = timedelta(days=7)
 
 
-def pack_html(scope: Scope, user: User, region_name: str) -> str:
-    """The oversight pack's HTML for ``scope`` as ``user`` may see it, as of now."""
-    pack = build_pack(scope, user, tz=org_tz(), today=org_today(), now=now_utc(), region_name=region_name)
-    page_size = current_app.config["GUIDE_PAGE_SIZE"].title()
-    return render_template("pdf/pack.html", pack=pack, page_size=page_size)
+def pack_html(scope: Scope, user: User, region_name: str, language: str | None = None) -> str:
+    """The oversight pack's HTML for ``scope`` as ``user`` may see it, as of now, its headings and fixed
+    texts in ``language`` (the request's when not given)."""
+    language = language or current_language()
+    with force_locale(language):
+        pack = build_pack(scope, user, tz=org_tz(), today=org_today(), now=now_utc(), region_name=region_name)
+        page_size = current_app.config["GUIDE_PAGE_SIZE"].title()
+        return render_template("pdf/pack.html", pack=pack, page_size=page_size, language=language)
 
 
-def render_pack_pdf(scope: Scope, user: User, region_name: str) -> RenderedPdf:
+def render_pack_pdf(scope: Scope, user: User, region_name: str, language: str | None = None) -> RenderedPdf:
     """The oversight pack for ``scope`` as ``user`` may see it; PdfRenderError when it cannot be drawn."""
-    return render_pdf(pack_html(scope, user, region_name), timeout=PACK_TIMEOUT_SECONDS)
+    return render_pdf(pack_html(scope, user, region_name, language), timeout=PACK_TIMEOUT_SECONDS)
 
 
 def request_render(scope: Scope, user: User, region_name: str) -> PackRender:
-    """Queue a background render (run at once when there is no job queue); old renders are cleared."""
+    """Queue a background render (run at once when there is no job queue); old renders are cleared. The
+    render keeps the language it was asked in, which the job draws the pack in."""
     db.session.execute(delete(PackRender).where(PackRender.created_at < now_utc() - KEEP_RENDERS))
     region_id = next(iter(scope.region_ids)) if scope.region_ids else None
     render = PackRender(
@@ -49,6 +55,7 @@ def request_render(scope: Scope, user: User, region_name: str) -> PackRender:
         region_id=region_id,
         region_name=region_name,
         status="queued",
+        language=current_language(),
         created_at=now_utc(),
     )
     db.session.add(render)
@@ -80,7 +87,7 @@ def render_pack(render_id: int) -> str:
     base_url = current_app.config.get("BASE_URL") or "http://localhost"
     try:
         with current_app.test_request_context(base_url=base_url):
-            rendered = render_pack_pdf(scope, user, render.region_name)
+            rendered = render_pack_pdf(scope, user, render.region_name, render.language)
     except PdfRenderError as exc:
         _fail(render, str(exc))
         raise
