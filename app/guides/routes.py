@@ -104,22 +104,21 @@ def show(role: str):
 def pdf(role: str):
     role = _role(role)
     size = page_size_argument(request.args, current_app.config["GUIDE_PAGE_SIZE"])
+    language = current_language()
     try:
         rendered = print_guide(
-            role,
-            size,
-            actor=current_user,
-            public_link=_public_link(request.args),
-            language=current_language(),
+            role, size, actor=current_user, public_link=_public_link(request.args), language=language
         )
     except PdfRenderError as exc:
         abort(503, str(exc))
     db.session.commit()
-    response = make_response(rendered.data)
+    return _inline_pdf(rendered.data, f"near-miss-cues-{role}-{language}-{size}.pdf")
+
+
+def _inline_pdf(data: bytes, filename: str):
+    response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'inline; filename="near-miss-cues-{role}-{current_language()}-{size}.pdf"'
-    )
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
