@@ -1,6 +1,7 @@
 """Administration of the public reporting links: one per program, turned on, rotated or closed."""
 
 from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.anonymous import bp
@@ -15,7 +16,7 @@ from app.taxonomy.models import Program
 
 def _admin_only() -> None:
     if not current_user.roles & ADMIN_ROLES:
-        abort(403, "Administration is for administrators.")
+        abort(403, _("Administration is for administrators."))
 
 
 def _back():
@@ -52,7 +53,9 @@ def open_program_link(program_id: int):
     program = _program(program_id)
     return save_and_flash(
         lambda: open_link(program, actor=current_user),
-        message=f"{program.name} now has a public reporting link. Print its QR code from here.",
+        message=_(
+            "%(program)s now has a public reporting link. Print its QR code from here.", program=program.name
+        ),
         then=_back,
     )
 
@@ -64,7 +67,7 @@ def rotate_program_link(program_id: int):
     link = _open_link_of(program_id)
     return save_and_flash(
         lambda: rotate_link(link, actor=current_user),
-        message="New link made. The old link and its printed QR codes no longer work: print the new one.",
+        message=_("New link made. The old link and its printed QR codes no longer work: print the new one."),
         then=_back,
     )
 
@@ -76,6 +79,6 @@ def close_program_link(program_id: int):
     link = _open_link_of(program_id)
     return save_and_flash(
         lambda: close_link(link, actor=current_user),
-        message="Link closed. Anyone who opens it is told it no longer takes reports.",
+        message=_("Link closed. Anyone who opens it is told it no longer takes reports."),
         then=_back,
     )

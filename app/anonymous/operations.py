@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from app.anonymous.models import AnonymousReport, ReportingLink
@@ -53,9 +54,9 @@ class AnonymousSubmission:
 def open_link(program: Program, *, actor, now: datetime | None = None) -> ReportingLink:
     """Turn on a public reporting link for ``program`` with a new unguessable token."""
     if not program.active:
-        raise LinkError({"program": ["This program is switched off; switch it on first."]})
+        raise LinkError({"program": [_("This program is switched off; switch it on first.")]})
     if open_link_of(program.id) is not None:
-        raise LinkError({"program": ["This program already has a reporting link."]})
+        raise LinkError({"program": [_("This program already has a reporting link.")]})
     return _new_link(program, actor=actor, now=now or now_utc(), action="reporting_link.open")
 
 
@@ -89,7 +90,7 @@ def open_link_of(program_id: int) -> ReportingLink | None:
 
 def _end(link: ReportingLink, reason: str, *, actor, now: datetime) -> None:
     if not link.is_open:
-        raise LinkError({"link": ["This link was already replaced or closed."]})
+        raise LinkError({"link": [_("This link was already replaced or closed.")]})
     link.ended_at = now
     link.end_reason = reason
     link.ended_by_id = getattr(actor, "id", None)

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
 from app.extensions import limiter
@@ -41,27 +42,36 @@ def _address() -> str:
     return f"anon-receipt:{_address_key()}"
 
 
-TOO_MANY_REPORTS = (
+TOO_MANY_REPORTS = _l(
     "Too many reports from here in a short time. Your answers are still below: "
     "try again in a few minutes. If someone is in danger now, call 911."
 )
-TOO_MANY_LOOKUPS = "Too many codes tried from here in a short time. Try again in a few minutes."
+TOO_MANY_LOOKUPS = _l("Too many codes tried from here in a short time. Try again in a few minutes.")
+
+
+def _too_many_reports() -> str:
+    return str(TOO_MANY_REPORTS)
+
+
+def _too_many_lookups() -> str:
+    return str(TOO_MANY_LOOKUPS)
+
 
 report_limit_per_sender = limiter.limit(
     lambda: current_app.config["ANONYMOUS_REPORT_LIMITS"],
     key_func=_address_and_link,
     methods=["POST"],
-    error_message=TOO_MANY_REPORTS,
+    error_message=_too_many_reports,
 )
 report_limit_per_link = limiter.limit(
     lambda: current_app.config["ANONYMOUS_LINK_LIMITS"],
     key_func=_link,
     methods=["POST"],
-    error_message=TOO_MANY_REPORTS,
+    error_message=_too_many_reports,
 )
 lookup_limit = limiter.limit(
     lambda: current_app.config["RECEIPT_LOOKUP_LIMITS"],
     key_func=_address,
     methods=["POST"],
-    error_message=TOO_MANY_LOOKUPS,
+    error_message=_too_many_lookups,
 )

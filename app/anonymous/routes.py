@@ -6,6 +6,8 @@ so a shared phone's browser keeps neither the receipt nor the status.
 """
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
@@ -23,12 +25,12 @@ from app.reports.operations import SubmissionSettings
 from app.taxonomy.queries import active_categories
 
 ENDED = {
-    "rotated": "This reporting link has been replaced by a new one.",
-    "closed": "This reporting link has been closed.",
+    "rotated": _l("This reporting link has been replaced by a new one."),
+    "closed": _l("This reporting link has been closed."),
 }
-USED_FORM = "This form was already used for another report. Check your answers and send again."
-EXPIRED_FORM = "The form had expired. Your answers are kept; check them and send again."
-NO_SUCH_CODE = "No report matches this code. Check the code and try again."
+USED_FORM = _l("This form was already used for another report. Check your answers and send again.")
+EXPIRED_FORM = _l("The form had expired. Your answers are kept; check them and send again.")
+NO_SUCH_CODE = _l("No report matches this code. Check the code and try again.")
 
 
 @bp.after_request
@@ -44,7 +46,7 @@ def _link_or_refusal(token: str):
     link = link_by_token(token)
     if link is None:
         return None, (
-            render_template("anonymous/link_refused.html", message="This reporting link is not known."),
+            render_template("anonymous/link_refused.html", message=_("This reporting link is not known.")),
             404,
         )
     if not usable(link):

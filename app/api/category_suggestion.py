@@ -7,6 +7,8 @@ it. The answer is only a hint for the capture form: a category and how confident
 
 from typing import Annotated
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from app.core.rate_limits import per_person_limit
@@ -18,11 +20,11 @@ MAX_TEXT_LENGTH = 2000
 
 def _words(value: str) -> str:
     if not value.strip():
-        raise ValueError("Type a few words about what happened.")
+        raise ValueError(_("Type a few words about what happened."))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("Contains a character that is not text.") from None
+        raise ValueError(_("Contains a character that is not text.")) from None
     return value
 
 
@@ -37,7 +39,7 @@ class SuggestionRequest(BaseModel):
 def read_request(body) -> tuple[str | None, dict[str, list[str]]]:
     """The text to score, or the errors by field (the messages never repeat the text)."""
     if not isinstance(body, dict):
-        return None, {"_body": ["Send a JSON object with the text."]}
+        return None, {"_body": [_("Send a JSON object with the text.")]}
     try:
         return SuggestionRequest.model_validate(body).text, {}
     except ValidationError as error:
@@ -60,6 +62,6 @@ def answer(suggestion: Suggestion | None) -> dict:
 suggestion_limit = per_person_limit(
     "CATEGORY_SUGGESTION_LIMITS",
     scope="category-suggestion",
-    message="Too many suggestions asked for in a short time.",
+    message=_l("Too many suggestions asked for in a short time."),
 )
 """Per signed-in person: the form asks at most once per pause in typing."""

@@ -1,4 +1,5 @@
 from flask import current_app, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -29,7 +30,7 @@ def _require_session_and_csrf():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
-        return json_error(401, "unauthenticated", "Sign in to continue.")
+        return json_error(401, "unauthenticated", _("Sign in to continue."))
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
     return None
@@ -52,10 +53,10 @@ def _json_body():
     body, problem = json_body()
     if problem == NOT_JSON:
         return None, json_field_errors(
-            415, {"_body": ["Send JSON with Content-Type: application/json."]}, "Not JSON."
+            415, {"_body": [_("Send JSON with Content-Type: application/json.")]}, _("Not JSON.")
         )
     if problem is not None:
-        return None, json_field_errors(400, {"_body": ["The body is not valid JSON."]}, "Bad JSON.")
+        return None, json_field_errors(400, {"_body": [_("The body is not valid JSON.")]}, _("Bad JSON."))
     return body, None
 
 
@@ -68,15 +69,19 @@ class JsonAnswers:
         return submission.receipt, 201 if submission.created else 200
 
     def invalid(self, errors):
-        return {"error": "invalid", "message": "Some fields need attention.", "errors": errors}
+        return {"error": "invalid", "message": _("Some fields need attention."), "errors": errors}
 
     def forbidden(self):
-        errors = {"region_id": ["You do not belong to this region."]}
-        return {"error": "forbidden", "message": "You can only report in your own regions.", "errors": errors}
+        errors = {"region_id": [_("You do not belong to this region.")]}
+        return {
+            "error": "forbidden",
+            "message": _("You can only report in your own regions."),
+            "errors": errors,
+        }
 
     def conflict(self):
-        message = "This client_uuid was already used for a different report. Make a new UUID."
-        errors = {"client_uuid": ["Already used for a different report."]}
+        message = _("This client_uuid was already used for a different report. Make a new UUID.")
+        errors = {"client_uuid": [_("Already used for a different report.")]}
         return {"error": "conflict", "message": message, "errors": errors}
 
 
@@ -106,7 +111,7 @@ def create_reports():
 def get_report(report_id: int):
     report = visible_report(current_user, report_id)
     if report is None:
-        return json_error(404, "not_found", "No such report.")
+        return json_error(404, "not_found", _("No such report."))
     if record_report_view(current_user, report, via="api"):
         db.session.commit()
     return jsonify(report_as_json(report, current_user))
@@ -121,7 +126,7 @@ def category_suggestion():
         return error
     text, errors = suggestion.read_request(body)
     if errors:
-        return json_field_errors(422, errors, "Some fields need attention.")
+        return json_field_errors(422, errors, _("Some fields need attention."))
     return jsonify(suggestion.answer(suggest_category(text)))
 
 

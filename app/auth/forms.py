@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -10,14 +11,21 @@ from app.core.forms import form_text
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail."), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=1024)])
-    shared_device = BooleanField("This is a shared device")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail.")), Length(max=254)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=1024)]
+    )
+    shared_device = BooleanField(_l("This is a shared device"))
 
 
 def typed_email(form) -> str:
     """The e-mail address a sign-in form carries, as the account is looked up (for rate limits)."""
     return form_text(form, "email").lower()
+
+
+def chosen_language(form) -> str:
+    """The language code a person chose ("" for their browser's)."""
+    return form_text(form, "language").lower()
 
 
 def passkey_name(form) -> str:

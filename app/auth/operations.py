@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, String, bindparam, cast, func, select, text
 from sqlalchemy.orm import lazyload
 from sqlalchemy.sql import ColumnElement
@@ -17,6 +18,7 @@ from app.auth.policy import apply_passkey_rule_to_open_sessions, passkey_require
 from app.auth.queries import active_sessions
 from app.auth.signals import sessions_ended
 from app.core.audit.operations import record_event
+from app.core.i18n import LANGUAGES
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.validation import InvalidInput
@@ -45,7 +47,7 @@ class AccountError(InvalidInput):
 
 def _check_name(name: str) -> None:
     if len(name.strip()) > MAX_NAME_LENGTH:
-        raise AccountError(f"Keep the name under {MAX_NAME_LENGTH} characters.")
+        raise AccountError(_("Keep the name under %(count)s characters.", count=MAX_NAME_LENGTH))
 
 
 def normalise_email(email: str) -> str:
@@ -68,15 +70,15 @@ def create_user(
     """Create an account with its roles and regions."""
     email = normalise_email(email)
     if not email or "@" not in email or len(email) > MAX_EMAIL_LENGTH:
-        raise AccountError("A valid e-mail address is required.")
+        raise AccountError(_("A valid e-mail address is required."))
     _check_name(name)
     if find_user_by_email(email) is not None:
-        raise AccountError(f"An account for {email} already exists.")
+        raise AccountError(_("An account for %(email)s already exists.", email=email))
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(_("Passwords need at least %(count)s characters.", count=MIN_PASSWORD_LENGTH))
     role_values = sorted({Role(role).value for role in roles})
     if not role_values:
-        raise AccountError("Give the user at least one role.")
+        raise AccountError(_("Give the user at least one role."))
     user = User(
         email=email,
         name=name.strip() or email,
@@ -326,9 +328,9 @@ def update_user(
     _check_name(name)
     role_values = sorted({Role(role).value for role in roles})
     if not role_values:
-        raise AccountError("Give the user at least one role.")
+        raise AccountError(_("Give the user at least one role."))
     if Role.ADMIN.value not in role_values and _active_admin_ids() == {user.id}:
-        raise AccountError("This is the last active administrator; give the role to someone else first.")
+        raise AccountError(_("This is the last active administrator; give the role to someone else first."))
     before = {
         "name": user.name,
         "roles": sorted(row.role for row in user.role_rows),
@@ -354,7 +356,7 @@ def set_user_active(user: User, active: bool, *, actor: User) -> None:
     if user.active == active:
         return
     if not active and _active_admin_ids() == {user.id}:
-        raise AccountError("This is the last active administrator; it cannot be deactivated.")
+        raise AccountError(_("This is the last active administrator; it cannot be deactivated."))
     user.active = active
     record_event(
         "user.deactivate" if not active else "user.reactivate",
@@ -369,7 +371,7 @@ def set_user_active(user: User, active: bool, *, actor: User) -> None:
 def set_password(user: User, password: str, *, actor: User) -> None:
     """An administrator sets a new (temporary) password; the user's sessions end."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(_("Passwords need at least %(count)s characters.", count=MIN_PASSWORD_LENGTH))
     user.password_hash = hash_password(password)
     record_event("user.password_set", actor=actor, object_type="user", object_id=user.id)
     end_all_sessions(user, actor=actor)
@@ -386,3 +388,23 @@ def end_session_by_id(user: User, session_id: int, *, actor: User) -> bool:
     )
     sessions_ended.send(user, session_ids=[row.id], everywhere=False)
     return True
+
+
+def set_language(user: User, language: str | None, *, actor: User) -> None:
+    """The language the app speaks to ``user`` (``"en"``, ``"es"``), or None to follow their browser.
+    Audited like the person's other account changes."""
+    chosen = language or None
+    if chosen is not None and chosen not in LANGUAGES:
+        raise AccountError(_("Choose one of the listed languages."))
+    if user.language == chosen:
+        return
+    before = user.language
+    user.language = chosen
+    record_event(
+        "user.language",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        before={"language": before},
+        after={"language": chosen},
+    )

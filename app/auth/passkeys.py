@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlparse
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from webauthn import (
     generate_authentication_options,
@@ -89,7 +90,7 @@ def _consume_challenge(credential: dict, purpose: str, user: User | None = None)
         client_data_b64 = credential["response"]["clientDataJSON"]
         challenge = parse_client_data_json(base64url_to_bytes(client_data_b64)).challenge
     except (KeyError, TypeError, ValueError, WebAuthnException) as exc:
-        raise PasskeyError("The passkey's answer could not be read.") from exc
+        raise PasskeyError(_("The passkey's answer could not be read.")) from exc
     conditions = [
         WebAuthnChallenge.challenge == bytes_to_base64url(challenge),
         WebAuthnChallenge.purpose == purpose,
@@ -105,7 +106,7 @@ def _consume_challenge(credential: dict, purpose: str, user: User | None = None)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise PasskeyError("This passkey request has expired or was already used. Please try again.")
+        raise PasskeyError(_("This passkey request has expired or was already used. Please try again."))
     return challenge
 
 
@@ -114,9 +115,9 @@ def _parse(credential: str | dict) -> dict:
         try:
             credential = json.loads(credential)
         except ValueError as exc:
-            raise PasskeyError("The passkey's answer could not be read.") from exc
+            raise PasskeyError(_("The passkey's answer could not be read.")) from exc
     if not isinstance(credential, dict):
-        raise PasskeyError("The passkey's answer could not be read.")
+        raise PasskeyError(_("The passkey's answer could not be read."))
     return credential
 
 
@@ -174,7 +175,7 @@ def registration_options(user: User, rp: RelyingParty) -> str:
 def clean_name(name: str | None, *, fallback: str) -> str:
     name = " ".join((name or "").split())
     if len(name) > MAX_NAME_LENGTH:
-        raise PasskeyError(f"Keep the name under {MAX_NAME_LENGTH} characters.")
+        raise PasskeyError(_("Keep the name under %(count)s characters.", count=MAX_NAME_LENGTH))
     return name or fallback
 
 
@@ -192,10 +193,10 @@ def register_passkey(user: User, credential: str | dict, *, name: str | None, rp
             require_user_verification=True,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
-        raise PasskeyError("The passkey could not be verified.") from exc
+        raise PasskeyError(_("The passkey could not be verified.")) from exc
     credential_id = bytes_to_base64url(verified.credential_id)
     if db.session.scalar(select(Passkey.id).where(Passkey.credential_id == credential_id)):
-        raise PasskeyError("This passkey is already registered.")
+        raise PasskeyError(_("This passkey is already registered."))
     transports = credential.get("response", {}).get("transports") or []
     passkey = Passkey(
         user_id=user.id,
@@ -242,11 +243,11 @@ def authenticate_passkey(credential: str | dict, *, rp: RelyingParty) -> tuple[U
     challenge = _consume_challenge(credential, AUTHENTICATE)
     passkey = db.session.scalar(select(Passkey).where(Passkey.credential_id == str(credential.get("id", ""))))
     if passkey is None or passkey.revoked_at is not None or not passkey.user.active:
-        raise PasskeyError("This passkey is not registered to an active account.")
+        raise PasskeyError(_("This passkey is not registered to an active account."))
     user = passkey.user
     handle = (credential.get("response") or {}).get("userHandle")
     if handle and handle != user.webauthn_user_handle:
-        raise PasskeyError("This passkey is not registered to an active account.")
+        raise PasskeyError(_("This passkey is not registered to an active account."))
     try:
         verified = verify_authentication_response(
             credential=credential,
@@ -266,9 +267,9 @@ def authenticate_passkey(credential: str | dict, *, rp: RelyingParty) -> tuple[U
                 object_id=user.id,
                 after={"passkey_id": passkey.id},
             )
-        raise PasskeyError("The passkey could not be verified.") from exc
+        raise PasskeyError(_("The passkey could not be verified.")) from exc
     except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
-        raise PasskeyError("The passkey could not be verified.") from exc
+        raise PasskeyError(_("The passkey could not be verified.")) from exc
     passkey.sign_count = verified.new_sign_count
     passkey.backed_up = verified.credential_backed_up
     passkey.last_used_at = now_utc()

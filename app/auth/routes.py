@@ -9,18 +9,22 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
-from app.auth.forms import LoginForm, passkey_answer, passkey_name, typed_email
+from app.auth.forms import LoginForm, chosen_language, passkey_answer, passkey_name, typed_email
 from app.auth.models import Passkey
 from app.auth.operations import (
+    AccountError,
     end_all_sessions,
     end_session,
     passkey_enrolled,
     password_sign_in,
     record_refused_passkey_sign_in,
+    set_language,
     start_session,
 )
 from app.auth.passkeys import (
@@ -86,25 +90,31 @@ def _signed_in_with_password(user, *, shared_device: bool):
     _sign_in(user, method="password", shared_device=shared_device, must_enrol_passkey=must_enrol)
     db.session.commit()
     if must_enrol:
-        flash("Your role signs in with a passkey. Add one now to continue.")
+        flash(_("Your role signs in with a passkey. Add one now to continue."))
         return redirect(url_for("auth.account"))
     return redirect(safe_next_url(request.args.get("next")) or landing_page(user))
 
 
 # The words a person sees on a 429 from a sign-in route (Retry-After carries the wait).
-SIGN_IN_LIMITED = "Too many sign-in attempts from here. Wait a minute, then try again."
+SIGN_IN_LIMITED = _l("Too many sign-in attempts from here. Wait a minute, then try again.")
 
 # One message for both refusals, so it never confirms that a passkey-only account's password was right.
-SIGN_IN_REFUSED = (
+SIGN_IN_REFUSED = _l(
     "That e-mail and password do not match an active account, or the account signs in with a "
     "passkey only: use “Sign in with a passkey”."
 )
-PASSKEY_ANSWER_MISSING = "Send the passkey's answer as JSON."
+PASSKEY_ANSWER_MISSING = _l("Send the passkey's answer as JSON.")
+
+
+def _sign_in_limited() -> str:
+    return str(SIGN_IN_LIMITED)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"], error_message=SIGN_IN_LIMITED)
-@limiter.limit("8 per minute", methods=["POST"], key_func=_address_and_account, error_message=SIGN_IN_LIMITED)
+@limiter.limit("30 per minute", methods=["POST"], error_message=_sign_in_limited)
+@limiter.limit(
+    "8 per minute", methods=["POST"], key_func=_address_and_account, error_message=_sign_in_limited
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("system.home"))
@@ -114,12 +124,12 @@ def login():
     user = password_sign_in(form.email.data, form.password.data)
     if user is None:
         db.session.commit()
-        return render_template("auth/login.html", form=form, error=SIGN_IN_REFUSED), 401
+        return render_template("auth/login.html", form=form, error=str(SIGN_IN_REFUSED)), 401
     return _signed_in_with_password(user, shared_device=form.shared_device.data)
 
 
 @bp.post("/login/passkey/options")
-@limiter.limit("30 per minute", error_message=SIGN_IN_LIMITED)
+@limiter.limit("30 per minute", error_message=_sign_in_limited)
 def passkey_sign_in_options():
     options = authentication_options(relying_party(current_app.config))
     db.session.commit()
@@ -127,11 +137,11 @@ def passkey_sign_in_options():
 
 
 @bp.post("/login/passkey")
-@limiter.limit("30 per minute", error_message=SIGN_IN_LIMITED)
+@limiter.limit("30 per minute", error_message=_sign_in_limited)
 def passkey_sign_in():
     answer = passkey_answer(request.get_json(silent=True))
     if answer is None:
-        return jsonify(error="bad_request", message=PASSKEY_ANSWER_MISSING), 400
+        return jsonify(error="bad_request", message=str(PASSKEY_ANSWER_MISSING)), 400
     try:
         user, _passkey = authenticate_passkey(answer.credential, rp=relying_party(current_app.config))
     except PasskeyError as exc:
@@ -149,7 +159,7 @@ def passkey_sign_in():
 def logout():
     end_session(current_user.session_token, actor=current_user)
     db.session.commit()
-    return _signed_out("You are signed out.")
+    return _signed_out(_("You are signed out."))
 
 
 @bp.get("/account")
@@ -162,6 +172,30 @@ def account():
         passkey_required=passkey_required_for(current_user),
         sections=[html for _, html in account_page_sections.send(current_user) if html],
     )
+
+
+@bp.post("/account/language")
+@login_required
+def choose_language():
+    """The person's language, from the account page (a form: back to the page) or from the report
+    form's one-tap switch (a fetch asking for JSON: 204)."""
+    try:
+        set_language(current_user, chosen_language(request.form), actor=current_user)
+    except AccountError as exc:
+        db.session.rollback()
+        return _language_refused(str(exc))
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return "", 204
+    flash(_("Your language is saved."))
+    return redirect(url_for("auth.account"))
+
+
+def _language_refused(message: str):
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error="invalid", message=message, errors={"language": [message]}), 422
+    flash(message)
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/passkeys/options")
@@ -177,7 +211,7 @@ def passkey_registration_options():
 def register_passkey_view():
     answer = passkey_answer(request.get_json(silent=True))
     if answer is None:
-        return jsonify(error="bad_request", message=PASSKEY_ANSWER_MISSING), 400
+        return jsonify(error="bad_request", message=str(PASSKEY_ANSWER_MISSING)), 400
     try:
         passkey = register_passkey(
             current_user, answer.credential, name=answer.name, rp=relying_party(current_app.config)
@@ -187,7 +221,7 @@ def register_passkey_view():
         return jsonify(error="passkey_refused", message=str(exc)), 422
     passkey_enrolled(current_user)
     db.session.commit()
-    flash(f"Passkey “{passkey.name}” added. Next time, sign in with it.")
+    flash(_("Passkey “%(name)s” added. Next time, sign in with it.", name=passkey.name))
     return jsonify(id=passkey.id, name=passkey.name, redirect=url_for("auth.account")), 201
 
 
@@ -209,7 +243,7 @@ def rename_own_passkey(passkey_id: int):
         flash(str(exc))
         return redirect(url_for("auth.account"))
     db.session.commit()
-    flash("Passkey renamed.")
+    flash(_("Passkey renamed."))
     return redirect(url_for("auth.account"))
 
 
@@ -218,7 +252,7 @@ def rename_own_passkey(passkey_id: int):
 def revoke_own_passkey(passkey_id: int):
     revoke_passkey(_own_passkey(passkey_id), actor=current_user)
     db.session.commit()
-    flash("Passkey removed. It can no longer sign you in.")
+    flash(_("Passkey removed. It can no longer sign you in."))
     return redirect(url_for("auth.account"))
 
 
@@ -228,4 +262,4 @@ def sign_out_everywhere():
     """End every session of this user at once - on a lost phone as much as on this device."""
     end_all_sessions(current_user, actor=current_user)
     db.session.commit()
-    return _signed_out("You are signed out on every device.")
+    return _signed_out(_("You are signed out on every device."))

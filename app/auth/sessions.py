@@ -4,6 +4,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.operations import SessionLimits, load_session_user
@@ -57,7 +58,7 @@ def require_passkey_enrolment():
     row = current_user.current_session
     if row is None or not row.must_enrol_passkey:
         return None
-    message = "Your role signs in with a passkey. Add one on your account page to continue."
+    message = _("Your role signs in with a passkey. Add one on your account page to continue.")
     if is_api_request():
         response = jsonify(error="passkey_required", message=message)
         response.status_code = 403
@@ -69,7 +70,7 @@ def require_passkey_enrolment():
 @login_manager.unauthorized_handler
 def _unauthorized():
     if is_api_request():
-        response = jsonify(error="unauthenticated", message="Sign in to continue.")
+        response = jsonify(error="unauthenticated", message=_("Sign in to continue."))
         response.status_code = 401
         return response
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,6 +1,8 @@
 """Error pages and JSON errors: clear 4xx answers, never a stack trace."""
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -9,6 +11,46 @@ from werkzeug.exceptions import HTTPException
 from app.core.concurrency import EditConflict
 from app.core.json_errors import json_error
 from app.extensions import db
+
+# Werkzeug's own words for an error raised without a message of its own, in the person's language
+# (the English is Werkzeug's, unchanged).
+_DEFAULT_DESCRIPTIONS = {
+    400: _l("The browser (or proxy) sent a request that this server could not understand."),
+    403: _l(
+        "You don't have the permission to access the requested resource. It is either read-protected or not"
+        " readable by the server."
+    ),
+    404: _l(
+        "The requested URL was not found on the server. If you entered the URL manually please check your"
+        " spelling and try again."
+    ),
+    405: _l("The method is not allowed for the requested URL."),
+    413: _l("The data value transmitted exceeds the capacity limit."),
+    415: _l("The server does not support the media type transmitted in the request."),
+    429: _l("This user has exceeded an allotted request count. Try again later."),
+}
+
+
+def _description(error: HTTPException) -> str:
+    default = _DEFAULT_DESCRIPTIONS.get(error.code)
+    if default is not None and error.description == type(error).description:
+        return str(default)
+    return error.description
+
+
+# Flask-WTF's reasons for refusing a form (English as Flask-WTF writes them).
+_CSRF_WORDS = {
+    "The CSRF token is missing.": _l("The CSRF token is missing."),
+    "The CSRF session token is missing.": _l("The CSRF session token is missing."),
+    "The CSRF token is invalid.": _l("The CSRF token is invalid."),
+    "The CSRF token has expired.": _l("The CSRF token has expired."),
+    "The CSRF tokens do not match.": _l("The CSRF tokens do not match."),
+}
+
+
+def csrf_words(error: CSRFError) -> str:
+    """Why Flask-WTF refused the form, in the person's language."""
+    return str(_CSRF_WORDS.get(error.description, error.description))
 
 
 def _wants_json() -> bool:
@@ -20,20 +62,20 @@ def register(app) -> None:
     def csrf_error(error):
         if _wants_json():
             return json_error(
-                400, "csrf", "Missing or stale CSRF token: fetch /api/v1/csrf and send it again."
+                400, "csrf", _("Missing or stale CSRF token: fetch /api/v1/csrf and send it again.")
             )
-        return render_template("errors/error.html", code=400, message=error.description), 400
+        return render_template("errors/error.html", code=400, message=csrf_words(error)), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error):
         # Keep the headers the error carries (Allow on a 405, Retry-After): clients act on them.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if _wants_json():
-            response = json_error(error.code, error.name.lower().replace(" ", "_"), error.description)
+            response = json_error(error.code, error.name.lower().replace(" ", "_"), _description(error))
             response.headers.extend(headers)
             return response
         return (
-            render_template("errors/error.html", code=error.code, message=error.description),
+            render_template("errors/error.html", code=error.code, message=_description(error)),
             error.code,
             headers,
         )
@@ -46,7 +88,7 @@ def register(app) -> None:
         db.session.rollback()
         current_app.logger.warning("database unavailable: %s", type(error.orig or error).__name__)
         headers = {"Retry-After": "5"}
-        message = "The service is briefly unavailable. Nothing was lost: try again in a few seconds."
+        message = _("The service is briefly unavailable. Nothing was lost: try again in a few seconds.")
         if _wants_json():
             response = json_error(503, "unavailable", message)
             response.headers.update(headers)
@@ -60,7 +102,7 @@ def register(app) -> None:
         without a form of its own to show both answers (a mark-done, a spot check): 409, try again.
         The edit forms catch this themselves and show both answers (core.concurrency)."""
         db.session.rollback()
-        message = "Someone changed this at the same moment, so nothing was saved. Open it again and retry."
+        message = _("Someone changed this at the same moment, so nothing was saved. Open it again and retry.")
         if _wants_json():
             return json_error(409, "conflict", message)
         return render_template("errors/error.html", code=409, message=message), 409

@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import abort
+from flask_babel import gettext as _
 
 # Nothing the app records lies outside these years, and dates near the calendar's ends overflow the
 # week arithmetic a date filter does (9999-12-31 plus a week does not exist).
@@ -70,7 +71,15 @@ def date_argument(values, name: str) -> date | None:
         return None
     day = form_date(text)
     if day is None:
-        abort(400, f"Give {name}= as a date, YYYY-MM-DD, between {EARLIEST_DATE} and {LATEST_DATE}.")
+        abort(
+            400,
+            _(
+                "Give %(name)s= as a date, YYYY-MM-DD, between %(earliest)s and %(latest)s.",
+                name=name,
+                earliest=EARLIEST_DATE,
+                latest=LATEST_DATE,
+            ),
+        )
     return day
 
 

@@ -13,8 +13,11 @@ in English rather than as a key. ``tests/core/test_translations.py`` fails on a 
 Spanish translation and on template text outside the catalogue.
 """
 
-from flask import Flask, has_request_context, request
-from flask_babel import Babel, get_locale
+import re
+from datetime import datetime
+
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel, force_locale, format_datetime, get_locale
 from flask_login import current_user
 
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -39,7 +42,20 @@ def select_language() -> str:
     chosen = getattr(current_user, "language", None) if current_user else None
     if chosen in LANGUAGES:
         return chosen
+    g.language_from_browser = True
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def language_of(user) -> str:
+    """The language to write to ``user`` in when they are not the one asking (an e-mail, a push, an
+    in-app notification): their own choice, else English."""
+    chosen = getattr(user, "language", None)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def in_language_of(user):
+    """``with in_language_of(user):`` - gettext and the date formats answer in ``user``'s language."""
+    return force_locale(language_of(user))
 
 
 def current_language() -> str:
@@ -48,11 +64,52 @@ def current_language() -> str:
     return locale.language if locale else DEFAULT_LANGUAGE
 
 
+# strftime's codes the templates use, as Unicode date patterns (Babel names months in the language).
+_PATTERNS = {
+    "%d": "dd",
+    "%b": "MMM",
+    "%B": "MMMM",
+    "%Y": "y",
+    "%H": "HH",
+    "%M": "mm",
+    "%S": "ss",
+    "%a": "EEE",
+    "%A": "EEEE",
+    "%e": "d",
+    "%p": "a",
+    "%I": "hh",
+}
+_CODE = re.compile(r"%.")
+
+
+def local_datetime(value: datetime, fmt: str) -> str:
+    """``value`` (aware, already in the organisation's zone) written with the strftime ``fmt``: as
+    strftime in English (the text English pages always had), through Babel's patterns otherwise."""
+    codes = _CODE.findall(fmt)
+    if current_language() == DEFAULT_LANGUAGE or any(code not in _PATTERNS for code in codes):
+        return value.strftime(fmt)
+    pattern = "".join(
+        _PATTERNS[piece] if piece in _PATTERNS else ("'" + piece.replace("'", "''") + "'" if piece else "")
+        for piece in re.split(r"(%.)", fmt)
+    )
+    return format_datetime(value, pattern, rebase=False)
+
+
 def register(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["ORG_TIMEZONE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/../translations"))
     babel.init_app(app, locale_selector=select_language)
+    # {% trans %} blocks are read with their whitespace collapsed, so a template's line breaks are not
+    # part of the message.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.after_request
+    def _vary_on_browser_language(response):
+        # A page whose language came from Accept-Language differs by it (caches keep one per language).
+        if g.get("language_from_browser"):
+            response.vary.add("Accept-Language")
+        return response
 
     @app.context_processor
     def _language():

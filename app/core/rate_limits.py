@@ -27,6 +27,7 @@ def per_person_limit(config_key: str, *, scope: str, message: str, cost: int | C
         key_func=_person,
         methods=["POST"],
         exempt_when=_not_signed_in,
-        error_message=message,
+        # Called per refusal, so a lazily translated message comes out in the person's language.
+        error_message=lambda: str(message),
         cost=cost,
     )

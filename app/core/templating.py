@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from app.core.dates import short_date
 from app.core.durations import format_duration
+from app.core.i18n import local_datetime
 from app.core.pseudonyms import pseudonym
 from app.core.roles import (
     ADMIN_ROLES,
@@ -36,7 +37,7 @@ def register(app) -> None:
     def local_time(value, fmt="%d %b %Y, %H:%M"):
         if value is None:
             return ""
-        return value.astimezone(tz).strftime(fmt)
+        return local_datetime(value.astimezone(tz), fmt)
 
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(short_date, "short_date")

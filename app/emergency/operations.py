@@ -8,6 +8,9 @@ staff may well name a person in it.
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.auth.queries import users_with_role
@@ -26,7 +29,7 @@ REASON_MAX_CHARS = 1000
 PRESET_HOURS = (1, 2, 4, 8, 12, 24)
 REVIEWER_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.ADMIN})
 """Who is alerted when a grant starts, sees every grant, and may end anyone's grant."""
-NOT_ALLOWED = "Your role may not use emergency access; an administrator decides which roles may."
+NOT_ALLOWED = _l("Your role may not use emergency access; an administrator decides which roles may.")
 
 
 class EmergencyAccessError(InvalidInput):
@@ -68,7 +71,7 @@ def start_grant(user, *, reason: str, hours, now: datetime | None = None) -> Eme
     safeguarding leads and administrators and writes an audit event.
     """
     if not may_use_emergency_access(user):
-        raise EmergencyAccessError({"grant": [NOT_ALLOWED]})
+        raise EmergencyAccessError({"grant": [str(NOT_ALLOWED)]})
     now = now or now_utc()
     reason = (reason or "").strip()
     limit = max_hours()
@@ -76,10 +79,12 @@ def start_grant(user, *, reason: str, hours, now: datetime | None = None) -> Eme
     problems.need(
         "reason",
         len(reason) >= REASON_MIN_CHARS,
-        f"Say why you need emergency access (at least {REASON_MIN_CHARS} characters).",
+        _("Say why you need emergency access (at least %(count)s characters).", count=REASON_MIN_CHARS),
     )
     problems.need(
-        "reason", len(reason) <= REASON_MAX_CHARS, f"Keep the reason under {REASON_MAX_CHARS} characters."
+        "reason",
+        len(reason) <= REASON_MAX_CHARS,
+        _("Keep the reason under %(count)s characters.", count=REASON_MAX_CHARS),
     )
     try:
         hours = int(str(hours).strip())
@@ -88,10 +93,10 @@ def start_grant(user, *, reason: str, hours, now: datetime | None = None) -> Eme
     problems.need(
         "hours",
         hours is not None and 1 <= hours <= limit,
-        f"Choose between 1 and {limit} hour{'s' if limit != 1 else ''}.",
+        ngettext("Choose between 1 and %(num)s hour.", "Choose between 1 and %(num)s hours.", limit),
     )
     current = active_grant(user, now=now)
-    problems.need("grant", current is None, "You already have emergency access; end it first.")
+    problems.need("grant", current is None, _("You already have emergency access; end it first."))
     if problems:
         raise EmergencyAccessError(dict(problems))
     grant = EmergencyAccess(
@@ -116,7 +121,7 @@ def start_grant(user, *, reason: str, hours, now: datetime | None = None) -> Eme
     notify(
         reviewers,
         kind="emergency_access",
-        title=f"Emergency access taken by {user.name} for {hours} h",
+        title=_l("Emergency access taken by %(name)s for %(hours)s h", name=user.name, hours=hours),
         link=f"/emergency/grants/{grant.id}",
     )
     return grant
@@ -131,7 +136,7 @@ def end_grant(grant: EmergencyAccess, actor, *, now: datetime | None = None) -> 
     """End a live grant now. Audited; the holder is told when someone else ended it."""
     now = now or now_utc()
     if not grant.is_active_at(now):
-        raise EmergencyAccessError({"grant": ["This emergency access has already ended."]})
+        raise EmergencyAccessError({"grant": [_("This emergency access has already ended.")]})
     grant.ended_at = now
     grant.ended_by_id = actor.id
     db.session.flush()
@@ -147,7 +152,7 @@ def end_grant(grant: EmergencyAccess, actor, *, now: datetime | None = None) -> 
         notify(
             [grant.user],
             kind="emergency_access",
-            title=f"Your emergency access was ended by {actor.name}",
+            title=_l("Your emergency access was ended by %(name)s", name=actor.name),
             link="/emergency",
         )
 

@@ -9,6 +9,7 @@ and changed on Admin → Targets and settings. Without a stored row the default 
 import json
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.reference_data import reference_data
@@ -52,7 +53,7 @@ def set_allowed_roles(values: Iterable[str], *, actor) -> None:
     known = {role.value for role in Role}
     chosen = {str(value) for value in values}
     if chosen - known:
-        raise SettingError("Emergency access: choose from the listed roles.")
+        raise SettingError(_("Emergency access: choose from the listed roles."))
     before = sorted(role.value for role in allowed_roles())
     after = sorted(chosen)
     if after == before:

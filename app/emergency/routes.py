@@ -1,4 +1,5 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.form_flow import save_and_flash, save_form
@@ -47,7 +48,7 @@ def _index_page(values: dict, errors: dict) -> str:
 
 def _require_allowed_role():
     if not may_use_emergency_access(current_user):
-        abort(403, NOT_ALLOWED)
+        abort(403, str(NOT_ALLOWED))
 
 
 @bp.get("")
@@ -71,8 +72,11 @@ def start():
 
 def _started(grant: EmergencyAccess):
     flash(
-        f"Emergency access is on for {grant.hours} h. Every report you open is recorded; "
-        "the safeguarding lead and the administrators have been told."
+        _(
+            "Emergency access is on for %(hours)s h. Every report you open is recorded; "
+            "the safeguarding lead and the administrators have been told.",
+            hours=grant.hours,
+        )
     )
     return redirect(url_for("reports.report_list"))
 
@@ -92,7 +96,7 @@ def end(grant_id: int):
         abort(404)
     return save_and_flash(
         lambda: end_grant(grant, current_user),
-        message="Emergency access ended.",
+        message=_("Emergency access ended."),
         then=lambda: _after_ending(grant),
     )
 
@@ -106,7 +110,7 @@ def _after_ending(grant):
 
 def _require_reviewer():
     if not _is_reviewer():
-        abort(403, "Emergency access grants are reviewed by the safeguarding lead and administrators.")
+        abort(403, _("Emergency access grants are reviewed by the safeguarding lead and administrators."))
 
 
 @bp.get("/grants")

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.actions.models import Action
@@ -48,25 +50,25 @@ def publish(actor, data: FeedbackInput, *, now=None) -> FeedbackPost:
     """
     errors: dict[str, list[str]] = {}
     if not 3 <= len(data.title.strip()) <= 200:
-        errors["title"] = ["Give the update a short title."]
+        errors["title"] = [_("Give the update a short title.")]
     if not 3 <= len(data.what_changed.strip()) <= 5000:
-        errors["what_changed"] = ["Say what changed."]
+        errors["what_changed"] = [_("Say what changed.")]
     if not 3 <= len(data.why.strip()) <= 5000:
-        errors["why"] = ["Say why it changed."]
+        errors["why"] = [_("Say why it changed.")]
     actions = _rows(Action, data.action_ids)
     reports = _rows(Report, data.report_ids)
     regions = _rows(Region, data.region_ids)
     # Only what the author may see; an unknown id and a forbidden one get the same answer.
     if len(actions) != len(set(data.action_ids)) or not all(can_view_action(actor, a) for a in actions):
-        errors["action_ids"] = ["Link only actions you can see (A-numbers)."]
+        errors["action_ids"] = [_("Link only actions you can see (A-numbers).")]
     if len(reports) != len(set(data.report_ids)) or not all(can_view_report(actor, r) for r in reports):
-        errors["report_ids"] = [UNSEEN_REPORT]
+        errors["report_ids"] = [str(UNSEEN_REPORT)]
     if len(regions) != len(set(data.region_ids)):
-        errors["region_ids"] = ["Choose existing regions."]
+        errors["region_ids"] = [_("Choose existing regions.")]
     if any(r not in {role.value for role in Role} for r in data.roles):
-        errors["roles"] = ["Choose existing roles."]
+        errors["roles"] = [_("Choose existing roles.")]
     if not actions and not reports:
-        errors["action_ids"] = ["Link the actions or reports this update is about."]
+        errors["action_ids"] = [_("Link the actions or reports this update is about.")]
     if errors:
         raise FeedbackInvalid(errors)
     post = FeedbackPost(
@@ -105,7 +107,7 @@ def publish(actor, data: FeedbackInput, *, now=None) -> FeedbackPost:
             [reporter],
             kind="feedback",
             link=f"/feedback/{post.id}",
-            title=f"Something changed because you reported ({numbers})",
+            title=_l("Something changed because you reported (%(numbers)s)", numbers=numbers),
         )
     return post
 

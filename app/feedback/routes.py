@@ -1,4 +1,5 @@
 from flask import abort, has_request_context, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.form_flow import save_form
@@ -59,7 +60,7 @@ def _published(post: FeedbackPost):
 @login_required
 def new():
     if not can_publish(current_user):
-        abort(403, "Feedback updates are published by the quality lead.")
+        abort(403, _("Feedback updates are published by the quality lead."))
     if request.method == "GET":
         return _feedback_form(new_feedback_values(request.args))
     data = feedback_input(request.form)
@@ -67,7 +68,7 @@ def new():
         lambda: publish(current_user, data),
         saved=_published,
         invalid=lambda errors: _feedback_form(typed_feedback_values(request.form), errors),
-        message="Published. Every reporter of a linked report has been told.",
+        message=_("Published. Every reporter of a linked report has been told."),
     )
 
 

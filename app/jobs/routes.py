@@ -1,6 +1,7 @@
 """The failed-jobs page for administrators: what failed, why, and a retry button."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.roles import Role
@@ -21,7 +22,7 @@ from app.jobs.queue import JOB_ID
 @login_required
 def _admins_only():
     if Role.ADMIN not in current_user.roles:
-        abort(403, "Background jobs are for administrators.")
+        abort(403, _("Background jobs are for administrators."))
 
 
 @bp.get("")
@@ -44,9 +45,9 @@ def retry(job_id: str):
         retry_failed_job(job_id, actor=current_user)
     except JobNotFound:
         db.session.rollback()
-        abort(404, "That job is no longer in the failed list.")
+        abort(404, _("That job is no longer in the failed list."))
     db.session.commit()
-    flash("The job is back on the queue.")
+    flash(_("The job is back on the queue."))
     return redirect(url_for("jobs.index"))
 
 
@@ -59,7 +60,7 @@ def retry_inline(event_id: int):
         succeeded = retry_inline_failure(event, actor=current_user)
     except JobNotFound:
         db.session.rollback()
-        abort(404, "That job no longer exists.")
+        abort(404, _("That job no longer exists."))
     db.session.commit()
-    flash("The job ran and succeeded." if succeeded else "The job failed again; see the newest entry.")
+    flash(_("The job ran and succeeded.") if succeeded else _("The job failed again; see the newest entry."))
     return redirect(url_for("jobs.index"))

@@ -1,5 +1,7 @@
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -8,18 +10,18 @@ from app.extensions import db
 
 # What a notification of each kind waits for until it is settled, and the word for it once it is.
 WAITING_FOR = {
-    "stop_the_line": ("needs acknowledging", "acknowledged"),
-    "stop_the_line_escalated": ("needs acknowledging", "acknowledged"),
-    "safeguarding": ("needs a decision", "decided"),
-    "action_overdue": ("still open", "done"),
-    "action_due_soon": ("still open", "done"),
-    "action_verify": ("needs a verdict", "verified"),
-    "spot_check_due": ("needs a spot check", "spot-checked"),
-    "deadline_warning": ("still open", "done"),
-    "nurse_review": ("needs a nurse", "done"),
-    "interface_task": ("needs a pathway map", "mapped"),
-    "review_assigned": ("needs the review", "done"),
-    "deadline_breached": ("still open", "done"),
+    "stop_the_line": (_l("needs acknowledging"), _l("acknowledged")),
+    "stop_the_line_escalated": (_l("needs acknowledging"), _l("acknowledged")),
+    "safeguarding": (_l("needs a decision"), _l("decided")),
+    "action_overdue": (_l("still open"), _l("done")),
+    "action_due_soon": (_l("still open"), _l("done")),
+    "action_verify": (_l("needs a verdict"), _l("verified")),
+    "spot_check_due": (_l("needs a spot check"), _l("spot-checked")),
+    "deadline_warning": (_l("still open"), _l("done")),
+    "nurse_review": (_l("needs a nurse"), _l("done")),
+    "interface_task": (_l("needs a pathway map"), _l("mapped")),
+    "review_assigned": (_l("needs the review"), _l("done")),
+    "deadline_breached": (_l("still open"), _l("done")),
 }
 
 
@@ -51,14 +53,18 @@ class Notification(db.Model):
         only informs."""
         if self.settled_at is not None:
             return None
-        return WAITING_FOR.get(self.kind, (None, None))[0]
+        words = WAITING_FOR.get(self.kind, (None, None))[0]
+        return None if words is None else str(words)
 
     @property
     def settled_label(self) -> str | None:
         """How the work was settled ("acknowledged"), for the inbox."""
         if self.settled_at is None:
             return None
-        return self.settled_as or WAITING_FOR.get(self.kind, (None, "done"))[1]
+        if self.settled_as:
+            # The outcome words are stored in English; the known ones read in the person's language.
+            return _(self.settled_as)
+        return str(WAITING_FOR.get(self.kind, (None, _l("done")))[1])
 
 
 class PushSubscription(db.Model):

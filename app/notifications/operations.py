@@ -5,10 +5,12 @@ import logging
 from collections.abc import Iterable
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from app.auth.models import User
 from app.core.audit.operations import record_event
+from app.core.i18n import in_language_of
 from app.core.models import now_utc
 from app.extensions import db
 from app.jobs.queue import enqueue
@@ -31,6 +33,9 @@ def notify(
 ) -> list[Notification]:
     """Tell each user (once) with a title and a link - never health information.
 
+    A title made with ``lazy_gettext`` is written in each user's own language (``users.language``,
+    else English); a plain string is kept as it is.
+
     Pushed to the devices of each user that take alerts when ``push`` says so, or, when it is None,
     when the kind is one of ``PUSHED_KINDS`` (alerts, work given to the person, deadlines); a user
     with no such device gets no push job."""
@@ -40,7 +45,9 @@ def notify(
         if user.id in seen or not user.active:
             continue
         seen.add(user.id)
-        notification = Notification(user_id=user.id, kind=kind, title=title, link=link)
+        with in_language_of(user):
+            words = str(title)
+        notification = Notification(user_id=user.id, kind=kind, title=words, link=link)
         db.session.add(notification)
         created.append(notification)
     db.session.flush()
@@ -83,12 +90,15 @@ def deliver_email(notification_id: int) -> bool:
     notification, user = row.Notification, row.User
     config = current_app.config
     base_url = config.get("BASE_URL", "").rstrip("/")
-    headline = " - ".join(filter(None, (notification.title, notification.waiting_for)))
-    body = (
-        f"{headline}\n\nOpen it here: {base_url}{notification.link}\n\n"
-        "This message holds no details on purpose."
-    )
-    if not send_email(config, to=user.email, subject=f"[Near misses] {headline}", body=body):
+    with in_language_of(user):
+        headline = " - ".join(filter(None, (notification.title, notification.waiting_for)))
+        body = _(
+            "%(headline)s\n\nOpen it here: %(url)s\n\nThis message holds no details on purpose.",
+            headline=headline,
+            url=f"{base_url}{notification.link}",
+        )
+        subject = _("[Near misses] %(headline)s", headline=headline)
+    if not send_email(config, to=user.email, subject=subject, body=body):
         return False
     db.session.execute(
         update(Notification).where(Notification.id == notification_id).values(emailed_at=now_utc())
@@ -121,7 +131,8 @@ def deliver_push(notification_id: int) -> int:
     keys = vapid_keys(current_app.config, current_app.instance_path) if devices else None
     if keys is None:
         return 0
-    payload = push_payload(notification, notification.waiting_for)
+    with in_language_of(row.User):
+        payload = push_payload(notification, notification.waiting_for)
     outcomes = [(device, send_push(device, payload, keys, urgent=payload["urgent"])) for device in devices]
     now = now_utc()
     for device, outcome in outcomes:

@@ -1,6 +1,7 @@
 from dataclasses import asdict
 
 from flask import abort, flash, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -71,7 +72,7 @@ def forget_device_view():
     body = request.get_json(silent=True)
     endpoint = body.get("endpoint") if isinstance(body, dict) else None
     if not isinstance(endpoint, str) or not endpoint:
-        return jsonify(error="invalid", errors={"endpoint": ["Give the device's push endpoint."]}), 422
+        return jsonify(error="invalid", errors={"endpoint": [_("Give the device's push endpoint.")]}), 422
     forget_endpoint(current_user, endpoint, reason="turned off on the device")
     db.session.commit()
     return "", 204
@@ -85,5 +86,5 @@ def remove_own_device(device_id: int):
         abort(404)
     remove_device(device, actor=current_user, reason="removed from the account page")
     db.session.commit()
-    flash(f"“{device.device_name}” takes no more alerts.")
+    flash(_("“%(name)s” takes no more alerts.", name=device.device_name))
     return redirect(url_for("auth.account"))

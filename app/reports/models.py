@@ -2,6 +2,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,13 +24,13 @@ class ReportStatus(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "new": "Received, waiting for triage",
-            "triaged": "Triaged",
-            "in_review": "Being reviewed",
-            "reviewed": "Reviewed",
-            "action_planned": "Action planned",
-            "handed_off": "Handed to the incident process",
-            "closed": "Closed",
+            "new": _("Received, waiting for triage"),
+            "triaged": _("Triaged"),
+            "in_review": _("Being reviewed"),
+            "reviewed": _("Reviewed"),
+            "action_planned": _("Action planned"),
+            "handed_off": _("Handed to the incident process"),
+            "closed": _("Closed"),
         }[self.value]
 
 

@@ -20,6 +20,8 @@ nothing. A JPEG is decoded at 1/2, 1/4 or 1/8 scale when that still covers the `
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -36,12 +38,15 @@ ACCEPTED_FORMATS = set(MAX_PIXELS)
 # answered below as "too many pixels".
 Image.MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS
 
-_UNREADABLE = "This file is not a photo we can read."
+_UNREADABLE = _l("This file is not a photo we can read.")
 _UNREADABLE_ERRORS = (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError)
 
 
 def _too_many_pixels(limit: int) -> str:
-    return f"The photo has too many pixels: at most {limit / 1_000_000:.1f} megapixels. Send a smaller one."
+    return _(
+        "The photo has too many pixels: at most %(megapixels)s megapixels. Send a smaller one.",
+        megapixels=f"{limit / 1_000_000:.1f}",
+    )
 
 
 class PhotoRejected(ValueError):
@@ -66,18 +71,18 @@ class CleanPhoto:
 def check_photo(raw: bytes) -> PhotoHeader:
     """Judge ``raw`` by its header alone - bytes, format, pixels - without decoding it."""
     if not raw:
-        raise PhotoRejected("The photo is empty.")
+        raise PhotoRejected(_("The photo is empty."))
     if len(raw) > MAX_UPLOAD_BYTES:
-        raise PhotoRejected(f"The photo is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        raise PhotoRejected(_("The photo is larger than %(mb)s MB.", mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             header = PhotoHeader(probe.format, probe.width, probe.height)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRejected(_too_many_pixels(MAX_SOURCE_PIXELS)) from None
     except _UNREADABLE_ERRORS:
-        raise PhotoRejected(_UNREADABLE) from None
+        raise PhotoRejected(str(_UNREADABLE)) from None
     if header.format not in ACCEPTED_FORMATS:
-        raise PhotoRejected("Send a JPEG, PNG or WebP photo.")
+        raise PhotoRejected(_("Send a JPEG, PNG or WebP photo."))
     limit = MAX_PIXELS[header.format]
     if header.width * header.height > limit:
         raise PhotoRejected(_too_many_pixels(limit))
@@ -108,7 +113,7 @@ def sanitise_photo(raw: bytes) -> CleanPhoto:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRejected(_too_many_pixels(MAX_SOURCE_PIXELS)) from None
     except _UNREADABLE_ERRORS:
-        raise PhotoRejected(_UNREADABLE) from None
+        raise PhotoRejected(str(_UNREADABLE)) from None
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=85, optimize=True)
     return CleanPhoto(out.getvalue(), clean.width, clean.height)

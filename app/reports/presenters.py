@@ -9,6 +9,8 @@ are not on it because nothing here puts them there.
 import json
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from app.core.permissions import reporter_is_visible, sees_report_through_role
 from app.reports.models import Report, ReportStatus
 from app.reports.signals import report_json_fields
@@ -23,29 +25,35 @@ class ReporterStatus:
 
 
 REPORTER_STATUS = {
-    ReportStatus.NEW.value: ReporterStatus("Received", "Your report has arrived. It will be looked at soon."),
+    ReportStatus.NEW.value: ReporterStatus(
+        _l("Received"), _l("Your report has arrived. It will be looked at soon.")
+    ),
     ReportStatus.TRIAGED.value: ReporterStatus(
-        "Being looked at", "Someone has read it and is deciding what should happen next."
+        _l(_l("Being looked at")), _l("Someone has read it and is deciding what should happen next.")
     ),
     ReportStatus.IN_REVIEW.value: ReporterStatus(
-        "Being looked into", "People are looking into what led to it and how to stop it happening again."
+        _l(_l("Being looked into")),
+        _l("People are looking into what led to it and how to stop it happening again."),
     ),
     ReportStatus.REVIEWED.value: ReporterStatus(
-        "Looked into", "The look into what led to it is finished; what was learned is shared in updates."
+        _l(_l("Looked into")),
+        _l("The look into what led to it is finished; what was learned is shared in updates."),
     ),
-    ReportStatus.ACTION_PLANNED.value: ReporterStatus("Action planned", "A change is planned because of it."),
+    ReportStatus.ACTION_PLANNED.value: ReporterStatus(
+        _l("Action planned"), _l("A change is planned because of it.")
+    ),
     ReportStatus.HANDED_OFF.value: ReporterStatus(
-        "Passed to the incident process", "It is being followed up as an incident."
+        _l(_l("Passed to the incident process")), _l("It is being followed up as an incident.")
     ),
-    ReportStatus.CLOSED.value: ReporterStatus("Closed", "The work on it is finished."),
+    ReportStatus.CLOSED.value: ReporterStatus(_l("Closed"), _l("The work on it is finished.")),
 }
 
 PROGRESS_EVENT_KINDS = frozenset({"triage.record", "review.link", "review.complete", "action.link"})
 """The audit events whose new status a reporter sees in their report's progress (nothing else of them)."""
 
 ACKNOWLEDGED = ReporterStatus(
-    "A supervisor has it",
-    "You said someone was still at risk: a supervisor has acknowledged it and is acting on it.",
+    _l(_l("A supervisor has it")),
+    _l("You said someone was still at risk: a supervisor has acknowledged it and is acting on it."),
 )
 """The step a reporter sees when the stop-the-line alert their report raised is acknowledged (the
 event's time only: who acknowledged and what they did stay on the staff pages)."""

@@ -1,5 +1,7 @@
 """Reads of reports, always through the permission layer."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -10,7 +12,7 @@ from app.core.permissions import can_view_report, reporter_is_visible, scope_to_
 from app.extensions import db
 from app.reports.models import Report
 
-UNSEEN_REPORT = "Link only reports you can see (NM-numbers)."
+UNSEEN_REPORT = _l("Link only reports you can see (NM-numbers).")
 """The one answer to linking a report id that does not exist or that the person may not see."""
 
 
@@ -75,6 +77,6 @@ def report_history(report: Report, viewer) -> list[dict]:
     rows = []
     for event in events:
         hidden = event.actor_id == report.reporter_id and not show_reporter
-        actor = "The reporter (confidential)" if hidden else names.get(event.actor_id, "The system")
+        actor = _("The reporter (confidential)") if hidden else names.get(event.actor_id, _("The system"))
         rows.append({"at": event.occurred_at, "action": event.action, "actor": actor})
     return rows

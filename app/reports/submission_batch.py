@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.core.form_flow import INVALID_STATUS
 from app.core.json_body import json_body
 from app.extensions import db
@@ -41,14 +43,14 @@ def read_batch(raw: Any) -> tuple[list | None, BatchRefused | None]:
     """The batch's items, or why the body is not ``{"reports": [...]}`` with 1 to
     ``MAX_BATCH_REPORTS`` items. Each item is checked later, as a report on its own."""
     if not isinstance(raw, dict):
-        errors = {"_body": ['Send a JSON object: {"reports": [report, ...]}.']}
-        return None, BatchRefused(INVALID_STATUS, "Not a batch of reports.", errors)
+        errors = {"_body": [_('Send a JSON object: {"reports": [report, ...]}.')]}
+        return None, BatchRefused(INVALID_STATUS, _("Not a batch of reports."), errors)
     items = raw.get("reports")
     if not isinstance(items, list) or not items:
-        errors = {"reports": ["Send the reports as a list of one report or more."]}
-        return None, BatchRefused(INVALID_STATUS, "Not a batch of reports.", errors)
+        errors = {"reports": [_("Send the reports as a list of one report or more.")]}
+        return None, BatchRefused(INVALID_STATUS, _("Not a batch of reports."), errors)
     if len(items) > MAX_BATCH_REPORTS:
-        message = f"Send at most {MAX_BATCH_REPORTS} reports in one batch."
+        message = _("Send at most %(count)s reports in one batch.", count=MAX_BATCH_REPORTS)
         return None, BatchRefused(TOO_LARGE_STATUS, message, {"reports": [message]})
     return items, None
 

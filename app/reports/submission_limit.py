@@ -17,12 +17,14 @@ Counts live where the sign-in limits do (``RATELIMIT_STORAGE_URI``: Redis shared
 switched off with them (``RATELIMIT_ENABLED``).
 """
 
+from flask_babel import lazy_gettext as _l
+
 from app.core.rate_limits import per_person_limit
 from app.reports.submission_batch import batch_cost
 
 _SCOPE = "report-submission"
 # Retry-After carries the exact wait for the outbox; the words are for a person.
-_MESSAGE = "Too many reports in a short time. Nothing was lost: try again in a few minutes."
+_MESSAGE = _l("Too many reports in a short time. Nothing was lost: try again in a few minutes.")
 
 submission_limit = per_person_limit("REPORT_SUBMISSION_LIMITS", scope=_SCOPE, message=_MESSAGE)
 """Decorates every route that submits one report."""

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, Base64Bytes, BaseModel, ConfigDict, Field, ValidationError
 
 from app.core.ids import MAX_DB_ID
@@ -22,17 +24,17 @@ from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, EventClass, Interface
 def _storable_text(value: str) -> str:
     """Refuse text a database cannot store (NUL, lone surrogates) instead of failing on insert."""
     if "\x00" in value:
-        raise ValueError("Contains a character that cannot be stored.")
+        raise ValueError(_("Contains a character that cannot be stored."))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("Contains a character that cannot be stored.") from None
+        raise ValueError(_("Contains a character that cannot be stored.")) from None
     return value
 
 
 def _plausible_time(value: datetime) -> datetime:
     if not 2000 <= value.year <= 2100:
-        raise ValueError("Give a date and time like 2026-03-01T14:30.")
+        raise ValueError(_("Give a date and time like 2026-03-01T14:30."))
     return value
 
 
@@ -86,58 +88,58 @@ class ReportPayload(BaseModel):
 
 
 _FRIENDLY = {
-    "missing": "This field is required.",
-    "uuid_parsing": "Must be a UUID made on the device.",
-    "uuid_type": "Must be a UUID made on the device.",
-    "bool_parsing": "Answer yes or no.",
-    "bool_type": "Answer yes or no.",
-    "int_parsing": "Must be a whole number.",
-    "int_type": "Must be a whole number.",
-    "int_from_float": "Must be a whole number.",
-    "datetime_parsing": "Give a date and time like 2026-03-01T14:30.",
-    "datetime_from_date_parsing": "Give a date and time like 2026-03-01T14:30.",
-    "datetime_type": "Give a date and time like 2026-03-01T14:30.",
-    "enum": "Choose one of the listed options.",
-    "base64_decode": "The photo could not be read; take it again.",
-    "bytes_type": "The photo could not be read; take it again.",
-    "model_type": "Send an object with the photo's data.",
-    "model_attributes_type": "Send an object with the photo's data.",
+    "missing": _l("This field is required."),
+    "uuid_parsing": _l("Must be a UUID made on the device."),
+    "uuid_type": _l("Must be a UUID made on the device."),
+    "bool_parsing": _l("Answer yes or no."),
+    "bool_type": _l("Answer yes or no."),
+    "int_parsing": _l("Must be a whole number."),
+    "int_type": _l("Must be a whole number."),
+    "int_from_float": _l("Must be a whole number."),
+    "datetime_parsing": _l("Give a date and time like 2026-03-01T14:30."),
+    "datetime_from_date_parsing": _l("Give a date and time like 2026-03-01T14:30."),
+    "datetime_type": _l("Give a date and time like 2026-03-01T14:30."),
+    "enum": _l("Choose one of the listed options."),
+    "base64_decode": _l("The photo could not be read; take it again."),
+    "bytes_type": _l("The photo could not be read; take it again."),
+    "model_type": _l("Send an object with the photo's data."),
+    "model_attributes_type": _l("Send an object with the photo's data."),
 }
 
 
 _REQUIRED = {
-    "still_at_risk": "Answer yes or no.",
-    "category": "Choose one of the listed categories.",
-    "region_id": "Choose one of your regions.",
-    "what_happened": "Say in a few words what happened.",
-    "barrier": "Say what caught it.",
-    "occurred_at": "Give the date and time it happened.",
+    "still_at_risk": _l("Answer yes or no."),
+    "category": _l("Choose one of the listed categories."),
+    "region_id": _l("Choose one of your regions."),
+    "what_happened": _l("Say in a few words what happened."),
+    "barrier": _l("Say what caught it."),
+    "occurred_at": _l("Give the date and time it happened."),
 }
 
 
 def _messages_for(error: dict) -> str:
     kind = error["type"]
     if kind == "missing" and error["loc"]:
-        return _REQUIRED.get(str(error["loc"][0]), _FRIENDLY["missing"])
+        return str(_REQUIRED.get(str(error["loc"][0]), _FRIENDLY["missing"]))
     if kind == "string_too_long":
-        return f"Keep this under {error['ctx']['max_length']} characters."
+        return _("Keep this under %(count)s characters.", count=error["ctx"]["max_length"])
     if kind == "string_too_short":
-        return "Please write a few words." if error["ctx"]["min_length"] > 1 else _FRIENDLY["missing"]
+        return _("Please write a few words.") if error["ctx"]["min_length"] > 1 else str(_FRIENDLY["missing"])
     if kind == "string_type":
-        return "Must be text."
+        return _("Must be text.")
     if kind in ("greater_than_equal", "less_than_equal"):
-        return "Choose one of the listed options."
+        return _("Choose one of the listed options.")
     if kind == "value_error":
         return str(error["ctx"]["error"])
-    return _FRIENDLY.get(kind, error["msg"])
+    return str(_FRIENDLY.get(kind, error["msg"]))
 
 
 def parse_payload(raw: Any) -> tuple[ReportPayload | None, dict[str, list[str]]]:
     """Check shape and types. Returns the payload, or None and field errors."""
     if not isinstance(raw, dict):
-        return None, {"_body": ["Send a JSON object with the report's fields."]}
+        return None, {"_body": [_("Send a JSON object with the report's fields.")]}
     if not isinstance(raw.get("photo", {}), dict | None):
-        return None, {"photo": [_FRIENDLY["model_type"]]}
+        return None, {"photo": [str(_FRIENDLY["model_type"])]}
     # A blank form field means "not given", exactly as if the key were absent.
     cleaned = {key: value for key, value in raw.items() if value != ""}
     try:
@@ -209,25 +211,25 @@ def check_against_taxonomy(
     errors: dict[str, list[str]] = {}
     category = categories.get(payload.category)
     if category is None:
-        errors["category"] = ["Choose one of the listed categories."]
+        errors["category"] = [_("Choose one of the listed categories.")]
     if not region_exists:
-        errors["region_id"] = ["Choose one of your regions."]
+        errors["region_id"] = [_("Choose one of your regions.")]
     program = None
     if payload.program_id is not None:
         program = programs.get(payload.program_id)
         if program is None or not program.serves(payload.region_id):
-            errors["program_id"] = ["Choose a program that runs in this region."]
+            errors["program_id"] = [_("Choose a program that runs in this region.")]
             program = None
     if payload.event_class not in CAPTURE_EVENT_CLASSES:
-        errors["event_class"] = ["A report is a near miss or an unsafe condition."]
+        errors["event_class"] = [_("A report is a near miss or an unsafe condition.")]
     occurred_at = as_utc(payload.occurred_at, tz)
     if occurred_at > now + clock_skew:
-        errors["occurred_at"] = ["This time is in the future; check the date and time."]
+        errors["occurred_at"] = [_("This time is in the future; check the date and time.")]
     elif occurred_at < now - max_age:
-        errors["occurred_at"] = [f"Reports must be about the last {max_age.days} days."]
+        errors["occurred_at"] = [_("Reports must be about the last %(days)s days.", days=max_age.days)]
     captured_at = as_utc(payload.captured_at, tz) if payload.captured_at else now
     if captured_at > now + clock_skew:
-        errors["captured_at"] = ["The device clock is ahead of the server; check its time."]
+        errors["captured_at"] = [_("The device clock is ahead of the server; check its time.")]
     if errors:
         return None, errors
     return CheckedReport(payload, category, program, occurred_at, captured_at, tz), {}

@@ -1,5 +1,7 @@
 """A refused triage save (someone else triaged first): their answers beside the refused ones."""
 
+from flask_babel import lazy_gettext as _l
+
 from app.core.concurrency import ConflictView, conflict_view
 from app.escalations.operations import active_external_bodies
 from app.escalations.vocabulary import SAFEGUARDING_TRIGGERS
@@ -9,18 +11,18 @@ from app.triage.matrix import ReviewLevel
 from app.triage.vocabulary import DowngradeReason
 
 _QUESTIONS = [
-    ("still_at_risk_now", "Anyone still at risk now"),
-    ("safeguarding_triggers", "Safeguarding triggers"),
-    ("external_body_ids", "External bodies"),
-    ("recurrence", "Repeat theme"),
-    ("severity", "Severity potential"),
-    ("minimum_investigation", "Minimum investigation"),
-    ("interface", "Interface failure"),
-    ("event_class", "Event class"),
-    ("review_level", "Review level"),
-    ("override_reason", "Reason for another level"),
-    ("downgrade_reason", "Reason for less than the floor"),
-    ("downgrade_text", "Downgrade explained"),
+    ("still_at_risk_now", _l("Anyone still at risk now")),
+    ("safeguarding_triggers", _l("Safeguarding triggers")),
+    ("external_body_ids", _l("External bodies")),
+    ("recurrence", _l("Repeat theme")),
+    ("severity", _l("Severity potential")),
+    ("minimum_investigation", _l("Minimum investigation")),
+    ("interface", _l("Interface failure")),
+    ("event_class", _l("Event class")),
+    ("review_level", _l("Review level")),
+    ("override_reason", _l("Reason for another level")),
+    ("downgrade_reason", _l("Reason for less than the floor")),
+    ("downgrade_text", _l("Downgrade explained")),
 ]
 
 

@@ -5,6 +5,8 @@ Pure: no database. A matrix is a plain dict ``{severity: {recurrence: review_lev
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
+
 
 class Severity(StrEnum):
     LOW = "low"
@@ -30,10 +32,10 @@ class ReviewLevel(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "none": "None (log and learn)",
-            "brief_structured_review": "Brief structured review",
-            "barrier_review": "Barrier review",
-            "full_systems_review": "Full systems review",
+            "none": _("None (log and learn)"),
+            "brief_structured_review": _("Brief structured review"),
+            "barrier_review": _("Barrier review"),
+            "full_systems_review": _("Full systems review"),
         }[self.value]
 
     @property
@@ -77,14 +79,14 @@ def validate_matrix(cells: dict) -> dict[str, str]:
             try:
                 level = ReviewLevel(raw)
             except ValueError:
-                errors[key] = "Choose a review level."
+                errors[key] = _("Choose a review level.")
                 continue
             if (severity is Severity.HIGH or recurrence is Recurrence.CLUSTER) and (
                 level.depth < DEEPER_REVIEW_FLOOR.depth
             ):
-                errors[key] = (
-                    "High potential or clustered near misses need at least a "
-                    f"{DEEPER_REVIEW_FLOOR.label.lower()}."
+                errors[key] = _(
+                    "High potential or clustered near misses need at least a %(floor)s.",
+                    floor=DEEPER_REVIEW_FLOOR.label.lower(),
                 )
     return errors
 

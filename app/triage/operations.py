@@ -162,29 +162,31 @@ def _check(answers: TriageAnswers) -> dict[str, list[str]]:
     errors = Problems()
     need = errors.need
 
-    need("still_at_risk_now", answers.still_at_risk_now is not None, "Answer yes or no.")
-    need("severity", answers.severity in {s.value for s in Severity}, "Choose the severity potential.")
+    need("still_at_risk_now", answers.still_at_risk_now is not None, _("Answer yes or no."))
+    need("severity", answers.severity in {s.value for s in Severity}, _("Choose the severity potential."))
     need(
-        "recurrence", answers.recurrence in {r.value for r in Recurrence}, "Choose single, repeat or cluster."
+        "recurrence",
+        answers.recurrence in {r.value for r in Recurrence},
+        _("Choose single, repeat or cluster."),
     )
-    need("review_level", answers.review_level in {r.value for r in ReviewLevel}, "Choose a review level.")
-    need("event_class", answers.event_class in {e.value for e in EventClass}, "Choose the event class.")
+    need("review_level", answers.review_level in {r.value for r in ReviewLevel}, _("Choose a review level."))
+    need("event_class", answers.event_class in {e.value for e in EventClass}, _("Choose the event class."))
     need(
         "minimum_investigation",
         3 <= len(answers.minimum_investigation.strip()) <= 2000,
-        "Say what minimum investigation will show the system failure (under 2000 characters).",
+        _("Say what minimum investigation will show the system failure (under 2000 characters)."),
     )
-    need("override_reason", len(answers.override_reason) <= 2000, "Keep the reason under 2000 characters.")
+    need("override_reason", len(answers.override_reason) <= 2000, _("Keep the reason under 2000 characters."))
     if answers.interface_flag:
         need(
             "interface_type",
             answers.interface_type in {t.value for t in InterfaceType},
-            "Choose the type of interface that failed.",
+            _("Choose the type of interface that failed."),
         )
     need(
         "safeguarding_triggers",
         all(t in SAFEGUARDING_TRIGGERS for t in answers.safeguarding_triggers),
-        "Choose from the listed triggers.",
+        _("Choose from the listed triggers."),
     )
     return errors
 
@@ -217,7 +219,7 @@ def triage_report(
             )
         }
         if len(bodies) != len(set(answers.external_body_ids)):
-            errors["external_body_ids"] = ["Choose from the listed bodies."]
+            errors["external_body_ids"] = [_("Choose from the listed bodies.")]
     category = None
     if answers.event_class == EventClass.INCIDENT:
         category = incident_category(answers.incident_category_id)
@@ -247,13 +249,15 @@ def triage_report(
         and not answers.override_reason.strip()
     ):
         errors["override_reason"] = [
-            f"The matrix proposes “{proposed.label}”. Give a reason to choose another level."
+            _("The matrix proposes “%(level)s”. Give a reason to choose another level.", level=proposed.label)
         ]
     restricted = bool(answers.safeguarding_triggers) or not a_nurse_can_read(report)
     if answers.clinical and report.nurse_review is None and restricted:
         errors["clinical"] = [
-            "No nurse of this region may read this report (it is restricted to safeguarding): "
-            "phone the nurse, and say so in the minimum investigation."
+            _(
+                "No nurse of this region may read this report (it is restricted to safeguarding): "
+                "phone the nurse, and say so in the minimum investigation."
+            )
         ]
     if errors:
         raise TriageInvalid(errors)
@@ -327,14 +331,21 @@ def _downgrade_problems(answers: TriageAnswers, minimum: ReviewLevel) -> dict[st
     errors.need(
         "downgrade_reason",
         answers.downgrade_reason in {r.value for r in DowngradeReason},
-        f"High potential and clustered reports get at least a {minimum.label.lower()}. "
-        f"To choose “{chosen}”, say why from the list.",
+        _(
+            "High potential and clustered reports get at least a %(floor)s. "
+            "To choose “%(chosen)s”, say why from the list.",
+            floor=minimum.label.lower(),
+            chosen=chosen,
+        ),
     )
     errors.need(
         "downgrade_text",
         DOWNGRADE_EXPLANATION_MIN <= len(answers.downgrade_text.strip()) <= 2000,
-        f"Explain the downgrade to “{chosen}” in at least {DOWNGRADE_EXPLANATION_MIN} characters "
-        "(under 2000).",
+        _(
+            "Explain the downgrade to “%(chosen)s” in at least %(count)s characters (under 2000).",
+            chosen=chosen,
+            count=DOWNGRADE_EXPLANATION_MIN,
+        ),
     )
     return errors
 

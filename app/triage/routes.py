@@ -1,4 +1,5 @@
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.audit.access import record_report_view
@@ -28,7 +29,7 @@ from app.triage.vocabulary import DOWNGRADE_EXPLANATION_MIN, DowngradeReason
 
 def _require_triage_role():
     if not current_user.roles & TRIAGE_ROLES:
-        abort(403, "Triage is for supervisors and the quality lead.")
+        abort(403, _("Triage is for supervisors and the quality lead."))
 
 
 @bp.get("/triage")
@@ -57,7 +58,7 @@ def _triageable(report_id: int) -> Report:
     if report is None:
         abort(404)
     if not can_triage(current_user, report):
-        abort(403, "You triage only the reports of your own regions.")
+        abort(403, _("You triage only the reports of your own regions."))
     return report
 
 
@@ -114,5 +115,5 @@ def save_triage(report_id: int):
         saved=lambda _: redirect(url_for("triage.queue")),
         invalid=lambda errors: _render_form(report, submitted_values(request.form), errors),
         conflict=lambda: _conflict_page(report),
-        message=f"NM-{report.id} triaged.",
+        message=_("NM-%(id)s triaged.", id=report.id),
     )

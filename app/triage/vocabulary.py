@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
+
 
 class DowngradeReason(StrEnum):
     """Why a high potential or clustered report gets less than the floor's review (a short list on
@@ -15,10 +17,10 @@ class DowngradeReason(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "same_barrier_reviewed": "Already reviewed with the same barrier this month",
-            "duplicate": "Duplicate of another report",
-            "outside_service": "Outside our service",
-            "other": "Other",
+            "same_barrier_reviewed": _("Already reviewed with the same barrier this month"),
+            "duplicate": _("Duplicate of another report"),
+            "outside_service": _("Outside our service"),
+            "other": _("Other"),
         }[self.value]
 
 

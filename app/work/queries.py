@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from app.actions.models import Action
+from app.core.i18n import DEFAULT_LANGUAGE, current_language
 from app.core.permissions import can_view_report, sees_report_through_role
 from app.core.roles import Role
 from app.core.settings import get_setting
@@ -43,12 +47,17 @@ class WorkItem:
         return (self.clock.state != ClockState.BREACHED, self.clock.due_at)
 
 
+def _day(day: date) -> str:
+    """A day as the work list writes it: 30 Nov 2026 (in the person's language)."""
+    return f"{day:%d %b %Y}" if current_language() == DEFAULT_LANGUAGE else format_date(day, "dd MMM y")
+
+
 def _end_of(day: date, tz: ZoneInfo) -> datetime:
     """Due "by" a day: until the start of the next, in the organisation's time zone."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
 
 
-ALERTS = "Stop-the-line alerts to acknowledge"
+ALERTS = _l("Stop-the-line alerts to acknowledge")
 
 
 def _alerts(user, now: datetime) -> list[WorkItem]:
@@ -60,10 +69,14 @@ def _alerts(user, now: datetime) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            ALERTS,
-            f"NM-{alert.report_id} in {alert.report.region.name}: someone may still be at risk",
+            str(ALERTS),
+            _(
+                "NM-%(id)s in %(region)s: someone may still be at risk",
+                id=alert.report_id,
+                region=alert.report.region.name,
+            ),
             f"/alerts/{alert.id}",
-            clock("Acknowledge", alert.raised_at, alert.raised_at + target, None, now),
+            clock(_("Acknowledge"), alert.raised_at, alert.raised_at + target, None, now),
         )
         for alert in alerts
         if can_handle_alert(user, alert)
@@ -83,11 +96,11 @@ def _nurse_reviews(user, now: datetime) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            "Nurse reviews",
-            f"NM-{review.report_id} in {review.report.region.name}"
-            + ("" if review.owner_id else ": not taken yet"),
+            _("Nurse reviews"),
+            _("NM-%(id)s in %(region)s", id=review.report_id, region=review.report.region.name)
+            + ("" if review.owner_id else _(": not taken yet")),
             f"/nurse-reviews/{review.id}",
-            clock("Nurse review", review.requested_at, review.due_at, None, now),
+            clock(_("Nurse review"), review.requested_at, review.due_at, None, now),
         )
         for review in open_reviews
         if can_take(user, review)
@@ -100,7 +113,7 @@ def _triage(user, now: datetime) -> list[WorkItem]:
     queue = triage_queue(user, QueueFilters(status="new"), now)
     return [
         WorkItem(
-            "Reports to triage",
+            _("Reports to triage"),
             f"NM-{item.report.id} · {item.report.category.name} · {item.report.region.name}",
             f"/triage/{item.report.id}",
             item.clock,
@@ -117,11 +130,11 @@ def _reviews(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            "Reviews you own",
+            _("Reviews you own"),
             f"R-{review.id} · {review.title}",
             f"/reviews/{review.id}",
             clock(
-                "Review due",
+                _("Review due"),
                 review.created_at,
                 _end_of(review.due_date, tz),
                 None,
@@ -149,10 +162,11 @@ def _interface_failures(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            "Interface failures in your regions",
-            f"R-{review.id} · {review.title}" + (f" · {review.owner.name} has it" if review.owner else ""),
+            _("Interface failures in your regions"),
+            f"R-{review.id} · {review.title}"
+            + (" · " + _("%(name)s has it", name=review.owner.name) if review.owner else ""),
             f"/reviews/{review.id}",
-            clock("Map", review.created_at, _end_of(review.due_date, tz), None, now),
+            clock(_("Map"), review.created_at, _end_of(review.due_date, tz), None, now),
         )
         for review in reviews
         if review.due_date is not None and all(sees_report_through_role(user, r) for r in review.reports)
@@ -169,10 +183,10 @@ def _safeguarding(user, now: datetime) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            "Safeguarding decisions",
-            f"NM-{case.report_id} in {case.report.region.name}",
+            _("Safeguarding decisions"),
+            _("NM-%(id)s in %(region)s", id=case.report_id, region=case.report.region.name),
             f"/safeguarding/{case.id}",
-            clock("Decide", case.routed_at, safeguarding_due_at(case), None, now),
+            clock(_("Decide"), case.routed_at, safeguarding_due_at(case), None, now),
         )
         for case in cases
     ]
@@ -194,10 +208,10 @@ def _duties(user, now: datetime) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            "External reports due",
-            f"NM-{duty.report_id}: report to {duty.body.name}",
+            _("External reports due"),
+            _("NM-%(id)s: report to %(body)s", id=duty.report_id, body=duty.body.name),
             f"/reports/{duty.report_id}#duty-{duty.id}",
-            clock("Report", duty.identified_at, duty.due_at, None, now),
+            clock(_("Report"), duty.identified_at, duty.due_at, None, now),
         )
         for duty in duties
         if sees_report_through_role(user, duty.report)
@@ -208,10 +222,10 @@ def _actions(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
     """Open actions the person owns; for the quality lead also the ended tests waiting for a verdict."""
     items = [
         WorkItem(
-            "Actions you own",
+            _("Actions you own"),
             f"A-{action.id} · {action.title}",
             f"/actions/{action.id}",
-            clock("Put in place", action.created_at, _end_of(action.due_date, tz), None, now),
+            clock(_("Put in place"), action.created_at, _end_of(action.due_date, tz), None, now),
         )
         for action in db.session.scalars(
             select(Action).where(Action.owner_id == user.id, Action.status == "open")
@@ -222,11 +236,16 @@ def _actions(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
         waiting = db.session.scalars(select(Action).where(Action.status == "done", Action.window_end < today))
         items += [
             WorkItem(
-                "Actions to verify",
-                f"A-{action.id} · {action.title}: its test window ended {action.window_end:%d %b %Y}",
+                _("Actions to verify"),
+                _(
+                    "A-%(id)s · %(title)s: its test window ended %(day)s",
+                    id=action.id,
+                    title=action.title,
+                    day=_day(action.window_end),
+                ),
                 f"/actions/{action.id}",
                 clock(
-                    "Verify",
+                    _("Verify"),
                     _end_of(action.window_end, tz),
                     _end_of(action.window_end + timedelta(days=7), tz),
                     None,
@@ -243,8 +262,8 @@ def _theme(cluster) -> str:
     if cluster.category:
         return cluster.category.name
     if cluster.interface_type:
-        return f"{cluster.interface_type.replace('_', ' ').capitalize()} (interface)"
-    return "Reports about one person"
+        return _("%(kind)s (interface)", kind=cluster.interface_type.replace("_", " ").capitalize())
+    return _("Reports about one person")
 
 
 def _clusters(user, now: datetime) -> list[WorkItem]:
@@ -253,11 +272,23 @@ def _clusters(user, now: datetime) -> list[WorkItem]:
     waiting = clusters_awaiting_review()
     return [
         WorkItem(
-            "Clusters awaiting review",
-            f"{_theme(cluster)}{' in ' + cluster.region.name if cluster.region else ''}: "
-            f"{len(cluster.reports)} reports, week of {cluster.week_start:%d %b %Y}",
+            _("Clusters awaiting review"),
+            _(
+                "%(theme)s in %(region)s: %(count)s reports, week of %(week)s",
+                theme=_theme(cluster),
+                region=cluster.region.name,
+                count=len(cluster.reports),
+                week=_day(cluster.week_start),
+            )
+            if cluster.region
+            else _(
+                "%(theme)s: %(count)s reports, week of %(week)s",
+                theme=_theme(cluster),
+                count=len(cluster.reports),
+                week=_day(cluster.week_start),
+            ),
             f"/dashboard#cluster-{cluster.id}",
-            clock("Decide", cluster.detected_at, cluster.detected_at + timedelta(days=7), None, now),
+            clock(_("Decide"), cluster.detected_at, cluster.detected_at + timedelta(days=7), None, now),
         )
         for cluster in waiting
         if all(can_view_report(user, r) for r in cluster.reports)
@@ -281,8 +312,9 @@ def work_for(user, now: datetime, tz: ZoneInfo) -> dict[str, list[WorkItem]]:
     grouped: dict[str, list[WorkItem]] = {}
     for item in sorted(items, key=lambda i: i.urgency):
         grouped.setdefault(item.kind, []).append(item)
-    if ALERTS in grouped:  # someone may still be at risk: nothing comes before that
-        grouped = {ALERTS: grouped.pop(ALERTS), **grouped}
+    alerts = str(ALERTS)
+    if alerts in grouped:  # someone may still be at risk: nothing comes before that
+        grouped = {alerts: grouped.pop(alerts), **grouped}
     return {kind: WorkList.shown(found) for kind, found in grouped.items()}
 
 

@@ -252,6 +252,29 @@ async function loadEntryFromHash() {
   if (entry && entry.state === ATTENTION) loadEntry(entry);
 }
 
+/**
+ * The one-tap language switch: the link opens the form in that language (the worker keeps both, so
+ * it works with no signal); when online the choice is also saved to the account first.
+ */
+async function switchLanguage(event) {
+  const link = event.currentTarget;
+  if (!navigator.onLine || !form) return;
+  event.preventDefault();
+  const body = new FormData();
+  body.set('csrf_token', form.elements.csrf_token.value);
+  body.set('language', link.dataset.setLanguage);
+  try {
+    await fetch(link.dataset.languageUrl, {
+      method: 'POST', body, credentials: 'same-origin', headers: { Accept: 'application/json' },
+    });
+  } catch {
+    // No answer: the link still opens the form in that language.
+  }
+  window.location.assign(link.href);
+}
+
+document.querySelectorAll('[data-set-language]').forEach((link) => link.addEventListener('click', switchLanguage));
+
 if (form) {
   if (form.dataset.blank === 'yes') freshForm();
   form.addEventListener('input', () => { document.body.dataset.dirty = 'yes'; });
