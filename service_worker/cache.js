@@ -25,6 +25,32 @@ export async function deletePageCaches() {
   await Promise.all(names.filter((n) => n.startsWith(`${PREFIX}pages-`)).map((n) => caches.delete(n)));
 }
 
+// The languages a page may be asked in (`?lang=`): each is kept apart, so the report form opens in
+// either language with no signal (the form's one-tap switch).
+export const LANGUAGES = ['en', 'es'];
+const LANGUAGE_KEY = '/language';
+
+/** Where a page is kept: its path, plus `?lang=` when the address asks for one of the languages. */
+export function pageKey(url) {
+  const lang = url.searchParams.get('lang');
+  return LANGUAGES.includes(lang) ? `${url.pathname}?lang=${lang}` : url.pathname;
+}
+
+/** The person's language as their pages last said (`<html lang>`), kept with the pages. */
+export async function rememberLanguage(language, cacheName) {
+  if (!LANGUAGES.includes(language)) return;
+  await (await caches.open(cacheName)).put(LANGUAGE_KEY, new Response(language));
+}
+
+/** The language to answer in offline: the address's `?lang=`, else the one the pages last said. */
+export async function offlineLanguage(url, cacheName) {
+  const asked = url.searchParams.get('lang');
+  if (LANGUAGES.includes(asked)) return asked;
+  const kept = await caches.match(LANGUAGE_KEY, { cacheName });
+  const language = kept ? await kept.text() : (globalThis.navigator?.language || '').slice(0, 2);
+  return LANGUAGES.includes(language) ? language : LANGUAGES[0];
+}
+
 /** Only a real page answer is kept: not an error, not a redirect to the sign-in page. */
 export function cacheablePage(response) {
   return response && response.ok && !response.redirected && response.type === 'basic';
@@ -52,11 +78,11 @@ export async function networkFirstPage(request, cacheName, fallback) {
   try {
     const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
     if (cacheablePage(response)) {
-      (await caches.open(cacheName)).put(url.pathname, response.clone());
+      (await caches.open(cacheName)).put(pageKey(url), response.clone());
     }
     return response;
   } catch {
-    return (await caches.match(url.pathname, { cacheName })) || fallback();
+    return (await caches.match(pageKey(url), { cacheName })) || fallback();
   }
 }
 

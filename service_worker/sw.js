@@ -3,7 +3,8 @@
 // The server stamps CONFIG (version, app shell, offline pages) when it serves /sw.js.
 
 import {
-  cacheFirst, cacheNames, deleteOldCaches, deletePageCaches, networkFirstPage, refreshPages,
+  cacheFirst, cacheNames, deleteOldCaches, deletePageCaches, networkFirstPage, offlineLanguage, refreshPages,
+  rememberLanguage,
 } from '/sw/cache.js';
 import { notificationFromPush, readPush, windowFor } from '/sw/push.js';
 import { SYNC_TAG, syncOutbox } from '/sw/sync.js';
@@ -11,8 +12,13 @@ import { SYNC_TAG, syncOutbox } from '/sw/sync.js';
 const CONFIG = self.__NEARMISS_CONFIG__;
 const CACHES = cacheNames(CONFIG.version);
 
-async function offlinePage() {
-  return (await caches.match(CONFIG.offline, { cacheName: CACHES.static })) || Response.error();
+/** The offline page in the person's language (one is kept per language), else the plain one. */
+async function offlinePage(url) {
+  const language = await offlineLanguage(url, CACHES.pages);
+  const path = CONFIG.offlineByLanguage[language] || CONFIG.offline;
+  return (await caches.match(path, { cacheName: CACHES.static }))
+    || (await caches.match(CONFIG.offline, { cacheName: CACHES.static }))
+    || Response.error();
 }
 
 self.addEventListener('install', (event) => {
@@ -20,6 +26,8 @@ self.addEventListener('install', (event) => {
     const cache = await caches.open(CACHES.static);
     await cache.addAll(CONFIG.shell);
     await cache.add(new Request(CONFIG.offline, { credentials: 'omit' }));
+    await Promise.all(Object.values(CONFIG.offlineByLanguage)
+      .map((path) => cache.add(new Request(path, { credentials: 'omit' })).catch(() => {})));
     await refreshPages(CONFIG.pages, CACHES.pages);
   })());
   // No skipWaiting here: a page with a half-typed report decides when the new version takes over.
@@ -37,6 +45,7 @@ self.addEventListener('message', (event) => {
   if (type === 'SKIP_WAITING') self.skipWaiting();
   if (type === 'CLEAR_USER_DATA') event.waitUntil(deletePageCaches());
   if (type === 'CACHE_PAGES') event.waitUntil(refreshPages(CONFIG.pages, CACHES.pages));
+  if (type === 'LANGUAGE') event.waitUntil(rememberLanguage(event.data.language, CACHES.pages));
 });
 
 self.addEventListener('fetch', (event) => {
@@ -51,10 +60,11 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.mode === 'navigate') {
+    const fallback = () => offlinePage(url);
     if (CONFIG.pages.includes(url.pathname)) {
-      event.respondWith(networkFirstPage(request, CACHES.pages, offlinePage));
+      event.respondWith(networkFirstPage(request, CACHES.pages, fallback));
     } else {
-      event.respondWith(fetch(request).catch(offlinePage));
+      event.respondWith(fetch(request).catch(fallback));
     }
   }
 });

@@ -3,10 +3,12 @@ import json
 from flask import abort, current_app, g, render_template, send_from_directory, url_for
 from markupsafe import Markup
 
+from app.core.i18n import LANGUAGES
 from app.pwa import bp
 from app.pwa.assets import SERVICE_WORKER_DIR, SHARED_MODULES, asset_version, static_shell_paths
 from app.pwa.manifest import web_manifest
 from app.pwa.modules import module_graph
+from app.pwa.page_strings import page_strings
 
 # Pages a DSP needs with no signal (the form and the cue guides), cached and dropped at sign-out.
 OFFLINE_PAGES = (
@@ -17,7 +19,10 @@ OFFLINE_PAGES = (
     "/guides/nurse",
     "/guides/scheduler",
 )
-# Shown for any other page while offline; fetched without cookies, so it holds nobody's data.
+# The report form in each language too: its one-tap switch opens the other with no signal.
+OFFLINE_PAGES_BY_LANGUAGE = tuple(f"/report?lang={code}" for code in LANGUAGES)
+# Shown for any other page while offline; fetched without cookies, so it holds nobody's data. One
+# copy per language: the worker shows the one in the person's language.
 OFFLINE_FALLBACK = "/offline"
 
 
@@ -34,8 +39,9 @@ def service_worker():
     config = {
         "version": asset_version(),
         "shell": static_shell_paths() + [f"/sw/{name}" for name in SHARED_MODULES],
-        "pages": list(OFFLINE_PAGES),
+        "pages": list(OFFLINE_PAGES) + list(OFFLINE_PAGES_BY_LANGUAGE),
         "offline": OFFLINE_FALLBACK,
+        "offlineByLanguage": {code: f"{OFFLINE_FALLBACK}?lang={code}" for code in LANGUAGES},
     }
     source = source.replace("self.__NEARMISS_CONFIG__", json.dumps(config))
     response = current_app.response_class(source, mimetype="text/javascript")
@@ -56,6 +62,9 @@ def service_worker_module(name: str):
 @bp.get("/offline")
 def offline():
     return render_template("pwa/offline.html")
+
+
+bp.add_app_template_global(page_strings)
 
 
 @bp.app_template_global()

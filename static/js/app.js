@@ -23,4 +23,6 @@ redrawWith(refreshStatus);
 watchOutbox();
 deliverOnTriggers();
 registerServiceWorker().catch(() => {});
+// The worker answers offline in the language this page is in (its offline page is kept per language).
+navigator.serviceWorker?.controller?.postMessage({ type: 'LANGUAGE', language: document.documentElement.lang });
 sync();

@@ -3,6 +3,8 @@
 // while the phone is offline, goes through no outbox, and any failure (no signal, a timeout, an
 // error, a limit) just shows nothing. The words go in a POST body, never in a URL.
 
+import { t } from './i18n.js';
+
 export const ENDPOINT = '/api/v1/category-suggestion';
 export const MIN_WORDS = 4;
 export const DEBOUNCE_MS = 600;
@@ -94,17 +96,17 @@ export function offerCategorySuggestions(form, {
     const use = document.createElement('button');
     use.type = 'button';
     use.className = 'suggestion-use';
-    use.textContent = 'Use this';
-    use.setAttribute('aria-label', `Use this: ${suggestion.label}`);
+    use.textContent = t('Use this');
+    use.setAttribute('aria-label', t('Use this: %(category)s', { category: suggestion.label }));
     use.addEventListener('click', () => {
       radio.checked = true;
       radio.dispatchEvent(new Event('change', { bubbles: true }));
       const done = document.createElement('span');
-      done.textContent = `Category set to ${suggestion.label}.`;
+      done.textContent = t('Category set to %(category)s.', { category: suggestion.label });
       slot.replaceChildren(done);
     });
     const words = document.createElement('span');
-    words.append('Looks like: ', name);
+    words.append(`${t('Looks like:')} `, name);
     slot.replaceChildren(words, ' ', use);
   }
 

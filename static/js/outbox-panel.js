@@ -5,14 +5,15 @@ import { ATTENTION, SENDING, SENT, WAITING, claim, discard, needsClaim } from '/
 import { CHANNEL_NAME } from '/sw/sync.js';
 import { lastDelivery, sendNow, syncAfterChange } from './outbox-delivery.js';
 import { readOutbox, unsentOf, withOutbox } from './outbox-store.js';
+import { pageLocale, reason, t, tn } from './i18n.js';
 import { el, userId } from './page.js';
 import { layoutNav } from './topbar.js';
 
 const STATE_LABELS = {
-  [WAITING]: 'Waiting to send',
-  [SENDING]: 'Sending…',
-  [ATTENTION]: 'Needs attention',
-  [SENT]: 'Sent',
+  [WAITING]: t('Waiting to send'),
+  [SENDING]: t('Sending…'),
+  [ATTENTION]: t('Needs attention'),
+  [SENT]: t('Sent'),
 };
 const LOW_STORAGE_BYTES = 20 * 1024 * 1024;
 
@@ -20,20 +21,20 @@ function categoryLabel(code) {
   const input = document.querySelector(`input[name=category][value="${CSS.escape(code || '')}"]`);
   const strong = input?.closest('label')?.querySelector('strong');
   if (strong) return strong.textContent;
-  return (code || 'Report').replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+  return (code || t('Report')).replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 }
 
 function timeLabel(ms) {
-  return new Date(ms).toLocaleString([], { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return new Date(ms).toLocaleString(pageLocale(), { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
 function clockLabel(ms) {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Date(ms).toLocaleTimeString(pageLocale(), { hour: '2-digit', minute: '2-digit' });
 }
 
 /** Whose name a claimed report goes under: the signed-in person's (the panel carries it). */
 function signedInName() {
-  return document.getElementById('outbox-panel')?.dataset.userName || 'you';
+  return document.getElementById('outbox-panel')?.dataset.userName || t('you');
 }
 
 function needsSignIn() {
@@ -57,9 +58,11 @@ function renderBadge(unsent) {
   const attention = unsent.filter((e) => e.state === ATTENTION || needsClaim(e)).length;
   const wasHidden = badge.hidden;
   badge.hidden = unsent.length === 0;
-  badge.textContent = `${unsent.length} waiting`;
+  badge.textContent = t('%(count)s waiting', { count: unsent.length });
   badge.classList.toggle('attention', attention > 0);
-  badge.setAttribute('aria-label', `${unsent.length} reports waiting to send${attention ? `, ${attention} need attention` : ''}`);
+  badge.setAttribute('aria-label', attention
+    ? t('%(count)s reports waiting to send, %(attention)s need attention', { count: unsent.length, attention })
+    : t('%(count)s reports waiting to send', { count: unsent.length }));
   // The badge takes room in the top bar: when it comes or goes, the links that fit may change.
   if (badge.hidden !== wasHidden) layoutNav();
 }
@@ -69,8 +72,11 @@ function renderLoginNote(unsent) {
   if (!loginNote) return;
   loginNote.hidden = unsent.length === 0;
   const unclaimed = unsent.filter(needsClaim).length;
-  loginNote.textContent = `${unsent.length} report${unsent.length === 1 ? ' is' : 's are'} waiting on this phone. Sign in and they are sent straight away.${
-    unclaimed ? ` ${unclaimed} written before an update ${unclaimed === 1 ? 'asks' : 'ask'} first whose name ${unclaimed === 1 ? 'it goes' : 'they go'} under.` : ''}`;
+  const waiting = tn('%(num)s report is waiting on this phone. Sign in and they are sent straight away.',
+    '%(num)s reports are waiting on this phone. Sign in and they are sent straight away.', unsent.length);
+  const asking = unclaimed ? ` ${tn('%(num)s written before an update asks first whose name it goes under.',
+    '%(num)s written before an update ask first whose name they go under.', unclaimed)}` : '';
+  loginNote.textContent = `${waiting}${asking}`;
 }
 
 function renderPanel(panel, entries, unsent, lastSync) {
@@ -78,10 +84,10 @@ function renderPanel(panel, entries, unsent, lastSync) {
   const summary = panel.querySelector('[data-outbox-summary]');
   const needAttention = unsent.filter((e) => e.state === ATTENTION).length;
   const unclaimed = unsent.filter(needsClaim).length;
-  const parts = [`${unsent.length} waiting to send`];
-  if (needAttention) parts.push(`${needAttention} need${needAttention === 1 ? 's' : ''} attention`);
-  if (unclaimed) parts.push(`${unclaimed} written before an update`);
-  if (lastSync) parts.push(`last sent ${timeLabel(lastSync)}`);
+  const parts = [t('%(count)s waiting to send', { count: unsent.length })];
+  if (needAttention) parts.push(tn('%(num)s needs attention', '%(num)s need attention', needAttention));
+  if (unclaimed) parts.push(t('%(count)s written before an update', { count: unclaimed }));
+  if (lastSync) parts.push(t('last sent %(when)s', { when: timeLabel(lastSync) }));
   summary.textContent = parts.join(' · ');
   const signIn = panel.querySelector('[data-outbox-signin]');
   signIn.hidden = !(needsSignIn() && unsent.length > 0);
@@ -98,14 +104,14 @@ function renderPanel(panel, entries, unsent, lastSync) {
 function unclaimedItem(entry) {
   const occurred = entry.summary?.occurred_at ?? entry.body?.occurred_at;
   const item = el('li', { class: 'outbox-entry state-unclaimed', 'data-state': 'unclaimed' },
-    el('span', { class: 'meta' }, `${categoryLabel(entry.summary?.category ?? entry.body?.category)}${occurred ? ` · happened ${timeLabel(occurred)}` : ''}`),
+    el('span', { class: 'meta' }, `${categoryLabel(entry.summary?.category ?? entry.body?.category)}${occurred ? ` · ${t('happened %(when)s', { when: timeLabel(occurred) })}` : ''}`),
     el('strong', { class: 'state' }, userId === null
-      ? 'Written before an update — sign in to send it'
-      : `Written before an update — send as ${signedInName()}?`));
+      ? t('Written before an update — sign in to send it')
+      : t('Written before an update — send as %(name)s?', { name: signedInName() })));
   if (userId !== null) {
     item.append(el('div', { class: 'entry-actions' },
-      el('button', { type: 'button', class: 'claim', onclick: () => claimEntry(entry) }, `Send as ${signedInName()}`),
-      el('button', { type: 'button', class: 'delete', onclick: () => deleteEntry(entry) }, 'Delete')));
+      el('button', { type: 'button', class: 'claim', onclick: () => claimEntry(entry) }, t('Send as %(name)s', { name: signedInName() })),
+      el('button', { type: 'button', class: 'delete', onclick: () => deleteEntry(entry) }, t('Delete'))));
   }
   return item;
 }
@@ -114,18 +120,20 @@ function entryItem(entry) {
   if (needsClaim(entry)) return unclaimedItem(entry);
   const label = STATE_LABELS[entry.state];
   const item = el('li', { class: `outbox-entry state-${entry.state}`, 'data-state': entry.state },
-    el('span', { class: 'meta' }, `${categoryLabel(entry.summary?.category)} · queued ${timeLabel(entry.created_at)}`),
+    el('span', { class: 'meta' }, `${categoryLabel(entry.summary?.category)} · ${t('queued %(when)s', { when: timeLabel(entry.created_at) })}`),
     el('strong', { class: 'state' }, entry.state === SENT && entry.server_id != null ? `${label} · NM-${entry.server_id}` : label));
   if (entry.state === WAITING && entry.last_error?.retry) {
-    const when = entry.last_error.until ? ` at ${clockLabel(entry.last_error.until)}` : '';
-    item.append(el('span', { class: 'meta' }, `${entry.last_error.message}; trying again by itself${when}.`));
+    const why = reason(entry.last_error.message);
+    item.append(el('span', { class: 'meta' }, entry.last_error.until
+      ? t('%(reason)s; trying again by itself at %(time)s.', { reason: why, time: clockLabel(entry.last_error.until) })
+      : t('%(reason)s; trying again by itself.', { reason: why })));
   }
   if (entry.state === ATTENTION) {
     const errors = Object.values(entry.last_error?.errors || {}).flat();
-    item.append(el('p', { class: 'field-error' }, [entry.last_error?.message, ...errors].filter(Boolean).join(' ')));
+    item.append(el('p', { class: 'field-error' }, [entry.last_error?.message && reason(entry.last_error.message), ...errors].filter(Boolean).join(' ')));
     item.append(el('div', { class: 'entry-actions' },
-      el('button', { type: 'button', class: 'fix', onclick: () => fixEntry(entry) }, 'Fix and send'),
-      el('button', { type: 'button', class: 'delete', onclick: () => deleteEntry(entry) }, 'Delete')));
+      el('button', { type: 'button', class: 'fix', onclick: () => fixEntry(entry) }, t('Fix and send')),
+      el('button', { type: 'button', class: 'delete', onclick: () => deleteEntry(entry) }, t('Delete'))));
   }
   return item;
 }
@@ -141,7 +149,7 @@ function fixEntry(entry) {
 
 async function claimEntry(entry) {
   // eslint-disable-next-line no-alert
-  if (!window.confirm(`Send this report as ${signedInName()}? Only if you wrote it: it goes in under your name.`)) return;
+  if (!window.confirm(t('Send this report as %(name)s? Only if you wrote it: it goes in under your name.', { name: signedInName() }))) return;
   await withOutbox((db) => claim(db, entry.seq, userId));
   await refreshStatus();
   await syncAfterChange();
@@ -149,7 +157,7 @@ async function claimEntry(entry) {
 
 async function deleteEntry(entry) {
   // eslint-disable-next-line no-alert
-  if (!window.confirm('Delete this report from the phone? It has not been sent.')) return;
+  if (!window.confirm(t('Delete this report from the phone? It has not been sent.'))) return;
   await withOutbox((db) => discard(db, entry.seq));
   await refreshStatus();
 }
@@ -169,8 +177,8 @@ async function warnAboutStorage(pendingCount) {
   const estimate = await navigator.storage.estimate?.();
   const free = estimate ? estimate.quota - estimate.usage : Infinity;
   const messages = [];
-  if (free < LOW_STORAGE_BYTES) messages.push('This phone is nearly out of storage space for the app.');
-  if (!persisted) messages.push('This browser may clear waiting reports if space runs short: send them as soon as you have signal, or install the app.');
+  if (free < LOW_STORAGE_BYTES) messages.push(t('This phone is nearly out of storage space for the app.'));
+  if (!persisted) messages.push(t('This browser may clear waiting reports if space runs short: send them as soon as you have signal, or install the app.'));
   warning.hidden = messages.length === 0;
   warning.textContent = messages.join(' ');
 }

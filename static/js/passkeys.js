@@ -2,6 +2,8 @@
 // The server makes the options (py_webauthn) and keeps the challenge; this file only converts
 // between JSON (base64url) and the ArrayBuffers the WebAuthn API wants, and posts the answer back.
 
+import { t } from './i18n.js';
+
 function toBuffer(base64url) {
   const base64 = base64url.replace(/-/g, '+').replace(/_/g, '/');
   const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
@@ -88,8 +90,8 @@ function show(statusElement, message) {
 
 function cancelledMessage(error) {
   return error && error.name === 'NotAllowedError'
-    ? 'The passkey request was cancelled or timed out.'
-    : 'This device could not use a passkey here.';
+    ? t('The passkey request was cancelled or timed out.')
+    : t('This device could not use a passkey here.');
 }
 
 /**
@@ -101,7 +103,7 @@ async function runCeremony({ button, csrfToken, optionsUrl, answerUrl, askAuthen
   button.disabled = true;
   try {
     const options = await postJSON(optionsUrl, csrfToken);
-    if (!options.ok) throw new Error(options.data.message || 'Could not start.');
+    if (!options.ok) throw new Error(options.data.message || t('Could not start.'));
     let credential;
     try {
       credential = await askAuthenticator(options.data);
@@ -111,12 +113,12 @@ async function runCeremony({ button, csrfToken, optionsUrl, answerUrl, askAuthen
     }
     const result = await postJSON(answerUrl, csrfToken, { credential, ...extra() });
     if (!result.ok) {
-      show(status, result.data.message || 'The passkey was refused.');
+      show(status, result.data.message || t('The passkey was refused.'));
       return;
     }
     window.location.assign(result.data.redirect);
   } catch (error) {
-    show(status, error.message || 'Something went wrong with the passkey.');
+    show(status, error.message || t('Something went wrong with the passkey.'));
   } finally {
     button.disabled = false;
   }

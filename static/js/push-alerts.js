@@ -4,6 +4,7 @@
 
 import { applicationServerKey } from '/sw/push.js';
 import { currentSubscription, forgetThisDevice } from './push-device.js';
+import { t } from './i18n.js';
 
 const controls = document.getElementById('push-controls');
 const status = document.getElementById('push-status');
@@ -43,24 +44,24 @@ async function register(subscription, deviceName) {
   if (response.redirected || !response.ok) {
     const body = await response.json().catch(() => null);
     const firstError = body?.errors && Object.values(body.errors)[0]?.[0];
-    throw new Error(firstError || `The server did not take it (HTTP ${response.status}).`);
+    throw new Error(firstError || t('The server did not take it (HTTP %(status)s).', { status: response.status }));
   }
   return response.json();
 }
 
 async function subscribe() {
   if (!('Notification' in window) || !('serviceWorker' in navigator) || !('PushManager' in window)) {
-    say('This browser cannot show alerts from a website. On an iPhone or iPad, add the app to the home screen first, then open it from there.', true);
+    say(t('This browser cannot show alerts from a website. On an iPhone or iPad, add the app to the home screen first, then open it from there.'), true);
     return;
   }
   turnOn.disabled = true;
   try {
     const permission = await Notification.requestPermission();
     if (permission !== 'granted') {
-      say('Alerts are blocked for this site. Allow notifications in the browser’s site settings, then try again.', true);
+      say(t('Alerts are blocked for this site. Allow notifications in the browser’s site settings, then try again.'), true);
       return;
     }
-    say('Turning alerts on…');
+    say(t('Turning alerts on…'));
     const registration = await navigator.serviceWorker.ready;
     let subscription;
     try {
@@ -69,7 +70,7 @@ async function subscribe() {
         applicationServerKey: applicationServerKey(controls.dataset.publicKey),
       });
     } catch (error) {
-      say(`This browser could not reach its push service, so alerts cannot reach this device (${error.name || 'error'}). Check the connection and try again; you still get alerts in the app and by e-mail.`, true);
+      say(t('This browser could not reach its push service, so alerts cannot reach this device (%(error)s). Check the connection and try again; you still get alerts in the app and by e-mail.', { error: error.name || 'error' }), true);
       return;
     }
     await register(subscription, nameInput.value.trim());
@@ -102,7 +103,7 @@ async function start() {
   try {
     const device = await register(subscription, null);
     markThisDevice(device.id);
-    say(`Alerts are on for this device (“${device.device_name}”).`);
+    say(t('Alerts are on for this device (“%(name)s”).', { name: device.device_name }));
   } catch (error) {
     say(error.message, true);
   }

@@ -7,6 +7,7 @@ import { requestBackgroundSync, sync } from './outbox-delivery.js';
 import { onCallAt, rotaFromPage, telHref } from './on-call.js';
 import { refreshStatus } from './outbox-panel.js';
 import { withOutbox } from './outbox-store.js';
+import { pageLocale, reason, t } from './i18n.js';
 import { userId } from './page.js';
 
 const form = document.getElementById('report-form');
@@ -14,12 +15,12 @@ const notice = document.getElementById('form-notice');
 const MAX_PHOTO_EDGE = 1600;
 
 const REQUIRED = {
-  still_at_risk: 'Answer yes or no.',
-  what_happened: 'Say in a few words what happened.',
-  category: 'Choose one of the listed categories.',
-  barrier: 'Say what caught it.',
-  occurred_at: 'Give the date and time it happened.',
-  region_id: 'Choose one of your regions.',
+  still_at_risk: t('Answer yes or no.'),
+  what_happened: t('Say in a few words what happened.'),
+  category: t('Choose one of the listed categories.'),
+  barrier: t('Say what caught it.'),
+  occurred_at: t('Give the date and time it happened.'),
+  region_id: t('Choose one of your regions.'),
 };
 
 function localNow() {
@@ -33,8 +34,8 @@ function showWhen(fresh) {
   const shown = document.getElementById('when-value');
   const chosen = new Date(form.elements.occurred_at.value);
   if (!shown || Number.isNaN(chosen.getTime())) return;
-  const time = chosen.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
-  shown.textContent = fresh ? `Now, ${time}` : `${chosen.toLocaleDateString()}, ${time}`;
+  const time = chosen.toLocaleTimeString(pageLocale(), { hour: 'numeric', minute: '2-digit' });
+  shown.textContent = fresh ? t('Now, %(time)s', { time }) : `${chosen.toLocaleDateString(pageLocale())}, ${time}`;
 }
 
 function freshForm() {
@@ -143,33 +144,33 @@ function phoneNow(regionId) {
   const shift = onCallAt(rotaFromPage(document), regionId, new Date());
   const line = text('p', '', 'field-error');
   if (!shift) {
-    line.textContent = 'Someone is still at risk: phone your supervisor now, because this report cannot reach them yet.';
+    line.textContent = t('Someone is still at risk: phone your supervisor now, because this report cannot reach them yet.');
     return line;
   }
   const call = document.createElement('a');
   call.href = telHref(shift.phone);
   call.className = 'button primary';
-  call.textContent = `Call ${shift.name} (on call): ${shift.phone}`;
-  line.append('Someone is still at risk and this report cannot reach anyone yet: phone now. ', call);
+  call.textContent = t('Call %(name)s (on call): %(phone)s', { name: shift.name, phone: shift.phone });
+  line.append(`${t('Someone is still at risk and this report cannot reach anyone yet: phone now.')} `, call);
   return line;
 }
 
 async function outcomeFor(seq, stillAtRisk, regionId) {
   const entry = await withOutbox((db) => getEntry(db, seq));
   if (entry?.state === SENT) {
-    const lines = [text('strong', 'Thank you — your report is in.'), text('p', `Reference NM-${entry.server_id}.`)];
-    if (stillAtRisk) lines.push(text('p', 'Your supervisor is alerted now. Stay with the person if it is safe.'));
-    lines.push(text('p', 'A supervisor looks at it today. Follow it under My reports.'));
+    const lines = [text('strong', t('Thank you — your report is in.')), text('p', t('Reference NM-%(id)s.', { id: entry.server_id }))];
+    if (stillAtRisk) lines.push(text('p', t('Your supervisor is alerted now. Stay with the person if it is safe.')));
+    lines.push(text('p', t('A supervisor looks at it today. Follow it under My reports.')));
     say('sent', lines);
   } else if (entry?.state === ATTENTION) {
-    say('attention', [text('strong', 'The server could not accept this report.'),
-      text('p', 'It is kept on this phone under “Needs attention” below: fix it and send it again.')]);
+    say('attention', [text('strong', t('The server could not accept this report.')),
+      text('p', t('It is kept on this phone under “Needs attention” below: fix it and send it again.'))]);
   } else {
-    const lines = [text('strong', 'Saved on this phone — waiting to send.'),
-      text('p', 'It is sent by itself as soon as there is signal. You do not need to do anything else.')];
+    const lines = [text('strong', t('Saved on this phone — waiting to send.')),
+      text('p', t('It is sent by itself as soon as there is signal. You do not need to do anything else.'))];
     // Why it is still waiting, when the try met something other than no signal (a Wi-Fi sign-in page, a busy server).
     if (entry?.last_error?.retry && entry.last_error.message !== 'No connection') {
-      lines.push(text('p', `${entry.last_error.message}.`, 'meta'));
+      lines.push(text('p', `${reason(entry.last_error.message)}.`, 'meta'));
     }
     if (stillAtRisk) lines.push(phoneNow(regionId));
     say('waiting', lines);
@@ -184,7 +185,7 @@ async function handleSubmit(event) {
   const missing = missingAnswers();
   if (Object.keys(missing).length) {
     Object.entries(missing).forEach(([name, message]) => showError(name, message));
-    say('attention', [text('strong', 'Some answers need attention — see below. Nothing you typed is lost.')]);
+    say('attention', [text('strong', t('Some answers need attention — see below. Nothing you typed is lost.'))]);
     return;
   }
   const body = bodyFromForm();
@@ -192,7 +193,7 @@ async function handleSubmit(event) {
   try {
     photo = await photoBytes();
   } catch {
-    showError('photo', 'This photo could not be read; take it again or send without it.');
+    showError('photo', t('This photo could not be read; take it again or send without it.'));
     return;
   }
   const stillAtRisk = body.still_at_risk;
@@ -242,7 +243,7 @@ function loadEntry(entry) {
   if (entry.last_error?.errors && Object.keys(entry.last_error.errors).some((n) => ['program_id', 'location', 'person_ref', 'immediate_action', 'interface_tag', 'event_class'].includes(n))) {
     form.querySelector('details.more').open = true;
   }
-  say('attention', [text('strong', 'Fix the answers marked below, then tap “Send report”.')]);
+  say('attention', [text('strong', t('Fix the answers marked below, then tap “Send report”.'))]);
 }
 
 async function loadEntryFromHash() {

@@ -2,6 +2,8 @@
 // is a named region in the tab order, so a keyboard can scroll it too (WCAG 2.1.1); when it fits,
 // it is neither.
 
+import { t } from './i18n.js';
+
 const taken = new Map(); // each region's name is unique on the page: "… (2)" for a second one
 
 function nameOf(box) {
@@ -10,7 +12,7 @@ function nameOf(box) {
     box.closest('details')?.querySelector('summary'),
     box.querySelector('caption'),
   ].filter(Boolean).map((node) => node.textContent.trim());
-  const name = [...new Set(parts)].join(': ') || 'Table';
+  const name = [...new Set(parts)].join(': ') || t('Table');
   const count = (taken.get(name) || 0) + 1;
   taken.set(name, count);
   return count > 1 ? `${name} (${count})` : name;
@@ -21,7 +23,7 @@ function mark(box) {
   if (scrolls && !box.hasAttribute('tabindex')) {
     box.setAttribute('tabindex', '0');
     box.setAttribute('role', 'region');
-    box.setAttribute('aria-label', `${nameOf(box)} (scrolls sideways)`);
+    box.setAttribute('aria-label', t('%(name)s (scrolls sideways)', { name: nameOf(box) }));
   } else if (!scrolls && box.getAttribute('role') === 'region') {
     box.removeAttribute('tabindex');
     box.removeAttribute('role');

@@ -6,6 +6,7 @@ import { deletePageCaches } from '/sw/cache.js';
 import { readOutbox, unsentOf } from './outbox-store.js';
 import { forgetThisDevice } from './push-device.js';
 import { el, userId } from './page.js';
+import { t, tn } from './i18n.js';
 
 /** Cached pages go, here and in the worker; the outbox stays until it is delivered. */
 export async function clearUserCaches() {
@@ -21,8 +22,9 @@ function warn(form, unsent) {
   const warning = document.getElementById('signout-warning');
   warning.hidden = false;
   warning.replaceChildren(
-    `${unsent} report${unsent === 1 ? ' is' : 's are'} still waiting on this phone. They stay here and are sent when you sign in again. `,
-    el('button', { type: 'button', class: 'link', onclick: () => form.requestSubmit() }, 'Sign out anyway'),
+    `${tn('%(num)s report is still waiting on this phone. They stay here and are sent when you sign in again.',
+      '%(num)s reports are still waiting on this phone. They stay here and are sent when you sign in again.', unsent)} `,
+    el('button', { type: 'button', class: 'link', onclick: () => form.requestSubmit() }, t('Sign out anyway')),
   );
   warning.tabIndex = -1;
   warning.focus();

@@ -2,12 +2,14 @@
 // for a reason only when the chosen level differs; below the floor (high potential or clustered
 // reports), ask for a downgrade reason from the list instead. The server checks all of this again.
 
+import { t } from './i18n.js';
+
 const form = document.getElementById('triage-form');
 const LABELS = {
-  none: 'None (log and learn)',
-  brief_structured_review: 'Brief structured review',
-  barrier_review: 'Barrier review',
-  full_systems_review: 'Full systems review',
+  none: t('None (log and learn)'),
+  brief_structured_review: t('Brief structured review'),
+  barrier_review: t('Barrier review'),
+  full_systems_review: t('Full systems review'),
 };
 const DEPTH = Object.keys(LABELS);
 
@@ -24,7 +26,7 @@ if (form) {
     const severity = form.elements.severity.value;
     const recurrence = form.elements.recurrence.value;
     const proposal = severity && recurrence ? matrix[severity]?.[recurrence] : null;
-    proposedText.textContent = proposal ? LABELS[proposal] : 'choose severity and recurrence';
+    proposedText.textContent = proposal ? LABELS[proposal] : t('choose severity and recurrence');
     if (proposal && (!levelSelect.value || levelSelect.value === lastProposal)) levelSelect.value = proposal;
     lastProposal = proposal;
     const clustered = recurrence === 'cluster' || proposedRecurrence === 'cluster';

@@ -366,3 +366,28 @@ def test_notifications_and_their_e_mails_are_written_in_each_recipients_language
     assert "Ábralo aquí:" in mails["es@example.org"][1]
     assert mails["en@example.org"][0] == "[Near misses] Something changed because you reported (NM-7)"
     assert "Open it here:" in mails["en@example.org"][1]
+
+
+def test_pages_carry_the_scripts_words_in_their_language(dsp):
+    def table(headers=None):
+        html = dsp.get("/report", headers=headers or {}).get_data(as_text=True)
+        return json.loads(
+            html.split('<script type="application/json" id="page-strings">')[1].split("</script>")[0]
+        )
+
+    assert table() == {}
+    spanish = table({"Accept-Language": "es"})
+    assert (
+        spanish["Saved on this phone — waiting to send."] == "Guardado en este teléfono — en espera de envío."
+    )
+    assert spanish["%(num)s need attention"] == "%(num)s necesitan atención"
+    assert spanish["No connection"] == "Sin conexión"
+
+
+def test_the_worker_keeps_the_form_and_the_offline_page_in_each_language(client):
+    source = client.get("/sw.js").get_data(as_text=True)
+    config = json.loads(source.split("const CONFIG = ")[1].split(";\n")[0])
+    assert {"/report", "/report?lang=en", "/report?lang=es"} <= set(config["pages"])
+    assert config["offlineByLanguage"] == {"en": "/offline?lang=en", "es": "/offline?lang=es"}
+    assert "Sin conexión" in client.get("/offline?lang=es").get_data(as_text=True)
+    assert "No signal right now" in client.get("/offline?lang=en").get_data(as_text=True)
