@@ -36,7 +36,7 @@ export function pageKey(url) {
   return LANGUAGES.includes(lang) ? `${url.pathname}?lang=${lang}` : url.pathname;
 }
 
-/** The person's language as their pages last said (`<html lang>`), kept with the pages. */
+/** The language the pages last said (`<html lang>`), kept in `cacheName` (the app shell's). */
 export async function rememberLanguage(language, cacheName) {
   if (!LANGUAGES.includes(language)) return;
   await (await caches.open(cacheName)).put(LANGUAGE_KEY, new Response(language));

@@ -14,7 +14,7 @@ const CACHES = cacheNames(CONFIG.version);
 
 /** The offline page in the person's language (one is kept per language), else the plain one. */
 async function offlinePage(url) {
-  const language = await offlineLanguage(url, CACHES.pages);
+  const language = await offlineLanguage(url, CACHES.static);
   const path = CONFIG.offlineByLanguage[language] || CONFIG.offline;
   return (await caches.match(path, { cacheName: CACHES.static }))
     || (await caches.match(CONFIG.offline, { cacheName: CACHES.static }))
@@ -45,7 +45,8 @@ self.addEventListener('message', (event) => {
   if (type === 'SKIP_WAITING') self.skipWaiting();
   if (type === 'CLEAR_USER_DATA') event.waitUntil(deletePageCaches());
   if (type === 'CACHE_PAGES') event.waitUntil(refreshPages(CONFIG.pages, CACHES.pages));
-  if (type === 'LANGUAGE') event.waitUntil(rememberLanguage(event.data.language, CACHES.pages));
+  // Kept with the app shell, not the pages: it holds no one's data and outlives a sign-out.
+  if (type === 'LANGUAGE') event.waitUntil(rememberLanguage(event.data.language, CACHES.static));
 });
 
 self.addEventListener('fetch', (event) => {

@@ -14,9 +14,10 @@ import hashlib
 import hmac
 
 from flask import current_app, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
+from app.core.i18n import N_
 from app.extensions import limiter
 
 
@@ -42,19 +43,19 @@ def _address() -> str:
     return f"anon-receipt:{_address_key()}"
 
 
-TOO_MANY_REPORTS = _l(
+TOO_MANY_REPORTS = N_(
     "Too many reports from here in a short time. Your answers are still below: "
     "try again in a few minutes. If someone is in danger now, call 911."
 )
-TOO_MANY_LOOKUPS = _l("Too many codes tried from here in a short time. Try again in a few minutes.")
+TOO_MANY_LOOKUPS = N_("Too many codes tried from here in a short time. Try again in a few minutes.")
 
 
 def _too_many_reports() -> str:
-    return str(TOO_MANY_REPORTS)
+    return _(TOO_MANY_REPORTS)
 
 
 def _too_many_lookups() -> str:
-    return str(TOO_MANY_LOOKUPS)
+    return _(TOO_MANY_LOOKUPS)
 
 
 report_limit_per_sender = limiter.limit(

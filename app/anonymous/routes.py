@@ -7,7 +7,6 @@ so a shared phone's browser keeps neither the receipt nor the status.
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
@@ -19,18 +18,19 @@ from app.anonymous.rate_limits import lookup_limit, report_limit_per_link, repor
 from app.anonymous.vocabulary import plain_category
 from app.core.clock import org_tz
 from app.core.form_flow import INVALID_STATUS
+from app.core.i18n import N_
 from app.core.models import now_utc
 from app.extensions import db
 from app.reports.operations import SubmissionSettings
 from app.taxonomy.queries import active_categories
 
 ENDED = {
-    "rotated": _l("This reporting link has been replaced by a new one."),
-    "closed": _l("This reporting link has been closed."),
+    "rotated": N_("This reporting link has been replaced by a new one."),
+    "closed": N_("This reporting link has been closed."),
 }
-USED_FORM = _l("This form was already used for another report. Check your answers and send again.")
-EXPIRED_FORM = _l("The form had expired. Your answers are kept; check them and send again.")
-NO_SUCH_CODE = _l("No report matches this code. Check the code and try again.")
+USED_FORM = N_("This form was already used for another report. Check your answers and send again.")
+EXPIRED_FORM = N_("The form had expired. Your answers are kept; check them and send again.")
+NO_SUCH_CODE = N_("No report matches this code. Check the code and try again.")
 
 
 @bp.after_request
@@ -50,7 +50,7 @@ def _link_or_refusal(token: str):
             404,
         )
     if not usable(link):
-        message = ENDED.get(link.end_reason or "closed", ENDED["closed"])
+        message = _(ENDED.get(link.end_reason or "closed", ENDED["closed"]))
         return None, (render_template("anonymous/link_refused.html", message=message), 410)
     return link, None
 
@@ -93,7 +93,7 @@ def _store_and_answer(link):
     except AnonymousConflict:
         db.session.rollback()
         fresh_id = blank_answers(org_tz(), now_utc())["client_uuid"]
-        return _form(link, {**typed_answers(request.form), "client_uuid": fresh_id}, notice=USED_FORM), 409
+        return _form(link, {**typed_answers(request.form), "client_uuid": fresh_id}, notice=_(USED_FORM)), 409
     db.session.commit()
     return render_template("anonymous/receipt.html", submission=submission, link=link)
 
@@ -109,7 +109,7 @@ def status_page():
     """The code comes in the form body, never in the URL; a wrong code and an unknown one answer alike."""
     report = report_by_receipt(request.form.get("code", ""))
     if report is None:
-        return render_template("anonymous/status_form.html", notice=NO_SUCH_CODE), 404
+        return render_template("anonymous/status_form.html", notice=_(NO_SUCH_CODE)), 404
     return render_template("anonymous/status.html", view=receipt_view(report))
 
 
@@ -124,7 +124,7 @@ def _refused_form(notice: str, status: int, headers=()):
 
 @bp.errorhandler(CSRFError)
 def expired_form(_error):
-    return _refused_form(EXPIRED_FORM, 400)
+    return _refused_form(_(EXPIRED_FORM), 400)
 
 
 @bp.errorhandler(TooManyRequests)

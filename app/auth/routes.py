@@ -10,7 +10,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -42,6 +41,7 @@ from app.auth.policy import passkey_required_for, works_on_shared_devices
 from app.auth.queries import active_sessions, open_passkey
 from app.auth.sessions import require_passkey_enrolment, safe_next_url
 from app.auth.signals import account_page_sections
+from app.core.i18n import N_
 from app.extensions import db, limiter
 
 bp.before_app_request(require_passkey_enrolment)
@@ -96,18 +96,18 @@ def _signed_in_with_password(user, *, shared_device: bool):
 
 
 # The words a person sees on a 429 from a sign-in route (Retry-After carries the wait).
-SIGN_IN_LIMITED = _l("Too many sign-in attempts from here. Wait a minute, then try again.")
+SIGN_IN_LIMITED = N_("Too many sign-in attempts from here. Wait a minute, then try again.")
 
 # One message for both refusals, so it never confirms that a passkey-only account's password was right.
-SIGN_IN_REFUSED = _l(
+SIGN_IN_REFUSED = N_(
     "That e-mail and password do not match an active account, or the account signs in with a "
     "passkey only: use “Sign in with a passkey”."
 )
-PASSKEY_ANSWER_MISSING = _l("Send the passkey's answer as JSON.")
+PASSKEY_ANSWER_MISSING = N_("Send the passkey's answer as JSON.")
 
 
 def _sign_in_limited() -> str:
-    return str(SIGN_IN_LIMITED)
+    return _(SIGN_IN_LIMITED)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -124,7 +124,7 @@ def login():
     user = password_sign_in(form.email.data, form.password.data)
     if user is None:
         db.session.commit()
-        return render_template("auth/login.html", form=form, error=str(SIGN_IN_REFUSED)), 401
+        return render_template("auth/login.html", form=form, error=_(SIGN_IN_REFUSED)), 401
     return _signed_in_with_password(user, shared_device=form.shared_device.data)
 
 
@@ -141,7 +141,7 @@ def passkey_sign_in_options():
 def passkey_sign_in():
     answer = passkey_answer(request.get_json(silent=True))
     if answer is None:
-        return jsonify(error="bad_request", message=str(PASSKEY_ANSWER_MISSING)), 400
+        return jsonify(error="bad_request", message=_(PASSKEY_ANSWER_MISSING)), 400
     try:
         user, _passkey = authenticate_passkey(answer.credential, rp=relying_party(current_app.config))
     except PasskeyError as exc:
@@ -211,7 +211,7 @@ def passkey_registration_options():
 def register_passkey_view():
     answer = passkey_answer(request.get_json(silent=True))
     if answer is None:
-        return jsonify(error="bad_request", message=str(PASSKEY_ANSWER_MISSING)), 400
+        return jsonify(error="bad_request", message=_(PASSKEY_ANSWER_MISSING)), 400
     try:
         passkey = register_passkey(
             current_user, answer.credential, name=answer.name, rp=relying_party(current_app.config)

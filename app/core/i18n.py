@@ -26,6 +26,12 @@ DEFAULT_LANGUAGE = "en"
 babel = Babel()
 
 
+def N_(text: str) -> str:
+    """Marks ``text`` for the catalogue and keeps it a plain English ``str`` (a constant other code may
+    compare or search for); ``gettext(text)`` where it is shown gives the person's language."""
+    return text
+
+
 def requested_language() -> str | None:
     """The ``?lang=`` of this request, when it names a language the app speaks."""
     wanted = (request.args.get("lang") or "").strip().lower()

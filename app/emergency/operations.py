@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
+from app.core.i18n import N_
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.core.settings import get_setting
@@ -29,7 +30,7 @@ REASON_MAX_CHARS = 1000
 PRESET_HOURS = (1, 2, 4, 8, 12, 24)
 REVIEWER_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.ADMIN})
 """Who is alerted when a grant starts, sees every grant, and may end anyone's grant."""
-NOT_ALLOWED = _l("Your role may not use emergency access; an administrator decides which roles may.")
+NOT_ALLOWED = N_("Your role may not use emergency access; an administrator decides which roles may.")
 
 
 class EmergencyAccessError(InvalidInput):
@@ -71,7 +72,7 @@ def start_grant(user, *, reason: str, hours, now: datetime | None = None) -> Eme
     safeguarding leads and administrators and writes an audit event.
     """
     if not may_use_emergency_access(user):
-        raise EmergencyAccessError({"grant": [str(NOT_ALLOWED)]})
+        raise EmergencyAccessError({"grant": [_(NOT_ALLOWED)]})
     now = now or now_utc()
     reason = (reason or "").strip()
     limit = max_hours()

@@ -48,7 +48,7 @@ def _index_page(values: dict, errors: dict) -> str:
 
 def _require_allowed_role():
     if not may_use_emergency_access(current_user):
-        abort(403, str(NOT_ALLOWED))
+        abort(403, _(NOT_ALLOWED))
 
 
 @bp.get("")

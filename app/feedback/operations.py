@@ -62,7 +62,7 @@ def publish(actor, data: FeedbackInput, *, now=None) -> FeedbackPost:
     if len(actions) != len(set(data.action_ids)) or not all(can_view_action(actor, a) for a in actions):
         errors["action_ids"] = [_("Link only actions you can see (A-numbers).")]
     if len(reports) != len(set(data.report_ids)) or not all(can_view_report(actor, r) for r in reports):
-        errors["report_ids"] = [str(UNSEEN_REPORT)]
+        errors["report_ids"] = [_(UNSEEN_REPORT)]
     if len(regions) != len(set(data.region_ids)):
         errors["region_ids"] = [_("Choose existing regions.")]
     if any(r not in {role.value for role in Role} for r in data.roles):

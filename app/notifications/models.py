@@ -1,27 +1,27 @@
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.i18n import N_
 from app.core.models import UTCDateTime, now_utc
 from app.extensions import db
 
 # What a notification of each kind waits for until it is settled, and the word for it once it is.
 WAITING_FOR = {
-    "stop_the_line": (_l("needs acknowledging"), _l("acknowledged")),
-    "stop_the_line_escalated": (_l("needs acknowledging"), _l("acknowledged")),
-    "safeguarding": (_l("needs a decision"), _l("decided")),
-    "action_overdue": (_l("still open"), _l("done")),
-    "action_due_soon": (_l("still open"), _l("done")),
-    "action_verify": (_l("needs a verdict"), _l("verified")),
-    "spot_check_due": (_l("needs a spot check"), _l("spot-checked")),
-    "deadline_warning": (_l("still open"), _l("done")),
-    "nurse_review": (_l("needs a nurse"), _l("done")),
-    "interface_task": (_l("needs a pathway map"), _l("mapped")),
-    "review_assigned": (_l("needs the review"), _l("done")),
-    "deadline_breached": (_l("still open"), _l("done")),
+    "stop_the_line": (N_("needs acknowledging"), N_("acknowledged")),
+    "stop_the_line_escalated": (N_("needs acknowledging"), N_("acknowledged")),
+    "safeguarding": (N_("needs a decision"), N_("decided")),
+    "action_overdue": (N_("still open"), N_("done")),
+    "action_due_soon": (N_("still open"), N_("done")),
+    "action_verify": (N_("needs a verdict"), N_("verified")),
+    "spot_check_due": (N_("needs a spot check"), N_("spot-checked")),
+    "deadline_warning": (N_("still open"), N_("done")),
+    "nurse_review": (N_("needs a nurse"), N_("done")),
+    "interface_task": (N_("needs a pathway map"), N_("mapped")),
+    "review_assigned": (N_("needs the review"), N_("done")),
+    "deadline_breached": (N_("still open"), N_("done")),
 }
 
 
@@ -54,7 +54,7 @@ class Notification(db.Model):
         if self.settled_at is not None:
             return None
         words = WAITING_FOR.get(self.kind, (None, None))[0]
-        return None if words is None else str(words)
+        return None if words is None else _(words)
 
     @property
     def settled_label(self) -> str | None:
@@ -64,7 +64,7 @@ class Notification(db.Model):
         if self.settled_as:
             # The outcome words are stored in English; the known ones read in the person's language.
             return _(self.settled_as)
-        return str(WAITING_FOR.get(self.kind, (None, _l("done")))[1])
+        return _(WAITING_FOR.get(self.kind, (None, N_("done")))[1])
 
 
 class PushSubscription(db.Model):

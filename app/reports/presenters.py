@@ -9,8 +9,9 @@ are not on it because nothing here puts them there.
 import json
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
+from app.core.i18n import N_
 from app.core.permissions import reporter_is_visible, sees_report_through_role
 from app.reports.models import Report, ReportStatus
 from app.reports.signals import report_json_fields
@@ -20,40 +21,49 @@ from app.reports.signals import report_json_fields
 class ReporterStatus:
     """A report's status as its reporter reads it."""
 
-    words: str
-    meaning: str
+    # Marked English (N_), read in the person's language through the properties.
+    marked_words: str
+    marked_meaning: str
+
+    @property
+    def words(self) -> str:
+        return _(self.marked_words)
+
+    @property
+    def meaning(self) -> str:
+        return _(self.marked_meaning)
 
 
 REPORTER_STATUS = {
     ReportStatus.NEW.value: ReporterStatus(
-        _l("Received"), _l("Your report has arrived. It will be looked at soon.")
+        N_("Received"), N_("Your report has arrived. It will be looked at soon.")
     ),
     ReportStatus.TRIAGED.value: ReporterStatus(
-        _l(_l("Being looked at")), _l("Someone has read it and is deciding what should happen next.")
+        N_(N_("Being looked at")), N_("Someone has read it and is deciding what should happen next.")
     ),
     ReportStatus.IN_REVIEW.value: ReporterStatus(
-        _l(_l("Being looked into")),
-        _l("People are looking into what led to it and how to stop it happening again."),
+        N_(N_("Being looked into")),
+        N_("People are looking into what led to it and how to stop it happening again."),
     ),
     ReportStatus.REVIEWED.value: ReporterStatus(
-        _l(_l("Looked into")),
-        _l("The look into what led to it is finished; what was learned is shared in updates."),
+        N_(N_("Looked into")),
+        N_("The look into what led to it is finished; what was learned is shared in updates."),
     ),
     ReportStatus.ACTION_PLANNED.value: ReporterStatus(
-        _l("Action planned"), _l("A change is planned because of it.")
+        N_("Action planned"), N_("A change is planned because of it.")
     ),
     ReportStatus.HANDED_OFF.value: ReporterStatus(
-        _l(_l("Passed to the incident process")), _l("It is being followed up as an incident.")
+        N_(N_("Passed to the incident process")), N_("It is being followed up as an incident.")
     ),
-    ReportStatus.CLOSED.value: ReporterStatus(_l("Closed"), _l("The work on it is finished.")),
+    ReportStatus.CLOSED.value: ReporterStatus(N_("Closed"), N_("The work on it is finished.")),
 }
 
 PROGRESS_EVENT_KINDS = frozenset({"triage.record", "review.link", "review.complete", "action.link"})
 """The audit events whose new status a reporter sees in their report's progress (nothing else of them)."""
 
 ACKNOWLEDGED = ReporterStatus(
-    _l(_l("A supervisor has it")),
-    _l("You said someone was still at risk: a supervisor has acknowledged it and is acting on it."),
+    N_(N_("A supervisor has it")),
+    N_("You said someone was still at risk: a supervisor has acknowledged it and is acting on it."),
 )
 """The step a reporter sees when the stop-the-line alert their report raised is acknowledged (the
 event's time only: who acknowledged and what they did stay on the staff pages)."""

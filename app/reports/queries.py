@@ -1,18 +1,18 @@
 """Reads of reports, always through the permission layer."""
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.core.audit.queries import events_for
+from app.core.i18n import N_
 from app.core.ids import is_db_id
 from app.core.permissions import can_view_report, reporter_is_visible, scope_to_viewer
 from app.extensions import db
 from app.reports.models import Report
 
-UNSEEN_REPORT = _l("Link only reports you can see (NM-numbers).")
+UNSEEN_REPORT = N_("Link only reports you can see (NM-numbers).")
 """The one answer to linking a report id that does not exist or that the person may not see."""
 
 

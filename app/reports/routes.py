@@ -1,5 +1,5 @@
 from flask import abort, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
@@ -8,6 +8,7 @@ from app.core.audit.access import record_list_view, record_report_view
 from app.core.audit.queries import events_for
 from app.core.clock import org_tz
 from app.core.errors import csrf_words
+from app.core.i18n import N_
 from app.core.models import now_utc
 from app.core.permissions import reporter_is_visible
 from app.extensions import db
@@ -21,9 +22,9 @@ from app.reports.submission_limit import submission_limit
 from app.taxonomy.queries import active_categories, programs_for_regions, regions_of
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, InterfaceType
 
-FOREIGN_REGION = _l("You can only report in your own regions.")
-USED_FORM = _l("This form was already used for another report. Check the details and send again.")
-EXPIRED_FORM = _l("The form had expired. Your answers are kept; check them and send again.")
+FOREIGN_REGION = N_("You can only report in your own regions.")
+USED_FORM = N_("This form was already used for another report. Check the details and send again.")
+EXPIRED_FORM = N_("The form had expired. Your answers are kept; check them and send again.")
 
 
 def capture_form(values: dict, errors: dict | None = None, *, notice=None) -> str:
@@ -60,11 +61,13 @@ class CaptureFormAnswers:
         return capture_form(self.values, errors)
 
     def forbidden(self):
-        return capture_form(self.values, {"region_id": [FOREIGN_REGION]})
+        return capture_form(self.values, {"region_id": [_(FOREIGN_REGION)]})
 
     def conflict(self):
         """A fresh UUID, so sending again files a new report rather than meeting the same conflict."""
-        return capture_form({**self.values, "client_uuid": _blank_values()["client_uuid"]}, notice=USED_FORM)
+        return capture_form(
+            {**self.values, "client_uuid": _blank_values()["client_uuid"]}, notice=_(USED_FORM)
+        )
 
     def refused(self, notice: str):
         """Nothing was tried (an aged token, the submission limit): what was typed, and why."""
@@ -90,7 +93,7 @@ def expired_form(error):
     """Never lose what a DSP typed because a token aged: show it again with a fresh token."""
     if request.endpoint != "reports.create_report" or not current_user.is_authenticated:
         return render_template("errors/error.html", code=400, message=csrf_words(error)), 400
-    return CaptureFormAnswers(request.form.to_dict()).refused(EXPIRED_FORM), 400
+    return CaptureFormAnswers(request.form.to_dict()).refused(_(EXPIRED_FORM)), 400
 
 
 @bp.errorhandler(TooManyRequests)

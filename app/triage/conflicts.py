@@ -1,8 +1,9 @@
 """A refused triage save (someone else triaged first): their answers beside the refused ones."""
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 from app.core.concurrency import ConflictView, conflict_view
+from app.core.i18n import N_
 from app.escalations.operations import active_external_bodies
 from app.escalations.vocabulary import SAFEGUARDING_TRIGGERS
 from app.reports.models import Report
@@ -11,18 +12,18 @@ from app.triage.matrix import ReviewLevel
 from app.triage.vocabulary import DowngradeReason
 
 _QUESTIONS = [
-    ("still_at_risk_now", _l("Anyone still at risk now")),
-    ("safeguarding_triggers", _l("Safeguarding triggers")),
-    ("external_body_ids", _l("External bodies")),
-    ("recurrence", _l("Repeat theme")),
-    ("severity", _l("Severity potential")),
-    ("minimum_investigation", _l("Minimum investigation")),
-    ("interface", _l("Interface failure")),
-    ("event_class", _l("Event class")),
-    ("review_level", _l("Review level")),
-    ("override_reason", _l("Reason for another level")),
-    ("downgrade_reason", _l("Reason for less than the floor")),
-    ("downgrade_text", _l("Downgrade explained")),
+    ("still_at_risk_now", N_("Anyone still at risk now")),
+    ("safeguarding_triggers", N_("Safeguarding triggers")),
+    ("external_body_ids", N_("External bodies")),
+    ("recurrence", N_("Repeat theme")),
+    ("severity", N_("Severity potential")),
+    ("minimum_investigation", N_("Minimum investigation")),
+    ("interface", N_("Interface failure")),
+    ("event_class", N_("Event class")),
+    ("review_level", N_("Review level")),
+    ("override_reason", N_("Reason for another level")),
+    ("downgrade_reason", N_("Reason for less than the floor")),
+    ("downgrade_text", N_("Downgrade explained")),
 ]
 
 
@@ -60,4 +61,5 @@ def triage_conflict(report: Report, stored: dict, submitted: dict) -> ConflictVi
     """``stored`` and ``submitted`` are form values (the report's triage and the refused form's)."""
     triage = report.triage
     saved_by, saved_at = (triage.triaged_by, triage.triaged_at) if triage else (None, None)
-    return conflict_view(saved_by, saved_at, _QUESTIONS, _readable(stored), _readable(submitted))
+    questions = [(key, _(label)) for key, label in _QUESTIONS]
+    return conflict_view(saved_by, saved_at, questions, _readable(stored), _readable(submitted))

@@ -11,12 +11,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from app.actions.models import Action
-from app.core.i18n import DEFAULT_LANGUAGE, current_language
+from app.core.i18n import DEFAULT_LANGUAGE, N_, current_language
 from app.core.permissions import can_view_report, sees_report_through_role
 from app.core.roles import Role
 from app.core.settings import get_setting
@@ -57,7 +56,7 @@ def _end_of(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
 
 
-ALERTS = _l("Stop-the-line alerts to acknowledge")
+ALERTS = N_("Stop-the-line alerts to acknowledge")
 
 
 def _alerts(user, now: datetime) -> list[WorkItem]:
@@ -69,7 +68,7 @@ def _alerts(user, now: datetime) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            str(ALERTS),
+            _(ALERTS),
             _(
                 "NM-%(id)s in %(region)s: someone may still be at risk",
                 id=alert.report_id,
@@ -312,7 +311,7 @@ def work_for(user, now: datetime, tz: ZoneInfo) -> dict[str, list[WorkItem]]:
     grouped: dict[str, list[WorkItem]] = {}
     for item in sorted(items, key=lambda i: i.urgency):
         grouped.setdefault(item.kind, []).append(item)
-    alerts = str(ALERTS)
+    alerts = _(ALERTS)
     if alerts in grouped:  # someone may still be at risk: nothing comes before that
         grouped = {alerts: grouped.pop(alerts), **grouped}
     return {kind: WorkList.shown(found) for kind, found in grouped.items()}
