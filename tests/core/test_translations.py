@@ -29,12 +29,7 @@ MO_FILE = ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.mo"
 # Template folders whose owners translate them later today (issue 19): each owner removes theirs from
 # this set when their translation lands. The set must end empty.
 NOT_YET_TRANSLATED = {
-    "admin",
-    "actions",
     "dashboard",
-    "reviews",
-    "escalations",
-    "packs",
     "guides",
     "pdf",
 }
@@ -108,7 +103,7 @@ def _pairs(catalogue):
     def key(value):
         return tuple(value) if isinstance(value, list | tuple) else value
 
-    return {key(message.id): key(message.string) for message in catalogue if message.id}
+    return {(message.context, key(message.id)): key(message.string) for message in catalogue if message.id}
 
 
 def test_the_committed_mo_is_the_compiled_po():
