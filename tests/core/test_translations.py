@@ -31,6 +31,7 @@ MO_FILE = ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.mo"
 NOT_YET_TRANSLATED = {
     "dashboard",
     "guides",
+    "packs",
     "pdf",
 }
 
