@@ -12,7 +12,7 @@ from app.core.roles import ADMIN_ROLES, PACK_ROLES, Role
 from app.extensions import db
 from app.packs import bp
 from app.packs.forms import export_scope
-from app.packs.incident_export import build_export, export_body, export_filename, export_schema
+from app.packs.incident_export import SCHEMA_PATH, build_export, export_body, export_filename, export_schema
 from app.packs.operations import record_oversight_export
 from app.taxonomy.queries import regions_by_name
 
@@ -34,7 +34,12 @@ def oversight_export():
     permitted = _permitted()
     today = org_today()
     regions = [r for r in regions_by_name() if permitted is None or r.id in permitted]
-    return render_template("packs/oversight_export.html", regions=regions, default_to=today.isoformat())
+    return render_template(
+        "packs/oversight_export.html",
+        regions=regions,
+        default_to=today.isoformat(),
+        schema_file=SCHEMA_PATH.name,
+    )
 
 
 @bp.get("/packs/oversight-export/download")
