@@ -201,7 +201,8 @@ def test_the_walk_finds_text_attributes_and_ignores_jinja_and_trans_blocks(tmp_p
     page = tmp_path / "page.html"
     page.write_text(
         '<p>{{ _("Kept") }}</p><p>Loose words</p><input placeholder="Type here">'
-        '<button value="go">{% trans n=1 %}Send {{ n }}{% endtrans %}</button><input type="submit" value="Go on">'
+        '<button value="go">{% trans n=1 %}Send {{ n }}{% endtrans %}</button>'
+        '<input type="submit" value="Go on">'
         "<script>let x = 'Script text';</script><img alt=\"{{ _('Alt') }}\">"
         '<a title="Plain title">{{ x }}</a>'
     )
