@@ -1,8 +1,9 @@
 """Error pages and JSON errors: clear 4xx answers, never a stack trace."""
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -93,6 +94,10 @@ def register(app) -> None:
             response = json_error(503, "unavailable", message)
             response.headers.update(headers)
             return response
+        if "_login_user" not in g:
+            # The session check itself could not read the database: the page is drawn signed out
+            # rather than reading the person again and failing a second time.
+            g._login_user = AnonymousUserMixin()
         return render_template("errors/error.html", code=503, message=message), 503, headers
 
     @app.errorhandler(StaleDataError)

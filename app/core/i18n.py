@@ -19,6 +19,9 @@ from datetime import datetime
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, force_locale, format_datetime, get_locale
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
 
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
@@ -45,11 +48,22 @@ def select_language() -> str:
     explicit = requested_language()
     if explicit:
         return explicit
-    chosen = getattr(current_user, "language", None) if current_user else None
+    chosen = _signed_in_persons_choice()
     if chosen in LANGUAGES:
         return chosen
     g.language_from_browser = True
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def _signed_in_persons_choice() -> str | None:
+    """The signed-in person's language. When the session check cannot read them (the database has
+    gone), None: the 503 that says so is then written in the browser's language instead of failing
+    a second time on the same read."""
+    try:
+        return getattr(current_user, "language", None) if current_user else None
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
 
 
 def language_of(user) -> str:

@@ -7,8 +7,7 @@ from flask_login import current_user, login_required
 
 from app.core.clock import org_today, org_tz
 from app.core.models import now_utc
-from app.core.permissions import visible_region_ids
-from app.core.roles import ADMIN_ROLES, PACK_ROLES, Role
+from app.core.roles import ADMIN_ROLES, PACK_ROLES, SAFEGUARDING_NEED_TO_KNOW, Role
 from app.extensions import db
 from app.packs import bp
 from app.packs.forms import export_scope
@@ -21,11 +20,21 @@ EXPORT_ROLES = ADMIN_ROLES | PACK_ROLES | {Role.SUPERVISOR}
 
 
 def _permitted():
+    """The regions the person exports: every region for the organisation-wide roles, a supervisor's
+    own regions (never widened by an emergency grant, which is for reading a case, not exporting)."""
     if not current_user.roles & EXPORT_ROLES:
         abort(
             403, _("The oversight export is for administrators, managers, the quality lead and supervisors.")
         )
-    return visible_region_ids(current_user)
+    return None if current_user.roles & (ADMIN_ROLES | PACK_ROLES) else frozenset(current_user.region_ids)
+
+
+def _safeguarding_permitted():
+    """Where the person may read safeguarding-restricted reports: everywhere for the safeguarding and
+    quality leads, a supervisor's own regions, nowhere for administrators and managers."""
+    if current_user.roles & SAFEGUARDING_NEED_TO_KNOW:
+        return None
+    return frozenset(current_user.region_ids) if Role.SUPERVISOR in current_user.roles else frozenset()
 
 
 @bp.get("/packs/oversight-export")
@@ -45,7 +54,7 @@ def oversight_export():
 @bp.get("/packs/oversight-export/download")
 @login_required
 def oversight_export_download():
-    scope, fmt = export_scope(request.args, org_today(), _permitted())
+    scope, fmt = export_scope(request.args, org_today(), _permitted(), _safeguarding_permitted())
     document = build_export(scope, tz=org_tz(), now=now_utc())
     body, content_type = export_body(document, fmt)
     record_oversight_export(scope, fmt, len(document["records"]), actor=current_user, via="admin page")

@@ -41,7 +41,7 @@ def pack_scope(values, today: date) -> tuple[Scope, str]:
     return Scope(first, last, frozenset({region_id})), region.name
 
 
-def export_scope(values, today: date, permitted) -> tuple[ExportScope, str]:
+def export_scope(values, today: date, permitted, safeguarding_permitted=None) -> tuple[ExportScope, str]:
     """The oversight export's period (whole days, ``from``/``to``), region and format from a form or
     query; refuses unreadable dates, a period that ends before it starts or lasts over a year and a
     half, a format other than csv or json, and a region outside ``permitted`` (None: all)."""
@@ -63,8 +63,8 @@ def export_scope(values, today: date, permitted) -> tuple[ExportScope, str]:
         abort(400, _("Give region= as a region id."))
     if region_id is None:
         everywhere = _("All regions") if permitted is None else _("Your regions")
-        return ExportScope(first_day, last_day, permitted, everywhere), fmt
+        return ExportScope(first_day, last_day, permitted, everywhere, safeguarding_permitted), fmt
     region = region_by_id(region_id)
     if region is None or (permitted is not None and region_id not in permitted):
         abort(404, _("No such region."))
-    return ExportScope(first_day, last_day, frozenset({region_id}), region.name), fmt
+    return ExportScope(first_day, last_day, frozenset({region_id}), region.name, safeguarding_permitted), fmt

@@ -74,6 +74,19 @@ class ExportScope:
     last_day: date
     region_ids: frozenset[int] | None
     region_name: str
+    # The regions whose safeguarding-restricted reports the exporter may read (None: every region, as
+    # for the safeguarding lead, the quality lead and the command line run on the server). A restricted
+    # report elsewhere is left out, and so is any link to it.
+    safeguarding_region_ids: frozenset[int] | None = None
+
+    def shows(self, region_id: int, restricted: bool) -> bool:
+        in_regions = self.region_ids is None or region_id in self.region_ids
+        may_read = (
+            not restricted
+            or self.safeguarding_region_ids is None
+            or region_id in self.safeguarding_region_ids
+        )
+        return in_regions and may_read
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         start = datetime.combine(self.first_day, time(), tzinfo=tz)
@@ -108,25 +121,35 @@ def _reports(scope: ExportScope, tz: ZoneInfo) -> list[Report]:
             selectinload(Report.program),
         )
     )
-    return list(db.session.scalars(_in_regions(statement, Report.region_id, scope.region_ids)))
+    reports = db.session.scalars(_in_regions(statement, Report.region_id, scope.region_ids))
+    return [report for report in reports if scope.shows(report.region_id, report.safeguarding_restricted)]
 
 
-def _links(report_ids: list[int], region_ids) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+def _links(report_ids: list[int], scope: ExportScope) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     """(incident ids per near miss, near-miss ids per incident) for the links touching ``report_ids``
-    whose both ends are in the regions."""
+    whose both ends the export shows."""
     near, later = aliased(Report), aliased(Report)
     warned_of: dict[int, set[int]] = {}
     warnings: dict[int, set[int]] = {}
     for chunk in range(0, len(report_ids), 900):
         ids = report_ids[chunk : chunk + 900]
         rows = db.session.execute(
-            select(WarningLink.near_miss_id, WarningLink.incident_id, near.region_id, later.region_id)
+            select(
+                WarningLink.near_miss_id,
+                WarningLink.incident_id,
+                near.region_id,
+                near.safeguarding_restricted,
+                later.region_id,
+                later.safeguarding_restricted,
+            )
             .join(near, near.id == WarningLink.near_miss_id)
             .join(later, later.id == WarningLink.incident_id)
             .where(or_(WarningLink.near_miss_id.in_(ids), WarningLink.incident_id.in_(ids)))
         )
-        for near_id, incident_id, near_region, incident_region in rows:
-            if region_ids is None or {near_region, incident_region} <= region_ids:
+        for near_id, incident_id, near_region, near_restricted, incident_region, incident_restricted in rows:
+            if scope.shows(near_region, near_restricted) and scope.shows(
+                incident_region, incident_restricted
+            ):
                 warned_of.setdefault(near_id, set()).add(incident_id)
                 warnings.setdefault(incident_id, set()).add(near_id)
     return {k: sorted(v) for k, v in warned_of.items()}, {k: sorted(v) for k, v in warnings.items()}
@@ -212,7 +235,7 @@ def _summary(records: list[dict], threshold: int) -> list[dict]:
 def build_export(scope: ExportScope, *, tz: ZoneInfo, now: datetime) -> dict:
     """The export as the JSON document (``records`` are the CSV's rows)."""
     reports = _reports(scope, tz)
-    warned_of, warnings = _links([r.id for r in reports], scope.region_ids)
+    warned_of, warnings = _links([r.id for r in reports], scope)
     incident_ids = sorted({i for ids in warned_of.values() for i in ids})
     categories = {
         report_id: category

@@ -21,3 +21,22 @@ def test_a_submission_during_a_database_outage_is_a_503_to_retry(app, client, ma
     assert response.headers["Retry-After"] == "5"
     assert response.get_json()["error"] == "unavailable"
     assert "server closed" not in response.get_data(as_text=True)
+
+
+def test_a_database_gone_at_the_session_check_is_a_503_too(app, client, make, monkeypatch):
+    """The language of the answer is chosen from the signed-in person, whom the session check could
+    not read: the error page falls back to the browser's language instead of failing again."""
+    region = make.region("North")
+    make.user("dsp@x.test")
+    login(client, "dsp@x.test")
+    token = api_token(client)
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("SELECT sessions", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(app.login_manager, "_user_callback", database_gone)
+    response = client.post("/api/v1/reports", json=report_body(region), headers={"X-CSRFToken": token})
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "unavailable"
+    page = client.get("/my-reports", headers={"Accept-Language": "es"})
+    assert page.status_code == 503

@@ -226,3 +226,34 @@ def test_every_download_and_command_line_run_is_audited(app, org, tmp_path):
         args=["export", "--from", "2026-10-31", "--to", "2026-10-01", "--out", str(out)]
     )
     assert refused.exit_code != 0
+
+
+def test_safeguarding_restricted_reports_reach_only_those_who_may_read_them(app, org):
+    """A restricted report is a row only for the safeguarding and quality leads and the region's
+    supervisors; an administrator's export leaves it and its links out."""
+    with app.app_context():
+        db.session.get(Report, org["warning"]).safeguarding_restricted = True
+        db.session.commit()
+
+    def report_ids(email):
+        document = download(as_user(app, email), "json").get_json()
+        validate(document)
+        return {r["report_id"] for r in document["records"]}, document["records"]
+
+    for email in ("quality@x.test", "sup@x.test"):
+        assert org["warning"] in report_ids(email)[0], email
+    admin_ids, admin_records = report_ids("admin@x.test")
+    assert org["warning"] not in admin_ids and org["incident"] in admin_ids
+    [incident] = [r for r in admin_records if r["report_id"] == org["incident"]]
+    assert org["warning"] not in incident["warnings"]
+
+
+def test_an_emergency_grant_does_not_widen_a_supervisors_export(app, org):
+    from app.emergency.operations import start_grant
+
+    with app.app_context():
+        south = db.session.scalar(select(User).where(User.email == "sup-south@x.test"))
+        start_grant(south, reason="Covering the on-call phone for North tonight", hours=2)
+        db.session.commit()
+    document = download(as_user(app, "sup-south@x.test"), "json").get_json()
+    assert {r["region"] for r in document["records"]} == {"South"}
