@@ -2,7 +2,7 @@
 administrator corrects a mistyped reference or merges two that name the same person."""
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.core.audit.operations import record_event
 from app.core.clusters import normal_person
@@ -43,24 +43,36 @@ def correct_person_ref(admin, old: str, new: str, *, known: list[str]) -> int:
     if problems:
         raise InvalidInput(problems)
     merged = any(normal_person(ref) == normal_person(new) for ref in known if ref != old)
-    changed = db.session.execute(
-        update(Report)
-        .where(Report.person_ref == old)
-        .values(person_ref=new)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    report_ids = list(
+        db.session.scalars(select(Report.id).where(Report.person_ref == old).order_by(Report.id))
+    )
     db.session.execute(
-        update(Cluster)
-        .where(Cluster.person_ref == old)
+        update(Report)
+        .where(Report.id.in_(report_ids))
         .values(person_ref=new)
         .execution_options(synchronize_session=False)
     )
+    remaining = {normal_person(ref) for ref in known if ref != old}
+    if normal_person(old) not in remaining:
+        # Person clusters are keyed by the reference as the detector compares it (case and spaces
+        # ignored): they follow the person only when no other spelling still names the old one.
+        db.session.execute(
+            update(Cluster)
+            .where(Cluster.person_ref == normal_person(old))
+            .values(person_ref=normal_person(new))
+            .execution_options(synchronize_session=False)
+        )
     record_event(
         "person.merge" if merged else "person.correct",
         actor=admin,
         object_type="person",
         object_id=pseudonym(new),
         before={"pseudonym": pseudonym(old)},
-        after={"pseudonym": pseudonym(new), "reports": changed, "merged": merged},
+        after={
+            "pseudonym": pseudonym(new),
+            "reports": len(report_ids),
+            "report_ids": report_ids,
+            "merged": merged,
+        },
     )
-    return changed
+    return len(report_ids)

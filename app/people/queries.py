@@ -5,11 +5,13 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.actions.queries import can_view_action
 from app.core.permissions import scope_to_viewer
 from app.core.pseudonyms import pseudonym
 from app.core.roles import PERSON_VIEW_ROLES
 from app.extensions import db
 from app.reports.models import Report
+from app.reviews.queries import can_view_review
 
 
 def may_open_person_view(user) -> bool:
@@ -46,9 +48,10 @@ class Moment:
     values: dict
 
 
-def timeline(reports: list[Report]) -> list[Moment]:
+def timeline(viewer, reports: list[Report]) -> list[Moment]:
     """Newest first: each report (an incident when it reached the person), and the reviews, clusters
-    and actions those reports are part of, each once."""
+    and actions those reports are part of, each once; a review or action only when ``viewer`` may open
+    it (a theme's review can cover another region's reports: its title is not for them)."""
     moments: dict[tuple[str, int], Moment] = {}
     for report in reports:
         incident = report.event_class == "incident"
@@ -60,7 +63,7 @@ def timeline(reports: list[Report]) -> list[Moment]:
             "reports.report_detail",
             {"report_id": report.id},
         )
-        for review in report.reviews:
+        for review in (r for r in report.reviews if can_view_review(viewer, r)):
             moments.setdefault(
                 ("review", review.id),
                 Moment(
@@ -82,7 +85,7 @@ def timeline(reports: list[Report]) -> list[Moment]:
                 ("cluster", cluster.id),
                 Moment(cluster.detected_at, "cluster", what, cluster.status, "dashboard.index", {}),
             )
-        for action in getattr(report, "actions", []):
+        for action in (a for a in getattr(report, "actions", []) if can_view_action(viewer, a)):
             moments.setdefault(
                 ("action", action.id),
                 Moment(

@@ -24,7 +24,9 @@ def person(person: str):
         abort(404)
     record_person_view(current_user, person, [report.id for report in reports])
     db.session.commit()
-    return render_template("people/show.html", person=person, reports=reports, moments=timeline(reports))
+    return render_template(
+        "people/show.html", person=person, reports=reports, moments=timeline(current_user, reports)
+    )
 
 
 @bp.route("/admin/people", methods=["GET", "POST"])

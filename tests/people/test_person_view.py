@@ -106,7 +106,8 @@ def test_an_administrator_merges_two_references_audited_by_pseudonym(app, client
         assert db.session.get(Report, org["other"]).person_ref == "js"
         [merge] = events("person.merge")
         assert json.loads(merge.before) == {"pseudonym": person_of(app, "K L")}
-        assert json.loads(merge.after)["reports"] == 1 and "K L" not in merge.after
+        after = json.loads(merge.after)
+        assert after["reports"] == 1 and after["report_ids"] == [org["other"]] and "K L" not in merge.after
 
 
 def test_a_correction_with_an_unknown_or_empty_reference_is_refused(app, client, org):
@@ -121,3 +122,20 @@ def test_a_correction_with_an_unknown_or_empty_reference_is_refused(app, client,
 def test_only_administrators_correct_references(client, org):
     login(client, "quality@x.test")
     assert client.get("/admin/people").status_code == 403
+
+
+def test_a_correction_moves_the_persons_clusters_once_no_other_spelling_names_them(app, client, org):
+    from datetime import date
+
+    from app.dashboard.models import Cluster
+
+    with app.app_context():
+        db.session.add(
+            Cluster(method="local_rule", week_start=date(2026, 11, 2), cell_key="p:kl", person_ref="kl", observed=3)
+        )
+        db.session.commit()
+    login(client, "admin@x.test")
+    token = csrf_from_page(client, "/admin/people")
+    client.post("/admin/people", data={"old": "K L", "new": "K M", "csrf_token": token})
+    with app.app_context():
+        assert db.session.scalars(select(Cluster.person_ref)).all() == ["km"]
