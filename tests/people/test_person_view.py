@@ -131,7 +131,13 @@ def test_a_correction_moves_the_persons_clusters_once_no_other_spelling_names_th
 
     with app.app_context():
         db.session.add(
-            Cluster(method="local_rule", week_start=date(2026, 11, 2), cell_key="p:kl", person_ref="kl", observed=3)
+            Cluster(
+                method="local_rule",
+                week_start=date(2026, 11, 2),
+                cell_key="p:kl",
+                person_ref="kl",
+                observed=3,
+            )
         )
         db.session.commit()
     login(client, "admin@x.test")
