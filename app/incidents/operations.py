@@ -20,6 +20,7 @@ from app.escalations.operations import add_external_duty
 from app.extensions import db
 from app.incidents.models import IncidentCategory, IncidentRecord, WarningLink
 from app.incidents.queries import is_incident, may_handle_incidents
+from app.incidents.signals import report_became_incident
 from app.incidents.vocabulary import REASON_MIN, IncidentVia
 from app.reports.models import Report, ReportStatus
 from app.reports.queries import UNSEEN_REPORT
@@ -136,6 +137,7 @@ def reclassify_as_incident(
         select(ExternalBody).where(ExternalBody.for_incidents, ExternalBody.active)
     ):
         add_external_duty(report, body, tz=tz, actor=actor, now=now)
+    report_became_incident.send(report, actor=actor)
     return record
 
 

@@ -376,11 +376,12 @@ def open_owed_review(report: Report, *, actor, now: datetime | None = None) -> R
     return review
 
 
-def _opened_by_triage(review: Review) -> bool:
-    return any(
-        event.action == "review.create" and json.loads(event.after or "{}").get("because") == "triage"
-        for event in events_for("review", review.id)
-    )
+def _opened_by_triage_and_still_with_its_owner(review: Review) -> bool:
+    """Whether triage opened ``review`` (its audited creation says so) and nobody has handed it on. The
+    latest creation event counts: SQLite may give a withdrawn review's id to a new one."""
+    created = [event for event in events_for("review", review.id) if event.action == "review.create"]
+    opened = json.loads(created[-1].after or "{}") if created else {}
+    return opened.get("because") == "triage" and opened.get("owner_id") == review.owner_id
 
 
 def _untouched(review: Review) -> bool:
@@ -390,6 +391,7 @@ def _untouched(review: Review) -> bool:
         and review.held_on is None
         and not any((review.findings, review.root_pattern, review.barriers_held, review.barriers_failed))
         and not review.participants
+        and review.due_date == review.first_due_date
         and not review.pathway_steps
         and not review.actions
     )
@@ -408,7 +410,11 @@ def withdraw_superseded_reviews(report: Report, *, actor) -> list[int]:
     for review in list(report.reviews):
         if review.kind not in OWED_BY_TRIAGE or review.kind == level:
             continue
-        if len(review.reports) != 1 or not _untouched(review) or not _opened_by_triage(review):
+        if (
+            len(review.reports) != 1
+            or not _untouched(review)
+            or not _opened_by_triage_and_still_with_its_owner(review)
+        ):
             continue
         record_event(
             "review.withdraw",
@@ -432,6 +438,12 @@ def withdraw_superseded_reviews(report: Report, *, actor) -> list[int]:
         db.session.flush()
         db.session.expire(report, ["reviews"])
     return withdrawn
+
+
+def on_report_became_incident(report: Report, *, actor, **_) -> None:
+    """Subscriber to incidents' ``report_became_incident``: the incident process reviews it now, so an
+    untouched review its triage opened for a near miss is withdrawn."""
+    withdraw_superseded_reviews(report, actor=actor)
 
 
 def on_report_triaged_owed(report: Report, *, actor, now=None, **_) -> None:

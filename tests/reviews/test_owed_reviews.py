@@ -237,3 +237,32 @@ def test_a_started_review_or_a_themes_shared_review_is_not_withdrawn(org, ctx):
     assert sorted(r.kind for r in reviews_of(started)) == ["brief_structured_review", "full_systems_review"]
     assert sorted(r.kind for r in reviews_of(theme_report)) == ["barrier_review", "brief_structured_review"]
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "review.withdraw")) == 0
+
+
+def test_recorded_as_an_incident_after_triage_the_untouched_review_is_withdrawn(org, ctx):
+    from app.incidents.models import IncidentCategory
+    from app.incidents.operations import reclassify_as_incident
+
+    report = triage(org.report("dsp@x.test"), "brief_structured_review")
+    assert len(reviews_of(report)) == 1
+    category = db.session.scalar(select(IncidentCategory.id).order_by(IncidentCategory.id).limit(1))
+    reclassify_as_incident(
+        report,
+        user("sup@x.test"),
+        category_id=category,
+        reason="The person took the old dose after all.",
+        tz=TZ,
+    )
+    db.session.flush()
+    assert report.status == "handed_off" and db.session.scalars(select(Review.id)).all() == []
+
+
+def test_a_review_handed_to_someone_else_or_given_a_new_due_date_is_kept(org, ctx):
+    first, second = org.report("dsp@x.test"), org.report("dsp@x.test")
+    moved = triage(first, "brief_structured_review")
+    reviews_of(moved)[0].due_date += timedelta(days=3)
+    handed = triage(second, "brief_structured_review")
+    reviews_of(handed)[0].owner_id = user("quality@x.test").id
+    triage(first, "none", now=NOW + timedelta(hours=1))
+    triage(second, "none", now=NOW + timedelta(hours=1))
+    assert len(db.session.scalars(select(Review.id)).all()) == 2
