@@ -85,3 +85,22 @@ def test_every_answer_carries_the_security_headers(client, make):
         assert "unsafe-inline" not in policy
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_asset_version_follows_the_offline_page_and_the_translations(monkeypatch, tmp_path):
+    """A deploy that changes only the words (or the offline page) is a new version, so the worker
+    fetches the offline page again instead of keeping it in the old words."""
+    import app.pwa.assets as assets
+
+    words = tmp_path / "translations"
+    words.mkdir()
+    (words / "messages.mo").write_bytes(b"one")
+    monkeypatch.setattr(assets, "CACHED_PAGE_SOURCES", (words,))
+    assets.asset_version.cache_clear()
+    before = assets.asset_version()
+    (words / "messages.mo").write_bytes(b"two")
+    assets.asset_version.cache_clear()
+    try:
+        assert assets.asset_version() != before
+    finally:
+        assets.asset_version.cache_clear()
