@@ -65,7 +65,7 @@ ROLES = (
 )
 # Routes that answer something other than a page: files, feeds for scripts, the API, the worker.
 NOT_PAGES = re.compile(
-    r"^/(api/|static/|sw[/.]|healthz$|metrics$|manifest\.webmanifest$)|\.(pdf|zip|csv)$|/photo$"
+    r"^/(api/|static/|sw[/.]|healthz$|metrics$|manifest\.webmanifest$)|\.(pdf|zip|csv|json)$|/photo$|/download$"
 )
 # The first thing a keyboard reaches on the page: a link to the main content.
 SKIP_LINK = """() => {

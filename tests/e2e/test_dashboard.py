@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.core.dates import monday
+from app.core.pseudonyms import pseudonym
 from app.core.roles import Role
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD
@@ -19,7 +20,9 @@ def at(day: date) -> str:
     return datetime.combine(day, time(11), tzinfo=TZ).isoformat()
 
 
-def test_dashboard_with_a_shift_and_a_cluster(frozen_now, org_day, make, live_server, browser, artifacts):
+def test_dashboard_with_a_shift_and_a_cluster(
+    app, frozen_now, org_day, make, live_server, browser, artifacts
+):
     make.user("dsp@x.test", regions=["North"])
     make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
     last_week = monday(org_day) - timedelta(weeks=1)
@@ -44,7 +47,10 @@ def test_dashboard_with_a_shift_and_a_cluster(frozen_now, org_day, make, live_se
     assert "Shift:" in signals and "weeks in a row" in signals
     page.locator("button:has-text('Run detection now')").click()
     clusters = page.inner_text(".cluster-list")
-    assert "person jd-102" in clusters and "local rule: 3 reports within 28 days" in clusters
+    with app.test_request_context():
+        person = pseudonym("jd-102")
+    assert f"person {person}" in clusters and "local rule: 3 reports within 28 days" in clusters
+    assert "jd-102" not in clusters, "outside the person view the person is a pseudonym"
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     widest = page.evaluate("""() => [...document.querySelectorAll('body *')]
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
