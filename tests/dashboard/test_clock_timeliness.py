@@ -79,7 +79,7 @@ def test_external_reports_by_their_due_time(make, ctx):
     report_ids = [make.report("dsp@x.test") for _ in range(3)]
     duties = []
     for code, report_id in zip(
-        ("adult_protective_services", "state_incident_system", "cqc"), report_ids, strict=True
+        ("adult_protective_services", "state_incident_system", "licensing"), report_ids, strict=True
     ):
         duty = add_external_duty(db.session.get(Report, report_id), bodies[code], tz=TZ)
         duty.due_at = RAISED

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.dates import monday
+from app.core.pseudonyms import pseudonym
 from app.core.roles import Role
 from app.core.settings import set_setting
 from app.dashboard.models import Cluster, Exposure
@@ -149,7 +150,10 @@ def test_detection_and_handling_clusters(app, org, this_monday):
         ids = [c.id for c in clusters]
     assert found == {("poisson_fdr", None), ("local_rule", "ab-12")}, "the region's theme once, not twice"
     html = quality.get("/dashboard").get_data(as_text=True)
-    assert "person ab-12" in html and "local rule: 3 reports within 28 days" in html
+    with app.test_request_context():
+        person = pseudonym("ab-12")
+    assert f"person {person}" in html and "local rule: 3 reports within 28 days" in html
+    assert "ab-12" not in html, "outside the person view the person is a pseudonym"
     refused = quality.post(
         f"/dashboard/clusters/{ids[0]}",
         data={"csrf_token": token, "action": "dismiss"},
