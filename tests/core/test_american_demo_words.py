@@ -12,8 +12,11 @@ from app.extensions import db
 from app.guides.defaults import DEFAULT_GUIDES
 from app.taxonomy.defaults import DEFAULT_CATEGORIES
 
+# "999" as a number to dial, not the digits of a reference such as "PF-999" (the demo draws those at
+# random, so which appear depends on the database's order of rows).
 UK_ONLY = re.compile(
-    r"care act|\bcqc\b|riddor|\brota\b|\bGP\b|hoist|\b999\b|local authority|\bs42\b|programme|organisation|"
+    r"care act|\bcqc\b|riddor|\brota\b|\bGP\b|hoist|(?<![\w-])999(?![\w-])|local authority|\bs42\b|"
+    r"programme|organisation|"
     r"blister pack|walking frame|double-handed|\bchased\b|\bdiary\b|\blounge\b|\bkerb\b|"
     r"car park|minibus|\bflat\b|key safe|topped up|\bpost tray\b|short breaks",
     re.IGNORECASE,
