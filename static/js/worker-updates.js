@@ -28,10 +28,17 @@ export async function registerServiceWorker() {
       if (worker.state === 'installed') offerUpdate(worker, hadController);
     });
   });
+  // The first worker's clients.claim() also fires controllerchange: that one is not an update. A page
+  // opened before any worker was installed becomes controlled by it, and reloads for later updates.
+  let controlled = hadController || Boolean(navigator.serviceWorker.controller);
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!controlled) {
+      controlled = true;
+      return;
+    }
     // Reload once into the new version, and never over a half-typed report.
-    if (!hadController || reloading || formIsDirty()) return;
+    if (reloading || formIsDirty()) return;
     reloading = true;
     window.location.reload();
   });

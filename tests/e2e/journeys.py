@@ -19,17 +19,31 @@ def wait_until(page, expression: str, timeout: float = 20.0) -> None:
 
 
 def wait_for_service_worker(page):
-    """Until the worker controls the page (so the app shell and the form are cached).
+    """Until the worker controls a page that was loaded through it, with the signed-in pages kept.
 
-    A navigation that starts while the first worker is still installing stays uncontrolled even after
-    ``clients.claim()`` (the claim can run before the new document exists); a phone's next page load
-    is controlled, so after the worker is ready the page is loaded once more if it still is not."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    try:
-        wait_until(page, "navigator.serviceWorker.controller !== null", timeout=5.0)
-    except AssertionError:
-        page.reload()
+    - A worker whose install failed (one file of the app shell not answering on a busy machine) is
+      registered again by the page's next load, as on a phone; ``serviceWorker.ready`` alone would wait
+      for ever.
+    - A page opened before the first worker took over is controlled only after ``clients.claim()``, and
+      its scripts started uncontrolled; the page is loaded once more, as a phone's next page would be.
+    - The worker keeps the report form (``CACHE_PAGES``) after sign-in, a moment after the form shows:
+      on the form, this waits for it, since a test that goes offline next needs it."""
+    active = "navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.active))"
+    for attempt in range(3):
+        try:
+            wait_until(page, active, timeout=20.0)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+            page.reload()
+    loaded_through_worker = "(performance.getEntriesByType('navigation')[0]?.workerStart || 0) > 0"
+    if not page.evaluate(loaded_through_worker):
         wait_until(page, "navigator.serviceWorker.controller !== null")
+        page.reload()
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    if page.evaluate("location.pathname === '/report'"):
+        wait_until(page, "caches.match('/report').then((hit) => Boolean(hit))", timeout=30.0)
 
 
 def file_report(
