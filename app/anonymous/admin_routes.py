@@ -10,8 +10,8 @@ from app.anonymous.operations import close_link, open_link, rotate_link
 from app.anonymous.queries import open_link_for_program, programs_with_links
 from app.core.form_flow import save_and_flash
 from app.core.roles import ADMIN_ROLES
-from app.extensions import db
 from app.taxonomy.models import Program
+from app.taxonomy.queries import program_by_id
 
 
 def _admin_only() -> None:
@@ -24,7 +24,7 @@ def _back():
 
 
 def _program(program_id: int) -> Program:
-    program = db.session.get(Program, program_id)
+    program = program_by_id(program_id)
     if program is None:
         abort(404)
     return program

@@ -26,6 +26,10 @@ def regions_of(user) -> list:
     return sorted((r for r in user.regions if r.active), key=lambda r: r.name)
 
 
+def program_by_id(program_id: int) -> Program | None:
+    return db.session.get(Program, program_id)
+
+
 def programs_for_regions(region_ids) -> list[Program]:
     return list(
         db.session.scalars(
