@@ -12,7 +12,7 @@ from flask import abort
 from flask_babel import gettext as _
 
 from app.admin.queries import UserFilters
-from app.core.forms import checked, form_date, form_float, form_int, form_lines, form_text
+from app.core.forms import checked, form_date, form_float, form_int, form_lines, form_text, yes_no
 from app.core.roles import Role
 from app.core.settings import SETTINGS
 from app.emergency.policy import ALLOWED_ROLES_KEY
@@ -77,6 +77,11 @@ class SettingsInput:
 
     numbers: dict[str, float | None]
     emergency_roles: set[str] | None
+
+
+def jurisdiction_choice(form) -> tuple[str, str]:
+    """The jurisdiction form's kind and state, as typed; the operation says what it accepts."""
+    return form_text(form, "kind"), form_text(form, "state")
 
 
 def settings_input(form) -> SettingsInput:
@@ -171,10 +176,10 @@ def taxonomy_name(form) -> str:
 
 def wants_active(form) -> bool:
     """Whether a deactivate/reactivate form asks to activate; anything but yes or no is refused."""
-    value = form.get("active", "")
-    if value not in ("yes", "no"):
+    answer = yes_no(form, "active")
+    if answer is None:
         abort(400, _("Say whether to activate or deactivate."))
-    return value == "yes"
+    return answer
 
 
 def program_region_id(form) -> int | None:

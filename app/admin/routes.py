@@ -7,6 +7,7 @@ from app.admin import bp
 from app.admin.forms import (
     calendar_fields,
     external_body_fields,
+    jurisdiction_choice,
     matrix_cells,
     matrix_note,
     settings_input,
@@ -201,9 +202,7 @@ def jurisdiction_settings():
         chosen = jurisdiction()
         return _jurisdiction_page({"kind": chosen.kind, "state": chosen.state})
     return save_form(
-        lambda: save_jurisdiction(
-            request.form.get("kind", ""), request.form.get("state", ""), actor=current_user
-        ),
+        lambda: save_jurisdiction(*jurisdiction_choice(request.form), actor=current_user),
         saved=back_to("admin.jurisdiction_settings"),
         invalid=lambda errors: _jurisdiction_page(request.form, errors),
         message=_("Local vocabulary saved; any missing default external bodies were added."),

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from app.core.forms import yes_no
+from app.core.forms import form_text, yes_no
 
 FIELDS = ("client_uuid", "what_happened", "barrier", "category", "occurred_at", "region_id")
 
@@ -26,3 +26,8 @@ def typed_answers(form) -> dict:
 def blank_answers(tz: ZoneInfo, now: datetime) -> dict:
     """A fresh form id (so a double tap files once) and now as the time."""
     return {"client_uuid": str(uuid.uuid4()), "occurred_at": now.astimezone(tz).strftime("%Y-%m-%dT%H:%M")}
+
+
+def receipt_code(form) -> str:
+    """The receipt code typed on the status page (in the form body, never the URL)."""
+    return form_text(form, "code")

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
 from app.anonymous import bp
-from app.anonymous.forms import answers_from_form, blank_answers, typed_answers
+from app.anonymous.forms import answers_from_form, blank_answers, receipt_code, typed_answers
 from app.anonymous.operations import AnonymousConflict, AnonymousReportInvalid, submit_anonymous_report
 from app.anonymous.queries import link_by_token, receipt_view, regions_for_link, report_by_receipt, usable
 from app.anonymous.rate_limits import lookup_limit, report_limit_per_link, report_limit_per_sender
@@ -107,7 +107,7 @@ def status_form():
 @lookup_limit
 def status_page():
     """The code comes in the form body, never in the URL; a wrong code and an unknown one answer alike."""
-    report = report_by_receipt(request.form.get("code", ""))
+    report = report_by_receipt(receipt_code(request.form))
     if report is None:
         return render_template("anonymous/status_form.html", notice=_(NO_SUCH_CODE)), 404
     return render_template("anonymous/status.html", view=receipt_view(report))
