@@ -3,6 +3,7 @@
 from functools import cache
 
 from app.api.category_suggestion import SuggestionRequest
+from app.guides.defaults import GUIDE_LANGUAGES, GUIDE_ROLES
 from app.reports.submission_batch import MAX_BATCH_REPORTS
 from app.reports.validation import ReportPayload
 from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, EventClass
@@ -90,6 +91,75 @@ def _category_suggestion_path() -> dict:
                 },
             },
         }
+    }
+
+
+def _guide_reads_path() -> dict:
+    """A phone's "I have read this version" of a cue guide, queued in the outbox like a report."""
+    stored = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/GuideRead"}}}}
+    return {
+        "post": {
+            "summary": "Confirm that the signed-in person read one version of a role's cue guide; "
+            "idempotent on client_uuid. A version that is no longer the current one is still recorded "
+            "against that version.",
+            "parameters": [
+                {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/GuideReadRequest"}}
+                },
+            },
+            "responses": {
+                "201": {"description": "Stored for the first time", **stored},
+                "200": {"description": "A replay of the same client_uuid: the stored confirmation", **stored},
+                "400": _error("Missing or stale CSRF token, or a body that is not JSON"),
+                "401": _error("Not signed in"),
+                "409": _error("client_uuid already used for another confirmation or by another person"),
+                "413": _error("Body too large"),
+                "415": _error("Not JSON", with_fields=True),
+                "422": _error("Fields need attention (no such guide, language or version)", with_fields=True),
+            },
+        }
+    }
+
+
+def _guide_read_schemas() -> dict:
+    guide = {
+        "role": {"type": "string", "enum": list(GUIDE_ROLES), "description": "Whose guide it is"},
+        "language": {"type": "string", "enum": list(GUIDE_LANGUAGES)},
+        "version": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The saved version read; 0 for the built-in default guide",
+        },
+    }
+    return {
+        "GuideReadRequest": {
+            "type": "object",
+            "required": ["client_uuid", "role", "language", "version"],
+            "properties": {
+                "client_uuid": {"type": "string", "format": "uuid"},
+                **guide,
+                "read_at": {
+                    "type": ["string", "null"],
+                    "format": "date-time",
+                    "description": "When the person confirmed, on the phone (with an offset); "
+                    "the time of arrival when null or left out",
+                },
+            },
+        },
+        "GuideRead": {
+            "type": "object",
+            "required": ["id", "client_uuid", "role", "language", "version", "read_at"],
+            "properties": {
+                "id": {"type": "integer"},
+                "client_uuid": {"type": "string", "format": "uuid"},
+                **guide,
+                "read_at": {"type": "string", "format": "date-time"},
+            },
+        },
     }
 
 
@@ -332,6 +402,7 @@ def openapi_document(org_timezone: str) -> dict:
                 }
             },
             "/api/v1/category-suggestion": _category_suggestion_path(),
+            "/api/v1/guide-reads": _guide_reads_path(),
             "/api/v1/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -345,6 +416,7 @@ def openapi_document(org_timezone: str) -> dict:
                 "ReportPayload": payload_schema,
                 **_suggestion_schemas(),
                 **_batch_schemas(),
+                **_guide_read_schemas(),
                 "ReportReceipt": {
                     "type": "object",
                     "required": ["id", "client_uuid"],

@@ -5,6 +5,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.api import bp
 from app.api import category_suggestion as suggestion
+from app.api.guide_reads import confirm_and_answer
 from app.api.openapi import openapi_document
 from app.core.audit.access import record_report_view
 from app.core.json_body import NOT_JSON, json_body
@@ -105,6 +106,15 @@ def create_reports():
     if refused is not None:
         return json_field_errors(refused.status, refused.errors, refused.message)
     return {"results": submit_batch(items, JsonAnswers())}
+
+
+@bp.post("/guide-reads")
+def confirm_guide_read():
+    """The signed-in person read a version of a cue guide (sent by the outbox, offline-first)."""
+    body, error = _json_body()
+    if error is not None:
+        return error
+    return confirm_and_answer(current_user, body)
 
 
 @bp.get("/reports/<int:report_id>")

@@ -62,3 +62,9 @@ PERSON_VIEW_ROLES = frozenset({Role.SUPERVISOR, Role.NURSE, Role.QUALITY_LEAD, R
 
 ADMIN_ROLES = frozenset({Role.ADMIN})
 """Roles that administer users, taxonomy, settings and jobs."""
+
+COMPETENCY_ASSESSOR_ROLES = frozenset({Role.TRAINER})
+"""Roles that record competency checks (the assessor is the signed-in trainer)."""
+
+COVERAGE_ROLES = frozenset({Role.TRAINER, Role.MANAGER, Role.QUALITY_LEAD, Role.ADMIN, Role.SUPERVISOR})
+"""Roles that see guide and competency coverage: supervisors only for their own regions."""

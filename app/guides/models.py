@@ -1,6 +1,6 @@
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -47,3 +47,41 @@ class GuidePdf(db.Model):
     pages: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+
+class GuideRead(db.Model):
+    """A person's confirmation that they read one version of a role's guide in one language
+    (``version`` 0 is the built-in default guide). Made on the phone, offline too: ``client_uuid``
+    makes the outbox's replay of it idempotent. Kept against the version read, current or not."""
+
+    __tablename__ = "guide_reads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(5))
+    version: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    user: Mapped[User] = relationship()
+
+
+class CompetencyCheck(db.Model):
+    """A trainer's check of one person on one skill (``app.guides.competency.SKILLS``): when, by whom,
+    and the result ("competent" or "not_yet")."""
+
+    __tablename__ = "competency_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    skill: Mapped[str] = mapped_column(String(40))
+    checked_on: Mapped[date] = mapped_column(Date, index=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    result: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    assessor: Mapped[User] = relationship(foreign_keys=[assessor_id])

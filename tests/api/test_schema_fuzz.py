@@ -8,7 +8,9 @@ A schema-valid report can still be refused for reasons no schema can state (a ca
 organisation does not use, a date more than a year ago, a region the user is not in), so for
 POST /api/v1/reports each valid case is also sent "grounded": the same fuzzed text and flags with a
 real category, the user's region and a recent time. That one must be stored (201) and its replay
-answered 200. POST /api/v1/reports/batch likewise: every report of a valid batch grounded, all stored
+answered 200. POST /api/v1/guide-reads likewise (a version number may name no saved version, and a
+time may be in the future): grounded on the default guide (version 0), now.
+POST /api/v1/reports/batch likewise: every report of a valid batch grounded, all stored
 (201 each) and the batch sent again answered 200 each. A batch answers a report that is not a valid
 report in that report's own result (422) inside a 200, by design (one bad report never holds back the
 others), so for the batch the check that invalid input gets a 4xx looks at the results instead.
@@ -72,6 +74,7 @@ def _grounded(body: dict, region_id: int) -> dict:
 
 SUBMISSION = "POST /api/v1/reports"
 BATCH = "POST /api/v1/reports/batch"
+GUIDE_READS = "POST /api/v1/guide-reads"
 
 
 def _batch_refused_something(response) -> bool:
@@ -88,6 +91,7 @@ def test_api_answers_match_the_openapi_document(case, app, dsp):
     label = case.operation.label
     excluded = {
         SUBMISSION: [positive_data_acceptance],
+        GUIDE_READS: [positive_data_acceptance],
         BATCH: [positive_data_acceptance, negative_data_rejection],
     }.get(label, [])
     response = case.call_and_validate(session=dsp, app=app, headers=headers, excluded_checks=excluded)
@@ -99,6 +103,13 @@ def test_api_answers_match_the_openapi_document(case, app, dsp):
         return
     if label == SUBMISSION:
         grounded = case.operation.Case(body=_grounded(case.body, dsp.region_id), media_type=case.media_type)
+        stored = grounded.call_and_validate(session=dsp, app=app, headers=headers)
+        assert stored.status_code == 201, stored.text
+        replay = grounded.call_and_validate(session=dsp, app=app, headers=headers)
+        assert replay.status_code == 200 and replay.json() == stored.json()
+    elif label == GUIDE_READS:
+        body = {**case.body, "client_uuid": str(uuid.uuid4()), "version": 0, "read_at": None}
+        grounded = case.operation.Case(body=body, media_type=case.media_type)
         stored = grounded.call_and_validate(session=dsp, app=app, headers=headers)
         assert stored.status_code == 201, stored.text
         replay = grounded.call_and_validate(session=dsp, app=app, headers=headers)

@@ -1,0 +1,131 @@
+"""Coverage of the cue guides and competency checks: per role, per region and per team, how many staff
+confirmed the current version of their guide and how many were checked in a period.
+
+There is no team in the organisation's model: a team here is the staff of one role in one region
+(the DSPs of North, led by North's supervisors). A person with two regions counts in each; a person
+with two roles counts in each role's row, against that role's guide. Region rows and the total count
+each person once, against the guide of their role (``reads.guide_role_of``). Confirmations are as of
+now (a new version asks everyone again); checks are those dated in the period.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from app.core.roles import COVERAGE_ROLES, Role
+from app.extensions import db
+from app.guides.competency import COMPETENT, STAFF_ROLES, staff_in
+from app.guides.defaults import ROLE_TO_GUIDE
+from app.guides.models import CompetencyCheck
+from app.guides.reads import current_versions, guide_role_of, readers_of_current
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One line of coverage: ``role`` and/or ``region`` name what it counts (None: all of them)."""
+
+    role: str | None
+    region: str | None
+    staff: int
+    confirmed: int
+    checked: int
+    competent: int
+    checks: int
+
+    @property
+    def confirmed_share(self) -> float | None:
+        return self.confirmed / self.staff * 100 if self.staff else None
+
+    @property
+    def checked_share(self) -> float | None:
+        return self.checked / self.staff * 100 if self.staff else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    first_day: date
+    last_day: date
+    total: CoverageRow
+    by_role: list[CoverageRow]
+    by_region: list[CoverageRow]
+    by_team: list[CoverageRow]
+
+
+def _row(people, role, region, confirmed_ids, checks_by_person) -> CoverageRow:
+    ids = {person.id for person in people}
+    checks = [check for pid in ids for check in checks_by_person.get(pid, [])]
+    return CoverageRow(
+        role=role,
+        region=region,
+        staff=len(ids),
+        confirmed=len(ids & confirmed_ids),
+        checked=len({check.user_id for check in checks}),
+        competent=len({check.user_id for check in checks if check.result == COMPETENT}),
+        checks=len(checks),
+    )
+
+
+def coverage(region_ids: frozenset[int] | None, first_day: date, last_day: date) -> Coverage:
+    """Coverage of the staff of ``region_ids`` (None: every region, and staff of no region), with the
+    checks dated from ``first_day`` to ``last_day`` inclusive."""
+    people = staff_in(region_ids)
+    versions = current_versions()
+    ids = [person.id for person in people]
+    confirmed_by_guide = {
+        guide: readers_of_current(ids, guide, versions) for guide in set(ROLE_TO_GUIDE.values())
+    }
+    own_guide_read = {p.id for p in people if p.id in confirmed_by_guide.get(guide_role_of(p), set())}
+    checks_by_person = defaultdict(list)
+    if ids:
+        for check in db.session.scalars(
+            select(CompetencyCheck).where(
+                CompetencyCheck.user_id.in_(ids),
+                CompetencyCheck.checked_on >= first_day,
+                CompetencyCheck.checked_on <= last_day,
+            )
+        ):
+            checks_by_person[check.user_id].append(check)
+
+    def in_role(role, group):
+        return [p for p in group if Role(role) in p.roles]
+
+    regions = sorted(
+        {(r.id, r.name) for p in people for r in p.regions if region_ids is None or r.id in region_ids},
+        key=lambda pair: pair[1],
+    )
+    by_region, by_team = [], []
+    for region_id, name in regions:
+        members = [p for p in people if region_id in p.region_ids]
+        by_region.append(_row(members, None, name, own_guide_read, checks_by_person))
+        for role in STAFF_ROLES:
+            team = in_role(role, members)
+            if team:
+                confirmed = confirmed_by_guide[ROLE_TO_GUIDE[role]]
+                by_team.append(_row(team, role, name, confirmed, checks_by_person))
+    by_role = [
+        _row(in_role(role, people), role, None, confirmed_by_guide[ROLE_TO_GUIDE[role]], checks_by_person)
+        for role in STAFF_ROLES
+    ]
+    return Coverage(
+        first_day=first_day,
+        last_day=last_day,
+        total=_row(people, None, None, own_guide_read, checks_by_person),
+        by_role=by_role,
+        by_region=by_region,
+        by_team=by_team,
+    )
+
+
+def sees_coverage(user) -> bool:
+    """Trainers, managers, the quality lead and administrators see every region's coverage;
+    supervisors their own regions'."""
+    return bool(user.roles & COVERAGE_ROLES)
+
+
+def coverage_regions(user) -> frozenset[int] | None:
+    """The regions whose coverage ``user`` sees (None: all); call after :func:`sees_coverage`."""
+    if user.roles & (COVERAGE_ROLES - {Role.SUPERVISOR}):
+        return None
+    return user.region_ids

@@ -1,0 +1,199 @@
+"""Staff's confirmations that they read their role's cue guide (issue 20 point 3).
+
+A confirmation names the guide it was made on: role, language and version number, 0 standing for
+the built-in default guide (which has no saved version). It is made on the phone, offline too: the
+outbox sends it to ``POST /api/v1/guide-reads`` with a ``client_uuid``, so a replay is answered from
+the stored row, as a report's is. A confirmation of a version that is no longer the current one is
+still kept against that version; it just no longer counts as reading the *current* guide.
+
+The current version of a role's guide, in one language, is its published version (or 0 while the
+default is printed). A person has read the current guide of a role when they confirmed the current
+version in any language: a Spanish reader confirms the Spanish guide. A new version asks again.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.core.audit.operations import record_event
+from app.core.validation import InvalidInput, Problems
+from app.extensions import db
+from app.guides.defaults import GUIDE_LANGUAGES, GUIDE_ROLES, ROLE_TO_GUIDE
+from app.guides.models import CueGuideVersion, GuideRead
+
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+class GuideReadInvalid(InvalidInput):
+    """A confirmation was refused; ``errors`` says why, per field."""
+
+
+class GuideReadConflict(Exception):
+    """The ``client_uuid`` was already used, for another confirmation or by another person."""
+
+
+def current_versions() -> dict[tuple[str, str], int]:
+    """(guide role, language) -> the version staff confirm now: the published one, 0 for the default."""
+    versions = {(role, language): 0 for role in GUIDE_ROLES for language in GUIDE_LANGUAGES}
+    published = db.session.execute(
+        select(CueGuideVersion.role, CueGuideVersion.language, CueGuideVersion.version).where(
+            CueGuideVersion.published
+        )
+    )
+    for role, language, number in published:
+        versions[(role, language)] = number
+    return versions
+
+
+def guide_role_of(user) -> str | None:
+    """The guide of a person's role (a supervisor who also works as a DSP reads the supervisor's);
+    None for roles that have no guide of their own (trainer, manager...)."""
+    guides = [ROLE_TO_GUIDE[str(role)] for role in sorted(user.roles) if str(role) in ROLE_TO_GUIDE]
+    others = [guide for guide in guides if guide != "dsp"]
+    return (others or guides or [None])[0]
+
+
+def readers_of_current(user_ids, guide_role: str, versions: dict[tuple[str, str], int]) -> set[int]:
+    """Of ``user_ids``, those who confirmed the current version of ``guide_role``'s guide."""
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    rows = db.session.execute(
+        select(GuideRead.user_id, GuideRead.language, GuideRead.version)
+        .where(GuideRead.user_id.in_(ids), GuideRead.role == guide_role)
+        .distinct()
+    )
+    return {user_id for user_id, language, number in rows if versions.get((guide_role, language)) == number}
+
+
+def guide_to_confirm(user, language: str) -> dict | None:
+    """The guide ``user`` is asked to confirm: their role's, in ``language``, at its current version;
+    None when they have confirmed the current version (or their role has no guide)."""
+    role = guide_role_of(user)
+    if role is None:
+        return None
+    versions = current_versions()
+    if user.id in readers_of_current([user.id], role, versions):
+        return None
+    return {"role": role, "language": language, "version": versions[(role, language)]}
+
+
+def confirmation_of(user, role: str, language: str, version: int) -> GuideRead | None:
+    """``user``'s latest confirmation of that version of that guide, if any."""
+    return db.session.scalar(
+        select(GuideRead)
+        .where(
+            GuideRead.user_id == user.id,
+            GuideRead.role == role,
+            GuideRead.language == language,
+            GuideRead.version == version,
+        )
+        .order_by(GuideRead.recorded_at.desc())
+        .limit(1)
+    )
+
+
+def _version_exists(role: str, language: str, number: int) -> bool:
+    if number == 0:
+        return True
+    return (
+        db.session.scalar(
+            select(CueGuideVersion.id).where(
+                CueGuideVersion.role == role,
+                CueGuideVersion.language == language,
+                CueGuideVersion.version == number,
+            )
+        )
+        is not None
+    )
+
+
+def _read_time(raw, now: datetime, errors: Problems) -> datetime:
+    if raw is None:
+        return now
+    try:
+        when = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        when = None
+    errors.need(
+        "read_at", when is not None and when.tzinfo is not None, _("Give a date and time with a UTC offset.")
+    )
+    if when is None or when.tzinfo is None:
+        return now
+    errors.need(
+        "read_at", when <= now + CLOCK_SKEW, _("This time is in the future; check the date and time.")
+    )
+    return when
+
+
+def parse_guide_read(raw, now: datetime) -> dict:
+    """The fields of a confirmation from its JSON body; raises :class:`GuideReadInvalid`."""
+    raw = raw if isinstance(raw, dict) else {}
+    errors = Problems()
+    try:
+        client_uuid = str(uuid.UUID(str(raw.get("client_uuid"))))
+    except ValueError:
+        client_uuid = None
+    errors.need("client_uuid", client_uuid is not None, _("Give a UUID for this confirmation."))
+    role, language, number = raw.get("role"), raw.get("language"), raw.get("version")
+    errors.need("role", role in GUIDE_ROLES, _("No guide for this role."))
+    errors.need("language", language in GUIDE_LANGUAGES, _("No guide in this language."))
+    whole = isinstance(number, int) and not isinstance(number, bool) and 0 <= number < 2**31
+    errors.need("version", whole, _("Give the version number (0 for the default guide)."))
+    if not errors:
+        errors.need("version", _version_exists(role, language, number), _("This guide has no such version."))
+    read_at = _read_time(raw.get("read_at"), now, errors)
+    if errors:
+        raise GuideReadInvalid(dict(errors))
+    return {
+        "client_uuid": client_uuid,
+        "role": role,
+        "language": language,
+        "version": number,
+        "read_at": read_at,
+    }
+
+
+def record_guide_read(user, raw, *, now: datetime) -> tuple[GuideRead, bool]:
+    """Record ``user``'s confirmation from its JSON body; returns (the row, whether it is new).
+
+    A replay (same ``client_uuid``, same person, same guide) returns the stored row; the same UUID for
+    another guide or another person raises :class:`GuideReadConflict`. Audited."""
+    fields = parse_guide_read(raw, now)
+    stored = db.session.scalar(select(GuideRead).where(GuideRead.client_uuid == fields["client_uuid"]))
+    if stored is not None:
+        same = (stored.user_id, stored.role, stored.language, stored.version) == (
+            user.id,
+            fields["role"],
+            fields["language"],
+            fields["version"],
+        )
+        if not same:
+            raise GuideReadConflict()
+        return stored, False
+    read = GuideRead(user_id=user.id, recorded_at=now, **fields)
+    db.session.add(read)
+    db.session.flush()
+    record_event(
+        "guide.read",
+        actor=user,
+        object_type="guide",
+        object_id=f"{read.role}:{read.language}:{read.version}",
+        after={"guide_read_id": read.id},
+    )
+    return read, True
+
+
+def guide_read_as_json(read: GuideRead) -> dict:
+    """The API's answer for a stored confirmation (the same body for a replay)."""
+    return {
+        "id": read.id,
+        "client_uuid": read.client_uuid,
+        "role": read.role,
+        "language": read.language,
+        "version": read.version,
+        "read_at": read.read_at.isoformat(),
+    }
