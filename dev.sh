@@ -3,6 +3,7 @@
 #   ./dev.sh serve   set everything up, load the demo organisation on SQLite, serve on :5000
 #   ./dev.sh test    set everything up and run the whole test suite (lint, layers, unit, routes, browser)
 #   ./dev.sh lint    ruff, then lint-imports (the layers of app/, see pyproject.toml)
+#   ./dev.sh setup   install what the tests need (as `test` does) and run nothing
 #   ./dev.sh bench   run the benchmarks in bench/ (each prints ratios against its own baseline;
 #                    dashboard_scale and submission_load need the PostgreSQL on 127.0.0.1:5432,
 #                    form_load Debian's nginx)
@@ -125,6 +126,13 @@ case "${1:-}" in
     setup_python ".[test]"
     lint
     ;;
+  setup)
+    setup_python ".[test]"
+    setup_pdf_libraries
+    setup_node
+    setup_browser
+    setup_servers
+    ;;
   bench)
     setup_python ".[test]"
     setup_browser
@@ -136,7 +144,7 @@ case "${1:-}" in
     done
     ;;
   *)
-    echo "usage: ./dev.sh serve | ./dev.sh test [pytest args] | ./dev.sh lint | ./dev.sh bench" >&2
+    echo "usage: ./dev.sh serve | ./dev.sh test [pytest args] | ./dev.sh lint | ./dev.sh setup | ./dev.sh bench" >&2
     exit 2
     ;;
 esac
