@@ -73,14 +73,15 @@ def _sign_in(user, *, method: str, shared_device: bool, must_enrol_passkey: bool
 
 
 def _signed_out(message: str):
-    """Forget the signed-in user in this browser and go to the sign-in page. Cached pages go; the
-    outbox (IndexedDB, "storage") stays, so unsent reports are never lost."""
+    """Forget the signed-in user in this browser and go to the sign-in page. The outbox stays, so
+    unsent reports are never lost; the worker's kept pages go by the sign-out guard in the page.
+
+    No ``Clear-Site-Data: "cache"``: signed-in pages are never in the HTTP cache (core.caching,
+    no-store), and Chromium holds the redirect for seconds while it clears (crbug.com/41343050)."""
     logout_user()
     session.clear()
     flash(message)
-    response = redirect(url_for("auth.login"))
-    response.headers["Clear-Site-Data"] = '"cache"'
-    return response
+    return redirect(url_for("auth.login"))
 
 
 def _signed_in_with_password(user, *, shared_device: bool):
