@@ -12,6 +12,7 @@ from app.anonymous.models import AnonymousReport, ReportingLink
 from app.anonymous.receipts import new_receipt_code, receipt_hash
 from app.auth.models import User
 from app.core.audit.operations import record_event
+from app.core.concurrency import EditConflict
 from app.core.models import now_utc
 from app.core.validation import InvalidInput
 from app.extensions import db
@@ -37,8 +38,8 @@ class AnonymousReportInvalid(InvalidInput):
     """The anonymous form's answers need attention; ``errors`` by field."""
 
 
-class AnonymousConflict(ValueError):
-    """The form's one-time id was already used for other content: a fresh form is shown."""
+class AnonymousConflict(EditConflict):
+    """The form's one-time id was already used for other content: a fresh form is shown (409)."""
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,14 @@ from werkzeug.exceptions import TooManyRequests
 
 from app.anonymous import bp
 from app.anonymous.forms import answers_from_form, blank_answers, receipt_code, typed_answers
-from app.anonymous.operations import AnonymousConflict, AnonymousReportInvalid, submit_anonymous_report
+from app.anonymous.operations import submit_anonymous_report
 from app.anonymous.queries import link_by_token, receipt_view, regions_for_link, report_by_receipt, usable
 from app.anonymous.rate_limits import lookup_limit, report_limit_per_link, report_limit_per_sender
 from app.anonymous.vocabulary import plain_category
 from app.core.clock import org_tz
-from app.core.form_flow import INVALID_STATUS
+from app.core.form_flow import save_form
 from app.core.i18n import N_
 from app.core.models import now_utc
-from app.extensions import db
 from app.reports.operations import SubmissionSettings
 from app.taxonomy.queries import active_categories
 
@@ -85,17 +84,18 @@ def send_report(token: str):
 def _store_and_answer(link):
     """Store the report and show its receipt; or the form again with what was typed and why."""
     settings = SubmissionSettings.from_config(current_app.config)
-    try:
-        submission = submit_anonymous_report(link, answers_from_form(request.form), settings)
-    except AnonymousReportInvalid as error:
-        db.session.rollback()
-        return _form(link, typed_answers(request.form), error.errors), INVALID_STATUS
-    except AnonymousConflict:
-        db.session.rollback()
-        fresh_id = blank_answers(org_tz(), now_utc())["client_uuid"]
-        return _form(link, {**typed_answers(request.form), "client_uuid": fresh_id}, notice=_(USED_FORM)), 409
-    db.session.commit()
-    return render_template("anonymous/receipt.html", submission=submission, link=link)
+    return save_form(
+        lambda: submit_anonymous_report(link, answers_from_form(request.form), settings),
+        saved=lambda submission: render_template("anonymous/receipt.html", submission=submission, link=link),
+        invalid=lambda errors: _form(link, typed_answers(request.form), errors),
+        conflict=lambda: _form(link, _typed_with_fresh_id(), notice=_(USED_FORM)),
+        guard_conflicts=False,
+    )
+
+
+def _typed_with_fresh_id() -> dict:
+    """What was typed, under a new form id: the old one is spent on another report."""
+    return {**typed_answers(request.form), "client_uuid": blank_answers(org_tz(), now_utc())["client_uuid"]}
 
 
 @bp.get("/report-status")

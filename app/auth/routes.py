@@ -17,7 +17,6 @@ from app.auth import bp
 from app.auth.forms import LoginForm, chosen_language, passkey_answer, passkey_name, typed_email
 from app.auth.models import Passkey
 from app.auth.operations import (
-    AccountError,
     end_all_sessions,
     end_session,
     passkey_enrolled,
@@ -41,6 +40,7 @@ from app.auth.policy import passkey_required_for, works_on_shared_devices
 from app.auth.queries import active_sessions, open_passkey
 from app.auth.sessions import require_passkey_enrolment, safe_next_url
 from app.auth.signals import account_page_sections
+from app.core.form_flow import back_to, save_form
 from app.core.i18n import N_
 from app.extensions import db, limiter
 
@@ -180,12 +180,14 @@ def account():
 def choose_language():
     """The person's language, from the account page (a form: back to the page) or from the report
     form's one-tap switch (a fetch asking for JSON: 204)."""
-    try:
-        set_language(current_user, chosen_language(request.form), actor=current_user)
-    except AccountError as exc:
-        db.session.rollback()
-        return _language_refused(str(exc))
-    db.session.commit()
+    return save_form(
+        lambda: set_language(current_user, chosen_language(request.form), actor=current_user),
+        saved=lambda _user: _language_saved(),
+        refusal=lambda exc: _language_refused(str(exc)),
+    )
+
+
+def _language_saved():
     if request.accept_mimetypes.best == "application/json":
         return "", 204
     flash(_("Your language is saved."))
@@ -237,14 +239,17 @@ def _own_passkey(passkey_id: int) -> Passkey:
 @login_required
 def rename_own_passkey(passkey_id: int):
     passkey = _own_passkey(passkey_id)
-    try:
-        rename_passkey(passkey, passkey_name(request.form), actor=current_user)
-    except PasskeyError as exc:
-        db.session.rollback()
-        flash(str(exc))
-        return redirect(url_for("auth.account"))
-    db.session.commit()
-    flash(_("Passkey renamed."))
+    return save_form(
+        lambda: rename_passkey(passkey, passkey_name(request.form), actor=current_user),
+        saved=back_to("auth.account"),
+        message=_("Passkey renamed."),
+        refused=(PasskeyError,),
+        refusal=lambda exc: _back_to_account(str(exc)),
+    )
+
+
+def _back_to_account(message: str):
+    flash(message)
     return redirect(url_for("auth.account"))
 
 

@@ -22,10 +22,12 @@ def save_form(
     save: Callable[[], Any],
     *,
     saved: Callable[[Any], Any],
-    invalid: Callable[[dict[str, list[str]]], Any],
+    invalid: Callable[[dict[str, list[str]]], Any] | None = None,
     conflict: Callable[[], Any] | None = None,
     message: str | None = None,
     guard_conflicts: bool = True,
+    refused: tuple[type[Exception], ...] = (),
+    refusal: Callable[[Exception], Any] | None = None,
 ):
     """Run ``save()`` (an operation that flushes, never commits) and commit it.
 
@@ -38,13 +40,18 @@ def save_form(
       ``guard_conflicts=False`` leaves a unique violation as the database error it is: report
       submission handles its own duplicates, and any other violation there must stay a server error,
       which the outbox retries with the same ``client_uuid``, never a conflict it would resend as new.
+    - ``refusal``, when given, answers every refusal itself, status included (a flash and a redirect,
+      a JSON error, an abort), after the rollback: an :class:`InvalidInput`, or an operation's own
+      refusal that carries no field errors, named in ``refused`` (a job no longer queued).
     """
     try:
         with conflicts_refused() if guard_conflicts else nullcontext():
             result = save()
             db.session.commit()
-    except InvalidInput as error:
+    except (InvalidInput, *refused) as error:
         db.session.rollback()
+        if refusal is not None:
+            return refusal(error)
         return invalid(error.errors), INVALID_STATUS
     except EditConflict:
         db.session.rollback()

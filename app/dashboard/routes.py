@@ -83,16 +83,19 @@ def cluster_action(cluster_id: int):
     cluster = queries.cluster_by_id(cluster_id) or abort(404)
     answer = cluster_answer(request.form)
     linked = queries.action_by_id(answer.linked_action_id)
-    try:
-        handle_cluster(
+    return save_form(
+        lambda: handle_cluster(
             cluster, current_user, action=answer.action, reason=answer.reason, linked_action=linked
-        )
-    except ClusterError as exc:
-        db.session.rollback()
-        flash(str(exc))
-        return redirect(_clusters_url())
-    db.session.commit()
-    return _answered(cluster)
+        ),
+        saved=lambda _result: _answered(cluster),
+        refused=(ClusterError,),
+        refusal=lambda exc: _back_to_clusters(str(exc)),
+    )
+
+
+def _back_to_clusters(message: str):
+    flash(message)
+    return redirect(_clusters_url())
 
 
 def _answered(cluster):

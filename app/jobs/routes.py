@@ -1,11 +1,11 @@
 """The failed-jobs page for administrators: what failed, why, and a retry button."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.form_flow import back_to, save_form
 from app.core.roles import Role
-from app.extensions import db
 from app.jobs import bp
 from app.jobs.operations import JobNotFound, retry_failed_job, retry_inline_failure
 from app.jobs.queries import (
@@ -41,14 +41,13 @@ def index():
 def retry(job_id: str):
     if not JOB_ID.match(job_id):
         abort(404)
-    try:
-        retry_failed_job(job_id, actor=current_user)
-    except JobNotFound:
-        db.session.rollback()
-        abort(404, _("That job is no longer in the failed list."))
-    db.session.commit()
-    flash(_("The job is back on the queue."))
-    return redirect(url_for("jobs.index"))
+    return save_form(
+        lambda: retry_failed_job(job_id, actor=current_user),
+        saved=back_to("jobs.index"),
+        message=_("The job is back on the queue."),
+        refused=(JobNotFound,),
+        refusal=lambda _error: abort(404, _("That job is no longer in the failed list.")),
+    )
 
 
 @bp.post("/inline/<int:event_id>/retry")
@@ -56,11 +55,13 @@ def retry_inline(event_id: int):
     event = inline_failure(event_id)
     if event is None:
         abort(404)
-    try:
-        succeeded = retry_inline_failure(event, actor=current_user)
-    except JobNotFound:
-        db.session.rollback()
-        abort(404, _("That job no longer exists."))
-    db.session.commit()
-    flash(_("The job ran and succeeded.") if succeeded else _("The job failed again; see the newest entry."))
-    return redirect(url_for("jobs.index"))
+    return save_form(
+        lambda: retry_inline_failure(event, actor=current_user),
+        saved=back_to("jobs.index", said=_ran),
+        refused=(JobNotFound,),
+        refusal=lambda _error: abort(404, _("That job no longer exists.")),
+    )
+
+
+def _ran(succeeded: bool) -> str:
+    return _("The job ran and succeeded.") if succeeded else _("The job failed again; see the newest entry.")
