@@ -19,14 +19,11 @@ from statistics import median
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from app.actions.measure import Windows
+from app.core import dates
 
 BASELINE, TEST, NEITHER = "baseline", "test", ""
 MAJORITY_DAYS = 4
 SIGMAS = 3
-
-
-def week_monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _days_within(monday: date, first: date, last: date) -> int:
@@ -50,7 +47,7 @@ def week_period(monday: date, windows: Windows) -> str:
 def measure_mondays(windows: Windows) -> list[date]:
     """Every week a process measure's counts may be given for: from the baseline's first week to the
     test window's last."""
-    first, last = week_monday(windows.baseline_start), week_monday(windows.end)
+    first, last = dates.monday(windows.baseline_start), dates.monday(windows.end)
     return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
 
 
