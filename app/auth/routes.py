@@ -42,6 +42,7 @@ from app.auth.sessions import require_passkey_enrolment, safe_next_url
 from app.auth.signals import account_page_sections
 from app.core.form_flow import back_to, save_form
 from app.core.i18n import N_
+from app.core.json_errors import json_error, json_field_errors
 from app.extensions import db, limiter
 
 bp.before_app_request(require_passkey_enrolment)
@@ -142,14 +143,14 @@ def passkey_sign_in_options():
 def passkey_sign_in():
     answer = passkey_answer(request.get_json(silent=True))
     if answer is None:
-        return jsonify(error="bad_request", message=_(PASSKEY_ANSWER_MISSING)), 400
+        return json_error(400, "bad_request", _(PASSKEY_ANSWER_MISSING))
     try:
         user, _passkey = authenticate_passkey(answer.credential, rp=relying_party(current_app.config))
     except PasskeyError as exc:
         # Commit, not roll back: the challenge stays spent and the refusal stays on record.
         record_refused_passkey_sign_in()
         db.session.commit()
-        return jsonify(error="passkey_refused", message=str(exc)), 401
+        return json_error(401, "passkey_refused", str(exc))
     _sign_in(user, method="passkey", shared_device=answer.shared_device)
     db.session.commit()
     return jsonify(redirect=safe_next_url(answer.next_url) or landing_page(user))
@@ -196,7 +197,7 @@ def _language_saved():
 
 def _language_refused(message: str):
     if request.accept_mimetypes.best == "application/json":
-        return jsonify(error="invalid", message=message, errors={"language": [message]}), 422
+        return json_field_errors(422, {"language": [message]}, message)
     flash(message)
     return redirect(url_for("auth.account"))
 
@@ -214,14 +215,14 @@ def passkey_registration_options():
 def register_passkey_view():
     answer = passkey_answer(request.get_json(silent=True))
     if answer is None:
-        return jsonify(error="bad_request", message=_(PASSKEY_ANSWER_MISSING)), 400
+        return json_error(400, "bad_request", _(PASSKEY_ANSWER_MISSING))
     try:
         passkey = register_passkey(
             current_user, answer.credential, name=answer.name, rp=relying_party(current_app.config)
         )
     except PasskeyError as exc:
         db.session.commit()  # the challenge stays spent
-        return jsonify(error="passkey_refused", message=str(exc)), 422
+        return json_error(422, "passkey_refused", str(exc))
     passkey_enrolled(current_user)
     db.session.commit()
     flash(_("Passkey “%(name)s” added. Next time, sign in with it.", name=passkey.name))

@@ -3,11 +3,12 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import flash, jsonify, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.operations import SessionLimits, load_session_user
+from app.core.json_errors import json_error
 from app.core.settings import all_settings
 from app.extensions import db, login_manager
 
@@ -60,9 +61,7 @@ def require_passkey_enrolment():
         return None
     message = _("Your role signs in with a passkey. Add one on your account page to continue.")
     if is_api_request():
-        response = jsonify(error="passkey_required", message=message)
-        response.status_code = 403
-        return response
+        return json_error(403, "passkey_required", message)
     flash(message)
     return redirect(url_for("auth.account"))
 
@@ -70,9 +69,7 @@ def require_passkey_enrolment():
 @login_manager.unauthorized_handler
 def _unauthorized():
     if is_api_request():
-        response = jsonify(error="unauthenticated", message=_("Sign in to continue."))
-        response.status_code = 401
-        return response
+        return json_error(401, "unauthenticated", _("Sign in to continue."))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

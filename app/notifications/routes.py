@@ -4,6 +4,7 @@ from flask import abort, flash, has_request_context, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.json_errors import json_field_errors
 from app.extensions import db
 from app.notifications import bp
 from app.notifications.forms import device_subscription
@@ -56,7 +57,7 @@ def subscribe_device_view():
     """This device takes alerts: the browser's push subscription, as JSON, with the CSRF header."""
     subscription, errors = device_subscription(request.get_json(silent=True))
     if subscription is None:
-        return jsonify(error="invalid", errors=errors), 422
+        return json_field_errors(422, errors)
     session_row = current_user.current_session
     device, created = subscribe_device(
         current_user, **asdict(subscription), session_id=session_row.id if session_row else None
@@ -72,7 +73,7 @@ def forget_device_view():
     body = request.get_json(silent=True)
     endpoint = body.get("endpoint") if isinstance(body, dict) else None
     if not isinstance(endpoint, str) or not endpoint:
-        return jsonify(error="invalid", errors={"endpoint": [_("Give the device's push endpoint.")]}), 422
+        return json_field_errors(422, {"endpoint": [_("Give the device's push endpoint.")]})
     forget_endpoint(current_user, endpoint, reason="turned off on the device")
     db.session.commit()
     return "", 204
