@@ -178,6 +178,7 @@ def vapid_public_key(private_key: str) -> str:
     """The public key (base64url of the uncompressed P-256 point, what browsers take as
     ``applicationServerKey``) of a VAPID private key given as base64url of 32 raw bytes or of DER.
     Raises ValueError when it does not read as a P-256 private key."""
+    # Only when push alerts are configured; cryptography comes with pywebpush and webauthn.
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 

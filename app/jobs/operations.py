@@ -16,11 +16,12 @@ class JobNotFound(LookupError):
 
 def retry_failed_job(job_id: str, *, actor) -> None:
     """Put a job from RQ's failed-job registry back on its queue."""
-    from rq.exceptions import InvalidJobOperation, NoSuchJobError
-
     queue = rq_queue()
     if queue is None:
         raise JobNotFound(job_id)
+    # rq and redis only when REDIS_URL configures a queue: inline jobs never pay their import.
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
+
     registry = queue.failed_job_registry
     if job_id not in registry.get_job_ids():
         raise JobNotFound(job_id)

@@ -60,12 +60,13 @@ def _last_line(text: str | None) -> str:
 
 def queue_state(app=None) -> QueueState | None:
     """The RQ queue's counts, or None when jobs run inline."""
-    from redis.exceptions import RedisError
-    from rq import Worker
-
     queue = rq_queue(app)
     if queue is None:
         return None
+    # rq and redis only when REDIS_URL configures a queue: inline jobs never pay their import.
+    from redis.exceptions import RedisError
+    from rq import Worker
+
     try:
         return QueueState(
             name=queue.name,
@@ -82,11 +83,12 @@ def queue_state(app=None) -> QueueState | None:
 
 def failed_jobs(limit: int = 100) -> list[FailedJob]:
     """Jobs in RQ's failed-job registry, newest first (empty when jobs run inline)."""
-    from rq.job import Job
-
     queue = rq_queue()
     if queue is None:
         return []
+    # rq and redis only when REDIS_URL configures a queue: inline jobs never pay their import.
+    from rq.job import Job
+
     ids = queue.failed_job_registry.get_job_ids(0, limit - 1, desc=True)
     jobs = Job.fetch_many(ids, connection=redis_connection()) if ids else []
     found = []
@@ -110,10 +112,11 @@ def failed_jobs(limit: int = 100) -> list[FailedJob]:
 def failed_jobs_if_reachable(state: QueueState | None) -> list[FailedJob]:
     """``failed_jobs()`` for the failed-jobs page: none when jobs run inline, when ``state`` found
     Redis not answering, or when it stopped answering since."""
-    from redis.exceptions import RedisError
-
     if state is None or not state.available:
         return []
+    # rq and redis only when REDIS_URL configures a queue: inline jobs never pay their import.
+    from redis.exceptions import RedisError
+
     try:
         return failed_jobs()
     except RedisError:

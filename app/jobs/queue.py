@@ -50,6 +50,7 @@ def redis_connection(app: Flask | None = None):
         return None
     clients = app.extensions.setdefault("nearmiss_redis", {})
     if url not in clients:
+        # rq and redis only when REDIS_URL configures a queue: inline jobs never pay their import.
         from redis import Redis
 
         clients[url] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
@@ -62,6 +63,7 @@ def rq_queue(app: Flask | None = None):
     connection = redis_connection(app)
     if connection is None:
         return None
+    # rq and redis only when REDIS_URL configures a queue: inline jobs never pay their import.
     from rq import Queue
 
     return Queue(
@@ -93,6 +95,7 @@ def _dispatch(app: Flask, name: str, args: tuple, kwargs: dict, job_id: str | No
     if queue is None:
         run_inline(app, name, args, kwargs, job_id=job_id)
         return None
+    # rq and redis only when REDIS_URL configures a queue: inline jobs never pay their import.
     from redis.exceptions import RedisError
     from rq import Retry
 

@@ -14,7 +14,7 @@ import os
 import time
 
 from flask import Flask, Response, abort, current_app, g, request
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import event
@@ -105,8 +105,6 @@ def exposition(app: Flask) -> bytes:
     registry = CollectorRegistry()
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
-        from prometheus_client import multiprocess
-
         multiprocess.MultiProcessCollector(registry, path=directory)
     else:
         registry.register(_Collected(REGISTRY.collect))
