@@ -66,6 +66,10 @@ def _to_action(action: Action):
     return redirect(url_for("actions.show", action_id=action.id))
 
 
+# Pages of other features (a review's "Add an action") offer the button by the rule the form checks.
+bp.add_app_template_global(can_change_action)
+
+
 @bp.get("/actions")
 @login_required
 def index():

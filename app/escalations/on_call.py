@@ -41,6 +41,12 @@ def can_edit_rota(user, region_id: int) -> bool:
     return Role.SUPERVISOR in user.roles and region_id in user.region_ids
 
 
+def keeps_a_rota(user) -> bool:
+    """Whether ``user``'s role keeps some region's rota (:func:`can_edit_rota`): menus offer the
+    rota page to them."""
+    return bool(user.roles & {Role.SUPERVISOR, Role.QUALITY_LEAD, Role.ADMIN})
+
+
 def on_call_at(region_id: int, at: datetime) -> OnCallShift | None:
     """The shift covering ``at`` in the region (the one that started last, if two overlap)."""
     return db.session.scalar(

@@ -25,7 +25,14 @@ from app.escalations.nurse_reviews import (
     record_nurse_outcome,
     take_nurse_review,
 )
-from app.escalations.on_call import ROTA_AHEAD, add_shift, remove_shift, rota_for_form, shifts_between
+from app.escalations.on_call import (
+    ROTA_AHEAD,
+    add_shift,
+    keeps_a_rota,
+    remove_shift,
+    rota_for_form,
+    shifts_between,
+)
 from app.escalations.operations import (
     acknowledge_alert,
     active_external_bodies,
@@ -227,6 +234,10 @@ def remove_on_call_shift(shift_id: int):
         message=_("Shift removed from the rota."),
         then=lambda: redirect(url_for("escalations.on_call_rota")),
     )
+
+
+# Menus (my work) offer the rota page to the roles that keep one.
+bp.add_app_template_global(keeps_a_rota)
 
 
 @bp.app_context_processor
