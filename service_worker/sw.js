@@ -6,6 +6,7 @@ import {
   cacheFirst, cacheNames, deleteOldCaches, deletePageCaches, networkFirstPage, offlineLanguage, refreshPages,
   rememberLanguage,
 } from '/sw/cache.js';
+import { CACHE_PAGES, CLEAR_USER_DATA, LANGUAGE, SKIP_WAITING } from '/sw/messages.js';
 import { notificationFromPush, readPush, windowFor } from '/sw/push.js';
 import { SYNC_TAG, syncOutbox } from '/sw/sync.js';
 
@@ -42,11 +43,11 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   const type = event.data?.type;
-  if (type === 'SKIP_WAITING') self.skipWaiting();
-  if (type === 'CLEAR_USER_DATA') event.waitUntil(deletePageCaches());
-  if (type === 'CACHE_PAGES') event.waitUntil(refreshPages(CONFIG.pages, CACHES.pages));
+  if (type === SKIP_WAITING) self.skipWaiting();
+  if (type === CLEAR_USER_DATA) event.waitUntil(deletePageCaches());
+  if (type === CACHE_PAGES) event.waitUntil(refreshPages(CONFIG.pages, CACHES.pages));
   // Kept with the app shell, not the pages: it holds no one's data and outlives a sign-out.
-  if (type === 'LANGUAGE') event.waitUntil(rememberLanguage(event.data.language, CACHES.static));
+  if (type === LANGUAGE) event.waitUntil(rememberLanguage(event.data.language, CACHES.static));
 });
 
 self.addEventListener('fetch', (event) => {

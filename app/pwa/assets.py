@@ -10,8 +10,9 @@ STATIC_DIR = ROOT / "static"
 # What the worker's cached pages are drawn from beside static files: the offline page and the words.
 CACHED_PAGE_SOURCES = (ROOT / "templates" / "pwa", ROOT / "translations")
 
-# Modules of service_worker/ served under /sw/: the worker imports them, pages import the outbox.
-SHARED_MODULES = ("cache.js", "outbox-db.js", "outbox.js", "push.js", "sync.js")
+# Modules of service_worker/ served under /sw/: the worker imports them, pages import the outbox,
+# the cache's names and the messages they send the worker.
+SHARED_MODULES = ("cache.js", "messages.js", "outbox-db.js", "outbox.js", "push.js", "sync.js")
 
 
 def static_shell_paths() -> list[str]:

@@ -3,6 +3,7 @@
 // guard (signout-guard.js), the outbox badge and panel (outbox-panel.js), its delivery (outbox-delivery.js), and the service worker's updates
 // (worker-updates.js). No framework; the page works without these scripts too.
 
+import { LANGUAGE } from '/sw/messages.js';
 import { closeMenusOutside } from './menus.js';
 import { deliverOnTriggers, redrawWith, sync } from './outbox-delivery.js';
 import { refreshStatus, watchOutbox } from './outbox-panel.js';
@@ -24,5 +25,5 @@ watchOutbox();
 deliverOnTriggers();
 registerServiceWorker().catch(() => {});
 // The worker answers offline in the language this page is in (its offline page is kept per language).
-navigator.serviceWorker?.controller?.postMessage({ type: 'LANGUAGE', language: document.documentElement.lang });
+navigator.serviceWorker?.controller?.postMessage({ type: LANGUAGE, language: document.documentElement.lang });
 sync();

@@ -3,6 +3,7 @@
 // device (push-device.js); the outbox stays.
 
 import { deletePageCaches } from '/sw/cache.js';
+import { CLEAR_USER_DATA } from '/sw/messages.js';
 import { readOutbox, unsentOf } from './outbox-store.js';
 import { forgetThisDevice } from './push-device.js';
 import { el, userId } from './page.js';
@@ -11,7 +12,7 @@ import { t, tn } from './i18n.js';
 /** Cached pages go, here and in the worker; the outbox stays until it is delivered. */
 export async function clearUserCaches() {
   await deletePageCaches();
-  navigator.serviceWorker?.controller?.postMessage({ type: 'CLEAR_USER_DATA' });
+  navigator.serviceWorker?.controller?.postMessage({ type: CLEAR_USER_DATA });
 }
 
 function warn(form, unsent) {

@@ -1,6 +1,7 @@
 // The service worker (service_worker/sw.js) and its updates: a new version takes over at once, or
 // after the half-typed report is saved; the page then reloads into it once.
 
+import { CACHE_PAGES, SKIP_WAITING } from '/sw/messages.js';
 import { formIsDirty, userId } from './page.js';
 
 const PAGES_CACHED_KEY = 'nearmiss-pages-cached';
@@ -11,9 +12,9 @@ function offerUpdate(worker, hadController) {
   if (formIsDirty()) {
     const banner = document.getElementById('update-banner');
     if (banner) banner.hidden = false;
-    document.addEventListener('report-saved', () => worker.postMessage({ type: 'SKIP_WAITING' }), { once: true });
+    document.addEventListener('report-saved', () => worker.postMessage({ type: SKIP_WAITING }), { once: true });
   } else {
-    worker.postMessage({ type: 'SKIP_WAITING' });
+    worker.postMessage({ type: SKIP_WAITING });
   }
 }
 
@@ -45,7 +46,7 @@ export async function registerServiceWorker() {
   // Once per signed-in tab session: the worker caches this user's offline pages (pwa OFFLINE_PAGES).
   if (userId !== null && sessionStorage.getItem(PAGES_CACHED_KEY) !== String(userId)) {
     const ready = await navigator.serviceWorker.ready;
-    ready.active?.postMessage({ type: 'CACHE_PAGES' });
+    ready.active?.postMessage({ type: CACHE_PAGES });
     sessionStorage.setItem(PAGES_CACHED_KEY, String(userId));
   }
 }
