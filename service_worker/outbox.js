@@ -13,6 +13,11 @@
 // refused whole with another 4xx - a server without batches (404/405) or a proxy's 413 - is sent one
 // report at a time through POST /api/v1/reports, where each report gets its own verdict.
 //
+// Entries of other kinds wait in the same queue, in the same order, by the same rules: a guide read (the
+// person's "I have read this version" of a cue guide, `enqueueGuideRead`) goes alone to
+// POST /api/v1/guide-reads, which confirms it as a report is confirmed (its client_uuid echoed, an id).
+// An entry without a kind is a report (every entry queued before kinds existed is one).
+//
 // Entries without an owner were queued by outbox version 1, before entries recorded whose session may
 // send them (see outbox-db.js). They are never sent under whoever happens to be signed in: they are
 // shown to the signed-in person as "written before an update", who either claims them (they are then
@@ -26,6 +31,16 @@ export const WAITING = 'waiting';
 export const SENDING = 'sending';
 export const ATTENTION = 'attention';
 export const SENT = 'sent';
+
+export const REPORT = 'report';
+export const GUIDE_READ = 'guide_read';
+// Where an entry that is not a report goes, alone: its endpoint answers as POST /api/v1/reports does.
+const ENDPOINTS = { [REPORT]: '/api/v1/reports', [GUIDE_READ]: '/api/v1/guide-reads' };
+
+/** An entry's kind: a report unless it says otherwise. */
+export function kindOf(entry) {
+  return entry.kind ?? REPORT;
+}
 
 const BASE_DELAY_MS = 5_000;
 const MAX_DELAY_MS = 15 * 60_000;
@@ -53,6 +68,28 @@ export function retryAfterDelay(header, now = Date.now()) {
   if (!/[a-z]/i.test(value)) return null;
   const at = Date.parse(value);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * Queue `owner`'s confirmation that they read a version of a cue guide: `body` is
+ * { client_uuid, role, language, version, read_at }. Returns its seq.
+ */
+export async function enqueueGuideRead(db, { body, owner, now = Date.now() }) {
+  if (!body || !body.client_uuid) throw new Error('a queued guide read needs a client_uuid');
+  return addEntry(db, {
+    kind: GUIDE_READ,
+    client_uuid: body.client_uuid,
+    owner,
+    body,
+    photo: null,
+    summary: { role: body.role, language: body.language, version: body.version },
+    state: WAITING,
+    attempts: 0,
+    next_attempt_at: 0,
+    created_at: now,
+    last_error: null,
+    server_id: null,
+  });
 }
 
 /** Queue a report for `owner` (the user id whose session may send it). Returns its seq. */
@@ -110,6 +147,29 @@ export function batchesOf(entries) {
   }
   if (current.length) batches.push(current);
   return batches;
+}
+
+/**
+ * Due entries as the requests that carry them, oldest first: runs of reports in batches (`batchesOf`),
+ * every other entry alone, where it stands in the queue. Each item is { batch } or { alone }.
+ */
+export function sendingOrder(entries) {
+  const order = [];
+  let reports = [];
+  const flushReports = () => {
+    for (const batch of batchesOf(reports)) order.push({ batch });
+    reports = [];
+  };
+  for (const entry of entries) {
+    if (kindOf(entry) === REPORT) {
+      reports.push(entry);
+    } else {
+      flushReports();
+      order.push({ alone: { entry, json: requestBody(entry) } });
+    }
+  }
+  flushReports();
+  return order;
 }
 
 async function readJson(response) {
@@ -268,13 +328,13 @@ async function confirmed(run, count) {
   run.summary.sent += count;
 }
 
-/** One entry through POST /api/v1/reports. */
+/** One entry through its own endpoint (POST /api/v1/reports for a report). */
 async function sendAlone(run, entry, json) {
   entry.state = SENDING;
   await putEntry(run.db, entry);
   let response;
   try {
-    response = await postFresh(run, '/api/v1/reports', json);
+    response = await postFresh(run, ENDPOINTS[kindOf(entry)], json);
   } catch {
     return noConnection(run, [entry]);
   }
@@ -396,8 +456,10 @@ export async function deliver(db, { fetch: fetchImpl, now = () => Date.now(), ba
   const run = {
     db, fetch: fetchImpl, baseUrl, now, summary, token: session.token, alone: false,
   };
-  for (const batch of batchesOf(due)) {
-    const outcome = run.alone ? await sendEachAlone(run, batch) : await sendBatch(run, batch);
+  for (const { batch, alone } of sendingOrder(due)) {
+    let outcome;
+    if (alone) outcome = await sendAlone(run, alone.entry, alone.json);
+    else outcome = run.alone ? await sendEachAlone(run, batch) : await sendBatch(run, batch);
     if (outcome === STOP) break;
   }
   return summary;
@@ -440,10 +502,10 @@ export async function counts(db, owner = undefined) {
   return result;
 }
 
-/** Replace an entry's content after the user fixed it; it goes back in line. */
+/** Replace a report's content after the user fixed it; it goes back in line. */
 export async function resubmit(db, seq, body, { newUuid = null } = {}) {
   const entry = await getEntry(db, seq);
-  if (!entry || entry.state === SENT) throw new Error('no such unsent report');
+  if (!entry || entry.state === SENT || kindOf(entry) !== REPORT) throw new Error('no such unsent report');
   entry.body = { ...body, client_uuid: newUuid || entry.client_uuid };
   entry.client_uuid = entry.body.client_uuid;
   entry.summary = summaryOf(entry.body);

@@ -275,6 +275,14 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "guides.edit": ("/guides/dsp/edit", rule({"trainer", "admin", "quality_lead"})),
         "guides.versions": ("/guides/dsp/versions", rule({"trainer", "admin", "quality_lead"})),
         "guides.version": ("/guides/dsp/versions/1", rule({"trainer", "admin", "quality_lead"})),
+        # Competency checks: trainers record them; coverage for trainers, managers, the quality lead,
+        # administrators and supervisors (their own regions); a check is only for a member of staff.
+        "guides.competency_index": ("/competency", rule({"trainer"})),
+        "guides.competency_person": (f"/competency/people/{r['user']}", rule({"trainer"})),
+        "guides.coverage_page": (
+            "/competency/coverage",
+            rule({"trainer", "manager", "quality_lead", "admin", "supervisor"}),
+        ),
         "packs.index": ("/packs", rule({"manager", "quality_lead"})),
         "packs.oversight_pdf": ("/packs/oversight.pdf", rule({"manager", "quality_lead"})),
         "packs.oversight_csv": ("/packs/oversight.zip", rule({"manager", "quality_lead"})),

@@ -10,6 +10,8 @@ from app.core.i18n import local_datetime
 from app.core.pseudonyms import pseudonym
 from app.core.roles import (
     ADMIN_ROLES,
+    COMPETENCY_ASSESSOR_ROLES,
+    COVERAGE_ROLES,
     DASHBOARD_ROLES,
     PACK_ROLES,
     PERSON_VIEW_ROLES,
@@ -27,6 +29,8 @@ ROLE_SETS = {
     "SAFEGUARDING_ROLES": SAFEGUARDING_NEED_TO_KNOW,
     "ADMIN_ROLES": ADMIN_ROLES,
     "PERSON_VIEW_ROLES": PERSON_VIEW_ROLES,
+    "COMPETENCY_ASSESSOR_ROLES": COMPETENCY_ASSESSOR_ROLES,
+    "COVERAGE_ROLES": COVERAGE_ROLES,
 }
 
 

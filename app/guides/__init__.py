@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("guides", __name__)
 
-from app.guides import routes  # noqa: E402, F401
+from app.guides import competency_routes, routes  # noqa: E402, F401

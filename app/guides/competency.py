@@ -27,6 +27,13 @@ RESULTS = {COMPETENT: _l("Competent"), NOT_YET: _l("Not yet competent")}
 NOTE_LIMIT = 500
 STAFF_ROLES = tuple(ROLE_TO_GUIDE)
 """The roles that have a cue guide to read and skills to be checked on."""
+STAFF_ROLE_NAMES = {
+    "dsp": _l("Direct support professionals"),
+    "supervisor": _l("Supervisors"),
+    "nurse": _l("Nurses"),
+    "scheduler": _l("Schedulers"),
+    "operations_lead": _l("Operations leads"),
+}
 
 
 class CheckInvalid(InvalidInput):

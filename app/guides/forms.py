@@ -1,8 +1,11 @@
 """The guide editing form: one item per line, "cue | example" (and "who | how") for pairs."""
 
-from flask import abort
+from datetime import date, timedelta
 
-from app.core.forms import form_lines, form_text
+from flask import abort
+from flask_babel import gettext as _
+
+from app.core.forms import date_argument, form_date, form_lines, form_text
 from app.guides.operations import PAGE_SIZES
 
 
@@ -47,3 +50,23 @@ def page_size_argument(args, default: str) -> str:
     if size not in PAGE_SIZES:
         abort(400, "Choose size=a4 or size=letter.")
     return size
+
+
+def check_from_form(form) -> dict:
+    """A competency check's fields from its form (the operation checks them)."""
+    return {
+        "skill": form_text(form, "skill"),
+        "checked_on": form_date(form.get("checked_on")),
+        "result": form_text(form, "result"),
+        "note": str(form.get("note") or ""),
+    }
+
+
+def period_arguments(args, today: date) -> tuple[date, date]:
+    """The coverage page's period, ``from`` and ``to`` (YYYY-MM-DD, inclusive): the last 90 days
+    by default; 400 for an unreadable date or a period that ends before it starts."""
+    last = date_argument(args, "to") or today
+    first = date_argument(args, "from") or last - timedelta(days=89)
+    if first > last:
+        abort(400, _("The period ends before it starts."))
+    return first, last

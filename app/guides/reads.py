@@ -197,3 +197,19 @@ def guide_read_as_json(read: GuideRead) -> dict:
         "version": read.version,
         "read_at": read.read_at.isoformat(),
     }
+
+
+def reading_of(user, role: str, language: str, version: int | None) -> dict | None:
+    """What the guide page offers ``user`` on ``role``'s guide as printed now: None when it is not
+    their role's guide; else the version to confirm (0: the default) and their confirmation of it."""
+    if guide_role_of(user) != role:
+        return None
+    number = version or 0
+    return {"version": number, "confirmed": confirmation_of(user, role, language, number)}
+
+
+def confirm_on_page(user, role: str, language: str, version, *, now: datetime) -> GuideRead:
+    """The guide page's own form (a browser without the page scripts): a confirmation with a new
+    ``client_uuid``, read now."""
+    body = {"client_uuid": str(uuid.uuid4()), "role": role, "language": language, "version": version}
+    return record_guide_read(user, body, now=now)[0]

@@ -12,9 +12,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.form_flow import save_form
+from app.core.form_flow import save_and_flash, save_form
 from app.core.forms import checked, form_int
 from app.core.i18n import LANGUAGES, current_language
+from app.core.models import now_utc
 from app.core.pdf import PdfRenderError
 from app.core.roles import Role
 from app.extensions import db
@@ -32,6 +33,7 @@ from app.guides.queries import (
     saved_version,
     versions_of,
 )
+from app.guides.reads import confirm_on_page, guide_to_confirm, reading_of
 
 EDITOR_ROLES = {Role.TRAINER, Role.ADMIN, Role.QUALITY_LEAD}
 
@@ -96,7 +98,31 @@ def show(role: str):
         can_edit=_can_edit(),
         sizes=PAGE_SIZES,
         public_links=public_reporting_links(),
+        reading=reading_of(current_user, role, language, version),
     )
+
+
+@bp.post("/guides/<role>/read")
+@login_required
+def confirm_read(role: str):
+    """ "I have read this version" without the page scripts (with them, the outbox sends it)."""
+    role = _role(role)
+    return save_and_flash(
+        lambda: confirm_on_page(
+            current_user, role, current_language(), form_int(request.form.get("version")), now=now_utc()
+        ),
+        message=_("Thank you: your reading of this version is recorded."),
+        then=lambda: redirect(url_for("guides.show", role=role)),
+    )
+
+
+@bp.app_template_global()
+def guide_to_confirm_for_me() -> dict | None:
+    """The report form's small prompt: the signed-in person's guide, when its current version is
+    not confirmed yet."""
+    if not current_user.is_authenticated:
+        return None
+    return guide_to_confirm(current_user, current_language())
 
 
 @bp.get("/guides/<role>.pdf")

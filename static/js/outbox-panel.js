@@ -1,7 +1,9 @@
 // The outbox as the page shows it: the badge in the top bar, the panel of waiting reports with what
 // each needs, the note on the sign-in page, and the storage warning.
 
-import { ATTENTION, SENDING, SENT, WAITING, claim, discard, needsClaim } from '/sw/outbox.js';
+import {
+  ATTENTION, GUIDE_READ, SENDING, SENT, WAITING, claim, discard, kindOf, needsClaim,
+} from '/sw/outbox.js';
 import { CHANNEL_NAME } from '/sw/sync.js';
 import { lastDelivery, sendNow, syncAfterChange } from './outbox-delivery.js';
 import { readOutbox, unsentOf, withOutbox } from './outbox-store.js';
@@ -22,6 +24,13 @@ function categoryLabel(code) {
   const strong = input?.closest('label')?.querySelector('strong');
   if (strong) return strong.textContent;
   return (code || t('Report')).replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+/** What an entry is, in a list: a report's category, or the cue guide version someone confirmed. */
+function entryLabel(entry) {
+  if (kindOf(entry) !== GUIDE_READ) return categoryLabel(entry.summary?.category);
+  const number = entry.summary?.version;
+  return number ? t('Cue guide read: version %(number)s', { number }) : t('Cue guide read: default version');
 }
 
 function timeLabel(ms) {
@@ -120,8 +129,8 @@ function entryItem(entry) {
   if (needsClaim(entry)) return unclaimedItem(entry);
   const label = STATE_LABELS[entry.state];
   const item = el('li', { class: `outbox-entry state-${entry.state}`, 'data-state': entry.state },
-    el('span', { class: 'meta' }, `${categoryLabel(entry.summary?.category)} · ${t('queued %(when)s', { when: timeLabel(entry.created_at) })}`),
-    el('strong', { class: 'state' }, entry.state === SENT && entry.server_id != null ? `${label} · NM-${entry.server_id}` : label));
+    el('span', { class: 'meta' }, `${entryLabel(entry)} · ${t('queued %(when)s', { when: timeLabel(entry.created_at) })}`),
+    el('strong', { class: 'state' }, entry.state === SENT && entry.server_id != null && kindOf(entry) !== GUIDE_READ ? `${label} · NM-${entry.server_id}` : label));
   if (entry.state === WAITING && entry.last_error?.retry) {
     const why = reason(entry.last_error.message);
     item.append(el('span', { class: 'meta' }, entry.last_error.until
@@ -131,8 +140,10 @@ function entryItem(entry) {
   if (entry.state === ATTENTION) {
     const errors = Object.values(entry.last_error?.errors || {}).flat();
     item.append(el('p', { class: 'field-error' }, [entry.last_error?.message && reason(entry.last_error.message), ...errors].filter(Boolean).join(' ')));
-    item.append(el('div', { class: 'entry-actions' },
-      el('button', { type: 'button', class: 'fix', onclick: () => fixEntry(entry) }, t('Fix and send')),
+    // A guide read has nothing to fix: it is deleted, and confirmed again from the guide's page.
+    const fix = kindOf(entry) === GUIDE_READ ? []
+      : [el('button', { type: 'button', class: 'fix', onclick: () => fixEntry(entry) }, t('Fix and send'))];
+    item.append(el('div', { class: 'entry-actions' }, ...fix,
       el('button', { type: 'button', class: 'delete', onclick: () => deleteEntry(entry) }, t('Delete'))));
   }
   return item;
