@@ -130,7 +130,7 @@ def test_person_references_are_pseudonymised_and_small_counts_suppressed(app, or
     _, text = pdf_text(quality.get(f"/packs/oversight.pdf?{PERIOD}"))
     flat = " ".join(text.split())
     assert "Jane Doe" not in flat and "jane" not in flat.lower()
-    assert re.search(r"P-[0-9A-F]{6}", flat)
+    assert re.search(r"P-[0-9A-F]{10}", flat)
     assert "Medication <5" in flat  # 3 medication reports: suppressed in the breakdown
 
 
