@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from app.core.i18n import N_
+from app.core.jurisdiction import jurisdiction
 from app.extensions import limiter
 
 
@@ -45,13 +46,13 @@ def _address() -> str:
 
 TOO_MANY_REPORTS = N_(
     "Too many reports from here in a short time. Your answers are still below: "
-    "try again in a few minutes. If someone is in danger now, call 911."
+    "try again in a few minutes. If someone is in danger now, call %(number)s."
 )
 TOO_MANY_LOOKUPS = N_("Too many codes tried from here in a short time. Try again in a few minutes.")
 
 
 def _too_many_reports() -> str:
-    return _(TOO_MANY_REPORTS)
+    return _(TOO_MANY_REPORTS, number=jurisdiction().emergency_number)
 
 
 def _too_many_lookups() -> str:

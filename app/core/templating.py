@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from app.core.dates import short_date
 from app.core.durations import format_duration
 from app.core.i18n import local_datetime
+from app.core.jurisdiction import jurisdiction
 from app.core.pseudonyms import pseudonym
 from app.core.roles import (
     ADMIN_ROLES,
@@ -46,7 +47,13 @@ def register(app) -> None:
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(short_date, "short_date")
     app.add_template_filter(pseudonym, "pseudonym")
+    app.add_template_global(emergency_number, "emergency_number")
 
     @app.context_processor
     def _globals():
         return {"org_name": app.config["ORG_NAME"], "Role": Role, **ROLE_SETS}
+
+
+def emergency_number() -> str:
+    """The number to call in danger where the organisation works (911, 999, 112: core.jurisdiction)."""
+    return jurisdiction().emergency_number

@@ -257,3 +257,16 @@ def test_a_links_own_account_is_not_in_the_user_list_and_cannot_be_opened(app, m
     assert "Anonymous via link" not in admin.get("/admin/users?q=anonymous").get_data(as_text=True)
     assert admin.get(f"/admin/users/{account_id}").status_code == 404
     assert "admin@x.test" in admin.get("/admin/users").get_data(as_text=True), "people are still listed"
+
+
+def test_the_public_form_names_the_emergency_number_of_the_organisations_jurisdiction(app, make, client):
+    from app.core.jurisdiction import set_jurisdiction
+
+    make.user("admin@x.test", roles=(Role.ADMIN,), regions=["North"])
+    _, token = program_with_link(app, make)
+    assert "call 911 first" in client.get(f"/r/{token}").get_data(as_text=True)
+    with app.app_context():
+        set_jurisdiction("uk", "", actor=db.session.scalar(select(User).where(User.email == "admin@x.test")))
+        db.session.commit()
+    html = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "call 999 first" in html and "911" not in html
