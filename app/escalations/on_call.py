@@ -99,7 +99,7 @@ def add_shift(actor, data: ShiftInput) -> OnCallShift:
         errors.need(
             "region_id",
             can_edit_rota(actor, data.region_id),
-            _("You keep the rota of your own regions only."),
+            _("You keep the on-call schedule of your own regions only."),
         )
         errors.need(
             "user_id",
@@ -148,7 +148,7 @@ def add_shift(actor, data: ShiftInput) -> OnCallShift:
 
 def remove_shift(actor, shift: OnCallShift) -> None:
     if not can_edit_rota(actor, shift.region_id):
-        raise RotaInvalid({"shift": [_("You keep the rota of your own regions only.")]})
+        raise RotaInvalid({"shift": [_("You keep the on-call schedule of your own regions only.")]})
     record_event(
         "on_call.remove",
         actor=actor,

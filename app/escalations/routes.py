@@ -214,14 +214,14 @@ def _rota_page(values: dict, errors: dict) -> str:
 @login_required
 def on_call_rota():
     if not rota_regions(current_user):
-        abort(403, _("The on-call rota is kept by the region's supervisors."))
+        abort(403, _("The on-call schedule is kept by the region's supervisors."))
     if request.method == "GET":
         return _rota_page({}, {})
     return save_form(
         lambda: add_shift(current_user, shift_from_form(request.form, org_tz())),
         saved=lambda _: redirect(url_for("escalations.on_call_rota")),
         invalid=lambda errors: _rota_page(request.form.to_dict(), errors),
-        message=_("Shift added to the rota."),
+        message=_("Shift added to the schedule."),
     )
 
 
@@ -231,7 +231,7 @@ def remove_on_call_shift(shift_id: int):
     shift = shift_or_404(current_user, shift_id)
     return save_and_flash(
         lambda: remove_shift(current_user, shift),
-        message=_("Shift removed from the rota."),
+        message=_("Shift removed from the schedule."),
         then=lambda: redirect(url_for("escalations.on_call_rota")),
     )
 

@@ -50,4 +50,4 @@ def test_the_on_call_rota_refuses_a_shift_in_spanish(app, org):
     refused = client.post("/on-call?lang=es", data=answers)
     assert refused.status_code == 422
     assert "El turno debe terminar después de empezar." in refused.get_data(as_text=True)
-    assert "<h1>On-call rota</h1>" in client.get("/on-call").get_data(as_text=True)
+    assert "<h1>On-call schedule</h1>" in client.get("/on-call").get_data(as_text=True)
