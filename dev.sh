@@ -60,7 +60,13 @@ setup_node() {
     echo "Installing Node.js for the service worker tests..."
     apt_install nodejs npm
   fi
+  # Installed again only when package-lock.json changes (as the Python packages): `npm ci` empties
+  # node_modules first, which a test run beside this one (CI's other lane) may be reading.
+  local stamp=node_modules/.installed-lock wanted
+  wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then return; fi
   npm ci --no-audit --no-fund --silent
+  printf '%s' "$wanted" > "$stamp"
 }
 
 setup_browser() {
