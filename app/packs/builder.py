@@ -26,6 +26,8 @@ from app.escalations.clocks import duty_standing
 from app.escalations.models import ExternalDuty, SafeguardingCase, StopTheLineAlert
 from app.extensions import db
 from app.feedback.models import FeedbackPost
+from app.guides.competency import STAFF_ROLE_NAMES
+from app.guides.coverage import coverage
 from app.reports.models import Report
 from app.triage.matrix import Recurrence, ReviewLevel, Severity
 from app.triage.operations import current_matrix
@@ -257,6 +259,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             "floor_triages": board.downgrades.floor_triages,
         },
         "warnings": _warnings(board.warnings, threshold),
+        "coverage": _coverage(scope, threshold),
         "audit": {"intact": problem is None, "problem": str(problem) if problem else "", "events": events},
         "verified_count": len(verified),
     }
@@ -284,6 +287,35 @@ def _warnings(themes, threshold: int) -> dict:
         "rows": rows,
         "incidents": suppressed(incidents, threshold),
         "warned": suppressed(warned, threshold),
+    }
+
+
+def _coverage(scope: Scope, threshold: int) -> dict:
+    """Cue guides read and competency checks of the staff of the pack's regions (issue 20 point 3):
+    counts per role and per region, never names. A count under the threshold could point at one
+    member of staff, so it is shown as "<n", and a share built on one is left out."""
+
+    def row(label: str, r) -> dict:
+        def share(part: int) -> str:
+            hidden = 0 < part < threshold or 0 < r.staff < threshold
+            return "—" if hidden or not r.staff else _pct(part / r.staff * 100)
+
+        return {
+            "label": label,
+            "staff": suppressed(r.staff, threshold),
+            "confirmed": suppressed(r.confirmed, threshold),
+            "confirmed_share": share(r.confirmed),
+            "checked": suppressed(r.checked, threshold),
+            "checked_share": share(r.checked),
+            "competent": suppressed(r.competent, threshold),
+            "checks": suppressed(r.checks, threshold),
+        }
+
+    found = coverage(scope.region_ids, scope.first_week, scope.last_week + timedelta(days=6))
+    return {
+        "total": row(_("All staff"), found.total),
+        "by_role": [row(str(STAFF_ROLE_NAMES[r.role]), r) for r in found.by_role if r.staff],
+        "by_region": [row(r.region, r) for r in found.by_region],
     }
 
 
