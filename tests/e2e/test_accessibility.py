@@ -165,6 +165,7 @@ def _samples_with_extras() -> dict[str, dict]:
         "guides.edit": {"role": "dsp"},
         "guides.versions": {"role": "dsp"},
         "guides.version": {"role": "dsp", "number": 1},
+        "guides.competency_person": {"user_id": _user("dsp").id},
         "escalations.nurse_review": {"review_id": nurse_review.id},
         "packs.render_status": {"render_id": render.id},
         "reports.report_detail": {"report_id": report_id},
