@@ -15,10 +15,10 @@ from app.guides.defaults import ROLE_TO_GUIDE
 from app.guides.models import CompetencyCheck
 
 SKILLS = {
-    "recognises_deterioration": _l("Recognises early deterioration and stops the line"),
+    "recognises_deterioration": _l("Recognizes early deterioration and stops the line"),
     "reports_in_a_minute": _l("Reports a near miss in under a minute, offline too"),
     "medication_discrepancy": _l("Catches a medication discrepancy before it is given"),
-    "safeguarding_signals": _l("Recognises safeguarding and rights signals and passes them on at once"),
+    "safeguarding_signals": _l("Recognizes safeguarding and rights signals and passes them on at once"),
     "handover_gaps": _l("Checks the handover for skin changes and plan changes"),
 }
 COMPETENT = "competent"

@@ -73,7 +73,7 @@ def test_a_trainer_records_a_check_as_the_assessor(app, staff):
     )
     assert saved.status_code == 302
     page = trainer.get(f"/competency/people/{person}").get_data(as_text=True)
-    assert "Recognises early deterioration and stops the line" in page and "Saw it" in page
+    assert "Recognizes early deterioration and stops the line" in page and "Saw it" in page
     with app.app_context():
         check = db.session.scalar(select(CompetencyCheck))
         assert (check.user_id, check.assessor_id) == (person, user_id(app, "trainer@x.test"))
