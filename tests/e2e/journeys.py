@@ -18,30 +18,43 @@ def wait_until(page, expression: str, timeout: float = 20.0) -> None:
         page.wait_for_timeout(100)
 
 
+WORKER_STATE = """navigator.serviceWorker.getRegistration().then((r) => r
+    ? JSON.stringify({installing: r.installing?.state, waiting: r.waiting?.state, active: r.active?.state})
+    : 'not registered')"""
+
+
 def wait_for_service_worker(page):
     """Until the worker controls a page that was loaded through it, with the signed-in pages kept.
 
     - A worker whose install failed (one file of the app shell not answering on a busy machine) is
       registered again by the page's next load, as on a phone; ``serviceWorker.ready`` alone would wait
       for ever.
-    - A page opened before the first worker took over is controlled only after ``clients.claim()``, and
-      its scripts started uncontrolled; the page is loaded once more, as a phone's next page would be.
+    - A page opened before the first worker took over started its scripts uncontrolled; it is loaded
+      once more, through the worker, as a phone's next page would be.
     - The worker keeps the report form (``CACHE_PAGES``) after sign-in, a moment after the form shows:
       on the form, this waits for it, since a test that goes offline next needs it."""
     active = "navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.active))"
     for attempt in range(3):
         try:
-            wait_until(page, active, timeout=20.0)
+            wait_until(page, active, timeout=30.0)
             break
         except AssertionError:
             if attempt == 2:
-                raise
+                state = page.evaluate(WORKER_STATE)
+                raise AssertionError(
+                    f"no active service worker after three loads of {page.url}: {state}"
+                ) from None
             page.reload()
     loaded_through_worker = "(performance.getEntriesByType('navigation')[0]?.workerStart || 0) > 0"
     if not page.evaluate(loaded_through_worker):
+        page.reload()  # the worker is active: this load goes through it
+    try:
         wait_until(page, "navigator.serviceWorker.controller !== null")
-        page.reload()
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    except AssertionError:
+        loaded = page.evaluate(loaded_through_worker)
+        raise AssertionError(
+            f"{page.url} not controlled (loaded through the worker: {loaded}): {page.evaluate(WORKER_STATE)}"
+        ) from None
     if page.evaluate("location.pathname === '/report'"):
         wait_until(page, "caches.match('/report').then((hit) => Boolean(hit))", timeout=30.0)
 
