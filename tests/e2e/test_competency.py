@@ -95,6 +95,10 @@ def test_an_offline_confirmation_reaches_the_trainers_coverage_and_the_pack(
     assert _confirmations(app, 2) == 5, "nothing reached the server while offline"
     status.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "guide-read-offline-phone.png"))
+    phone.goto(f"{live_server}/report")  # still offline: the kept form, drawn before the confirmation
+    wait_until(phone, "document.querySelector('[data-guide-prompt]').hidden === true")
+    phone.goto(f"{live_server}/guides/dsp")  # the kept guide shows the confirmation waiting
+    wait_until(phone, "document.querySelector('[data-guide-read-status]').classList.contains('waiting')")
 
     phone.context.set_offline(False)
     wait_until(phone, "document.querySelector('#outbox-badge').hidden === true", timeout=30)
