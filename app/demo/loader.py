@@ -26,6 +26,7 @@ from app.core.settings import get_setting
 from app.dashboard.exposure_csv import ExposureRow
 from app.dashboard.models import Cluster as DetectedCluster
 from app.dashboard.operations import detect_clusters, handle_cluster, import_exposure
+from app.demo.competency import record_demo_competency
 from app.demo.incidents import record_demo_incidents
 from app.demo.process_measures import add_process_measure
 from app.demo.reviews import hold_reviews_due_by, read_what_only_informed, see_nurse_reviews_before
@@ -161,6 +162,8 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
     record_demo_incidents(random.Random(seed + 20), now, tz=settings.tz, actor_email=f"quality@{DEMO_DOMAIN}")
     _on_call_rota(now, regions, tz=settings.tz)
     _public_link(programs[0], regions[min(REGION_NAMES)], users, now, settings)
+    trainer = next(u for u in users if u.has_role(Role.TRAINER))
+    record_demo_competency(random.Random(seed + 30), trainer, now, today=now.astimezone(settings.tz).date())
     read_what_only_informed()
     return users, count
 

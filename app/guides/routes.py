@@ -20,7 +20,7 @@ from app.core.pdf import PdfRenderError
 from app.core.roles import Role
 from app.extensions import db
 from app.guides import bp
-from app.guides.defaults import GUIDE_ROLES, ROLE_TO_GUIDE, guide_audiences
+from app.guides.defaults import GUIDE_ROLES, guide_audiences
 from app.guides.forms import content_as_form, content_from_form, page_size_argument
 from app.guides.models import CueGuideVersion
 from app.guides.operations import LIMITS, PAGE_SIZES, print_guide, publish_version, save_guide
@@ -33,7 +33,7 @@ from app.guides.queries import (
     saved_version,
     versions_of,
 )
-from app.guides.reads import confirm_on_page, guide_to_confirm, reading_of
+from app.guides.reads import confirm_on_page, guide_role_of, guide_to_confirm, reading_of
 
 EDITOR_ROLES = {Role.TRAINER, Role.ADMIN, Role.QUALITY_LEAD}
 
@@ -43,10 +43,7 @@ def _my_guide():
     """``my_guide_role``: the guide that fits the signed-in user (the report form links to it)."""
     if not has_request_context() or not current_user.is_authenticated:
         return {"my_guide_role": "dsp"}
-    for role in current_user.roles:
-        if str(role) in ROLE_TO_GUIDE and str(role) != "dsp":
-            return {"my_guide_role": ROLE_TO_GUIDE[str(role)]}
-    return {"my_guide_role": "dsp"}
+    return {"my_guide_role": guide_role_of(current_user) or "dsp"}
 
 
 def _role(role: str) -> str:
