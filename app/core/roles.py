@@ -2,6 +2,10 @@
 
 from enum import StrEnum
 
+from flask_babel import gettext
+
+from app.core.i18n import N_
+
 
 class Role(StrEnum):
     DSP = "dsp"
@@ -17,20 +21,21 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        """The role's name in the reader's language."""
+        return gettext(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
-    Role.DSP: "Direct support professional",
-    Role.SUPERVISOR: "Supervisor",
-    Role.NURSE: "Nurse",
-    Role.SCHEDULER: "Scheduler",
-    Role.OPERATIONS_LEAD: "Operations lead",
-    Role.QUALITY_LEAD: "Quality lead",
-    Role.SAFEGUARDING_LEAD: "Safeguarding lead",
-    Role.TRAINER: "Trainer",
-    Role.MANAGER: "Manager",
-    Role.ADMIN: "Administrator",
+    Role.DSP: N_("Direct support professional"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.NURSE: N_("Nurse"),
+    Role.SCHEDULER: N_("Scheduler"),
+    Role.OPERATIONS_LEAD: N_("Operations lead"),
+    Role.QUALITY_LEAD: N_("Quality lead"),
+    Role.SAFEGUARDING_LEAD: N_("Safeguarding lead"),
+    Role.TRAINER: N_("Trainer"),
+    Role.MANAGER: N_("Manager"),
+    Role.ADMIN: N_("Administrator"),
 }
 
 ORGANISATION_WIDE_ROLES = frozenset({Role.QUALITY_LEAD, Role.SAFEGUARDING_LEAD, Role.MANAGER, Role.ADMIN})

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
+
 
 class InterfaceType(StrEnum):
     """Where information failed to cross between roles or systems (the interface flag)."""
@@ -15,7 +17,14 @@ class InterfaceType(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return {
+            "handover": _("Handover"),
+            "appointment_follow_up": _("Appointment follow-up"),
+            "medication_reconciliation": _("Medication reconciliation"),
+            "scheduling_change": _("Scheduling change"),
+            "plan_update": _("Plan update"),
+            "other": _("Other"),
+        }[self.value]
 
 
 class EventClass(StrEnum):
@@ -27,7 +36,11 @@ class EventClass(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return {
+            "near_miss": _("Near miss"),
+            "unsafe_condition": _("Unsafe condition"),
+            "incident": _("Incident"),
+        }[self.value]
 
 
 CAPTURE_EVENT_CLASSES = (EventClass.NEAR_MISS, EventClass.UNSAFE_CONDITION)
