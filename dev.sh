@@ -54,6 +54,14 @@ setup_pdf_libraries() {
   fi
 }
 
+setup_pdf_tools() {
+  # The tests look at PDFs as a reader would: pdftoppm draws a page as a PNG, pdftotext reads it.
+  if ! command -v pdftoppm >/dev/null; then
+    echo "Installing poppler-utils for the PDF tests..."
+    apt_install poppler-utils || echo "Could not install poppler-utils: the tests that draw PDF pages will be skipped." >&2
+  fi
+}
+
 setup_node() {
   # The outbox's own tests run under Node's test runner with fake-indexeddb.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -119,6 +127,7 @@ case "${1:-}" in
     shift
     setup_python ".[test]"
     setup_pdf_libraries
+    setup_pdf_tools
     setup_node
     setup_browser
     setup_servers
@@ -135,6 +144,7 @@ case "${1:-}" in
   setup)
     setup_python ".[test]"
     setup_pdf_libraries
+    setup_pdf_tools
     setup_node
     setup_browser
     setup_servers
