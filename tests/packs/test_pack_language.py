@@ -29,8 +29,12 @@ def test_the_pack_asked_in_spanish_has_spanish_headings_and_language(app, org): 
     ):
         assert heading in text
     assert "Casi incidentes reportados" in text and "Action register" not in text
+    # The method notes (section 7) too: what "similar" means and how verification is computed.
+    assert "Otro reporte es parecido al que se está clasificando" in text and "razón de tasas" in text
+    assert "Another report is similar" not in text
     reader, text = read(manager.get(f"/packs/oversight.pdf?{PERIOD}").data)
     assert reader.trailer["/Root"]["/Lang"] == "en" and "Action register" in text
+    assert "Another report is similar to the one being triaged" in text and "rate ratio" in text
 
 
 def test_a_pack_drawn_in_the_background_keeps_the_language_it_was_asked_in(app, org):  # noqa: F811

@@ -5,6 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.actions.measure import MeasureFilter
@@ -93,3 +94,12 @@ def test_the_pack_draws_the_process_measure_and_its_recorded_difference(app, mak
     )
     # The reports' interval included 1: the verdict still reads as not shown by the data.
     assert "Verdict: effective: not shown by the data." in html
+    quality = users["quality@x.test"]
+    with force_locale("es"):
+        pack = build_pack(scope, quality, tz=TZ, today=org_day, now=now_utc(), region_name="All")
+        spanish = " ".join(render_template("pdf/pack.html", pack=pack, page_size="Letter").split())
+    assert (
+        "Al dar el veredicto: 224 de 320 (70.0%) antes, 148 de 160 (92.5%) en el período de prueba: "
+        "diferencia de +22.5 puntos (IC del 95% +16.2 a +27.6), mejora demostrada." in spanish
+    )
+    assert "Método: la proporción semanal se dibuja en un gráfico de control p" in spanish
