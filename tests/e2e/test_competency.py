@@ -3,6 +3,8 @@ guide with no signal, the confirmation waits in the outbox, is sent once the pho
 the trainer's coverage page counts it; the trainer records a check; the pack shows the coverage."""
 
 import io
+import shutil
+import subprocess
 import uuid
 from datetime import timedelta
 
@@ -129,10 +131,17 @@ def test_an_offline_confirmation_reaches_the_trainers_coverage_and_the_pack(
     desk = browser.new_context(**DESKTOP).new_page()
     sign_in(desk, live_server, "manager@x.test", PASSWORD)
     pdf = desk.context.request.get(f"{live_server}/packs/oversight.pdf")
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.body())).pages)
-    words = " ".join(text.split())
-    assert "Cue guides read and competency checks" in words
-    assert "All staff 6 6 (100%) 6 (100%) 5 6" in words
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.body())).pages]
+    [number] = [n for n, words in enumerate(pages, 1) if "Cue guides read and competency checks" in words]
+    assert "All staff 6 6 (100%) 6 (100%) 5 6" in pages[number - 1]
+    if shutil.which("pdftoppm"):  # the pack's page as printed (poppler-utils; ./dev.sh test installs it)
+        (artifacts / "pack.pdf").write_bytes(pdf.body())
+        pages_wanted = ["-f", str(number), "-l", str(number)]
+        drawn = [str(artifacts / "pack.pdf"), str(artifacts / "pack-coverage-pdf")]
+        subprocess.run(
+            ["pdftoppm", "-r", "80", "-png", "-singlefile", *pages_wanted, *drawn], check=True, timeout=60
+        )
+        assert (artifacts / "pack-coverage-pdf.png").stat().st_size > 10_000
     with app.test_request_context():
         manager = db.session.scalar(select(User).where(User.email == "manager@x.test"))
         today = org_today()
