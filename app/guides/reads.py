@@ -8,7 +8,10 @@ still kept against that version; it just no longer counts as reading the *curren
 
 The current version of a role's guide, in one language, is its published version (or 0 while the
 default is printed). A person has read the current guide of a role when they confirmed the current
-version in any language: a Spanish reader confirms the Spanish guide. A new version asks again.
+version in a language that is not behind the English one (``queries.languages_behind``): a Spanish
+reader confirms the Spanish guide, and a new English version asks everyone again until its
+translation is published (meanwhile a Spanish reader is asked to read the English one). Only a
+version that has been printed can be confirmed: a draft cannot.
 """
 
 import uuid
@@ -16,15 +19,20 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.core.audit.operations import record_event
+from app.core.concurrency import is_unique_violation
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.guides.defaults import GUIDE_LANGUAGES, GUIDE_ROLES, ROLE_TO_GUIDE
 from app.guides.models import CueGuideVersion, GuideRead
+from app.guides.queries import SOURCE_LANGUAGE, languages_behind
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=10)
+# A confirmation waits in the outbox for days at most; an older time is a wrong clock.
+OLDEST_READ = timedelta(days=365)
 
 
 class GuideReadInvalid(InvalidInput):
@@ -61,12 +69,17 @@ def readers_of_current(user_ids, guide_role: str, versions: dict[tuple[str, str]
     ids = list(user_ids)
     if not ids:
         return set()
+    behind = {b.language for b in languages_behind(guide_role)}
     rows = db.session.execute(
         select(GuideRead.user_id, GuideRead.language, GuideRead.version)
         .where(GuideRead.user_id.in_(ids), GuideRead.role == guide_role)
         .distinct()
     )
-    return {user_id for user_id, language, number in rows if versions.get((guide_role, language)) == number}
+    return {
+        user_id
+        for user_id, language, number in rows
+        if language not in behind and versions.get((guide_role, language)) == number
+    }
 
 
 def guide_to_confirm(user, language: str) -> dict | None:
@@ -78,6 +91,8 @@ def guide_to_confirm(user, language: str) -> dict | None:
     versions = current_versions()
     if user.id in readers_of_current([user.id], role, versions):
         return None
+    if language in {b.language for b in languages_behind(role)}:
+        language = SOURCE_LANGUAGE  # the translation is behind: the newest guide is the English one
     return {"role": role, "language": language, "version": versions[(role, language)]}
 
 
@@ -96,19 +111,24 @@ def confirmation_of(user, role: str, language: str, version: int) -> GuideRead |
     )
 
 
-def _version_exists(role: str, language: str, number: int) -> bool:
+def _version_printed(role: str, language: str, number: int) -> bool:
+    """Whether that version is or was the printed one: the default (0), the published version or an
+    earlier saved one; a draft saved after the published version cannot be confirmed."""
     if number == 0:
         return True
-    return (
-        db.session.scalar(
-            select(CueGuideVersion.id).where(
-                CueGuideVersion.role == role,
-                CueGuideVersion.language == language,
-                CueGuideVersion.version == number,
-            )
+    published = db.session.scalar(
+        select(CueGuideVersion.version).where(
+            CueGuideVersion.role == role, CueGuideVersion.language == language, CueGuideVersion.published
         )
-        is not None
     )
+    exists = db.session.scalar(
+        select(CueGuideVersion.id).where(
+            CueGuideVersion.role == role,
+            CueGuideVersion.language == language,
+            CueGuideVersion.version == number,
+        )
+    )
+    return exists is not None and published is not None and number <= published
 
 
 def _read_time(raw, now: datetime, errors: Problems) -> datetime:
@@ -125,6 +145,9 @@ def _read_time(raw, now: datetime, errors: Problems) -> datetime:
         return now
     errors.need(
         "read_at", when <= now + CLOCK_SKEW, _("This time is in the future; check the date and time.")
+    )
+    errors.need(
+        "read_at", when >= now - OLDEST_READ, _("This time is over a year ago; check the date and time.")
     )
     return when
 
@@ -144,7 +167,7 @@ def parse_guide_read(raw, now: datetime) -> dict:
     whole = isinstance(number, int) and not isinstance(number, bool) and 0 <= number < 2**31
     errors.need("version", whole, _("Give the version number (0 for the default guide)."))
     if not errors:
-        errors.need("version", _version_exists(role, language, number), _("This guide has no such version."))
+        errors.need("version", _version_printed(role, language, number), _("This guide has no such version."))
     read_at = _read_time(raw.get("read_at"), now, errors)
     if errors:
         raise GuideReadInvalid(dict(errors))
@@ -163,20 +186,17 @@ def record_guide_read(user, raw, *, now: datetime) -> tuple[GuideRead, bool]:
     A replay (same ``client_uuid``, same person, same guide) returns the stored row; the same UUID for
     another guide or another person raises :class:`GuideReadConflict`. Audited."""
     fields = parse_guide_read(raw, now)
-    stored = db.session.scalar(select(GuideRead).where(GuideRead.client_uuid == fields["client_uuid"]))
+    stored = _stored_copy(user, fields)
     if stored is not None:
-        same = (stored.user_id, stored.role, stored.language, stored.version) == (
-            user.id,
-            fields["role"],
-            fields["language"],
-            fields["version"],
-        )
-        if not same:
-            raise GuideReadConflict()
         return stored, False
     read = GuideRead(user_id=user.id, recorded_at=now, **fields)
-    db.session.add(read)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two copies sent at once: the second finds the first
+            db.session.add(read)
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        return _stored_copy(user, fields), False
     record_event(
         "guide.read",
         actor=user,
@@ -185,6 +205,23 @@ def record_guide_read(user, raw, *, now: datetime) -> tuple[GuideRead, bool]:
         after={"guide_read_id": read.id},
     )
     return read, True
+
+
+def _stored_copy(user, fields: dict) -> GuideRead | None:
+    """The confirmation already stored under this ``client_uuid``, if any; raises
+    :class:`GuideReadConflict` when it is another person's or another guide's."""
+    stored = db.session.scalar(select(GuideRead).where(GuideRead.client_uuid == fields["client_uuid"]))
+    if stored is None:
+        return None
+    same = (stored.user_id, stored.role, stored.language, stored.version) == (
+        user.id,
+        fields["role"],
+        fields["language"],
+        fields["version"],
+    )
+    if not same:
+        raise GuideReadConflict()
+    return stored
 
 
 def guide_read_as_json(read: GuideRead) -> dict:

@@ -296,19 +296,25 @@ def _coverage(scope: Scope, threshold: int) -> dict:
     member of staff, so it is shown as "<n", and a share built on one is left out."""
 
     def row(label: str, r) -> dict:
+        few = 0 < r.staff < threshold
+
+        def count(n: int) -> str:
+            # In a row of a few people even a 0 tells about each of them: the whole row is withheld.
+            return "—" if few else suppressed(n, threshold)
+
         def share(part: int) -> str:
-            hidden = 0 < part < threshold or 0 < r.staff < threshold
+            hidden = 0 < part < threshold or few
             return "—" if hidden or not r.staff else _pct(part / r.staff * 100)
 
         return {
             "label": label,
             "staff": suppressed(r.staff, threshold),
-            "confirmed": suppressed(r.confirmed, threshold),
+            "confirmed": count(r.confirmed),
             "confirmed_share": share(r.confirmed),
-            "checked": suppressed(r.checked, threshold),
+            "checked": count(r.checked),
             "checked_share": share(r.checked),
-            "competent": suppressed(r.competent, threshold),
-            "checks": suppressed(r.checks, threshold),
+            "competent": count(r.competent),
+            "checks": count(r.checks),
         }
 
     found = coverage(scope.region_ids, scope.first_week, scope.last_week + timedelta(days=6))

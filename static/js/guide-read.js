@@ -4,7 +4,7 @@
 // prompt to read a new version goes away once its confirmation is on the phone.
 
 import { CHANNEL_NAME } from '/sw/sync.js';
-import { GUIDE_READ, SENT, enqueueGuideRead } from '/sw/outbox.js';
+import { ATTENTION, GUIDE_READ, SENT, enqueueGuideRead } from '/sw/outbox.js';
 import { requestBackgroundSync, sync } from './outbox-delivery.js';
 import { refreshStatus } from './outbox-panel.js';
 import { readOutbox, withOutbox } from './outbox-store.js';
@@ -23,10 +23,13 @@ function sameGuide(entry, guide) {
     && summary.language === guide.language && summary.version === guide.version;
 }
 
-/** This person's confirmation of `guide` on this phone, sent or waiting; null if there is none. */
+/**
+ * This person's confirmation of `guide` on this phone, sent or waiting; null if there is none. One
+ * the server refused (needs attention) does not count: the button is offered again.
+ */
 async function onThisPhone(guide) {
   const { entries } = await readOutbox(userId);
-  return entries.filter((entry) => sameGuide(entry, guide)).at(-1) ?? null;
+  return entries.filter((entry) => sameGuide(entry, guide) && entry.state !== ATTENTION).at(-1) ?? null;
 }
 
 /** Each form and prompt as the outbox has it: confirmed here (waiting or sent), or still to do. */

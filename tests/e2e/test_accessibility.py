@@ -91,6 +91,22 @@ AXE_RUN = """async () => {
     }));
 }"""
 
+# WCAG 1.4.10 (reflow): the page itself never scrolls sideways at a phone's width; a wide table
+# scrolls inside its own box (.table-scroll). Names the outermost elements that stick out.
+WIDER_THAN_THE_SCREEN = """() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return null;
+    const out = (e) => e.getBoundingClientRect().right > width + 1;
+    const classes = (e) => (typeof e.className === 'string' ? e.className.trim().split(/\\s+/) : [])
+        .filter(Boolean).map((c) => `.${c}`).join('');
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + classes(e);
+    const parentOut = (e) => e.parentElement && e.parentElement !== document.body && out(e.parentElement);
+    const outermost = [...document.querySelectorAll('body *')]
+        .filter((e) => out(e) && !parentOut(e)).map(name);
+    const names = [...new Set(outermost)].slice(0, 4).join(', ');
+    return `${document.documentElement.scrollWidth} px > ${width} px: ${names}`;
+}"""
+
 
 @pytest.fixture
 def _fresh_data():
@@ -247,6 +263,8 @@ def test_no_axe_violations_on_any_page(
                 page.add_script_tag(path=str(AXE))
                 for violation in page.evaluate(AXE_RUN):
                     violations.append(f"{role} {path} at {size['width']} px: {violation}")
+                if wider := page.evaluate(WIDER_THAN_THE_SCREEN):
+                    violations.append(f"{role} {path} at {size['width']} px scrolls sideways: {wider}")
             page.set_viewport_size(PHONE)
     finally:
         context.close()

@@ -101,6 +101,8 @@ def test_a_uuid_used_for_another_guide_or_by_another_person_is_a_conflict(staff,
         ({"read_at": "2026-06-17T18:00:00"}, "read_at"),
         ({"read_at": (NOW + timedelta(hours=2)).isoformat()}, "read_at"),
         ({"read_at": "yesterday"}, "read_at"),
+        ({"read_at": "0001-01-01T00:00:00+14:00"}, "read_at"),
+        ({"read_at": (NOW - timedelta(days=400)).isoformat()}, "read_at"),
     ],
 )
 def test_a_confirmation_with_a_wrong_field_is_refused_by_field(staff, ctx, body, field):
@@ -124,11 +126,28 @@ def test_a_new_version_asks_again_and_an_old_confirmation_stays_against_its_vers
     assert guide_to_confirm(dsp, "en") is None
 
 
-def test_the_current_version_in_the_language_read_counts(staff, ctx):
+def test_a_new_english_version_asks_again_until_its_translation_is_published(staff, ctx):
     dsp = person("dsp-north@x.test")
-    publish("dsp", 2, "en")
-    confirm(dsp, version=0, language="es")  # Spanish still prints its default
-    assert guide_to_confirm(dsp, "en") is None
+    confirm(dsp, version=0, language="es")
+    assert guide_to_confirm(dsp, "es") is None, "the Spanish default is current while English prints its own"
+    publish("dsp", 2, "en")  # Spanish still prints its default: it is behind
+    assert guide_to_confirm(dsp, "es") == {"role": "dsp", "language": "en", "version": 2}
+    confirm(dsp, version=0, language="es")  # the old Spanish page again: kept, not current
+    assert guide_to_confirm(dsp, "es") is not None
+    publish("dsp", 1, "es")  # the translation catches up
+    assert guide_to_confirm(dsp, "es") == {"role": "dsp", "language": "es", "version": 1}
+    confirm(dsp, version=1, language="es")
+    assert guide_to_confirm(dsp, "es") is None
+
+
+def test_a_draft_cannot_be_confirmed(staff, ctx):
+    publish("dsp", 1)
+    db.session.add(CueGuideVersion(role="dsp", language="en", version=2, content=DEFAULT_GUIDES["dsp"]))
+    db.session.flush()
+    with pytest.raises(GuideReadInvalid) as refused:
+        confirm(person("dsp-north@x.test"), version=2)
+    assert "version" in refused.value.errors
+    assert confirm(person("dsp-north@x.test"), version=1)[1], "the printed version can"
 
 
 def test_whose_guide_is_whose(staff, ctx):

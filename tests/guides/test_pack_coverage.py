@@ -73,6 +73,9 @@ def test_the_pack_shows_coverage_for_its_period_and_regions_without_names(app, m
     by_role = {row["label"]: row for row in coverage["by_role"]}
     assert set(by_role) == {"Direct support professionals", "Nurses"}
     assert (by_role["Nurses"]["staff"], by_role["Nurses"]["confirmed_share"]) == ("<5", "—")
+    assert {by_role["Nurses"][k] for k in ("confirmed", "checked", "competent", "checks")} == {"—"}, (
+        "a row of a few people shows none of its counts, not even a 0"
+    )
     assert by_role["Direct support professionals"]["confirmed_share"] == "83%"
     html = " ".join(render_template("pdf/pack.html", pack=pack, page_size="Letter").split())
     assert "Cue guides read and competency checks" in html
