@@ -53,6 +53,16 @@ class Coverage:
     by_team: list[CoverageRow]
 
 
+def _found_competent(checks) -> set[int]:
+    """People whose latest check of each skill they were checked on says "competent": a later
+    "not yet" on a skill undoes an earlier "competent" on it."""
+    latest = {}
+    for check in sorted(checks, key=lambda c: (c.checked_on, c.id)):
+        latest[(check.user_id, check.skill)] = check.result
+    not_yet = {user_id for (user_id, _skill), result in latest.items() if result != COMPETENT}
+    return {user_id for user_id, _skill in latest} - not_yet
+
+
 def _row(people, role, region, confirmed_ids, checks_by_person) -> CoverageRow:
     ids = {person.id for person in people}
     checks = [check for pid in ids for check in checks_by_person.get(pid, [])]
@@ -62,7 +72,7 @@ def _row(people, role, region, confirmed_ids, checks_by_person) -> CoverageRow:
         staff=len(ids),
         confirmed=len(ids & confirmed_ids),
         checked=len({check.user_id for check in checks}),
-        competent=len({check.user_id for check in checks if check.result == COMPETENT}),
+        competent=len(_found_competent(checks)),
         checks=len(checks),
     )
 
@@ -102,11 +112,11 @@ def coverage(region_ids: frozenset[int] | None, first_day: date, last_day: date)
         for role in STAFF_ROLES:
             team = in_role(role, members)
             if team:
-                confirmed = confirmed_by_guide[ROLE_TO_GUIDE[role]]
-                by_team.append(_row(team, role, name, confirmed, checks_by_person))
+                by_team.append(_row(team, role, name, own_guide_read, checks_by_person))
+    # Everyone counts against the guide they are asked to read (a supervisor who also works as a
+    # DSP reads the supervisor's), in every row they are in.
     by_role = [
-        _row(in_role(role, people), role, None, confirmed_by_guide[ROLE_TO_GUIDE[role]], checks_by_person)
-        for role in STAFF_ROLES
+        _row(in_role(role, people), role, None, own_guide_read, checks_by_person) for role in STAFF_ROLES
     ]
     return Coverage(
         first_day=first_day,

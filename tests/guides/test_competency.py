@@ -227,7 +227,8 @@ def test_coverage_counts_by_role_region_and_team(staff, ctx):
 
     by_role = {row.role: row for row in result.by_role}
     assert (by_role["dsp"].staff, by_role["dsp"].confirmed, by_role["dsp"].checked) == (2, 1, 2)
-    assert (by_role["dsp"].competent, by_role["dsp"].checks, by_role["dsp"].confirmed_share) == (1, 3, 50.0)
+    # dsp-north's later "not yet" on the same skill undoes the earlier "competent".
+    assert (by_role["dsp"].competent, by_role["dsp"].checks, by_role["dsp"].confirmed_share) == (0, 3, 50.0)
     assert (by_role["nurse"].staff, by_role["nurse"].confirmed, by_role["nurse"].checks) == (1, 1, 0)
     assert by_role["scheduler"].staff == 0 and by_role["scheduler"].confirmed_share is None
     by_region = {row.region: row for row in result.by_region}
@@ -252,3 +253,23 @@ def test_who_sees_coverage_of_which_regions(staff, ctx):
     north_only = coverage(coverage_regions(supervisor), date(2026, 5, 18), TODAY)
     assert [row.region for row in north_only.by_region] == ["North"]
     assert north_only.total.staff == 3
+
+
+def test_the_latest_check_of_each_skill_decides_who_was_found_competent(staff, ctx):
+    _check("dsp-north@x.test", date(2026, 6, 1), "not_yet")
+    _check("dsp-north@x.test", date(2026, 6, 8))  # checked again a week later: competent now
+    _check("dsp-south@x.test", date(2026, 6, 1))
+    _check("dsp-south@x.test", date(2026, 6, 8), "not_yet")
+    by_role = {row.role: row for row in coverage(None, date(2026, 5, 18), TODAY).by_role}
+    assert (by_role["dsp"].checked, by_role["dsp"].competent) == (2, 1)
+
+
+def test_someone_with_two_roles_counts_against_the_guide_they_are_asked_to_read(make, staff, ctx):
+    make.user("sup-dsp@x.test", roles=[Role.SUPERVISOR, Role.DSP], regions=["North"])
+    both = person("sup-dsp@x.test")
+    assert guide_to_confirm(both, "en")["role"] == "supervisor"
+    confirm(both, role="supervisor", version=0)
+    result = coverage(None, date(2026, 5, 18), TODAY)
+    by_role = {row.role: row for row in result.by_role}
+    assert (by_role["dsp"].staff, by_role["dsp"].confirmed) == (3, 1), "read their own guide: counted as read"
+    assert (by_role["supervisor"].staff, by_role["supervisor"].confirmed) == (2, 1)
