@@ -11,6 +11,8 @@ from tests.e2e.conftest import sign_in
 from tests.e2e.journeys import badge_text, file_report, stored_reports, wait_for_service_worker, wait_until
 from tests.factories import PASSWORD
 
+WAITING_EN = "1 waiting"
+
 
 def _speaks_spanish(app, email):
     with app.app_context():
@@ -39,6 +41,7 @@ def test_a_dsp_in_spanish_reports_offline_and_it_syncs(app, make, live_server, p
     assert "¿Alguien sigue en riesgo ahora?" in phone.content()
     # Both languages of the form are kept by the worker once it is installed.
     wait_until(phone, "caches.match('/report?lang=en').then((hit) => Boolean(hit))")
+    wait_until(phone, "caches.match('/report?lang=es').then((hit) => Boolean(hit))")
 
     phone.context.set_offline(True)
     file_report(phone, "Cerradura de la puerta trasera rota")
@@ -51,10 +54,14 @@ def test_a_dsp_in_spanish_reports_offline_and_it_syncs(app, make, live_server, p
     phone.wait_for_load_state()
     assert phone.get_attribute("html", "lang") == "en"
     assert "Is anyone still at risk right now?" in phone.content()
-    assert badge_text(phone) == "1 waiting"
+    # The badge is drawn once the page has read the outbox, a moment after the load.
+    wait_until(phone, f"document.querySelector('#outbox-badge').textContent === {WAITING_EN!r}")
+    assert badge_text(phone) == WAITING_EN
     phone.locator(".language-switch a[hreflang=es]").click()
     phone.wait_for_load_state()
     assert "¿Alguien sigue en riesgo ahora?" in phone.content()
+    # Every page tells the worker its language; the offline page of any other address follows it.
+    wait_until(phone, "caches.match('/language').then((kept) => kept && kept.text()).then((l) => l === 'es')")
     phone.goto(f"{live_server}/my-reports")
     assert "No hay señal ahora" in phone.content(), "the offline page in the person's language"
 
