@@ -84,6 +84,17 @@ def badge_text(page) -> str | None:
     return badge.inner_text() if badge.is_visible() else None
 
 
+def expect_badge(page, text: str) -> None:
+    """Until the outbox badge reads ``text``: the page draws it once it has read the outbox, a moment
+    after a load or a save."""
+    wait_until(
+        page,
+        "(() => { const b = document.querySelector('#outbox-badge');"
+        f" return Boolean(b) && !b.hidden && b.textContent === {text!r}; }})()",
+    )
+    assert badge_text(page) == text
+
+
 def outbox_states(page) -> list[str]:
     return page.evaluate(
         """async () => {

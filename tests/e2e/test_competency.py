@@ -24,7 +24,7 @@ from app.guides.models import CompetencyCheck, CueGuideVersion, GuideRead
 from app.guides.reads import record_guide_read
 from app.packs.rendering import pack_html
 from tests.e2e.conftest import sign_in
-from tests.e2e.journeys import badge_text, outbox_states, wait_for_service_worker, wait_until
+from tests.e2e.journeys import expect_badge, outbox_states, wait_for_service_worker, wait_until
 from tests.factories import PASSWORD
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -97,7 +97,7 @@ def test_an_offline_confirmation_reaches_the_trainers_coverage_and_the_pack(
     status.wait_for(state="visible")
     assert status.inner_text() == "Confirmed on this phone. It is sent as soon as there is signal."
     assert outbox_states(phone) == ["waiting"]
-    assert badge_text(phone) == "1 waiting"
+    expect_badge(phone, "1 waiting")
     assert _confirmations(app, 2) == 5, "nothing reached the server while offline"
     status.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "guide-read-offline-phone.png"))

@@ -10,7 +10,7 @@ from app.core.models import now_utc
 from app.extensions import db
 from tests.e2e.conftest import sign_in
 from tests.e2e.journeys import (
-    badge_text,
+    expect_badge,
     file_report,
     outbox_states,
     sign_out_button,
@@ -48,7 +48,7 @@ def test_b_three_offline_reports_arrive_once_each(app, make, live_server, phone,
     for n in range(3):
         file_report(phone, f"Offline report number {n + 1}")
         assert "Saved on this phone" in phone.inner_text("#form-notice")
-    assert badge_text(phone) == "3 waiting"
+    expect_badge(phone, "3 waiting")
     assert outbox_states(phone) == ["waiting"] * 3
     phone.screenshot(path=str(artifacts / "outbox-waiting-phone.png"))
     phone.locator("#outbox-panel").scroll_into_view_if_needed()
@@ -82,7 +82,7 @@ def test_d_rejected_report_needs_attention_then_is_fixed(app, make, live_server,
     phone.wait_for_selector(".outbox-entry.state-attention", timeout=20_000)
     entry = phone.locator(".outbox-entry.state-attention")
     assert "in the future" in entry.inner_text()
-    assert badge_text(phone) == "1 waiting"
+    expect_badge(phone, "1 waiting")
     entry.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "outbox-needs-attention-phone.png"))
     assert stored_reports(app) == []

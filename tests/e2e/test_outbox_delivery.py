@@ -12,7 +12,7 @@ from app.extensions import db
 from app.reports.models import Report
 from tests.e2e.conftest import sign_in
 from tests.e2e.journeys import (
-    badge_text,
+    expect_badge,
     file_report,
     outbox_states,
     stored_reports,
@@ -75,7 +75,7 @@ def test_a_captive_portal_page_keeps_the_report_waiting_and_it_arrives_once(app,
     assert "Saved on this phone" in phone.inner_text("#form-notice")
     assert portal_hits, "the report met the portal's page"
     assert outbox_states(phone) == ["waiting"]
-    assert badge_text(phone) == "1 waiting"
+    expect_badge(phone, "1 waiting")
     assert "perhaps a Wi-Fi sign-in page; trying again by itself" in phone.inner_text("#outbox-panel")
     assert stored_reports(app) == []
     [client_uuid] = queued_uuids(phone)
@@ -177,7 +177,7 @@ def test_c_reports_from_before_an_update_are_shown_and_sent_only_once_claimed(
     panel = phone.locator("#outbox-panel")
     assert panel.locator(".state-unclaimed").count() == 2
     assert "Written before an update — send as Dsp?" in panel.inner_text()
-    assert badge_text(phone) == "2 waiting"
+    expect_badge(phone, "2 waiting")
     panel.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "outbox-before-an-update-phone.png"))
     # A full delivery run leaves them alone: nothing goes in under whoever is signed in.
