@@ -8,6 +8,7 @@ from app.core.dates import short_date
 from app.core.durations import format_duration
 from app.core.i18n import local_datetime
 from app.core.jurisdiction import jurisdiction
+from app.core.pdf import chart_image
 from app.core.pseudonyms import pseudonym
 from app.core.roles import (
     ADMIN_ROLES,
@@ -47,6 +48,7 @@ def register(app) -> None:
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(short_date, "short_date")
     app.add_template_filter(pseudonym, "pseudonym")
+    app.add_template_filter(chart_image, "chart_image")
     app.add_template_global(emergency_number, "emergency_number")
 
     @app.context_processor

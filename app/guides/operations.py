@@ -21,7 +21,7 @@ from app.core.audit.access import record_access
 from app.core.audit.operations import record_event
 from app.core.jurisdiction import jurisdiction
 from app.core.models import now_utc
-from app.core.pdf import PdfRenderError, RenderedPdf, render_pdf
+from app.core.pdf import PdfRenderError, RenderedPdf, render_largest_fitting
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.guides.models import CueGuideVersion, GuidePdf
@@ -136,20 +136,13 @@ def draw_on_one_page(
     language: str,
 ) -> tuple[str, RenderedPdf]:
     """The guide on one paper size in the largest type that fits one page (the 9 pt drawing when none
-    does, which the page check then refuses): a binary search over ``TYPE_SIZES``."""
-    drawn: dict[int, tuple[str, RenderedPdf]] = {}
-    low, high, best = 0, len(TYPE_SIZES) - 1, None
-    while low <= high:
-        middle = (low + high) // 2
-        html = guide_document(
-            content, role, size, version, public_link, language=language, type_pt=TYPE_SIZES[middle]
-        )
-        drawn[middle] = (html, render_pdf(html))
-        if drawn[middle][1].pages == 1:
-            best, low = middle, middle + 1
-        else:
-            high = middle - 1
-    return drawn[0 if best is None else best]
+    does, which the page check then refuses): one fenced render searches ``TYPE_SIZES``."""
+    documents = [
+        guide_document(content, role, size, version, public_link, language=language, type_pt=type_pt)
+        for type_pt in TYPE_SIZES
+    ]
+    index, rendered = render_largest_fitting(documents, pages=1)
+    return documents[index], rendered
 
 
 def draw_guide(

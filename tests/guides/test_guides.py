@@ -182,10 +182,10 @@ def stored_pdfs(app, role: str) -> dict[str, tuple[int | None, bytes]]:
 def no_drawing(monkeypatch):
     """Any attempt to draw a guide fails: what is downloaded must come from storage."""
 
-    def refuse(html, **kwargs):
+    def refuse(documents, **kwargs):
         raise AssertionError("the guide was drawn again")
 
-    monkeypatch.setattr(guide_operations, "render_pdf", refuse)
+    monkeypatch.setattr(guide_operations, "render_largest_fitting", refuse)
 
 
 def downloads(app) -> list[str]:

@@ -2,6 +2,7 @@
 reads "due <date>", shares of fewer than 5 cases are points with their n, no heading breaks inside a
 word and no page holds a lone table row; the u-chart's gap notes are printed under it."""
 
+import base64
 import io
 import re
 from datetime import date, datetime, time, timedelta
@@ -163,7 +164,7 @@ def test_shares_of_fewer_than_five_cases_are_points_with_their_n(app, pack_org):
     scope, _ = pack_org
     text = pack_text(app, scope)
     assert "A week with fewer than 5 cases is an open point labelled with its number of cases (n)" in text
-    html = _html(app, scope)
+    html = charts_inline(_html(app, scope))
     timeliness = html.split("Timeliness by week", 1)[1].split("</svg>", 1)[0]
     # the actions' series, found by its legend: one action due a week, so every share is of 1 case
     legend = r'stroke="(#[0-9a-f]{6})" stroke-width="2"/><text[^>]*>Actions in place by their due date<'
@@ -174,6 +175,12 @@ def test_shares_of_fewer_than_five_cases_are_points_with_their_n(app, pack_org):
     assert len(sparse) == 8 and all(t.endswith("(n=1)") for t in sparse)
     # and its line has nothing to join
     assert re.findall(rf'<polyline points="([^"]*)" fill="none" stroke="{colour}"', timeliness) == []
+
+
+def charts_inline(html: str) -> str:
+    """The pack's HTML with each chart image's SVG written in place, to be read as markup."""
+    images = r'<img class="chart" alt="[^"]*" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)">'
+    return re.sub(images, lambda m: base64.b64decode(m.group(1)).decode(), html)
 
 
 def _html(app, scope: Scope) -> str:
