@@ -68,6 +68,9 @@ class Config:
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "").strip()
     # Absolute links in e-mails.
     BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000")
+    # Where `flask assets publish` wrote the static files nginx serves (deploy/nginx.conf): pages then
+    # load the bundled scripts from it (app/pwa/bundles.py). Empty: the scripts as written.
+    PUBLISHED_STATIC_DIR = os.environ.get("PUBLISHED_STATIC_DIR", "").strip()
     # Password sign-in is rate limited per address and per address-and-account.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")

@@ -11,7 +11,8 @@ interleaved, each behind Debian's nginx over TLS and HTTP/2:
   and nothing compressed, nginx only proxying, as before issue 18;
 - preload only: the pages as they are, nothing compressed;
 - documented deployment: deploy/nginx.conf as it is (static files and the worker's modules published
-  by `flask assets publish`: minified, with brotli and gzip copies), the pages as they are.
+  by `flask assets publish`: minified, with brotli and gzip copies, the pages' scripts bundled), the
+  app servers told where (``PUBLISHED_STATIC_DIR``), so the pages load the bundles.
 
 Printed per way (medians): the load event, when the last script arrived, the number of sequential
 round trips the scripts took (a script asked for after another script's answer had arrived starts a
@@ -24,6 +25,8 @@ import statistics
 import tempfile
 from pathlib import Path
 
+from app import create_app
+from app.config import TestConfig
 from bench.common import PASSWORD, bench_app, serve
 from bench.outbox_sync import CHROMIUM_FLAGS
 from tests.deploy.servers import (
@@ -198,12 +201,20 @@ def main() -> None:
     app, _ = bench_app(f"sqlite:///{folder}/bench.sqlite3")
     current_url, _, stop_current = serve(app)
     before_url, _, stop_before = serve(WithoutPreloads(app))
+    # The documented deployment's app servers load the bundles nginx's published folder holds.
+    published = DocumentedNginx.published_static(folder)
+
+    class PublishedConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder}/bench.sqlite3"
+        PUBLISHED_STATIC_DIR = str(published)
+
+    published_url, _, stop_published = serve(create_app(PublishedConfig))
     servers = []
     try:
         servers.append(PlainProxy(before_url.removeprefix("http://"), folder / "before").start())
         servers.append(PlainProxy(current_url.removeprefix("http://"), folder / "preload").start())
         env = app_env(f"sqlite:///{folder}/bench.sqlite3")
-        servers.append(DocumentedNginx([current_url.removeprefix("http://")], folder, env=env).start())
+        servers.append(DocumentedNginx([published_url.removeprefix("http://")], folder, env=env).start())
         names = ["baseline: no preload, nothing compressed", "preload only", "documented deployment"]
         samples: dict[str, list[dict]] = {name: [] for name in names}
         with sync_playwright() as playwright:
@@ -219,6 +230,7 @@ def main() -> None:
             server.stop()
         stop_current()
         stop_before()
+        stop_published()
 
     print(
         f"\nReport form, cold load: {RTT_MS} ms round trip, {KBIT_PER_S} kbit/s down and up, "

@@ -17,6 +17,7 @@ from pathlib import Path
 import brotli
 
 from app.pwa.assets import ROOT, SERVICE_WORKER_DIR, SHARED_MODULES, STATIC_DIR
+from app.pwa.bundles import BUNDLES, build_bundles
 
 COMPRESSED_SUFFIXES = (".css", ".js", ".json", ".svg", ".txt", ".webmanifest")
 PACKED_SUFFIXES = (".gz", ".br")
@@ -63,11 +64,25 @@ def publish_static(target: Path, *, minified: bool = True) -> list[Path]:
     """Copy every static file and the worker's shared modules (into `sw/`) into `target` (made if
     missing), scripts and styles minified unless ``minified`` is false, and write `<file>.gz` and
     `<file>.br` beside each text file that they make smaller; compressed files left from an earlier
-    release are removed. Returns the compressed files written."""
+    release are removed. Minified, the pages' scripts are also bundled into `bundles/`
+    (app.pwa.bundles). Returns the compressed files written."""
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for stale in (p for p in target.rglob("*") if p.suffix in PACKED_SUFFIXES):
         stale.unlink()
+    if minified:
+        if not ESBUILD.exists():
+            raise MinifierMissing(
+                f"{ESBUILD} is missing: run `npm ci` (Node) first, or publish with --no-minify."
+            )
+        build_bundles(target)
+        for bundle in sorted((target / BUNDLES).rglob("*.js")):
+            for suffix, body in _packed(bundle.read_bytes()).items():
+                packed_path = bundle.with_name(bundle.name + suffix)
+                packed_path.write_bytes(body)
+                written.append(packed_path)
+    else:
+        shutil.rmtree(target / BUNDLES, ignore_errors=True)
     for source, relative in _sources():
         copy = target / relative
         copy.parent.mkdir(parents=True, exist_ok=True)

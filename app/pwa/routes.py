@@ -6,6 +6,7 @@ from markupsafe import Markup
 from app.core.i18n import LANGUAGES
 from app.pwa import bp
 from app.pwa.assets import SERVICE_WORKER_DIR, SHARED_MODULES, asset_version, static_shell_paths
+from app.pwa.bundles import bundle_for, bundle_paths
 from app.pwa.manifest import web_manifest
 from app.pwa.modules import module_graph
 from app.pwa.page_strings import page_strings
@@ -38,7 +39,7 @@ def service_worker():
     source = (SERVICE_WORKER_DIR / "sw.js").read_text()
     config = {
         "version": asset_version(),
-        "shell": static_shell_paths() + [f"/sw/{name}" for name in SHARED_MODULES],
+        "shell": static_shell_paths() + [f"/sw/{name}" for name in SHARED_MODULES] + bundle_paths(),
         "pages": list(OFFLINE_PAGES) + list(OFFLINE_PAGES_BY_LANGUAGE),
         "offline": OFFLINE_FALLBACK,
         "offlineByLanguage": {code: f"{OFFLINE_FALLBACK}?lang={code}" for code in LANGUAGES},
@@ -71,9 +72,15 @@ bp.add_app_template_global(page_strings)
 def module_script(filename: str) -> Markup:
     """`<script type="module">` for a page script under static/, after a modulepreload link for
     every module it imports (its whole graph, fetched in one round trip), each once per page."""
-    entry = url_for("static", filename=filename)
+    bundle = bundle_for(filename)
+    if bundle:
+        entry = url_for("static", filename=bundle.file)
+        graph = [url_for("static", filename=chunk) for chunk in bundle.imports]
+    else:
+        entry = url_for("static", filename=filename)
+        graph = module_graph(entry)
     emitted = g.setdefault("preloaded_modules", set())
-    links = [url for url in module_graph(entry) if url != entry and url not in emitted]
+    links = [url for url in graph if url != entry and url not in emitted]
     emitted.update(links)
     tags = [Markup('<link rel="modulepreload" href="{}">').format(url) for url in links]
     tags.append(Markup('<script type="module" src="{}"></script>').format(entry))

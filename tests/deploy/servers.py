@@ -464,6 +464,12 @@ class DocumentedNginx:
         self.published = self.prefix / "srv"
         self.process: ManagedProcess | None = None
 
+    @staticmethod
+    def published_static(folder: Path) -> Path:
+        """Where the static files are published for a DocumentedNginx in ``folder``: known before it
+        starts, so its app servers can be given it (``PUBLISHED_STATIC_DIR``)."""
+        return folder / "documented-nginx" / "srv" / "static"
+
     @property
     def url(self) -> str:
         return f"https://127.0.0.1:{self.port}"
@@ -478,7 +484,7 @@ class DocumentedNginx:
                 "wsgi",
                 "assets",
                 "publish",
-                str(self.published / "static"),
+                str(self.published_static(self.prefix.parent)),
             ],
             cwd=ROOT,
             env=self.env,

@@ -4,7 +4,8 @@ and HTTP/2) compresses what holds no one's data and nothing else (issue 18, poin
 Scripts, styles and the manifest: brotli for a browser that accepts it, else gzip (static files and
 the worker's modules precompressed by `flask --app wsgi assets publish`, the service worker and the
 manifest compressed on the way), the same bytes after decompression, `Vary: Accept-Encoding`. Pages
-and API answers: never compressed (BREACH).
+and API answers: never compressed (BREACH). The pages load the scripts bundled at publishing, and they
+run.
 """
 
 import gzip
@@ -87,7 +88,10 @@ def site(postgres_server, nginx_binary, tmp_path_factory):
     server = nginx = None
     try:
         seed = migrate_and_seed(database.url, folder / "migrate.log")
-        server = Gunicorn(database.url, folder, "app", workers=1).start()
+        server = Gunicorn(database.url, folder, "app", workers=1)
+        # As deploy/nearmiss.env.example: the app servers load the pages' bundles nginx serves.
+        server.env["PUBLISHED_STATIC_DIR"] = str(DocumentedNginx.published_static(folder))
+        server.start()
         nginx = DocumentedNginx([server.address], folder, env=app_env(database.url)).start()
         yield nginx, seed
     finally:
@@ -174,6 +178,54 @@ def test_pages_and_api_answers_are_never_compressed(site):
         assert response.headers.get("Content-Encoding") is None, path
     response, raw = client.get("/report")
     assert b"what_happened" in raw and b'rel="modulepreload"' in raw
+
+
+def test_pages_load_the_published_bundles_sent_precompressed(site):
+    nginx, seed = site
+    client = Client(nginx.port)
+    client.sign_in(seed["email"], seed["password"])
+    _, page = client.get("/report")
+    scripts = re.findall(rb'<script type="module" src="([^"]+)"></script>', page)
+    preloads = re.findall(rb'<link rel="modulepreload" href="([^"]+)">', page)
+    assert [s.decode() for s in scripts] == ["/static/bundles/js/app.js", "/static/bundles/js/report-form.js"]
+    assert preloads and all(p.startswith(b"/static/bundles/chunks/") for p in preloads)
+    for path in [s.decode() for s in scripts + preloads]:
+        response, raw = client.get(path, brotli_ok=True)
+        assert response.status == 200 and response.headers["Content-Encoding"] == "br", path
+        assert raw == published(nginx, path, ".br")
+
+
+def test_the_report_form_runs_from_the_bundles(site, browser):
+    """The bundled scripts do what the modules do: the form is sent and confirmed (report-form.js and
+    the outbox), the top bar measured (app.js). (No service worker here: Chromium registers none on a
+    site whose certificate it does not trust, as this test's self-signed one.)"""
+    nginx, seed = site
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors, scripts = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: scripts.append(request.url) if request.url.endswith(".js") else None)
+    try:
+        page.goto(f"{nginx.url}/login")
+        page.fill("#email", seed["email"])
+        page.fill("#password", seed["password"])
+        page.locator("button[type=submit]").first.click()
+        page.wait_for_url("**/report")
+        page.locator("label.choice:has(input[value=no])").click()
+        page.fill("#what_happened", "Bed rail loose at the top")
+        page.locator("label.category").first.click()
+        page.fill("#barrier", "Checked before bedtime")
+        page.locator("button.big").click()
+        page.wait_for_selector(".form-notice.sent")
+        height = page.evaluate(
+            "getComputedStyle(document.documentElement).getPropertyValue('--topbar-height')"
+        )
+        assert height.endswith("px"), height
+    finally:
+        context.close()
+    assert errors == [], errors
+    page_scripts = [url for url in scripts if "/static/" in url]
+    assert page_scripts and all("/static/bundles/" in url for url in page_scripts), page_scripts
 
 
 def test_a_static_file_missing_on_the_nginx_machine_is_asked_of_the_app(site):
