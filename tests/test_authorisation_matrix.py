@@ -196,6 +196,9 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "pwa.service_worker": ("/sw.js", rule(set(), public=True)),
         "pwa.service_worker_module": ("/sw/outbox.js", rule(set(), public=True)),
         "pwa.offline": ("/offline", rule(set(), public=True)),
+        # Public like every static file; here no bundles are published, so there is none to give
+        # (tests/pwa/test_bundles.py serves them when there are).
+        "pwa.bundle_file": ("/static/bundles/js/app.js", lambda role: 404),
         "system.home": ("/", rule(SIGNED_IN)),
         "work.index": ("/work", rule(SIGNED_IN)),
         "auth.account": ("/account", rule(SIGNED_IN)),

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from app.core.i18n import LANGUAGES
 from app.pwa import bp
 from app.pwa.assets import SERVICE_WORKER_DIR, SHARED_MODULES, asset_version, static_shell_paths
-from app.pwa.bundles import bundle_for, bundle_paths
+from app.pwa.bundles import BUNDLES, bundle_for, bundle_paths, published_manifest
 from app.pwa.manifest import web_manifest
 from app.pwa.modules import module_graph
 from app.pwa.page_strings import page_strings
@@ -56,6 +56,19 @@ def service_worker_module(name: str):
     if name not in SHARED_MODULES:
         abort(404)
     response = send_from_directory(SERVICE_WORKER_DIR, name, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/static/bundles/<path:name>")
+def bundle_file(name: str):
+    """A bundled script asked of the app rather than of nginx (which serves the published folder
+    itself): from the bundles in use, so a page that names one never meets a 404 (nor the worker,
+    which keeps them all for offline)."""
+    folder = current_app.config.get("PUBLISHED_STATIC_DIR")
+    if not folder or published_manifest() is None:
+        abort(404)
+    response = send_from_directory(f"{folder}/{BUNDLES}", name, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -86,6 +86,12 @@ def test_published_pages_load_the_bundles_and_preload_their_chunks_once(
     worker = client.get("/sw.js").get_data(as_text=True)
     shell = set(json.loads(WORKER_CONFIG.search(worker).group(1))["shell"])
     assert {f"/static/{name}" for name in manifest_of(published)["files"]} <= shell, "kept for offline"
+    # nginx serves them; asked of the app (a machine without the published folder in nginx), it does too
+    for url in scripts:
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "text/javascript", url
+        assert response.get_data() == (published / url.removeprefix("/static/")).read_bytes()
+    assert client.get("/static/bundles/../../etc/passwd").status_code == 404
 
 
 def test_bundles_built_from_other_scripts_are_not_used(app, client, make, published, tmp_path, monkeypatch):
@@ -101,6 +107,7 @@ def test_bundles_built_from_other_scripts_are_not_used(app, client, make, publis
     assert MODULE_SCRIPT.findall(page) == ["/static/js/app.js", "/static/js/report-form.js"]
     worker = client.get("/sw.js").get_data(as_text=True)
     assert "/bundles/" not in worker
+    assert client.get(f"/static/{manifest['entries']['js/app.js']['file']}").status_code == 404
 
 
 def test_publishing_without_minifying_leaves_no_bundles(app, published, tmp_path):
