@@ -119,7 +119,11 @@ def _guide_reads_path() -> dict:
                 "409": _error("client_uuid already used for another confirmation or by another person"),
                 "413": _error("Body too large"),
                 "415": _error("Not JSON", with_fields=True),
-                "422": _error("Fields need attention (no such guide, language or version)", with_fields=True),
+                "422": _error(
+                    "Fields need attention (no such guide, language or version, or the guide of a role "
+                    "the person does not hold)",
+                    with_fields=True,
+                ),
             },
         }
     }

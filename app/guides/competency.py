@@ -101,8 +101,14 @@ def record_check(
     now: datetime,
 ) -> CompetencyCheck:
     """Record a check of ``person`` by ``assessor`` (the signed-in trainer). A check is dated no later
-    than ``today`` (the organisation's day). Audited, without the note (it may name a client)."""
+    than ``today`` (the organisation's day), and never by the person checked. Audited, without the note
+    (it may name a client)."""
     errors = Problems()
+    errors.need(
+        "person",
+        person.id != assessor.id,
+        _("You cannot record a check of yourself: another trainer checks your own competency."),
+    )
     errors.need("skill", skill in SKILLS, _("Choose a skill from the list."))
     errors.need("result", result in RESULTS, _("Choose a result."))
     errors.need("checked_on", checked_on is not None, _("Give the date of the check."))

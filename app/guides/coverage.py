@@ -5,12 +5,13 @@ There is no team in the organisation's model: a team here is the staff of one ro
 (the DSPs of North, led by North's supervisors). A person with two regions counts in each; a person
 with two roles counts in each role's row, against that role's guide. Region rows and the total count
 each person once, against the guide of their role (``reads.guide_role_of``). Confirmations are as of
-now (a new version asks everyone again); checks are those dated in the period.
+now (a new version asks everyone again) or, for a past period (the evidence pack's), as of a moment: the
+version printed then, read before it. Checks are those dated in the period.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -19,7 +20,7 @@ from app.extensions import db
 from app.guides.competency import COMPETENT, STAFF_ROLES, staff_in
 from app.guides.defaults import ROLE_TO_GUIDE
 from app.guides.models import CompetencyCheck
-from app.guides.reads import current_versions, guide_role_of, readers_of_current
+from app.guides.reads import GuidesAsOf, guide_role_of, guides_at, guides_now, readers_of_current
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class CoverageRow:
 class Coverage:
     first_day: date
     last_day: date
+    guides: GuidesAsOf
     total: CoverageRow
     by_role: list[CoverageRow]
     by_region: list[CoverageRow]
@@ -77,14 +79,18 @@ def _row(people, role, region, confirmed_ids, checks_by_person) -> CoverageRow:
     )
 
 
-def coverage(region_ids: frozenset[int] | None, first_day: date, last_day: date) -> Coverage:
+def coverage(
+    region_ids: frozenset[int] | None, first_day: date, last_day: date, *, as_of: datetime | None = None
+) -> Coverage:
     """Coverage of the staff of ``region_ids`` (None: every region, and staff of no region), with the
-    checks dated from ``first_day`` to ``last_day`` inclusive."""
+    checks dated from ``first_day`` to ``last_day`` inclusive. Confirmations of the guides printed now,
+    or with ``as_of``, of those printed at that moment and read before it."""
     people = staff_in(region_ids)
-    versions = current_versions()
+    guides = guides_now() if as_of is None else guides_at(as_of)
     ids = [person.id for person in people]
     confirmed_by_guide = {
-        guide: readers_of_current(ids, guide, versions) for guide in set(ROLE_TO_GUIDE.values())
+        guide: readers_of_current(ids, guide, guides.versions, as_of=guides)
+        for guide in set(ROLE_TO_GUIDE.values())
     }
     own_guide_read = {p.id for p in people if p.id in confirmed_by_guide.get(guide_role_of(p), set())}
     checks_by_person = defaultdict(list)
@@ -121,6 +127,7 @@ def coverage(region_ids: frozenset[int] | None, first_day: date, last_day: date)
     return Coverage(
         first_day=first_day,
         last_day=last_day,
+        guides=guides,
         total=_row(people, None, None, own_guide_read, checks_by_person),
         by_role=by_role,
         by_region=by_region,

@@ -21,6 +21,9 @@ class CueGuideVersion(db.Model):
     version: Mapped[int] = mapped_column(Integer)
     content: Mapped[dict] = mapped_column(JSON)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When it was last made the printed version (kept when another one is published after it): which
+    # version was printed at a past moment, e.g. the end of an evidence pack's period.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
@@ -75,7 +78,8 @@ class CompetencyCheck(db.Model):
     __tablename__ = "competency_checks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # People are deactivated, never deleted; a check is a record, as a report is: no cascade.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     skill: Mapped[str] = mapped_column(String(40))
     checked_on: Mapped[date] = mapped_column(Date, index=True)
     assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

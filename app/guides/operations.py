@@ -199,6 +199,7 @@ def save_guide(role: str, content: dict, *, actor, publish: bool, language: str 
     if publish:
         _unpublish(role, language)
         version.published = True
+        version.published_at = now_utc()
         forget_printed(role, language)
         for size, (html, pdf) in drawn.items():
             keep_printed(role, size, version.version, html, pdf, language=language)
@@ -228,6 +229,7 @@ def publish_version(version: CueGuideVersion, *, actor) -> None:
     drawn now is drawn at its first download."""
     _unpublish(version.role, version.language)
     version.published = True
+    version.published_at = now_utc()
     forget_printed(version.role, version.language)
     for size in PAGE_SIZES:
         try:

@@ -85,6 +85,12 @@ def languages_behind(role: str) -> list[Behind]:
             select(CueGuideVersion).where(CueGuideVersion.role == role, CueGuideVersion.published)
         )
     }
+    return behind_among(published)
+
+
+def behind_among(published: dict[str, CueGuideVersion | None]) -> list[Behind]:
+    """:func:`languages_behind` for one role's printed versions given per language (missing or None:
+    the built-in default), those printed now or those printed at some past moment."""
     source = published.get(SOURCE_LANGUAGE)
     if source is None:
         return []

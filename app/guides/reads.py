@@ -15,6 +15,7 @@ version that has been printed can be confirmed: a draft cannot.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -27,7 +28,7 @@ from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 from app.guides.defaults import GUIDE_LANGUAGES, GUIDE_ROLES, ROLE_TO_GUIDE
 from app.guides.models import CueGuideVersion, GuideRead
-from app.guides.queries import SOURCE_LANGUAGE, languages_behind
+from app.guides.queries import SOURCE_LANGUAGE, behind_among, languages_behind
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -56,6 +57,56 @@ def current_versions() -> dict[tuple[str, str], int]:
     return versions
 
 
+def printed_at(when: datetime) -> dict[tuple[str, str], CueGuideVersion | None]:
+    """(guide role, language) -> the version that was printed at ``when``: the one published last
+    before it (``published_at``), None while the built-in default was. A version published again later
+    keeps only its latest publication, so before that it counts from then on."""
+    printed: dict[tuple[str, str], CueGuideVersion | None] = {
+        (role, language): None for role in GUIDE_ROLES for language in GUIDE_LANGUAGES
+    }
+    rows = db.session.scalars(
+        select(CueGuideVersion)
+        .where(CueGuideVersion.published_at.is_not(None), CueGuideVersion.published_at < when)
+        .order_by(CueGuideVersion.published_at, CueGuideVersion.id)
+    )
+    for row in rows:
+        printed[(row.role, row.language)] = row
+    return printed
+
+
+@dataclass(frozen=True)
+class GuidesAsOf:
+    """What "read the current guide" means at one moment: per (guide role, language) the version
+    printed then (0: the default), per guide role the languages whose printed guide was behind then,
+    and the moment itself (confirmations read before it count; None: now, every confirmation)."""
+
+    versions: dict[tuple[str, str], int]
+    behind: dict[str, set[str]]
+    moment: datetime | None = None
+
+
+def guides_now() -> GuidesAsOf:
+    """The guides printed now."""
+    return GuidesAsOf(
+        versions=current_versions(),
+        behind={role: {b.language for b in languages_behind(role)} for role in GUIDE_ROLES},
+    )
+
+
+def guides_at(when: datetime) -> GuidesAsOf:
+    """The guides printed at ``when`` (a past period's end), with confirmations read before it."""
+    printed = printed_at(when)
+    behind = {
+        role: {
+            b.language
+            for b in behind_among({language: printed[(role, language)] for language in GUIDE_LANGUAGES})
+        }
+        for role in GUIDE_ROLES
+    }
+    versions = {key: row.version if row is not None else 0 for key, row in printed.items()}
+    return GuidesAsOf(versions=versions, behind=behind, moment=when)
+
+
 def guide_role_of(user) -> str | None:
     """The guide of a person's role (a supervisor who also works as a DSP reads the supervisor's);
     None for roles that have no guide of their own (trainer, manager...)."""
@@ -64,17 +115,30 @@ def guide_role_of(user) -> str | None:
     return (others or guides or [None])[0]
 
 
-def readers_of_current(user_ids, guide_role: str, versions: dict[tuple[str, str], int]) -> set[int]:
-    """Of ``user_ids``, those who confirmed the current version of ``guide_role``'s guide."""
+def guides_of(user) -> set[str]:
+    """Every guide ``user`` may confirm: the guide of each of their roles (a supervisor who also works
+    as a DSP may confirm either)."""
+    return {ROLE_TO_GUIDE[str(role)] for role in user.roles if str(role) in ROLE_TO_GUIDE}
+
+
+def readers_of_current(
+    user_ids, guide_role: str, versions: dict[tuple[str, str], int], *, as_of: GuidesAsOf | None = None
+) -> set[int]:
+    """Of ``user_ids``, those who confirmed the current version of ``guide_role``'s guide: the one
+    printed now in ``versions``, or with ``as_of`` the one printed at its moment, read before it."""
     ids = list(user_ids)
     if not ids:
         return set()
-    behind = {b.language for b in languages_behind(guide_role)}
-    rows = db.session.execute(
-        select(GuideRead.user_id, GuideRead.language, GuideRead.version)
-        .where(GuideRead.user_id.in_(ids), GuideRead.role == guide_role)
-        .distinct()
+    if as_of is not None:
+        versions, behind = as_of.versions, as_of.behind.get(guide_role, set())
+    else:
+        behind = {b.language for b in languages_behind(guide_role)}
+    statement = select(GuideRead.user_id, GuideRead.language, GuideRead.version).where(
+        GuideRead.user_id.in_(ids), GuideRead.role == guide_role
     )
+    if as_of is not None and as_of.moment is not None:
+        statement = statement.where(GuideRead.read_at < as_of.moment)
+    rows = db.session.execute(statement.distinct())
     return {
         user_id
         for user_id, language, number in rows
@@ -184,11 +248,14 @@ def record_guide_read(user, raw, *, now: datetime) -> tuple[GuideRead, bool]:
     """Record ``user``'s confirmation from its JSON body; returns (the row, whether it is new).
 
     A replay (same ``client_uuid``, same person, same guide) returns the stored row; the same UUID for
-    another guide or another person raises :class:`GuideReadConflict`. Audited."""
+    another guide or another person raises :class:`GuideReadConflict`. A guide of a role the person
+    does not hold is refused. Audited."""
     fields = parse_guide_read(raw, now)
     stored = _stored_copy(user, fields)
     if stored is not None:
         return stored, False
+    if fields["role"] not in guides_of(user):
+        raise GuideReadInvalid({"role": [_("This is not the guide of a role you hold.")]})
     read = GuideRead(user_id=user.id, recorded_at=now, **fields)
     try:
         with db.session.begin_nested():  # two copies sent at once: the second finds the first

@@ -28,6 +28,9 @@ from app.extensions import db
 from app.feedback.models import FeedbackPost
 from app.guides.competency import STAFF_ROLE_NAMES
 from app.guides.coverage import coverage
+from app.guides.defaults import GUIDE_ROLES
+from app.guides.queries import SOURCE_LANGUAGE
+from app.packs.suppression import complementary
 from app.reports.models import Report
 from app.triage.matrix import Recurrence, ReviewLevel, Severity
 from app.triage.operations import current_matrix
@@ -259,7 +262,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             "floor_triages": board.downgrades.floor_triages,
         },
         "warnings": _warnings(board.warnings, threshold),
-        "coverage": _coverage(scope, threshold),
+        "coverage": _coverage(scope, threshold, end),
         "audit": {"intact": problem is None, "problem": str(problem) if problem else "", "events": events},
         "verified_count": len(verified),
     }
@@ -290,39 +293,97 @@ def _warnings(themes, threshold: int) -> dict:
     }
 
 
-def _coverage(scope: Scope, threshold: int) -> dict:
+COVERAGE_COUNTS = ("staff", "confirmed", "checked", "competent", "checks")
+
+
+def _coverage(scope: Scope, threshold: int, end: datetime) -> dict:
     """Cue guides read and competency checks of the staff of the pack's regions (issue 20 point 3):
-    counts per role and per region, never names. A count under the threshold could point at one
-    member of staff, so it is shown as "<n", and a share built on one is left out."""
-
-    def row(label: str, r) -> dict:
-        few = 0 < r.staff < threshold
-
-        def count(n: int) -> str:
-            # In a row of a few people even a 0 tells about each of them: the whole row is withheld.
-            return "—" if few else suppressed(n, threshold)
-
-        def share(part: int) -> str:
-            hidden = 0 < part < threshold or few
-            return "—" if hidden or not r.staff else _pct(part / r.staff * 100)
-
-        return {
-            "label": label,
-            "staff": suppressed(r.staff, threshold),
-            "confirmed": count(r.confirmed),
-            "confirmed_share": share(r.confirmed),
-            "checked": count(r.checked),
-            "checked_share": share(r.checked),
-            "competent": count(r.competent),
-            "checks": count(r.checks),
-        }
-
-    found = coverage(scope.region_ids, scope.first_week, scope.last_week + timedelta(days=6))
+    counts per role and per region, never names. "Read the current guide" is as of the period's
+    ``end``: the version printed then, confirmed before it. A count under the threshold could point
+    at one member of staff, so it is shown as "<n", and a share built on one is left out; when it is
+    the only one hidden in its column of role (or region) rows, the next smallest goes too
+    (:func:`app.packs.suppression.complementary`), so the total gives neither away."""
+    last_day = scope.last_week + timedelta(days=6)
+    found = coverage(scope.region_ids, scope.first_week, last_day, as_of=end)
+    groups = [
+        [(str(STAFF_ROLE_NAMES[r.role]), r) for r in found.by_role if r.staff],
+        [(r.region, r) for r in found.by_region],
+    ]
+    tables, total_withheld = [], set()
+    for group in groups:
+        cells, from_total = _withheld_cells([r for _label, r in group], threshold)
+        total_withheld |= from_total
+        tables.append([_coverage_row(label, r, threshold, cells[i]) for i, (label, r) in enumerate(group)])
+    total_cells = _small_cells(found.total, threshold) | total_withheld
     return {
-        "total": row(_("All staff"), found.total),
-        "by_role": [row(str(STAFF_ROLE_NAMES[r.role]), r) for r in found.by_role if r.staff],
-        "by_region": [row(r.region, r) for r in found.by_region],
+        "total": _coverage_row(_("All staff"), found.total, threshold, total_cells),
+        "by_role": tables[0],
+        "by_region": tables[1],
+        "as_of": last_day,
+        "versions": _versions_counted(found.guides.versions),
     }
+
+
+def _small_cells(r, threshold: int) -> set[str]:
+    """The counts of a coverage row hidden for small numbers: every one in a row of a few people
+    (even a 0 tells about each of them), else those under the threshold."""
+    if 0 < r.staff < threshold:
+        return set(COVERAGE_COUNTS)
+    return {column for column in COVERAGE_COUNTS if 0 < getattr(r, column) < threshold}
+
+
+def _withheld_cells(rows, threshold: int) -> tuple[list[set[str]], set[str]]:
+    """Per row the counts to withhold, small ones and their complements column by column, and the
+    columns whose total must go (a lone row hidden)."""
+    cells = [_small_cells(r, threshold) for r in rows]
+    total = set()
+    for column in COVERAGE_COUNTS:
+        hidden = [index for index, row_cells in enumerate(cells) if column in row_cells]
+        withheld = complementary([getattr(r, column) for r in rows], hidden)
+        for index in withheld.rows:
+            cells[index].add(column)
+        if withheld.total:
+            total.add(column)
+    return cells, total
+
+
+def _coverage_row(label: str, r, threshold: int, hidden: set[str]) -> dict:
+    few = 0 < r.staff < threshold
+
+    def count(column: str) -> str:
+        n = getattr(r, column)
+        if column not in hidden:
+            return str(n)
+        small = 0 < n < threshold and (column == "staff" or not few)
+        return suppressed(n, threshold) if small else "—"
+
+    def share(column: str) -> str:
+        if column in hidden or "staff" in hidden or not r.staff:
+            return "—"
+        return _pct(getattr(r, column) / r.staff * 100)
+
+    return {
+        "label": label,
+        "staff": count("staff"),
+        "confirmed": count("confirmed"),
+        "confirmed_share": share("confirmed"),
+        "checked": count("checked"),
+        "checked_share": share("checked"),
+        "competent": count("competent"),
+        "checks": count("checks"),
+    }
+
+
+def _versions_counted(versions: dict[tuple[str, str], int]) -> str:
+    """The English version of each role's guide that counted, e.g. "Nurses: version 3"."""
+    named = []
+    for role in GUIDE_ROLES:
+        name, number = STAFF_ROLE_NAMES[role], versions[(role, SOURCE_LANGUAGE)]
+        if number:
+            named.append(_("%(role)s: version %(number)s", role=name, number=number))
+        else:
+            named.append(_("%(role)s: the built-in guide", role=name))
+    return "; ".join(named)
 
 
 def _pct(share: float | None) -> str:

@@ -42,7 +42,12 @@ def _organisation(app, make):
         people = {u.email: u for u in db.session.scalars(select(User))}
         content = {**DEFAULT_GUIDES["dsp"], "title": "Near-miss cues for DSPs, spring update"}
         first = CueGuideVersion(
-            role="dsp", language="en", version=1, content=DEFAULT_GUIDES["dsp"], published=True
+            role="dsp",
+            language="en",
+            version=1,
+            content=DEFAULT_GUIDES["dsp"],
+            published=True,
+            published_at=now_utc() - timedelta(minutes=5),
         )
         db.session.add(first)
         db.session.flush()
@@ -53,7 +58,11 @@ def _organisation(app, make):
 
         read("dsp@x.test", 1)
         first.published = False
-        db.session.add(CueGuideVersion(role="dsp", language="en", version=2, content=content, published=True))
+        db.session.add(
+            CueGuideVersion(
+                role="dsp", language="en", version=2, content=content, published=True, published_at=now_utc()
+            )
+        )
         db.session.flush()
         for n in range(5):
             read(f"colleague{n}@x.test", 2)

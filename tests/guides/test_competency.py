@@ -6,7 +6,8 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.core.audit.models import AuditEvent
@@ -15,7 +16,7 @@ from app.extensions import db
 from app.guides.competency import CheckInvalid, record_check
 from app.guides.coverage import coverage, coverage_regions, sees_coverage
 from app.guides.defaults import DEFAULT_GUIDES
-from app.guides.models import CueGuideVersion, GuideRead
+from app.guides.models import CompetencyCheck, CueGuideVersion, GuideRead
 from app.guides.reads import (
     GuideReadConflict,
     GuideReadInvalid,
@@ -273,3 +274,39 @@ def test_someone_with_two_roles_counts_against_the_guide_they_are_asked_to_read(
     by_role = {row.role: row for row in result.by_role}
     assert (by_role["dsp"].staff, by_role["dsp"].confirmed) == (3, 1), "read their own guide: counted as read"
     assert (by_role["supervisor"].staff, by_role["supervisor"].confirmed) == (2, 1)
+
+
+def test_a_trainer_cannot_record_a_check_of_themselves(make, staff, ctx):
+    make.user("trainer-dsp@x.test", roles=[Role.TRAINER, Role.DSP], regions=["North"])
+    trainer = person("trainer-dsp@x.test")
+    fields = {"skill": "handover_gaps", "checked_on": TODAY, "result": "competent", "note": ""}
+    with pytest.raises(CheckInvalid) as refused:
+        record_check(trainer, **fields, assessor=trainer, today=TODAY, now=NOW)
+    assert refused.value.errors["person"] == [
+        "You cannot record a check of yourself: another trainer checks your own competency."
+    ]
+    assert record_check(trainer, **fields, assessor=person("trainer@x.test"), today=TODAY, now=NOW).id
+
+
+def test_only_the_guide_of_a_role_the_person_holds_can_be_confirmed(make, staff, ctx):
+    make.user("sup-dsp@x.test", roles=[Role.SUPERVISOR, Role.DSP], regions=["North"])
+    make.user("ops@x.test", roles=[Role.OPERATIONS_LEAD], regions=["North"])
+    with pytest.raises(GuideReadInvalid) as refused:
+        confirm(person("dsp-north@x.test"), role="nurse")
+    assert refused.value.errors == {"role": ["This is not the guide of a role you hold."]}
+    with pytest.raises(GuideReadInvalid):
+        confirm(person("trainer@x.test"), role="dsp")
+    both = person("sup-dsp@x.test")
+    assert confirm(both, role="dsp")[1] and confirm(both, role="supervisor")[1], "either of two roles"
+    assert confirm(person("ops@x.test"), role="scheduler")[1], (
+        "an operations lead reads the scheduler's guide"
+    )
+
+
+def test_a_persons_check_history_does_not_go_with_their_account(staff, ctx):
+    dsp = person("dsp-north@x.test")
+    fields = {"skill": "handover_gaps", "checked_on": TODAY, "result": "competent", "note": ""}
+    record_check(dsp, **fields, assessor=person("trainer@x.test"), today=TODAY, now=NOW)
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(delete(User).where(User.id == dsp.id))
+    assert db.session.scalar(select(db.func.count(CompetencyCheck.id))) == 1

@@ -110,3 +110,20 @@ def test_coverage_counts_a_confirmation_and_reads_its_period(app, staff):
     assert "1 Jan 2026" in page and "31 Mar 2026" in page
     assert trainer.get("/competency/coverage?from=2026-04-01&to=2026-03-31").status_code == 400
     assert trainer.get("/competency/coverage?from=someday").status_code == 400
+
+
+def test_a_trainer_is_told_they_cannot_check_themselves(app, make, staff):
+    make.user("trainer-dsp@x.test", roles=[Role.TRAINER, Role.DSP], regions=["North"])
+    trainer = signed_in(app, "trainer-dsp@x.test")
+    own = user_id(app, "trainer-dsp@x.test")
+    form = {
+        "csrf_token": csrf_from_page(trainer, f"/competency/people/{own}"),
+        "skill": "recognises_deterioration",
+        "checked_on": "2026-06-01",
+        "result": "competent",
+    }
+    refused = trainer.post(f"/competency/people/{own}", data=form)
+    assert refused.status_code == 422
+    assert "You cannot record a check of yourself" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(CompetencyCheck)) is None

@@ -76,3 +76,12 @@ def test_not_signed_in_is_401_and_a_missing_token_400(client, dsp, app):
 def test_not_json_is_415(dsp):
     response = dsp.post("/api/v1/guide-reads", data={"a": "b"}, headers={"X-CSRFToken": api_token(dsp)})
     assert response.status_code == 415
+
+
+def test_the_guide_of_a_role_not_held_is_refused_with_422(dsp, make):
+    answer = post(dsp, body(role="nurse"))
+    assert answer.status_code == 422
+    refusal = answer.get_json()
+    assert refusal["errors"] == {"role": ["This is not the guide of a role you hold."]}
+    assert set(refusal) == set(post(dsp, body(version=99)).get_json()), "the shape of every 422"
+    assert post(dsp, body(role="dsp")).status_code == 201

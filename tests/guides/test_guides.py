@@ -1,6 +1,7 @@
 """Cue guides: one page in A4 and Letter, versions, publishing, refusals and hostile text."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -11,7 +12,7 @@ from app.core.audit.models import AuditEvent
 from app.core.roles import Role
 from app.extensions import db
 from app.guides.defaults import DEFAULT_GUIDES
-from app.guides.models import GuidePdf
+from app.guides.models import CueGuideVersion, GuidePdf
 from app.guides.operations import LIMITS, check_fields, check_one_page
 from tests.factories import csrf_from_page, login
 
@@ -116,7 +117,12 @@ def test_defaults_pass_the_field_limits():
         assert check_fields(content) == {}
 
 
-def test_versions_are_kept_and_only_the_published_one_prints(app, people):
+def published_at(app, role):
+    with app.app_context():
+        return db.session.scalar(select(CueGuideVersion.published_at).where(CueGuideVersion.role == role))
+
+
+def test_versions_are_kept_and_only_the_published_one_prints(app, people, frozen_now):
     trainer = as_user(app, "trainer@x.test")
     token = csrf_from_page(trainer, "/guides/scheduler/edit")
     draft = dict(DEFAULT_GUIDES["scheduler"], title="Scheduler cues, draft two")
@@ -130,7 +136,9 @@ def test_versions_are_kept_and_only_the_published_one_prints(app, people):
     assert "draft two" not in printed and DEFAULT_GUIDES["scheduler"]["title"] in printed.replace("\n", " ")
     versions = trainer.get("/guides/scheduler/versions").get_data(as_text=True)
     assert "No saved versions" not in versions
+    assert published_at(app, "scheduler") is None, "a draft was never published"
     trainer.post("/guides/scheduler/versions/1/publish", data={"csrf_token": token})
+    assert timedelta(0) <= published_at(app, "scheduler") - frozen_now < timedelta(minutes=5)
     assert "draft two" in text_of(pdf_of(trainer.get("/guides/scheduler.pdf")))
     assert "draft two" in trainer.get("/guides/scheduler/versions/1").get_data(as_text=True)
 

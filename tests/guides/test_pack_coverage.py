@@ -2,19 +2,22 @@
 point 3): counts per role and region, small counts suppressed, no names, the pack's regions only."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import render_template
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.core.dates import monday
+from app.core.dates import monday, short_date
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.dashboard.queries import Scope
 from app.extensions import db
 from app.guides.competency import record_check
+from app.guides.coverage import coverage
+from app.guides.defaults import DEFAULT_GUIDES
+from app.guides.models import CueGuideVersion
 from app.guides.reads import record_guide_read
 from app.packs.builder import build_pack
 from app.taxonomy.models import Region
@@ -76,7 +79,11 @@ def test_the_pack_shows_coverage_for_its_period_and_regions_without_names(app, m
     assert {by_role["Nurses"][k] for k in ("confirmed", "checked", "competent", "checks")} == {"—"}, (
         "a row of a few people shows none of its counts, not even a 0"
     )
-    assert by_role["Direct support professionals"]["confirmed_share"] == "83%"
+    assert set(by_role["Direct support professionals"].values()) == {"Direct support professionals", "—"}, (
+        "the nurses' row is the only one hidden: the DSPs' would give it away (7 staff - 6 DSPs)"
+    )
+    by_region = {row["label"]: row for row in coverage["by_region"]}
+    assert (by_region["South"]["staff"], by_region["North"]["staff"]) == ("<5", "—")
     html = " ".join(render_template("pdf/pack.html", pack=pack, page_size="Letter").split())
     assert "Cue guides read and competency checks" in html
     assert "Dsp0" not in html and "Nurse@" not in html
@@ -92,3 +99,90 @@ def test_the_pack_shows_coverage_for_its_period_and_regions_without_names(app, m
     )["coverage"]
     assert [row["label"] for row in north_only["by_region"]] == ["North"]
     assert north_only["total"]["staff"] == "6"
+
+
+def _published(role, language, number, *, created, published, current):
+    version = CueGuideVersion(
+        role=role,
+        language=language,
+        version=number,
+        content=DEFAULT_GUIDES[role],
+        created_at=created,
+        published_at=published,
+        published=current,
+    )
+    db.session.add(version)
+    db.session.flush()
+
+
+def test_read_the_current_guide_is_as_of_the_end_of_the_packs_period(app, make, ctx, org_day):
+    for n in range(9):
+        make.user(f"dsp{n}@x.test", regions=["North"])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    first_week = monday(org_day) - timedelta(weeks=8)
+    last_week = monday(org_day) - timedelta(weeks=4)
+    end = datetime.combine(last_week + timedelta(days=7), time(), tzinfo=TZ)
+    _published(
+        "dsp", "en", 1, created=end - timedelta(days=21), published=end - timedelta(days=20), current=False
+    )
+    _published(
+        "dsp", "es", 1, created=end - timedelta(days=11), published=end - timedelta(days=10), current=True
+    )
+    # Published the day after the period ended: the pack of that period must not ask for it.
+    _published(
+        "dsp", "en", 2, created=end + timedelta(days=1), published=end + timedelta(days=1), current=True
+    )
+    now = now_utc()
+
+    def read(n, version, when, language="en"):
+        body = {
+            "client_uuid": str(uuid.uuid4()),
+            "role": "dsp",
+            "language": language,
+            "version": version,
+            "read_at": when.isoformat(),
+        }
+        record_guide_read(users[f"dsp{n}@x.test"], body, now=now)
+
+    for n in range(4):
+        read(n, 1, end - timedelta(days=2))
+    read(4, 1, end - timedelta(days=3), language="es")  # Spanish was not behind English then
+    read(5, 1, end + timedelta(hours=1))  # read after the period ended: not counted
+    read(6, 2, end + timedelta(days=2))  # the version published after the period
+    read(7, 2, end + timedelta(days=3))  # dsp8 read nothing
+    db.session.commit()
+
+    scope = Scope(first_week, last_week, None)
+    pack = build_pack(scope, users["quality@x.test"], tz=TZ, today=org_day, now=now, region_name="All")
+    total = pack["coverage"]["total"]
+    assert (total["staff"], total["confirmed"], total["confirmed_share"]) == ("9", "5", "56%")
+    assert pack["coverage"]["as_of"] == last_week + timedelta(days=6)
+    assert pack["coverage"]["versions"].startswith("Direct support professionals: version 1; Supervisors: ")
+    html = " ".join(render_template("pdf/pack.html", pack=pack, page_size="Letter").split())
+    assert "printed when this pack was generated" not in html
+    day = short_date(last_week + timedelta(days=6))
+    assert f"by the end of the period, {day}, that they read the version" in html
+    assert "(Direct support professionals: version 1;" in html
+
+    now_page = coverage(None, first_week, last_week + timedelta(days=6))
+    assert now_page.total.confirmed == 2, "the coverage page counts the guide printed now"
+
+
+def test_a_lone_small_row_takes_the_next_smallest_with_it(app, make, ctx, org_day):
+    for n in range(8):
+        make.user(f"dsp{n}@x.test", regions=["North"])
+    for n in range(2):
+        make.user(f"nurse{n}@x.test", roles=[Role.NURSE], regions=["North"])
+    for n in range(6):
+        make.user(f"sched{n}@x.test", roles=[Role.SCHEDULER], regions=["North"])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    quality = db.session.scalar(select(User).where(User.email == "quality@x.test"))
+    scope = Scope(monday(org_day) - timedelta(weeks=3), monday(org_day), None)
+    pack = build_pack(scope, quality, tz=TZ, today=org_day, now=now_utc(), region_name="All")
+    by_role = {row["label"]: row for row in pack["coverage"]["by_role"]}
+    staff = {label: row["staff"] for label, row in by_role.items()}
+    assert staff == {"Direct support professionals": "8", "Nurses": "<5", "Schedulers": "—"}
+    assert by_role["Schedulers"]["confirmed_share"] == "—", "a share would give its staff away"
+    assert pack["coverage"]["total"]["staff"] == "16"
+    assert [row["staff"] for row in pack["coverage"]["by_region"]] == ["16"], "nothing hidden there"
