@@ -6,7 +6,8 @@ import {
 } from '/sw/outbox.js';
 import { CHANNEL_NAME } from '/sw/sync.js';
 import { lastDelivery, sendNow, syncAfterChange } from './outbox-delivery.js';
-import { readOutbox, unsentOf, withOutbox } from './outbox-store.js';
+import { readOutbox, unsentOf, waitingKinds, withOutbox } from './outbox-store.js';
+import { badgeLabel, signInNote } from './outbox-words.js';
 import { pageLocale, reason, t, tn } from './i18n.js';
 import { el, userId } from './page.js';
 import { layoutNav } from './topbar.js';
@@ -69,9 +70,7 @@ function renderBadge(unsent) {
   badge.hidden = unsent.length === 0;
   badge.textContent = t('%(count)s waiting', { count: unsent.length });
   badge.classList.toggle('attention', attention > 0);
-  badge.setAttribute('aria-label', attention
-    ? t('%(count)s reports waiting to send, %(attention)s need attention', { count: unsent.length, attention })
-    : t('%(count)s reports waiting to send', { count: unsent.length }));
+  badge.setAttribute('aria-label', badgeLabel(waitingKinds(unsent), attention));
   // The badge takes room in the top bar: when it comes or goes, the links that fit may change.
   if (badge.hidden !== wasHidden) layoutNav();
 }
@@ -81,8 +80,7 @@ function renderLoginNote(unsent) {
   if (!loginNote) return;
   loginNote.hidden = unsent.length === 0;
   const unclaimed = unsent.filter(needsClaim).length;
-  const waiting = tn('%(num)s report is waiting on this phone. Sign in and they are sent straight away.',
-    '%(num)s reports are waiting on this phone. Sign in and they are sent straight away.', unsent.length);
+  const waiting = signInNote(waitingKinds(unsent));
   const asking = unclaimed ? ` ${tn('%(num)s written before an update asks first whose name it goes under.',
     '%(num)s written before an update ask first whose name they go under.', unclaimed)}` : '';
   loginNote.textContent = `${waiting}${asking}`;
@@ -168,7 +166,9 @@ async function claimEntry(entry) {
 
 async function deleteEntry(entry) {
   // eslint-disable-next-line no-alert
-  if (!window.confirm(t('Delete this report from the phone? It has not been sent.'))) return;
+  if (!window.confirm(kindOf(entry) === GUIDE_READ
+    ? t('Delete this guide confirmation from the phone? It has not been sent.')
+    : t('Delete this report from the phone? It has not been sent.'))) return;
   await withOutbox((db) => discard(db, entry.seq));
   await refreshStatus();
 }

@@ -2,7 +2,7 @@
 // close it again, so an upgrade from another tab is never blocked by this one.
 
 import { openOutbox } from '/sw/outbox-db.js';
-import { SENT, entriesFor, lastSyncAt } from '/sw/outbox.js';
+import { GUIDE_READ, SENT, entriesFor, kindOf, lastSyncAt } from '/sw/outbox.js';
 
 /** Run `work(db)` on the open outbox and close it afterwards; returns what `work` returns. */
 export async function withOutbox(work) {
@@ -25,4 +25,10 @@ export function readOutbox(userId) {
 /** Entries the server has not confirmed yet. */
 export function unsentOf(entries) {
   return entries.filter((e) => e.state !== SENT);
+}
+
+/** How many of `entries` are reports and how many cue guide confirmations (for outbox-words.js). */
+export function waitingKinds(entries) {
+  const guides = entries.filter((e) => kindOf(e) === GUIDE_READ).length;
+  return { reports: entries.length - guides, guides };
 }
