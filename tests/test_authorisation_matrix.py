@@ -237,6 +237,12 @@ def get_rules(ids) -> dict[str, tuple[str, object]]:
         "feedback.new": ("/feedback/new", rule({"quality_lead"})),
         "feedback.show": (f"/feedback/{r['post']}", rule(SIGNED_IN)),
         "dashboard.index": ("/dashboard", rule(DASHBOARD)),
+        "dashboard.trends": ("/dashboard/trends", rule(DASHBOARD)),
+        "dashboard.clusters": ("/dashboard/clusters", rule(DASHBOARD)),
+        "dashboard.timeliness": ("/dashboard/timeliness", rule(DASHBOARD)),
+        "dashboard.triage": ("/dashboard/triage", rule(DASHBOARD)),
+        "dashboard.incidents": ("/dashboard/incidents", rule(DASHBOARD)),
+        "dashboard.actions": ("/dashboard/actions", rule(DASHBOARD)),
         "dashboard.exposure": (
             "/dashboard/exposure",
             rule({"quality_lead", "manager", "admin", "operations_lead"}),

@@ -141,7 +141,7 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
         notify(
             users_with_role(Role.QUALITY_LEAD),
             kind="cluster",
-            link="/dashboard#clusters",
+            link="/dashboard/clusters",
             title=f"{len(new)} new cluster(s) detected for the week of {week_start:%d %b %Y}",
         )
     record_event(

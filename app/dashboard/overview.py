@@ -70,6 +70,16 @@ class Dashboard:
     verdict_words = staticmethod(verdict_words)
 
     @property
+    def below_floor(self) -> list[queries.WeeklyShare]:
+        """The timeliness measures whose share over the period is under the target floor."""
+        return [t for t in self.timeliness if t.overall is not None and t.overall < self.target_percent]
+
+    @property
+    def new_clusters(self) -> list[Cluster]:
+        """The open clusters nobody has acknowledged yet: each waits for the quality lead's decision."""
+        return [c for c in self.clusters if c.status == "new"]
+
+    @property
     def timeliness_note(self) -> str:
         """Said under the timeliness chart when some week's share rests on fewer than 5 cases."""
         sparse = any(0 < n < FEWEST_FOR_A_SHARE for t in self.timeliness for n in t.total)

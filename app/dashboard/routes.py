@@ -28,19 +28,25 @@ def _require_dashboard():
 
 
 def _clusters_url() -> str:
-    return url_for("dashboard.index") + "#clusters"
+    return url_for("dashboard.clusters")
 
 
-@bp.get("/dashboard")
-@login_required
-def index():
+# The weekly review (``/dashboard``) and the pages behind its links, one per part of the board: each
+# reads the same board for the same filters and regions (one permission check, one scope) and shows
+# its part in full.
+SECTIONS = ("trends", "clusters", "timeliness", "triage", "incidents", "actions")
+
+
+def _board_page(template: str):
     _require_dashboard()
     permitted = visible_region_ids(current_user)
     scope, chosen = dashboard_scope(request.args, permitted, org_today())
     return render_template(
-        "dashboard/index.html",
+        template,
         board=overview.build(scope, current_user, tz=org_tz(), today=org_today(), now=now_utc()),
         chosen=chosen,
+        query={key: value for key, value in chosen.items() if value not in (None, "")},
+        sections=SECTIONS,
         regions=queries.regions_visible(permitted),
         categories=active_categories(),
         programs=queries.all_programs(),
@@ -49,6 +55,55 @@ def index():
         can_exposure=bool(current_user.roles & EXPOSURE_ROLES),
         local_rule=queries.local_rule_parameters(),
     )
+
+
+@bp.get("/dashboard")
+@login_required
+def index():
+    """The weekly review: what needs attention, the trend, open clusters, actions and timeliness."""
+    return _board_page("dashboard/index.html")
+
+
+@bp.get("/dashboard/trends")
+@login_required
+def trends():
+    """The control chart with its data table, reporting culture per team, where the reports come from."""
+    return _board_page("dashboard/trends.html")
+
+
+@bp.get("/dashboard/clusters")
+@login_required
+def clusters():
+    """Every open cluster, with detection and the quality lead's answers."""
+    return _board_page("dashboard/clusters.html")
+
+
+@bp.get("/dashboard/timeliness")
+@login_required
+def timeliness():
+    """Each timeliness measure, its chart and its weeks."""
+    return _board_page("dashboard/timeliness.html")
+
+
+@bp.get("/dashboard/triage")
+@login_required
+def triage():
+    """Recurrence proposed at triage by month, and the triage downgrades."""
+    return _board_page("dashboard/triage.html")
+
+
+@bp.get("/dashboard/incidents")
+@login_required
+def incidents():
+    """Near misses against the incidents of the same theme."""
+    return _board_page("dashboard/incidents.html")
+
+
+@bp.get("/dashboard/actions")
+@login_required
+def actions():
+    """The before/after chart of every action with a start date in the period."""
+    return _board_page("dashboard/actions.html")
 
 
 def _linkable_actions():

@@ -83,7 +83,7 @@ def timeline(viewer, reports: list[Report]) -> list[Moment]:
             )
             moments.setdefault(
                 ("cluster", cluster.id),
-                Moment(cluster.detected_at, "cluster", what, cluster.status, "dashboard.index", {}),
+                Moment(cluster.detected_at, "cluster", what, cluster.status, "dashboard.clusters", {}),
             )
         for action in (a for a in getattr(report, "actions", []) if can_view_action(viewer, a)):
             moments.setdefault(

@@ -286,7 +286,7 @@ def _clusters(user, now: datetime) -> list[WorkItem]:
                 count=len(cluster.reports),
                 week=_day(cluster.week_start),
             ),
-            f"/dashboard#cluster-{cluster.id}",
+            f"/dashboard/clusters#cluster-{cluster.id}",
             clock(_("Decide"), cluster.detected_at, cluster.detected_at + timedelta(days=7), None, now),
         )
         for cluster in waiting

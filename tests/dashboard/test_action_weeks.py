@@ -84,7 +84,9 @@ def test_the_week_table_stops_at_this_week_and_marks_it_partial(app, running_act
     action_id, start = running_action
     client = app.test_client()
     login(client, "quality@x.test")
-    page = client.get(f"/dashboard?from={org_day - timedelta(weeks=12)}&to={org_day}").get_data(as_text=True)
+    page = client.get(f"/dashboard/actions?from={org_day - timedelta(weeks=12)}&to={org_day}").get_data(
+        as_text=True
+    )
     section = page.split(f"A-{action_id} · Sensor mats at night", 1)[1]
     table = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     row = r"<tr><td class=\"day\">(\d{1,2} \w{3} \d{4})( <span[^>]*>\(partial: (\d) of 7 days\)</span>)?</td>"

@@ -99,7 +99,7 @@ def test_the_dashboard_lists_every_clock(app, make):
     make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
     client = app.test_client()
     login(client, "quality@x.test")
-    page = client.get("/dashboard").get_data(as_text=True)
+    page = client.get("/dashboard/timeliness").get_data(as_text=True)
     for label in (
         "Stop-the-line acknowledged within target",
         "Safeguards confirmed within target",

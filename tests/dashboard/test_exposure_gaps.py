@@ -130,7 +130,7 @@ def test_the_dashboard_shows_the_gap_and_says_why(app, org, org_day):
         db.session.commit()
     client = app.test_client()
     login(client, "quality@x.test")
-    html = client.get("/dashboard").get_data(as_text=True)
+    html = client.get("/dashboard/trends").get_data(as_text=True)
     gap_week = this_monday - timedelta(weeks=2)
     assert f"No visit figure for the week of {gap_week:%d %b %Y}: drawn as a gap, not a zero" in html
     assert "(before the first visit figure)" in html

@@ -78,7 +78,7 @@ def section_text(html: str) -> str:
 def test_the_dashboard_shows_near_misses_per_incident_per_theme(app, themes, last_week):
     html = (
         as_user(app, "quality@x.test")
-        .get(f"/dashboard?from={last_week}&to={last_week}")
+        .get(f"/dashboard/incidents?from={last_week}&to={last_week}")
         .get_data(as_text=True)
     )
     text = section_text(html)
@@ -88,7 +88,9 @@ def test_the_dashboard_shows_near_misses_per_incident_per_theme(app, themes, las
 
 def test_a_supervisor_sees_only_the_themes_of_their_regions(app, themes, last_week):
     html = (
-        as_user(app, "sup@x.test").get(f"/dashboard?from={last_week}&to={last_week}").get_data(as_text=True)
+        as_user(app, "sup@x.test")
+        .get(f"/dashboard/incidents?from={last_week}&to={last_week}")
+        .get_data(as_text=True)
     )
     text = section_text(html)
     assert "2 of 5 incidents" in text and "North Medication 7 5 1.4 2" in text
@@ -98,7 +100,9 @@ def test_a_supervisor_sees_only_the_themes_of_their_regions(app, themes, last_we
 def test_an_earlier_period_has_no_incident(app, themes, last_week):
     earlier = last_week - timedelta(weeks=2)
     html = (
-        as_user(app, "quality@x.test").get(f"/dashboard?from={earlier}&to={earlier}").get_data(as_text=True)
+        as_user(app, "quality@x.test")
+        .get(f"/dashboard/incidents?from={earlier}&to={earlier}")
+        .get_data(as_text=True)
     )
     assert "No report in the period was recorded as having reached the person." in section_text(html)
 

@@ -96,9 +96,9 @@ def dashboard_queries(app, email: str) -> int:
     keeps between requests have been read by an earlier view."""
     client = app.test_client()
     login(client, email)
-    client.get("/dashboard")
+    client.get("/dashboard/actions")
     with counted_queries(app) as statements:
-        response = client.get("/dashboard")
+        response = client.get("/dashboard/actions")
     assert response.status_code == 200
     assert "Before and after each action" in response.get_data(as_text=True)
     return len(statements)

@@ -91,7 +91,7 @@ def test_drill_down_lists_the_reports_behind_a_number(app, org, this_monday):
         occurred_at=at(this_monday - timedelta(days=3)),
     )
     quality = as_user(app, "quality@x.test")
-    html = quality.get("/dashboard").get_data(as_text=True)
+    html = quality.get("/dashboard/trends").get_data(as_text=True)
     link = html.split('">Transport</a>', 1)[0].rsplit('href="', 1)[1].replace("&amp;", "&")
     listing = quality.get(link).get_data(as_text=True)
     assert "Taxi without a ramp" in listing and "Wrong pack" not in listing
@@ -149,7 +149,7 @@ def test_detection_and_handling_clusters(app, org, this_monday):
         found = {(c.method, c.person_ref) for c in clusters}
         ids = [c.id for c in clusters]
     assert found == {("poisson_fdr", None), ("local_rule", "ab-12")}, "the region's theme once, not twice"
-    html = quality.get("/dashboard").get_data(as_text=True)
+    html = quality.get("/dashboard/clusters").get_data(as_text=True)
     with app.test_request_context():
         person = pseudonym("ab-12")
     assert f"person {person}" in html and "local rule: 3 reports within 28 days" in html
@@ -284,10 +284,13 @@ def test_a_supervisor_sees_their_region_s_clusters_behind_fifty_newer_ones_elsew
             )
         db.session.commit()
     clusters = (
-        as_user(app, "sup@x.test").get("/dashboard").get_data(as_text=True).split('class="cluster-list"')[1]
+        as_user(app, "sup@x.test")
+        .get("/dashboard/clusters")
+        .get_data(as_text=True)
+        .split('class="cluster-list"')[1]
     )
     assert "Transport · North" in clusters and "South" not in clusters
-    everything = as_user(app, "quality@x.test").get("/dashboard").get_data(as_text=True)
+    everything = as_user(app, "quality@x.test").get("/dashboard/clusters").get_data(as_text=True)
     assert everything.split('class="cluster-list"')[1].count("Transport · South") == 50
 
 
@@ -356,7 +359,7 @@ def test_the_local_rule_follows_its_settings(app, org, this_monday):
     quality.post("/dashboard/clusters/detect", data={"csrf_token": token})
     with app.app_context():
         assert set(db.session.execute(local_rule).all()) == {("cd-34", 3), (None, 3)}
-    assert "local rule: 3 reports within 14 days" in quality.get("/dashboard").get_data(as_text=True)
+    assert "local rule: 3 reports within 14 days" in quality.get("/dashboard/clusters").get_data(as_text=True)
 
 
 def _triaged(report_id: int, proposed: str) -> None:
@@ -399,16 +402,93 @@ def test_the_share_of_each_recurrence_proposal_per_month_within_the_regions_seen
         _triaged(south, "cluster")
         db.session.commit()
 
-    everything = proposal_rows(as_user(app, "quality@x.test").get("/dashboard").get_data(as_text=True))
+    everything = proposal_rows(as_user(app, "quality@x.test").get("/dashboard/triage").get_data(as_text=True))
     assert everything == [
         [f"{previous_month:%b %Y}", "1", "1 (100%)", "0 (0%)", "0 (0%)"],
         [f"{first_of_month:%b %Y}", "3", "0 (0%)", "1 (33%)", "2 (67%)"],
     ]
-    north_only = proposal_rows(as_user(app, "sup@x.test").get("/dashboard").get_data(as_text=True))
+    north_only = proposal_rows(as_user(app, "sup@x.test").get("/dashboard/triage").get_data(as_text=True))
     assert north_only[-1] == [f"{first_of_month:%b %Y}", "2", "0 (0%)", "1 (50%)", "1 (50%)"]
     south_chosen = as_user(app, "quality@x.test").get(
-        "/dashboard", query_string={"region": org.region("South")}
+        "/dashboard/triage", query_string={"region": org.region("South")}
     )
     assert proposal_rows(south_chosen.get_data(as_text=True)) == [
         [f"{first_of_month:%b %Y}", "1", "0 (0%)", "0 (0%)", "1 (100%)"]
     ]
+
+
+PAGES = (
+    "/dashboard",
+    "/dashboard/trends",
+    "/dashboard/clusters",
+    "/dashboard/timeliness",
+    "/dashboard/triage",
+    "/dashboard/incidents",
+    "/dashboard/actions",
+)
+
+
+def _cluster_in(app, region: str, category: str, week: date) -> int:
+    from app.taxonomy.models import Category, Region
+
+    with app.app_context():
+        cluster = Cluster(
+            method="local_rule",
+            week_start=week,
+            cell_key=f"{region}-{category}",
+            region_id=db.session.scalar(select(Region.id).where(Region.name == region)),
+            category_id=db.session.scalar(select(Category.id).where(Category.code == category)),
+            observed=3,
+        )
+        db.session.add(cluster)
+        db.session.commit()
+        return cluster.id
+
+
+def test_every_dashboard_page_has_the_dashboard_s_permissions_and_regions(app, org, this_monday):
+    last_week = this_monday - timedelta(weeks=1)
+    org.report("dsp@x.test", category="transport", occurred_at=at(last_week))
+    org.report("dsp-south@x.test", region="South", category="medication", occurred_at=at(last_week))
+    _cluster_in(app, "North", "transport", last_week)
+    _cluster_in(app, "South", "medication", last_week)
+    signed_out, dsp = app.test_client(), as_user(app, "dsp@x.test")
+    supervisor, quality = as_user(app, "sup@x.test"), as_user(app, "quality@x.test")
+    for path in PAGES:
+        assert "/login" in signed_out.get(path).headers["Location"], path
+        assert dsp.get(path).status_code == 403, path
+        north = supervisor.get(path, query_string={"region": org.region("South")})
+        assert north.status_code == 200, path
+        assert "South" not in north.get_data(as_text=True), f"{path}: a supervisor sees only their regions"
+        everything = quality.get(path).get_data(as_text=True)
+        assert ">South<" in everything, path
+    assert "Medication · South" in quality.get("/dashboard/clusters").get_data(as_text=True)
+    assert "Transport · North" in supervisor.get("/dashboard/clusters").get_data(as_text=True)
+    trends = quality.get("/dashboard/trends").get_data(as_text=True)
+    assert "<td>South</td>" in trends and ">Medication</a>" in trends, "per team and where reports come from"
+
+
+def test_the_weekly_review_links_each_page_with_the_filters_and_keeps_old_cluster_anchors(
+    app, org, this_monday
+):
+    last_week = this_monday - timedelta(weeks=1)
+    org.report("dsp@x.test", category="transport", occurred_at=at(last_week))
+    north_cluster = _cluster_in(app, "North", "transport", last_week)
+    quality = as_user(app, "quality@x.test")
+    first = last_week - timedelta(weeks=3)
+    north = org.region("North")
+    html = quality.get(f"/dashboard?from={first}&to={last_week}&region={north}").get_data(as_text=True)
+    nav = html.split('class="dashboard-nav"', 1)[1].split("</nav>", 1)[0]
+    links = dict(re.findall(r'href="([^"?]+)\?([^"]*)"', nav))
+    assert set(links) == set(PAGES)
+    for query in links.values():
+        assert query.replace("&amp;", "&") == f"from={first}&to={last_week}&region={north}"
+    # Needs attention: the new cluster, with a link to the clusters page.
+    attention = html.split('id="attention"', 1)[1].split("</section>", 1)[0]
+    assert "1 new cluster to decide on" in attention and "/dashboard/clusters?" in attention
+    # /work and notifications used to link /dashboard#cluster-<id> and #clusters: still on the review,
+    # and each leads to the cluster on the clusters page.
+    assert 'id="clusters"' in html and f'id="cluster-{north_cluster}"' in html
+    assert f'#cluster-{north_cluster}"' in html
+    clusters = quality.get("/dashboard/clusters").get_data(as_text=True)
+    assert f'id="cluster-{north_cluster}"' in clusters and "Run detection now" in clusters
+    assert "Run detection now" not in html, "the weekly review handles no cluster itself"

@@ -28,3 +28,11 @@ def test_the_dashboard_in_spanish_and_in_english(client):
 def test_the_exposure_page_in_spanish(client):
     page = client.get("/dashboard/exposure?lang=es").get_data(as_text=True)
     assert "<h1>Visitas por región y semana</h1>" in page and "Importar un archivo CSV" in page
+
+
+def test_the_weekly_review_and_the_pages_behind_it_in_spanish(client):
+    review = client.get("/dashboard?lang=es").get_data(as_text=True)
+    assert "Requiere atención ahora" in review and "Grupos de casos abiertos" in review
+    assert 'aria-label="Páginas del panel"' in review and ">Tendencia</a>" in review
+    timeliness = client.get("/dashboard/timeliness?lang=es").get_data(as_text=True)
+    assert "<h1>Puntualidad</h1>" in timeliness and '<html lang="es">' in timeliness

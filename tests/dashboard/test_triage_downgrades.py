@@ -104,7 +104,7 @@ def test_the_dashboard_lists_the_periods_downgrades_of_every_region_for_the_qual
 ):
     html = (
         as_user(app, "quality@x.test")
-        .get(f"/dashboard?from={last_week}&to={last_week}")
+        .get(f"/dashboard/triage?from={last_week}&to={last_week}")
         .get_data(as_text=True)
     )
     section = downgrade_section(html)
@@ -124,7 +124,9 @@ def test_the_dashboard_lists_the_periods_downgrades_of_every_region_for_the_qual
 
 def test_a_supervisor_sees_only_the_downgrades_of_their_regions(app, downgrades, last_week):
     html = (
-        as_user(app, "sup@x.test").get(f"/dashboard?from={last_week}&to={last_week}").get_data(as_text=True)
+        as_user(app, "sup@x.test")
+        .get(f"/dashboard/triage?from={last_week}&to={last_week}")
+        .get_data(as_text=True)
     )
     section = downgrade_section(html)
     assert re.search(r'<strong id="downgrade-count">1</strong> of 2 high potential', section)
@@ -135,7 +137,7 @@ def test_an_earlier_period_shows_the_earlier_downgrade(app, downgrades, last_wee
     week_before = last_week - timedelta(weeks=1)
     html = (
         as_user(app, "quality@x.test")
-        .get(f"/dashboard?from={week_before}&to={week_before}")
+        .get(f"/dashboard/triage?from={week_before}&to={week_before}")
         .get_data(as_text=True)
     )
     section = downgrade_section(html)

@@ -45,6 +45,9 @@ def test_dashboard_with_a_shift_and_a_cluster(
     page.goto(f"{live_server}/dashboard?from={last_week - timedelta(weeks=19)}&to={last_week}")
     signals = page.inner_text("ul.signals")
     assert "Shift:" in signals and "weeks in a row" in signals
+    page.locator("nav.dashboard-nav a", has_text="Clusters").click()
+    page.wait_for_url("**/dashboard/clusters?*")
+    assert page.input_value("input[name=from]") == str(last_week - timedelta(weeks=19)), "the period is kept"
     page.locator("button:has-text('Run detection now')").click()
     clusters = page.inner_text(".cluster-list")
     with app.test_request_context():
@@ -57,8 +60,10 @@ def test_dashboard_with_a_shift_and_a_cluster(
         .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)
         .slice(0, 5)""")
     assert overflow <= 0, widest
+    page.goto(f"{live_server}/dashboard?from={last_week - timedelta(weeks=19)}&to={last_week}")
     page.evaluate("document.querySelector('#trend-title').scrollIntoView()")
     page.screenshot(path=str(artifacts / "dashboard-signal.png"))
+    page.goto(f"{live_server}/dashboard/clusters?from={last_week - timedelta(weeks=19)}&to={last_week}")
     page.evaluate("document.querySelector('#clusters-title').scrollIntoView()")
     page.screenshot(path=str(artifacts / "dashboard-cluster.png"))
     page.close()

@@ -313,7 +313,7 @@ def test_3_cluster_to_a_barrier_review_completed_in_time_and_an_action(
     assert waiting.count() == 1
     assert waiting.locator(".clock-running").inner_text().startswith("Decide:")
     waiting.locator("a").click()
-    desk.wait_for_url("**/dashboard*")
+    desk.wait_for_url("**/dashboard/clusters*")
     found = desk.locator("li.cluster", has_text="Scheduling and staffing · North")
     assert found.count() == 1
     found.locator("button:has-text('Send to a barrier review')").click()
@@ -378,7 +378,7 @@ def test_3_cluster_to_a_barrier_review_completed_in_time_and_an_action(
         assert all(f"NM-{i}" in answers for i in cluster) and "R-" in answers
 
         # The dashboard counts the review among those completed by their due date.
-        desk.goto(f"{live_server}/dashboard?from={last_week}&to={due}")
+        desk.goto(f"{live_server}/dashboard/timeliness?from={last_week}&to={due}")
         row = desk.locator("tr", has_text="Reviews completed by their due date").first
         assert row.locator("td").all_inner_texts() == [
             "Reviews completed by their due date",
