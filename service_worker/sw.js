@@ -27,7 +27,7 @@ self.addEventListener('install', (event) => {
     const cache = await caches.open(CACHES.static);
     await cache.addAll(CONFIG.shell);
     await cache.add(new Request(CONFIG.offline, { credentials: 'omit' }));
-    await Promise.all(Object.values(CONFIG.offlineByLanguage)
+    await Promise.all([...Object.values(CONFIG.offlineByLanguage), ...CONFIG.manifests]
       .map((path) => cache.add(new Request(path, { credentials: 'omit' })).catch(() => {})));
     await refreshPages(CONFIG.pages, CACHES.pages);
   })());
@@ -59,6 +59,12 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/')) return;
   if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/sw/')) {
     event.respondWith(cacheFirst(request, CACHES.static));
+    return;
+  }
+  if (url.pathname === CONFIG.manifest) {
+    // The manifest in the page's language (`?lang=`), from the network, else the copy kept at install.
+    event.respondWith(fetch(request).catch(async () => (await caches.match(request, { cacheName: CACHES.static }))
+      || Response.error()));
     return;
   }
   if (request.mode === 'navigate') {

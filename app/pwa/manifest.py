@@ -1,15 +1,20 @@
 """The web app manifest: what the phone shows when the app is installed to the home screen."""
 
 from flask import url_for
+from flask_babel import gettext as _
+
+from app.core.i18n import current_language
 
 
 def web_manifest(org_name: str) -> dict:
-    """The manifest's fields (icons as this app serves them); call it inside a request."""
+    """The manifest's fields (icons as this app serves them) in the request's language (pages link
+    ``/manifest.webmanifest?lang=`` with their own); call it inside a request."""
     return {
         "id": "/",
-        "name": f"Near misses · {org_name}",
-        "short_name": "Near misses",
-        "description": "Report a near miss in under a minute, even with no signal.",
+        "lang": current_language(),
+        "name": _("Near misses · %(org)s", org=org_name),
+        "short_name": _("Near misses"),
+        "description": _("Report a near miss in under a minute, even with no signal."),
         "start_url": "/report?source=pwa",
         "scope": "/",
         "display": "standalone",

@@ -22,12 +22,15 @@ OFFLINE_PAGES = (
 )
 # The report form in each language too: its one-tap switch opens the other with no signal.
 OFFLINE_PAGES_BY_LANGUAGE = tuple(f"/report?lang={code}" for code in LANGUAGES)
+# The manifest in each language, kept with the app shell: the page links the one in its language.
+MANIFEST = "/manifest.webmanifest"
+MANIFESTS_BY_LANGUAGE = {code: f"{MANIFEST}?lang={code}" for code in LANGUAGES}
 # Shown for any other page while offline; fetched without cookies, so it holds nobody's data. One
 # copy per language: the worker shows the one in the person's language.
 OFFLINE_FALLBACK = "/offline"
 
 
-@bp.get("/manifest.webmanifest")
+@bp.get(MANIFEST)
 def manifest():
     body = web_manifest(current_app.config["ORG_NAME"])
     return current_app.response_class(json.dumps(body), mimetype="application/manifest+json")
@@ -43,6 +46,8 @@ def service_worker():
         "pages": list(OFFLINE_PAGES) + list(OFFLINE_PAGES_BY_LANGUAGE),
         "offline": OFFLINE_FALLBACK,
         "offlineByLanguage": {code: f"{OFFLINE_FALLBACK}?lang={code}" for code in LANGUAGES},
+        "manifest": MANIFEST,
+        "manifests": list(MANIFESTS_BY_LANGUAGE.values()),
     }
     source = source.replace("self.__NEARMISS_CONFIG__", json.dumps(config))
     response = current_app.response_class(source, mimetype="text/javascript")

@@ -109,3 +109,20 @@ def test_the_asset_version_follows_the_offline_page_and_the_translations(monkeyp
         assert assets.asset_version() != before
     finally:
         assets.asset_version.cache_clear()
+
+
+def test_the_manifest_is_served_in_the_pages_language_and_kept_for_offline(client):
+    spanish = json.loads(client.get("/manifest.webmanifest?lang=es").get_data())
+    assert spanish["lang"] == "es"
+    assert spanish["short_name"] == "Casi incidentes"
+    assert spanish["name"].startswith("Casi incidentes · ")
+    assert spanish["description"] == "Reporte un casi incidente en menos de un minuto, incluso sin señal."
+    english = json.loads(client.get("/manifest.webmanifest").get_data())
+    assert english["lang"] == "en" and english["short_name"] == "Near misses"
+    assert english["description"] == "Report a near miss in under a minute, even with no signal."
+    page = client.get("/login?lang=es").get_data(as_text=True)
+    assert '<link rel="manifest" href="/manifest.webmanifest?lang=es">' in page
+    source = client.get("/sw.js").get_data(as_text=True)
+    config = json.loads(source.split("const CONFIG = ")[1].split(";\n")[0])
+    assert config["manifest"] == "/manifest.webmanifest"
+    assert config["manifests"] == ["/manifest.webmanifest?lang=en", "/manifest.webmanifest?lang=es"]
