@@ -3,10 +3,13 @@
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from app.actions.measure import MeasureFilter, WeekCount, Windows, observed_weeks, weekly_counts
 from app.actions.models import Action
 from app.actions.queries import matching_report_days, windows_for
 from app.core.charts import Bar, Level, bar_chart
+from app.core.i18n import local_datetime
 
 
 def measure_weeks(action: Action, tz: ZoneInfo) -> list[WeekCount]:
@@ -21,7 +24,7 @@ def measure_weeks(action: Action, tz: ZoneInfo) -> list[WeekCount]:
 def week_label(week: WeekCount) -> str:
     """The week's first day with its year, short enough for the axis; a partial week (not yet over, or
     cut by the window's end) is starred, and :func:`partial_note` says how many of its days count."""
-    label = f"{week.week_start:%d %b %y}"
+    label = local_datetime(week.week_start, "%d %b %y")
     return f"{label}*" if week.partial else label
 
 
@@ -33,7 +36,13 @@ def partial_note(windows: Windows, today: date) -> str:
         return ""
     week_start = windows.baseline_start + timedelta(weeks=(last - windows.baseline_start).days // 7)
     days = (last - week_start).days + 1
-    return f"* The week of {week_start:%d %b %Y} is partial: {days} of 7 days." if days < 7 else ""
+    if days >= 7:
+        return ""
+    return _(
+        "* The week of %(day)s is partial: %(days)s of 7 days.",
+        day=local_datetime(week_start, "%d %b %Y"),
+        days=days,
+    )
 
 
 def per_week(weeks: list[WeekCount]) -> float | None:
@@ -64,29 +73,50 @@ def measure_chart(action: Action, tz: ZoneInfo, today: date, weeks: list[WeekCou
     levels = []
     before_rate = per_week([w for _, w in baseline])
     if before_rate is not None:
-        levels.append(Level(baseline[0][0], baseline[-1][0], before_rate, f"baseline: {before_rate:.1f}/wk"))
+        levels.append(
+            Level(
+                baseline[0][0],
+                baseline[-1][0],
+                before_rate,
+                _("baseline: %(rate)s/wk", rate=f"{before_rate:.1f}"),
+            )
+        )
     after_rate = per_week(after)
     if after_rate is not None:
-        levels.append(Level(first_after, len(weeks) - 1, after_rate, f"after: {after_rate:.1f}/wk"))
-    description = (
-        f"Reports per week matching the measure: {sum(w.count for _, w in baseline)} in the "
-        f"{len(baseline)} baseline weeks before {windows.baseline_stop:%d %b %Y}"
+        levels.append(
+            Level(first_after, len(weeks) - 1, after_rate, _("after: %(rate)s/wk", rate=f"{after_rate:.1f}"))
+        )
+    description = _(
+        "Reports per week matching the measure: %(count)s in the %(weeks)s baseline weeks before %(day)s",
+        count=sum(w.count for _i, w in baseline),
+        weeks=len(baseline),
+        day=local_datetime(windows.baseline_stop, "%d %b %Y"),
     )
     if today < action.window_start:
-        description += f"; the test starts {action.window_start:%d %b %Y}."
+        description += _("; the test starts %(day)s.", day=local_datetime(action.window_start, "%d %b %Y"))
     else:
         elapsed = sum(w.days for w in after)
-        so_far = f" so far (of {windows.after_days})" if today <= windows.end else ""
-        description += f" and {sum(w.count for w in after)} in the {elapsed} days of the test window{so_far}."
+        count = sum(w.count for w in after)
+        if today <= windows.end:
+            description += _(
+                " and %(count)s in the %(days)s days of the test window so far (of %(of)s).",
+                count=count,
+                days=elapsed,
+                of=windows.after_days,
+            )
+        else:
+            description += _(
+                " and %(count)s in the %(days)s days of the test window.", count=count, days=elapsed
+            )
     note = partial_note(windows, today)
     if note:
         description += " " + note.removeprefix("* ")
     return bar_chart(
         bars,
-        title=f"Action A-{action.id}: reports per week before and after the change",
+        title=_("Action A-%(id)s: reports per week before and after the change", id=action.id),
         description=description,
         marker_at=first_after,
-        marker_label="change starts",
+        marker_label=_("change starts"),
         levels=tuple(levels),
-        y_label="reports/week",
+        y_label=_("reports/week"),
     )

@@ -18,6 +18,7 @@ from app.auth.models import User
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
 from app.core.concurrency import UNCHECKED, check_version
+from app.core.i18n import lazy, local_datetime
 from app.core.ids import is_db_id
 from app.core.models import now_utc
 from app.core.permissions import can_view_report
@@ -442,7 +443,13 @@ def notify_due(today: date) -> int:
                 [action.owner, *leads],
                 kind="action_overdue",
                 link=link,
-                title=f"Action A-{action.id} is overdue (due {action.due_date:%d %b})",
+                title=lazy(
+                    lambda action=action: _(
+                        "Action A-%(id)s is overdue (due %(due)s)",
+                        id=action.id,
+                        due=local_datetime(action.due_date, "%d %b"),
+                    )
+                ),
             )
             action.overdue_notified_at = now
             told += 1
@@ -451,7 +458,13 @@ def notify_due(today: date) -> int:
                 [action.owner, *leads],
                 kind="action_due_soon",
                 link=link,
-                title=f"Action A-{action.id} is due {action.due_date:%d %b}",
+                title=lazy(
+                    lambda action=action: _(
+                        "Action A-%(id)s is due %(due)s",
+                        id=action.id,
+                        due=local_datetime(action.due_date, "%d %b"),
+                    )
+                ),
             )
             action.due_soon_notified_at = now
             told += 1
@@ -465,7 +478,7 @@ def notify_due(today: date) -> int:
             leads,
             kind="action_verify",
             link=f"/actions/{action.id}",
-            title=f"Action A-{action.id}: its test window has ended - verify it",
+            title=_l("Action A-%(id)s: its test window has ended - verify it", id=action.id),
         )
         action.ready_notified_at = now
         told += 1
@@ -479,7 +492,13 @@ def notify_due(today: date) -> int:
             [check.action.owner, *leads],
             kind="spot_check_due",
             link=f"/actions/{check.action_id}",
-            title=f"Spot check of action A-{check.action_id} due {check.due_date:%d %b}",
+            title=lazy(
+                lambda check=check: _(
+                    "Spot check of action A-%(id)s due %(due)s",
+                    id=check.action_id,
+                    due=local_datetime(check.due_date, "%d %b"),
+                )
+            ),
         )
         check.notified_at = now
         told += 1

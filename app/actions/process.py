@@ -33,6 +33,7 @@ from app.actions.proportions import (
 from app.actions.queries import windows_for
 from app.core.audit.operations import record_event
 from app.core.concurrency import UNCHECKED, check_version
+from app.core.i18n import local_datetime
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 
@@ -81,8 +82,11 @@ def save_process_measure(
     need(
         "process_name",
         not process_locked(action, today),
-        f"The process measure is fixed once the test has started ({action.window_start:%d %b %Y}); "
-        "its weekly counts can still be entered.",
+        _(
+            "The process measure is fixed once the test has started (%(day)s); its weekly counts can "
+            "still be entered.",
+            day=local_datetime(action.window_start, "%d %b %Y"),
+        ),
     )
     need("process_name", 3 <= len(data.name.strip()) <= 200, _("Name the measure (3 to 200 characters)."))
     need(
@@ -122,11 +126,13 @@ def save_process_measure(
 
 def _place_problem(entry: WeekEntry, mondays: list[date], today: date) -> str | None:
     if entry.week_start > today:
-        return f"the week of {entry.week_start:%d %b %Y} has not begun"
+        return _("the week of %(day)s has not begun", day=local_datetime(entry.week_start, "%d %b %Y"))
     if entry.week_start not in mondays:
-        return (
-            f"the week of {entry.week_start:%d %b %Y} is outside this action's weeks "
-            f"({mondays[0]:%d %b %Y} to {mondays[-1]:%d %b %Y})"
+        return _(
+            "the week of %(day)s is outside this action's weeks (%(first)s to %(last)s)",
+            day=local_datetime(entry.week_start, "%d %b %Y"),
+            first=local_datetime(mondays[0], "%d %b %Y"),
+            last=local_datetime(mondays[-1], "%d %b %Y"),
         )
     return None
 
@@ -139,7 +145,12 @@ def _entry_messages(entries: list[WeekEntry], mondays: list[date], today: date, 
         problems += [place] if place else []
         if problems:
             text = "; ".join(problems) + "."
-            yield entry.line, f"Line {entry.line}: {text}" if numbered else text[0].upper() + text[1:]
+            yield (
+                entry.line,
+                _("Line %(line)s: %(text)s", line=entry.line, text=text)
+                if numbered
+                else text[0].upper() + text[1:],
+            )
 
 
 def save_process_weeks(
@@ -257,7 +268,7 @@ class ProcessView:
 
 def week_label(monday: date, counts: WeekCounts | None) -> str:
     """The week's Monday with its year; a week not yet over is starred."""
-    label = f"{monday:%d %b %y}"
+    label = local_datetime(monday, "%d %b %y")
     return f"{label}*" if counts is not None and counts.partial else label
 
 
@@ -315,7 +326,11 @@ def process_view(action: Action, today: date) -> ProcessView | None:
     comparison = comparison_of(weeks, measure.higher_is_better)
     partial = next((w for w in weeks if w is not None and w.partial), None)
     note = (
-        f"* The week of {partial.week_start:%d %b %Y} is partial: {partial.days} of 7 days."
+        _(
+            "* The week of %(day)s is partial: %(days)s of 7 days.",
+            day=local_datetime(partial.week_start, "%d %b %Y"),
+            days=partial.days,
+        )
         if partial
         else ""
     )

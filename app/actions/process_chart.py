@@ -1,6 +1,8 @@
 """The p-chart of an action's process measure, on the action's page and in packs: the weekly share
 in percent, the baseline's centre line and each week's 3-sigma limits."""
 
+from flask_babel import gettext as _
+
 from app.actions.proportions import BASELINE, TEST, PChart
 from app.core.charts import AFTER_COLOUR, BEFORE_COLOUR, MARK_COLOUR, Series, line_chart
 
@@ -24,38 +26,47 @@ def process_chart(action, rows, chart: PChart, note: str = ""):
 
     # The whole line first (it carries the signal rings), the baseline's and other weeks' points over it.
     series = [
-        Series("test window", shares, AFTER_COLOUR),
-        Series("baseline weeks", only(BASELINE), BEFORE_COLOUR),
+        Series(_("test window"), shares, AFTER_COLOUR),
+        Series(_("baseline weeks"), only(BASELINE), BEFORE_COLOUR),
     ]
     if any(row.period not in (BASELINE, TEST) and row.counts is not None for row in rows):
-        series.append(Series("weeks in neither", only(""), OTHER_COLOUR))
+        series.append(Series(_("weeks in neither"), only(""), OTHER_COLOUR))
     if chart.centre is not None:
         series += [
             Series(
-                "centre (p̄)", [chart.centre * 100] * len(rows), OTHER_COLOUR, dashed=True, show_points=False
+                _("centre (p̄)"),
+                [chart.centre * 100] * len(rows),
+                OTHER_COLOUR,
+                dashed=True,
+                show_points=False,
             ),
-            Series("3-sigma limits", [_percent(v) for v in chart.upper], MARK_COLOUR, True, True, False),
+            Series(_("3-sigma limits"), [_percent(v) for v in chart.upper], MARK_COLOUR, True, True, False),
             Series("", [_percent(v) for v in chart.lower], MARK_COLOUR, True, True, False),
         ]
     entered = [row for row in rows if row.counts is not None]
-    description = (
-        f"Weekly share of {measure.numerator_label} out of {measure.denominator_label}, "
-        f"{len(entered)} of {len(rows)} weeks entered so far"
+    description = _(
+        "Weekly share of %(numerator)s out of %(denominator)s, %(entered)s of %(weeks)s weeks entered so far",
+        numerator=measure.numerator_label,
+        denominator=measure.denominator_label,
+        entered=len(entered),
+        weeks=len(rows),
     )
     if chart.centre is not None:
-        description += (
-            f"; baseline centre {chart.centre * 100:.1f}% with limits from each week's denominator; "
-            f"{len(chart.signals)} week(s) outside their limits"
+        description += _(
+            "; baseline centre %(centre)s%% with limits from each week's denominator; "
+            "%(signals)s week(s) outside their limits",
+            centre=f"{chart.centre * 100:.1f}",
+            signals=len(chart.signals),
         )
     description += "." + (" " + note.removeprefix("* ") if note else "")
     return line_chart(
         labels,
         series,
-        title=f"Action A-{action.id}: {measure.name} per week (p-chart)",
+        title=_("Action A-%(id)s: %(measure)s per week (p-chart)", id=action.id, measure=measure.name),
         description=description,
         highlighted=chart.signals,
-        y_label="% of " + measure.denominator_label,
+        y_label=_("%% of %(denominator)s", denominator=measure.denominator_label),
         y_max=TOP_PERCENT,
         gaps=tuple(i for i, row in enumerate(rows) if row.counts is None),
-        gap_label="not entered",
+        gap_label=_("not entered"),
     )

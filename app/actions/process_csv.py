@@ -37,15 +37,21 @@ def entry_problems(entry: WeekEntry) -> list[str]:
     """What is wrong with one week's counts on their own (its place in the action's weeks aside)."""
     problems = []
     if entry.week_start is None:
-        problems.append("week must be a date like 2026-03-02")
+        problems.append(_("week must be a date like 2026-03-02"))
     elif entry.week_start.weekday() != 0:
-        problems.append(f"week {entry.week_start} is not a Monday (weeks start on Monday)")
+        problems.append(_("week %(week)s is not a Monday (weeks start on Monday)", week=entry.week_start))
     if entry.numerator is None:
-        problems.append(f"numerator must be a whole number from 0 to {MAX_COUNT:,}")
+        problems.append(_("numerator must be a whole number from 0 to %(max)s", max=f"{MAX_COUNT:,}"))
     if entry.denominator is None:
-        problems.append(f"denominator must be a whole number from 0 to {MAX_COUNT:,}")
+        problems.append(_("denominator must be a whole number from 0 to %(max)s", max=f"{MAX_COUNT:,}"))
     if entry.numerator is not None and entry.denominator is not None and entry.numerator > entry.denominator:
-        problems.append(f"numerator {entry.numerator} is more than denominator {entry.denominator}")
+        problems.append(
+            _(
+                "numerator %(numerator)s is more than denominator %(denominator)s",
+                numerator=entry.numerator,
+                denominator=entry.denominator,
+            )
+        )
     return problems
 
 
@@ -64,7 +70,7 @@ def parse_process_csv(text: str) -> tuple[list[WeekEntry], list[str]]:
     try:
         return _parse(csv.DictReader(io.StringIO(text)))
     except csv.Error as error:
-        return [], [f"The file could not be read as CSV ({error})."]
+        return [], [_("The file could not be read as CSV (%(error)s).", error=error)]
 
 
 def _parse(reader: csv.DictReader) -> tuple[list[WeekEntry], list[str]]:

@@ -122,7 +122,7 @@ def measure_choices() -> dict:
 def measure_names() -> dict:
     """For each of the measure's fields, the name of each value as its form sends it (ids as text)."""
     return {
-        "category_ids": {str(c.id): c.name for c in active_categories()},
+        "category_ids": {str(c.id): c.label for c in active_categories()},
         "region_ids": {str(r.id): r.name for r in db.session.scalars(select(Region))},
         "program_ids": {str(p.id): p.name for p in db.session.scalars(select(Program))},
         "interface_types": {t.value: t.label for t in InterfaceType},

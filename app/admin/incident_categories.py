@@ -68,7 +68,7 @@ def incident_category_active(category_id: int):
         lambda: set_incident_category_active(current_user, category, active),
         saved=back_to("admin.incident_categories"),
         invalid=lambda errors: _page(errors=errors),
-        message=_("Category %(name)s reactivated.", name=category.name)
+        message=_("Category %(name)s reactivated.", name=category.label)
         if active
-        else _("Category %(name)s deactivated.", name=category.name),
+        else _("Category %(name)s deactivated.", name=category.label),
     )

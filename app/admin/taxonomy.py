@@ -174,7 +174,9 @@ def categories():
     fields = category_fields(request.form)
     return save_form(
         lambda: save_category(current_user, code=category_code(request.form), **fields),
-        saved=back_to("admin.categories", lambda category: _("Category %(name)s added.", name=category.name)),
+        saved=back_to(
+            "admin.categories", lambda category: _("Category %(name)s added.", name=category.label)
+        ),
         invalid=lambda errors: _categories_page(errors=errors, values=request.form),
     )
 

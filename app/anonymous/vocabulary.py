@@ -28,5 +28,5 @@ def plain_category(category) -> tuple[str, str]:
     if category.code in PLAIN_CATEGORIES:
         words, example = PLAIN_CATEGORIES[category.code]
         return _(words), _(example) if example else ""
-    examples = (category.examples or "").split(";")[0].strip()
-    return category.name, examples
+    examples = category.shown_examples.split(";")[0].strip()
+    return category.label, examples

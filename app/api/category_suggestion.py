@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from app.core.rate_limits import per_person_limit
+from app.taxonomy.seeded import shown
 from app.triage.category_scorer import Suggestion
 
 MAX_TEXT_LENGTH = 2000
@@ -54,7 +55,7 @@ def answer(suggestion: Suggestion | None) -> dict:
     if suggestion is None:
         return {"category": None}
     return {
-        "category": {"code": suggestion.code, "label": suggestion.label},
+        "category": {"code": suggestion.code, "label": shown(suggestion.label)},
         "confidence": suggestion.confidence,
     }
 

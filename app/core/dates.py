@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, case, cast, func, literal
 from sqlalchemy.sql import ColumnElement
 
+from app.core.i18n import local_datetime
 from app.extensions import db
 
 
@@ -83,4 +84,4 @@ def month_bucket(column, tz: ZoneInfo, first_day: date, last_day: date) -> Colum
 
 def short_date(day: date) -> str:
     """A day as charts and week tables show it, with its year: "6 Jan 2026"."""
-    return f"{day.day} {day:%b %Y}"
+    return f"{day.day} {local_datetime(day, '%b %Y')}"

@@ -14,10 +14,11 @@ Spanish translation and on template text outside the catalogue.
 """
 
 import re
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, force_locale, format_datetime, get_locale
+from flask_babel import Babel, LazyString, force_locale, format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -90,6 +91,7 @@ _PATTERNS = {
     "%b": "MMM",
     "%B": "MMMM",
     "%Y": "y",
+    "%y": "yy",
     "%H": "HH",
     "%M": "mm",
     "%S": "ss",
@@ -102,17 +104,44 @@ _PATTERNS = {
 _CODE = re.compile(r"%.")
 
 
-def local_datetime(value: datetime, fmt: str) -> str:
-    """``value`` (aware, already in the organisation's zone) written with the strftime ``fmt``: as
-    strftime in English (the text English pages always had), through Babel's patterns otherwise."""
+def local_datetime(value: datetime | date, fmt: str) -> str:
+    """``value`` (a day, or an aware time already in the organisation's zone) written with the strftime
+    ``fmt``: as strftime in English (the text English pages always had), through Babel's patterns
+    otherwise, so months and weekdays are named in the language. A zone's abbreviation (``%Z``) is a
+    code and stays as it is."""
     codes = _CODE.findall(fmt)
-    if current_language() == DEFAULT_LANGUAGE or any(code not in _PATTERNS for code in codes):
+    if current_language() == DEFAULT_LANGUAGE or any(
+        code not in _PATTERNS and code != "%Z" for code in codes
+    ):
         return value.strftime(fmt)
-    pattern = "".join(
-        _PATTERNS[piece] if piece in _PATTERNS else ("'" + piece.replace("'", "''") + "'" if piece else "")
-        for piece in re.split(r"(%.)", fmt)
-    )
-    return format_datetime(value, pattern, rebase=False)
+
+    pattern, text = [], ""  # text between the codes is quoted as one literal
+    for piece in re.split(r"(%.)", fmt):
+        if piece in _PATTERNS:
+            if text:
+                pattern.append("'" + text.replace("'", "''") + "'")
+            pattern.append(_PATTERNS[piece])
+            text = ""
+        else:
+            text += value.strftime("%Z") if piece == "%Z" else piece
+    if text:
+        pattern.append("'" + text.replace("'", "''") + "'")
+    pattern = "".join(pattern)
+    if isinstance(value, datetime):
+        return format_datetime(value, pattern, rebase=False)
+    return format_date(value, pattern)
+
+
+def shown_seeded(text: str, seeded: frozenset[str]) -> str:
+    """Data the app seeded (a default category's name, marked for the catalogue where it is defined)
+    in the reader's language; anything else - what an administrator typed - as it is."""
+    return gettext(text) if text and text in seeded else text
+
+
+def lazy(build: Callable[[], str]) -> LazyString:
+    """Text written when it is read, in the language in force then: a notification title holding a
+    date (``notify`` reads it once per recipient, in each one's language)."""
+    return LazyString(build)
 
 
 def register(app: Flask) -> None:

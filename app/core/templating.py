@@ -45,6 +45,11 @@ def register(app) -> None:
             return ""
         return local_datetime(value.astimezone(tz), fmt)
 
+    @app.template_filter("day")
+    def day(value, fmt="%d %b %Y"):
+        """A calendar day (a ``date``) written in the page's language."""
+        return "" if value is None else local_datetime(value, fmt)
+
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(short_date, "short_date")
     app.add_template_filter(pseudonym, "pseudonym")

@@ -40,14 +40,16 @@ def parse_exposure_csv(text: str, regions_by_name: dict[str, int]) -> tuple[list
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        return [], [f"The first line must name the columns: missing {', '.join(missing)}."]
+        return [], [
+            _("The first line must name the columns: missing %(columns)s.", columns=", ".join(missing))
+        ]
     reader.fieldnames = header
     known_ids = set(regions_by_name.values())
     lookup = {name.casefold(): rid for name, rid in regions_by_name.items()}
     rows, errors, seen = [], [], {}
     for line, raw in enumerate(reader, start=2):
         if line - 1 > MAX_ROWS:
-            errors.append(f"More than {MAX_ROWS} rows: split the file.")
+            errors.append(_("More than %(max)s rows: split the file.", max=MAX_ROWS))
             break
         problems = []
         region_text = (raw.get("region") or "").strip()
@@ -55,12 +57,12 @@ def parse_exposure_csv(text: str, regions_by_name: dict[str, int]) -> tuple[list
         if region_id is None and form_int(region_text) in known_ids:
             region_id = form_int(region_text)
         if region_id is None:
-            problems.append(f"unknown region “{region_text}”")
+            problems.append(_("unknown region “%(region)s”", region=region_text))
         week = None
         try:
             week = date.fromisoformat((raw.get("week_start") or "").strip())
             if week.weekday() != 0:
-                problems.append(f"week_start {week} is not a Monday")
+                problems.append(_("week_start %(week)s is not a Monday", week=week))
         except ValueError:
             problems.append("week_start must be a date like 2026-03-02")
         visits_text = (raw.get("visits") or "").strip()
@@ -78,9 +80,9 @@ def parse_exposure_csv(text: str, regions_by_name: dict[str, int]) -> tuple[list
                 problems.append("service_hours must be a number, 0 or more")
         key = (region_id, week)
         if not problems and key in seen:
-            problems.append(f"the same region and week as line {seen[key]}")
+            problems.append(_("the same region and week as line %(line)s", line=seen[key]))
         if problems:
-            errors.append(f"Line {line}: " + "; ".join(problems) + ".")
+            errors.append(_("Line %(line)s: %(text)s", line=line, text="; ".join(problems) + "."))
             continue
         seen[key] = line
         rows.append(ExposureRow(region_id, week, visits, hours))

@@ -10,6 +10,7 @@ from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
 from app.core.clusters import Cell, ReportPoint, local_rule, poisson_exceedances
 from app.core.dates import monday, week_bucket
+from app.core.i18n import lazy, local_datetime
 from app.core.models import now_utc
 from app.core.pseudonyms import pseudonym
 from app.core.roles import Role
@@ -142,7 +143,13 @@ def detect_clusters(week_start: date, *, tz: ZoneInfo, actor=None) -> list[Clust
             users_with_role(Role.QUALITY_LEAD),
             kind="cluster",
             link="/dashboard/clusters",
-            title=f"{len(new)} new cluster(s) detected for the week of {week_start:%d %b %Y}",
+            title=lazy(
+                lambda: _(
+                    "%(count)s new cluster(s) detected for the week of %(week)s",
+                    count=len(new),
+                    week=local_datetime(week_start, "%d %b %Y"),
+                )
+            ),
         )
     record_event(
         "clusters.detect",

@@ -24,6 +24,7 @@ from app.dashboard.words import _, format_date, ngettext
 from app.feedback.queries import median_days_to_feedback
 from app.incidents.queries import ThemeWarnings, theme_warnings
 from app.taxonomy.models import Category, Program, Region
+from app.taxonomy.vocabulary import interface_label
 from app.triage.matrix import ReviewLevel
 from app.triage.queries import downgrades_between, floor_triages_count
 from app.triage.vocabulary import DowngradeReason
@@ -365,7 +366,7 @@ def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetim
             (programs.get(k, _("No program")), n, ("program", k or "")) for k, n in summary.by_program
         ],
         _("Interface type"): [
-            ((k or _("none recorded")).replace("_", " "), n, ("interface", k or ""))
+            (interface_label(k) or _("none recorded"), n, ("interface", k or ""))
             for k, n in summary.by_interface
         ],
     }

@@ -554,8 +554,9 @@ def all_programs() -> list[Program]:
 
 
 def names_by_id(model) -> dict[int, str]:
-    """``{id: name}`` of every row of a named reference table (regions, categories, programs)."""
-    return {row.id: row.name for row in db.session.scalars(select(model))}
+    """``{id: name}`` of every row of a named reference table (regions, categories, programs), as the
+    reader sees it (a default category's name in the reader's language)."""
+    return {row.id: getattr(row, "label", row.name) for row in db.session.scalars(select(model))}
 
 
 def cluster_by_id(cluster_id: int) -> Cluster | None:

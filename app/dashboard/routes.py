@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -156,7 +156,7 @@ def _back_to_clusters(message: str):
 def _answered(cluster):
     """Where the quality lead goes next: the barrier review the answer started, or the list."""
     if cluster.review_id:
-        flash("A barrier review was started for the cluster.")
+        flash(_("A barrier review was started for the cluster."))
         return redirect(url_for("reviews.edit", review_id=cluster.review_id))
     flash(_("Cluster updated."))
     return redirect(_clusters_url())
@@ -178,7 +178,7 @@ def exposure():
 
 
 def _exposure_saved(weeks: int):
-    flash(f"{weeks} week(s) of exposure saved.")
+    flash(ngettext("%(num)s week of exposure saved.", "%(num)s weeks of exposure saved.", weeks))
     return redirect(url_for("dashboard.exposure"))
 
 

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from flask_babel import gettext as _
 
+from app.core.i18n import local_datetime
+
 
 class ClockState(StrEnum):
     MET = "met"
@@ -157,8 +159,8 @@ def duty_standing(due: datetime, done_at: datetime | None, now: datetime, tz: Zo
     state = clock("", due, due, done_at, now).state
     if state is ClockState.RUNNING:
         local = due.astimezone(tz)
-        return f"due {local.day} {local:%b %Y %H:%M}"
-    return {ClockState.MET: "yes", ClockState.LATE: "late", ClockState.BREACHED: "overdue"}[state]
+        return _("due %(when)s", when=f"{local.day} {local_datetime(local, '%b %Y %H:%M')}")
+    return {ClockState.MET: _("yes"), ClockState.LATE: _("late"), ClockState.BREACHED: _("overdue")}[state]
 
 
 def deadline_stage(started: datetime, due: datetime, now: datetime, warn_at: tuple[float, ...]) -> int:

@@ -7,11 +7,14 @@ Run by the clock check every minute (``app.system.tasks.check_clocks``). Callers
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
 from app.core.clock import org_tz
+from app.core.i18n import lazy, local_datetime
 from app.core.models import now_utc
 from app.core.permissions import sees_report_through_role
 from app.core.roles import Role
@@ -62,20 +65,34 @@ def _managers_for(report) -> list:
 def _tell(
     stage: int, last: int, *, owners, report, what: str, due: datetime, link: str, event: str, object_id
 ):
-    tz = org_tz()
-    due_words = f"{due.astimezone(tz):%d %b %Y %H:%M}"
+    local_due = due.astimezone(org_tz())
+
+    def due_words():
+        return local_datetime(local_due, "%d %b %Y %H:%M")
+
     if stage == last:
         notify(
             [*owners, *_managers_for(report)],
             kind="deadline_breached",
-            title=f"Overdue: {what} for report NM-{report.id} was due {due_words}",
+            title=lazy(
+                lambda: _(
+                    "Overdue: %(what)s for report NM-%(id)s was due %(due)s",
+                    what=what,
+                    id=report.id,
+                    due=due_words(),
+                )
+            ),
             link=link,
         )
     else:
         notify(
             owners,
             kind="deadline_warning",
-            title=f"Due {due_words}: {what} for report NM-{report.id}",
+            title=lazy(
+                lambda: _(
+                    "Due %(due)s: %(what)s for report NM-%(id)s", due=due_words(), what=what, id=report.id
+                )
+            ),
             link=link,
         )
     record_event(
@@ -104,7 +121,7 @@ def warn_of_deadlines(*, now: datetime | None = None) -> int:
                 breached,
                 owners=duty_owners(duty),
                 report=duty.report,
-                what=f"the report to {duty.body.name}",
+                what=_l("the report to %(body)s", body=duty.body.name),
                 due=duty.due_at,
                 link=duty_link(duty),
                 event="external_duty",
@@ -126,7 +143,7 @@ def warn_of_deadlines(*, now: datetime | None = None) -> int:
                 breached,
                 owners=_who_may_read(users_with_role(Role.SAFEGUARDING_LEAD), case.report),
                 report=case.report,
-                what="the safeguarding decision",
+                what=_l("the safeguarding decision"),
                 due=due,
                 link=f"/safeguarding/{case.id}",
                 event="safeguarding",

@@ -91,7 +91,9 @@ def request_nurse_review(
     notify(
         region_nurses(review),
         kind="nurse_review",
-        title=f"Nurse review today: report NM-{report.id} in {report.region.name}",
+        title=_l(
+            "Nurse review today: report NM-%(id)s in %(region)s", id=report.id, region=report.region.name
+        ),
         link=nurse_review_link(review),
     )
     record_event(
@@ -118,7 +120,7 @@ def take_nurse_review(review: NurseReview, nurse, *, now: datetime | None = None
     if not can_take(nurse, review):
         raise NurseReviewInvalid({"owner": [_("Nurse reviews are taken by the region's nurses.")]})
     if review.owner_id is not None and review.owner_id != nurse.id:
-        raise NurseReviewInvalid({"owner": [f"{review.owner.name} has already taken it."]})
+        raise NurseReviewInvalid({"owner": [_("%(name)s has already taken it.", name=review.owner.name)]})
     if review.owner_id == nurse.id:
         return
     review.owner_id = nurse.id

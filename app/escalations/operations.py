@@ -99,8 +99,9 @@ def can_handle_alert(user, alert: StopTheLineAlert) -> bool:
     return on_a_level and sees_report_through_role(user, alert.report)
 
 
-def _alert_title(report: Report) -> str:
-    return f"Stop the line: report NM-{report.id} in {report.region.name}"
+def _alert_title(report: Report):
+    """Lazy: each recipient reads it in their own language."""
+    return _l("Stop the line: report NM-%(id)s in %(region)s", id=report.id, region=report.region.name)
 
 
 def raise_stop_the_line(report: Report, *, now: datetime | None = None) -> StopTheLineAlert:
@@ -154,7 +155,7 @@ def escalate_overdue_alerts(*, now: datetime | None = None) -> list[StopTheLineA
             notify(
                 alert_recipients(alert, level),
                 kind="stop_the_line_escalated",
-                title=f"Escalated: {_alert_title(alert.report)}",
+                title=_l("Escalated: %(title)s", title=_alert_title(alert.report)),
                 link=f"/alerts/{alert.id}",
             )
         alert.level = due_level
@@ -187,7 +188,7 @@ def acknowledge_alert(alert: StopTheLineAlert, user, *, now: datetime | None = N
         notify(
             [alert.report.reporter],
             kind="reporter_acknowledged",
-            title=f"Your report NM-{alert.report_id}: a supervisor has acknowledged it",
+            title=_l("Your report NM-%(id)s: a supervisor has acknowledged it", id=alert.report_id),
             link=f"/reports/{alert.report_id}",
         )
     record_event(
@@ -264,7 +265,9 @@ def route_to_safeguarding(report: Report, *, because: str, triggers=(), actor=No
     notify(
         users_with_role(Role.SAFEGUARDING_LEAD),
         kind="safeguarding",
-        title=f"Safeguarding signal: report NM-{report.id} in {report.region.name}",
+        title=_l(
+            "Safeguarding signal: report NM-%(id)s in %(region)s", id=report.id, region=report.region.name
+        ),
         link=f"/safeguarding/{case.id}",
     )
     record_event(

@@ -12,6 +12,7 @@ import json
 from datetime import date
 
 import holidays
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.reference_data import reference_data
@@ -69,11 +70,17 @@ def set_working_calendar(
     known = supported_countries()
     errors: dict[str, list[str]] = {}
     if country and country not in known:
-        errors["country"] = [f"{country} is not a country code the holiday calendar knows (e.g. US)."]
+        errors["country"] = [
+            _("%(country)s is not a country code the holiday calendar knows (e.g. US).", country=country)
+        ]
     elif subdivision and subdivision not in known.get(country, []):
-        errors["subdivision"] = [f"{subdivision} is not a state or region of {country or 'no country'}."]
+        errors["subdivision"] = [
+            _("%(state)s is not a state or region of %(country)s.", state=subdivision, country=country)
+            if country
+            else _("%(state)s is not a state or region of any country.", state=subdivision)
+        ]
     if any(len(reason) > MAX_ADDED_DAY_REASON for reason in added_days.values()):
-        errors["added_days"] = [f"Say why in at most {MAX_ADDED_DAY_REASON} characters."]
+        errors["added_days"] = [_("Say why in at most %(max)s characters.", max=MAX_ADDED_DAY_REASON)]
     if errors:
         raise InvalidInput(errors)
     calendar = WorkingCalendar(country=country, subdivision=subdivision, added_days=dict(added_days))

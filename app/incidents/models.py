@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.core.models import UTCDateTime, now_utc
 from app.extensions import db
+from app.incidents.seeded import shown
 from app.reports.models import Report
 
 
@@ -27,6 +28,15 @@ class IncidentCategory(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def label(self) -> str:
+        """The name as the reader sees it: a default one in their language, a typed one as typed."""
+        return shown(self.name)
+
+    @property
+    def shown_description(self) -> str:
+        return shown(self.description or "")
 
 
 class IncidentRecord(db.Model):

@@ -145,7 +145,7 @@ def theme_warnings(start: datetime, end: datetime, region_ids) -> list[ThemeWarn
     if not rows:
         return []
     regions = dict(db.session.execute(select(Region.id, Region.name)).all())
-    categories = dict(db.session.execute(select(Category.id, Category.name)).all())
+    categories = {c.id: c.label for c in db.session.scalars(select(Category))}
     themes = [
         ThemeWarnings(regions.get(r, "—"), categories.get(c, "—"), nm, inc, warned)
         for r, c, nm, inc, warned in rows

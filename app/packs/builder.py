@@ -32,6 +32,7 @@ from app.guides.defaults import GUIDE_ROLES
 from app.guides.queries import SOURCE_LANGUAGE
 from app.packs.suppression import complementary
 from app.reports.models import Report
+from app.taxonomy.vocabulary import interface_label
 from app.triage.matrix import Recurrence, ReviewLevel, Severity
 from app.triage.operations import current_matrix
 
@@ -123,7 +124,9 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
     return {
         "cover": {
             "org": current_app.config["ORG_NAME"],
-            "region": region_name,
+            # The whole organisation is named in English where the pack was asked for (a pack drawn
+            # later keeps it); the reader reads it in the pack's language.
+            "region": _("All regions") if region_name == "All regions" else region_name,
             "from": scope.first_week,
             "to": scope.last_week + timedelta(days=6),
             "weeks": len(scope.weeks),
@@ -173,7 +176,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
                 "week": c.week_start,
                 "method": _("Poisson exceedance (FDR)") if c.method == "poisson_fdr" else _("Local rule"),
                 "where": c.region.name if c.region else pseudonym(c.person_ref),
-                "what": c.category.name if c.category else (c.interface_type or "").replace("_", " "),
+                "what": c.category.label if c.category else interface_label(c.interface_type),
                 "observed": suppressed(c.observed, threshold),
                 "status": c.status,
                 "done": c.dismissed_reason
@@ -248,10 +251,10 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
         "matrix": {
             "version": matrix.version,
             "rows": [
-                (s.value, [ReviewLevel(matrix.cells[s.value][r.value]).label for r in Recurrence])
+                (s.label, [ReviewLevel(matrix.cells[s.value][r.value]).label for r in Recurrence])
                 for s in Severity
             ],
-            "columns": [r.value for r in Recurrence],
+            "columns": [r.label for r in Recurrence],
         },
         "downgrades": {
             "rows": [

@@ -12,6 +12,7 @@ from app.core.roles import PERSON_VIEW_ROLES
 from app.extensions import db
 from app.reports.models import Report
 from app.reviews.queries import can_view_review
+from app.taxonomy.vocabulary import interface_label
 
 
 def may_open_person_view(user) -> bool:
@@ -59,7 +60,7 @@ def timeline(viewer, reports: list[Report]) -> list[Moment]:
             report.occurred_at,
             "incident" if incident else "report",
             f"NM-{report.id}",
-            report.category.name if report.category else "",
+            report.category.label if report.category else "",
             "reports.report_detail",
             {"report_id": report.id},
         )
@@ -76,11 +77,7 @@ def timeline(viewer, reports: list[Report]) -> list[Moment]:
                 ),
             )
         for cluster in getattr(report, "clusters", []):
-            what = (
-                cluster.category.name
-                if cluster.category
-                else (cluster.interface_type or "").replace("_", " ")
-            )
+            what = cluster.category.label if cluster.category else interface_label(cluster.interface_type)
             moments.setdefault(
                 ("cluster", cluster.id),
                 Moment(cluster.detected_at, "cluster", what, cluster.status, "dashboard.clusters", {}),

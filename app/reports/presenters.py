@@ -104,7 +104,7 @@ def reporter_view(report: Report, events) -> dict:
     progress = reporter_progress(report, events)
     return {
         "id": report.id,
-        "category": report.category.name,
+        "category": report.category.label,
         "what_happened": report.what_happened,
         "barrier": report.barrier,
         "immediate_action": report.immediate_action,

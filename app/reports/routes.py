@@ -20,7 +20,7 @@ from app.reports.signals import report_page_sections, reporter_page_sections
 from app.reports.submission_flow import submit_and_answer
 from app.reports.submission_limit import submission_limit
 from app.taxonomy.queries import active_categories, programs_for_regions, regions_of
-from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, InterfaceType
+from app.taxonomy.vocabulary import CAPTURE_EVENT_CLASSES, InterfaceType, interface_label
 
 FOREIGN_REGION = N_("You can only report in your own regions.")
 USED_FORM = N_("This form was already used for another report. Check the details and send again.")
@@ -176,3 +176,7 @@ def report_photo(report_id: int):
     response.headers["Content-Type"] = report.photo.content_type
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# An interface type as people read it, on every page that names one.
+bp.add_app_template_filter(interface_label, "interface_label")

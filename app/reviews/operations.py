@@ -4,7 +4,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -15,6 +14,7 @@ from app.core.audit.operations import record_event
 from app.core.audit.queries import events_for
 from app.core.clock import org_today, org_tz
 from app.core.concurrency import UNCHECKED, check_version
+from app.core.i18n import lazy, local_datetime
 from app.core.models import now_utc
 from app.core.permissions import can_view_report, sees_report_through_role
 from app.core.roles import REVIEW_ROLES, Role
@@ -36,12 +36,6 @@ REVIEW_KINDS = {
 }
 REVIEW_STATUSES = {"open": _l("Open"), "completed": _l("Completed")}
 MAX_STEPS = 8
-
-
-def _kind_in_english(kind: str) -> str:
-    """Notification titles are stored once for their reader, in English (as the rest of the title)."""
-    with force_locale("en"):
-        return str(REVIEW_KINDS[kind])
 
 
 class ReviewInvalid(InvalidInput):
@@ -219,7 +213,14 @@ def _tell_new_owner(review: Review, owner: User, actor) -> None:
         notify(
             [owner],
             kind="review_assigned",
-            title=f"{_kind_in_english(review.kind)} to run, due {review.due_date:%d %b}: R-{review.id}",
+            title=lazy(
+                lambda: _(
+                    "%(kind)s to run, due %(due)s: R-%(id)s",
+                    kind=REVIEW_KINDS[review.kind],
+                    due=local_datetime(review.due_date, "%d %b"),
+                    id=review.id,
+                )
+            ),
             link=link,
         )
 
@@ -370,7 +371,14 @@ def open_owed_review(report: Report, *, actor, now: datetime | None = None) -> R
         notify(
             [owner],
             kind="review_assigned",
-            title=f"{_kind_in_english(level)} to run, due {due:%d %b}: report NM-{report.id}",
+            title=lazy(
+                lambda: _(
+                    "%(kind)s to run, due %(due)s: report NM-%(id)s",
+                    kind=REVIEW_KINDS[level],
+                    due=local_datetime(due, "%d %b"),
+                    id=report.id,
+                )
+            ),
             link=f"/reviews/{review.id}",
         )
     return review
@@ -520,7 +528,11 @@ def open_pathway_task(
     notify(
         told,
         kind="interface_task",
-        title=f"Interface failure to map: report NM-{report.id} in {report.region.name}",
+        title=_l(
+            "Interface failure to map: report NM-%(id)s in %(region)s",
+            id=report.id,
+            region=report.region.name,
+        ),
         link=f"/reviews/{review.id}",
     )
     return review

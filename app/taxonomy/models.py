@@ -3,6 +3,7 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.taxonomy.seeded import shown
 
 
 class Region(db.Model):
@@ -49,3 +50,16 @@ class Category(db.Model):
     is_clinical: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     sort_order: Mapped[int] = mapped_column(Integer, default=100)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def label(self) -> str:
+        """The name as the reader sees it: a default one in their language, a typed one as typed."""
+        return shown(self.name)
+
+    @property
+    def shown_description(self) -> str:
+        return shown(self.description or "")
+
+    @property
+    def shown_examples(self) -> str:
+        return shown(self.examples or "")

@@ -6,6 +6,7 @@ chosen is deactivated instead. Each change flushes and writes an audit event; ca
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -161,7 +162,11 @@ def set_program_active(actor, program: Program, active: bool) -> Program:
     on a report, so every program may be deactivated."""
     if program.active != active and active and program.region is not None and not program.region.active:
         raise TaxonomyInvalid(
-            {"active": [f"{program.region.name} is deactivated; reactivate the region first."]}
+            {
+                "active": [
+                    _("%(region)s is deactivated; reactivate the region first.", region=program.region.name)
+                ]
+            }
         )
     return _switch_active(actor, program, active, "program", _program_state, region_id=program.region_id)
 

@@ -49,9 +49,9 @@ def taxonomy_for(user) -> dict:
             {
                 "id": c.id,
                 "code": c.code,
-                "name": c.name,
-                "description": c.description,
-                "examples": c.examples,
+                "name": c.label,
+                "description": c.shown_description,
+                "examples": c.shown_examples,
                 "is_safeguarding": c.is_safeguarding,
                 "is_stop_the_line": c.is_stop_the_line,
             }

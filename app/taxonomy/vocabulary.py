@@ -27,6 +27,16 @@ class InterfaceType(StrEnum):
         }[self.value]
 
 
+def interface_label(code: str | None) -> str:
+    """An interface type's name in the reader's language ("" for none; an unknown code as words)."""
+    if not code:
+        return ""
+    try:
+        return InterfaceType(code).label
+    except ValueError:
+        return code.replace("_", " ").capitalize()
+
+
 class EventClass(StrEnum):
     """AHRQ Common Formats event classes this product handles; incidents are handed off."""
 

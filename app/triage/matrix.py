@@ -13,11 +13,19 @@ class Severity(StrEnum):
     MEDIUM = "medium"
     HIGH = "high"
 
+    @property
+    def label(self) -> str:
+        return {"low": _("Low"), "medium": _("Medium"), "high": _("High")}[self.value]
+
 
 class Recurrence(StrEnum):
     SINGLE = "single"
     REPEAT = "repeat"
     CLUSTER = "cluster"
+
+    @property
+    def label(self) -> str:
+        return {"single": _("Single"), "repeat": _("Repeat"), "cluster": _("Cluster")}[self.value]
 
 
 class ReviewLevel(StrEnum):

@@ -118,9 +118,15 @@ def unusual_theme(report: Report) -> str | None:
     )
     if not result.flagged:
         return None
-    return (
-        f"unusual for {report.region.name}: {result.observed} reports of {report.category.name} in 1 week "
-        f"against about {result.expected:.1f} expected (p = {result.p_value:.2g}, q = {result.q_value:.2g})"
+    return _(
+        "unusual for %(region)s: %(observed)s reports of %(category)s in 1 week against about %(expected)s "
+        "expected (p = %(p)s, q = %(q)s)",
+        region=report.region.name,
+        observed=result.observed,
+        category=report.category.label,
+        expected=f"{result.expected:.1f}",
+        p=f"{result.p_value:.2g}",
+        q=f"{result.q_value:.2g}",
     )
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -54,7 +55,24 @@ def similar_reports(user, proposal: RecurrenceProposal) -> list[tuple[Report, li
     """The reports a recurrence proposal matched: each with what it shares with the report being
     triaged, and whether ``user`` may open it (a match is shown even when its page is not theirs)."""
     similar = [(db.session.get(Report, o.id), proposal.matched_on[o.id]) for o in proposal.similar]
-    return [(report, on, can_view_report(user, report)) for report, on in similar]
+    return [(report, [match_words(m) for m in on], can_view_report(user, report)) for report, on in similar]
+
+
+WORDING = "similar wording ("
+
+
+def match_words(match: str) -> str:
+    """What a similar report shares (``app.triage.recurrence``'s English words) in the reader's
+    language."""
+    if match.startswith(WORDING) and match.endswith(")"):
+        return _("similar wording (%(score)s)", score=match[len(WORDING) : -1])
+    return {
+        "same person": _("same person"),
+        "same region": _("same region"),
+        "same category": _("same category"),
+        "same location": _("same location"),
+        "same program": _("same program"),
+    }.get(match, match)
 
 
 OPEN_CLUSTER_STATUSES = ("new", "acknowledged")

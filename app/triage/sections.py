@@ -8,7 +8,7 @@ from flask import render_template
 
 from app.core.permissions import can_triage
 from app.reports.signals import report_json_fields, report_page_sections
-from app.triage.matrix import ReviewLevel
+from app.triage.matrix import Recurrence, ReviewLevel, Severity
 from app.triage.operations import recurrence_for
 from app.triage.vocabulary import DowngradeReason
 
@@ -23,6 +23,8 @@ def _on_report_page(report, viewer):
         triage=triage,
         can_triage=can_triage(viewer, report),
         ReviewLevel=ReviewLevel,
+        Severity=Severity,
+        Recurrence=Recurrence,
         DowngradeReason=DowngradeReason,
     )
 

@@ -28,6 +28,7 @@ from app.escalations.operations import can_handle_alert
 from app.extensions import db
 from app.reports.models import Report
 from app.reviews.models import Review
+from app.taxonomy.vocabulary import interface_label
 from app.triage.queries import QueueFilters, triage_queue
 
 SHOWN_PER_KIND = 25
@@ -113,7 +114,7 @@ def _triage(user, now: datetime) -> list[WorkItem]:
     return [
         WorkItem(
             _("Reports to triage"),
-            f"NM-{item.report.id} · {item.report.category.name} · {item.report.region.name}",
+            f"NM-{item.report.id} · {item.report.category.label} · {item.report.region.name}",
             f"/triage/{item.report.id}",
             item.clock,
         )
@@ -259,9 +260,9 @@ def _actions(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
 def _theme(cluster) -> str:
     """What the cluster is of: its category, else the interface that failed, else its person."""
     if cluster.category:
-        return cluster.category.name
+        return cluster.category.label
     if cluster.interface_type:
-        return _("%(kind)s (interface)", kind=cluster.interface_type.replace("_", " ").capitalize())
+        return _("%(kind)s (interface)", kind=interface_label(cluster.interface_type))
     return _("Reports about one person")
 
 

@@ -32,3 +32,40 @@ def test_a_refused_region_says_why_in_spanish(client):
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "<h1>Regiones</h1>" in html and "Ese cambio no se hizo." in html
+
+
+def test_the_settings_name_their_targets_and_units_in_spanish(client):
+    page = client.get("/admin/settings?lang=es").get_data(as_text=True)
+    assert '<label for="triage_target_hours">Clasificación en un plazo de (horas)</label>' in page
+    assert (
+        '<label for="session_idle_minutes">Cerrar sesión tras este tiempo de inactividad (minutos)</label>'
+        in page
+    )
+    assert "(days)" not in page and "(minutes)" not in page
+    english = client.get("/admin/settings").get_data(as_text=True)
+    assert '<label for="triage_target_hours">Triage within (hours)</label>' in english
+
+
+def test_a_setting_out_of_range_says_its_bounds_in_spanish_with_the_units_plural(app, client):
+    from app.core.settings import all_settings
+
+    with app.app_context():
+        typed = {key: f"{value:g}" for key, value in all_settings().items()}
+    token = csrf_from_page(client, "/admin/settings")
+    typed.update(session_idle_minutes="100000", emergency_access_hours="0")
+    refused = client.post("/admin/settings?lang=es", data={"csrf_token": token, **typed})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Cerrar sesión tras este tiempo de inactividad: entre 5 y 1440 minutos." in page
+    assert "Acceso de emergencia: concesión más larga: entre 1 y 24 horas." in page
+
+
+def test_the_units_plural_follows_the_number(app):
+    from flask_babel import force_locale
+
+    from app.core.settings import amount
+
+    with app.app_context():
+        assert amount(1, "hours") == "1 hour" and amount(24, "hours") == "24 hours"
+        with force_locale("es"):
+            assert amount(1, "days") == "1 día" and amount(2, "days") == "2 días"

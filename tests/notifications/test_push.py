@@ -176,6 +176,26 @@ def test_a_stop_the_line_alert_is_pushed_encrypted_and_signed(app, make, push_se
         assert db.session.scalars(select(PushSubscription)).one().last_used_at is not None
 
 
+def test_a_stop_the_line_push_reads_in_the_recipients_language(app, make, push_service, vapid):
+    """Issue 19, point 1: a supervisor whose account says Spanish gets the alert's push in Spanish."""
+    make.user("dsp@x.test", regions=["North"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == "sup@x.test")).language = "es"
+        db.session.commit()
+    device = add_device(app, "sup@x.test", f"{push_service.origin}/push/sup-phone")
+    report_id = make.report("dsp@x.test", still_at_risk=True)
+    message = device.decrypt(push_service.requests[0]["body"])
+    assert message["title"] == f"Parar y actuar: reporte NM-{report_id} en North"
+    assert message["body"] and message["body"] != "Needs acknowledging"
+    with app.app_context():
+        spanish_body = message["body"]
+        from flask_babel import force_locale, gettext
+
+        with force_locale("es"):
+            assert spanish_body == gettext("needs acknowledging").capitalize()
+
+
 def test_a_push_is_sent_once_and_never_for_settled_or_informing_notifications(app, make, push_service, vapid):
     make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
     device = add_device(app, "sup@x.test", f"{push_service.origin}/push/1")

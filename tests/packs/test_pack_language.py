@@ -50,3 +50,25 @@ def test_a_pack_drawn_in_the_background_keeps_the_language_it_was_asked_in(app, 
     # Collected later in English, the pack is still the Spanish one that was asked for.
     reader, text = read(quality.get(response.headers["Location"] + ".pdf").data)
     assert reader.trailer["/Root"]["/Lang"] == "es" and "Registro de acciones" in text
+
+
+def test_the_spanish_pack_names_months_matrix_categories_and_charts_in_spanish(app, org):  # noqa: F811
+    """Dates written by Babel (no English month), the triage matrix's rows and columns, the seeded
+    category names and the charts' fixed words: all in Spanish (issue 19, point 1)."""
+    from babel.dates import format_date
+
+    manager = as_user(app, "manager@x.test")
+    _reader, text = read(manager.get(f"/packs/oversight.pdf?{PERIOD}&lang=es").data)
+    flat = " ".join(text.split())
+    last_day = LAST_WEEK + timedelta(days=6)
+    assert format_date(last_day, "dd MMMM y", locale="es") in flat
+    assert format_date(last_day, "MMMM", locale="en") not in flat
+    assert "Alcance Todas las regiones" in flat and "'EST" not in flat and "'EDT" not in flat
+    assert "Gravedad potencial Único Repetido Grupo de casos" in flat
+    assert "Baja Ninguna (registrar y aprender)" in flat
+    assert "Caídas y movilidad" in flat and "Medicación" in flat
+    assert "Falls and mobility" not in flat and "single repeat cluster" not in flat
+    _reader, text = read(manager.get(f"/packs/oversight.pdf?{PERIOD}").data)
+    flat = " ".join(text.split())
+    assert format_date(last_day, "dd MMMM y", locale="en") in flat
+    assert "Severity potential Single Repeat Cluster" in flat and "Falls and mobility" in flat
