@@ -2,7 +2,7 @@
 for the same scope, so pack and dashboard always agree. Person references are pseudonymised and
 small counts suppressed before anything reaches the template."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from statistics import median
 from zoneinfo import ZoneInfo
 
@@ -265,7 +265,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             "floor_triages": board.downgrades.floor_triages,
         },
         "warnings": _warnings(board.warnings, threshold),
-        "coverage": _coverage(scope, threshold, end),
+        "coverage": _coverage(scope, threshold, end, now, today),
         "audit": {"intact": problem is None, "problem": str(problem) if problem else "", "events": events},
         "verified_count": len(verified),
     }
@@ -299,15 +299,18 @@ def _warnings(themes, threshold: int) -> dict:
 COVERAGE_COUNTS = ("staff", "confirmed", "checked", "competent", "checks")
 
 
-def _coverage(scope: Scope, threshold: int, end: datetime) -> dict:
+def _coverage(scope: Scope, threshold: int, end: datetime, now: datetime, today: date) -> dict:
     """Cue guides read and competency checks of the staff of the pack's regions (issue 20 point 3):
     counts per role and per region, never names. "Read the current guide" is as of the period's
     ``end``: the version printed then, confirmed before it. A count under the threshold could point
     at one member of staff, so it is shown as "<n", and a share built on one is left out; when it is
     the only one hidden in its column of role (or region) rows, the next smallest goes too
-    (:func:`app.packs.suppression.complementary`), so the total gives neither away."""
+    (:func:`app.packs.suppression.complementary`), so the total gives neither away. A period still
+    running (this week's pack) counts as of ``now``: what is printed and confirmed so far, not a day to
+    come."""
     last_day = scope.last_week + timedelta(days=6)
-    found = coverage(scope.region_ids, scope.first_week, last_day, as_of=end)
+    running = end > now
+    found = coverage(scope.region_ids, scope.first_week, last_day, as_of=None if running else end)
     groups = [
         [(str(STAFF_ROLE_NAMES[r.role]), r) for r in found.by_role if r.staff],
         [(r.region, r) for r in found.by_region],
@@ -322,7 +325,8 @@ def _coverage(scope: Scope, threshold: int, end: datetime) -> dict:
         "total": _coverage_row(_("All staff"), found.total, threshold, total_cells),
         "by_role": tables[0],
         "by_region": tables[1],
-        "as_of": last_day,
+        "as_of": today if running else last_day,
+        "running": running,
         "versions": _versions_counted(found.guides.versions),
     }
 

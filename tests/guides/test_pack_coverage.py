@@ -186,3 +186,30 @@ def test_a_lone_small_row_takes_the_next_smallest_with_it(app, make, ctx, org_da
     assert by_role["Schedulers"]["confirmed_share"] == "—", "a share would give its staff away"
     assert pack["coverage"]["total"]["staff"] == "16"
     assert [row["staff"] for row in pack["coverage"]["by_region"]] == ["16"], "nothing hidden there"
+
+
+def test_a_pack_of_a_period_still_running_counts_as_of_now(app, make, ctx, org_day):
+    """This week's pack: the guides printed now and the confirmations so far, said to be so, never
+    "by the end of the period" for a day still to come."""
+    for n in range(6):
+        make.user(f"dsp{n}@x.test", regions=["North"])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    now = now_utc()
+    this_week = monday(org_day)
+    for n in range(5):
+        body = {"client_uuid": str(uuid.uuid4()), "role": "dsp", "language": "en", "version": 0}
+        record_guide_read(users[f"dsp{n}@x.test"], body, now=now)
+    db.session.commit()
+
+    scope = Scope(this_week - timedelta(weeks=3), this_week, None)
+    pack = build_pack(scope, users["quality@x.test"], tz=TZ, today=org_day, now=now, region_name="All")
+    assert pack["coverage"]["running"] and pack["coverage"]["as_of"] == org_day
+    assert (pack["coverage"]["total"]["staff"], pack["coverage"]["total"]["confirmed"]) == ("6", "5")
+    html = " ".join(render_template("pdf/pack.html", pack=pack, page_size="Letter").split())
+    assert f"by today, {short_date(org_day)} (the period has not ended yet)" in html
+    assert "by the end of the period" not in html
+
+    ended = Scope(this_week - timedelta(weeks=4), this_week - timedelta(weeks=1), None)
+    pack = build_pack(ended, users["quality@x.test"], tz=TZ, today=org_day, now=now, region_name="All")
+    assert not pack["coverage"]["running"] and pack["coverage"]["as_of"] == this_week - timedelta(days=1)
