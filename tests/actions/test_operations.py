@@ -1,9 +1,10 @@
 """The action register's operations: creation rules, verification and spot checks."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from app.actions.measure import MeasureFilter
@@ -26,8 +27,15 @@ from app.reports.models import Report
 from app.taxonomy.models import Category
 
 TZ = ZoneInfo("America/New_York")
-# A fixed day, far enough back that the whole test window lies in the past, where reports may be filed.
+# A fixed day; the clock is pinned 150 days after it (below), so the whole test window lies in the
+# past, where reports may be filed, on any day the tests run.
 TODAY = date(2026, 4, 15)
+
+
+@pytest.fixture(autouse=True)
+def _clock_after_the_window():
+    with time_machine.travel(datetime.combine(TODAY + timedelta(days=150), time(12), tzinfo=UTC), tick=True):
+        yield
 
 
 @pytest.fixture

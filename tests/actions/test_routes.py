@@ -1,8 +1,9 @@
 """Reviews, actions and feedback through the test client: who may change what, and bad input."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from app.actions.models import Action
@@ -13,8 +14,15 @@ from app.reviews.models import Review
 from app.taxonomy.models import Category
 from tests.factories import csrf_from_page, login
 
-# A fixed day, far enough back that the whole test window lies in the past, where reports may be filed.
+# A fixed day; the clock is pinned 150 days after it (below), so the whole test window lies in the
+# past, where reports may be filed, on any day the tests run.
 TODAY = date(2026, 4, 15)
+
+
+@pytest.fixture(autouse=True)
+def _clock_after_the_window():
+    with time_machine.travel(datetime.combine(TODAY + timedelta(days=150), time(12), tzinfo=UTC), tick=True):
+        yield
 
 
 @pytest.fixture
