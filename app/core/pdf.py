@@ -15,6 +15,7 @@
 import base64
 import mimetypes
 import multiprocessing
+import re
 import resource
 import threading
 import xml.etree.ElementTree as ElementTree
@@ -37,6 +38,9 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
+# Characters XML forbids, which typed text can hold (a vertical tab pasted from a word processor):
+# the HTML parser let them through inline; in an SVG image they would stop the XML parser.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def chart_image(svg: str) -> Markup:
@@ -46,13 +50,14 @@ def chart_image(svg: str) -> Markup:
     element of the chart also went through the HTML parser and the CSS cascade (a tenth of the evidence
     pack's drawing). The tagged PDF's figure gets the chart's title and description as its alternative
     text (inline, it had the title only)."""
-    root = ElementTree.fromstring(str(svg))  # noqa: S314 - drawn by app.core.charts, every text escaped
+    svg = XML_FORBIDDEN.sub("", str(svg))
+    root = ElementTree.fromstring(svg)  # noqa: S314 - drawn by app.core.charts, every text escaped
     alt = ". ".join(
         " ".join(element.text.split())
         for element in (root.find(f"{SVG_NAMESPACE}title"), root.find(f"{SVG_NAMESPACE}desc"))
         if element is not None and element.text
     )
-    source = base64.b64encode(str(svg).encode()).decode("ascii")
+    source = base64.b64encode(svg.encode()).decode("ascii")
     return Markup('<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">').format(alt, source)
 
 

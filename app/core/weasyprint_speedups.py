@@ -41,6 +41,7 @@ _PER_LETTER_ATTRIBUTES = frozenset(
         "alignment-baseline",
     }
 )
+_LINE_SEPARATORS = frozenset("\u2028\u2029")
 _FIXED_ARRAY = re.compile(r"^hb_codepoint_t\[\d+\]$")
 _installed = False
 
@@ -79,6 +80,8 @@ def _is_one_run(node) -> bool:
     letter by letter."""
     if not node.text or _PER_LETTER_ATTRIBUTES & node.attrib.keys() or next(iter(node), None) is not None:
         return False
+    if _LINE_SEPARATORS & set(node.text):
+        return False  # Pango would end the run there: WeasyPrint's letters draw all of it
     return all(len(node.attrib.get(axis, "0").replace(",", " ").split()) <= 1 for axis in ("x", "y"))
 
 

@@ -26,6 +26,7 @@ LABELS_SVG = (
     '<text x="10 60 110" y="110" font-size="11">ABC</text>'
     '<text x="10" y="140" font-size="11">lead <tspan fill="#b42318">tspan</tspan> tail</text>'
     '<text x="10" y="170" font-size="11" letter-spacing="4">spaced</text>'
+    '<text x="200" y="170" font-size="11">first\u2028second</text>'
     "</svg>"
 )
 DOCUMENT = (
@@ -67,6 +68,7 @@ def test_one_run_labels_land_where_weasyprints_own_drawing_puts_them(tmp_path):
     assert words == sorted(word for word, _, _ in expected)
     # every label twice (the inline chart and the image), "ABC" letter by letter at its three x's
     assert words.count("Reports") == words.count("&amp;") == words.count("tspan") == words.count("B") == 2
+    assert sum("second" in word for word in words) == 2  # after a line separator: drawn all the same
     drawn, expected = sorted(drawn), sorted(expected)
     for (word, x, y), (_, expected_x, expected_y) in zip(drawn, expected, strict=True):
         assert abs(x - expected_x) < 0.75 and abs(y - expected_y) < 0.75, (word, x, expected_x, y, expected_y)
@@ -84,6 +86,10 @@ def test_a_chart_drawn_as_an_image_keeps_its_words_and_its_description(tmp_path)
     )
     image = chart_image(svg)
     assert 'alt="Falls &lt;at home&gt;. Reports per week &amp; the baseline."' in image
+    # a control character typed into a label (a vertical tab) is dropped, not a broken pack
+    typed = bar_chart([Bar("5 Jan", 1)], title="Checks\x0bdone", description="d", y_label="a\x01b")
+    typed = chart_image(typed)
+    assert 'alt="Checksdone. d"' in typed
     encoded = str(image).split("base64,", 1)[1].split('"', 1)[0]
     assert base64.b64decode(encoded).decode() == str(svg)
     rendered = render_pdf(f'<html lang="en"><body>{image}</body></html>')
