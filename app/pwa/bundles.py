@@ -19,6 +19,7 @@ import logging
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -52,7 +53,7 @@ def page_scripts() -> list[str]:
 def scripts_version() -> str:
     """A hash over what the bundles are built from: the scripts under static/, the worker's shared
     modules and the bundling script."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(" ".join(page_scripts()).encode())  # which scripts are pages' entries
     shared = [SERVICE_WORKER_DIR / name for name in SHARED_MODULES]
     paths = sorted(STATIC_DIR.rglob("*.js")) + shared + [SCRIPT]
     for path in paths:
@@ -62,14 +63,19 @@ def scripts_version() -> str:
 
 
 def build_bundles(target: Path) -> Path:
-    """Bundle the page scripts into ``target/bundles`` (anything there before goes) and write its
-    manifest; returns the manifest's path. Needs Node and esbuild (``npm ci``)."""
+    """Bundle the page scripts into ``target/bundles`` and write its manifest; returns the manifest's
+    path. Needs Node and esbuild (``npm ci``). The chunks of the release published before stay (older
+    ones go): app servers still running it name them in their pages and their worker's list until they
+    are reloaded, and a worker that cannot fetch one of its list installs nothing."""
     node = shutil.which("node")
     if node is None:
         raise FileNotFoundError("Node is needed to bundle the pages' scripts (./dev.sh setup installs it).")
     out = target / BUNDLES
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        previous = set(json.loads((out / MANIFEST).read_text())["files"])
+    except (OSError, ValueError, KeyError):
+        previous = set()
     arguments = [str(SCRIPT), str(STATIC_DIR), str(SERVICE_WORKER_DIR), str(out.resolve()), *page_scripts()]
     # A fixed program (node, the script beside this module) and arguments: paths and script names.
     result = subprocess.run(  # noqa: S603
@@ -80,6 +86,13 @@ def build_bundles(target: Path) -> Path:
         timeout=120,
     )
     manifest = manifest_from(json.loads(result.stdout), out.resolve())
+    kept = set(manifest["files"]) | previous
+    for stale in [p for p in out.rglob("*") if p.is_file() and p.name != MANIFEST]:
+        if (
+            f"{BUNDLES}/{stale.relative_to(out).as_posix()}".removesuffix(".br").removesuffix(".gz")
+            not in kept
+        ):
+            stale.unlink()
     path = out / MANIFEST
     path.write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return path
@@ -126,22 +139,31 @@ def manifest_from(metafile: dict, out: Path) -> dict:
 
 
 _manifests: dict[str, dict] = {}  # folder: its manifest, once read and found current
+_missing: dict[str, float] = {}  # folder: when it was last found without a current manifest
+LOOK_AGAIN_SECONDS = 60.0
 
 
 def _manifest(folder: str) -> dict | None:
-    """The folder's manifest when it was built from the scripts running now. Only a good one is kept:
-    a folder published after the app started is used from the next page on."""
+    """The folder's manifest when it was built from the scripts running now. A good one is kept; a
+    missing or stale one is looked for again a minute later (a folder published after the app started
+    is used from then on), and said once in the log, not on every page."""
     if folder in _manifests:
         return _manifests[folder]
+    checked = _missing.get(folder)
+    if checked is not None and time.monotonic() - checked < LOOK_AGAIN_SECONDS:
+        return None
     path = Path(folder) / BUNDLES / MANIFEST
     try:
         manifest = json.loads(path.read_text())
     except (OSError, ValueError):
-        log.warning("No bundle manifest at %s: pages load their scripts as written.", path)
+        manifest = None
+    if manifest is None or manifest.get("scripts_version") != scripts_version():
+        if checked is None:
+            why = "none is there" if manifest is None else "they were built from other scripts"
+            log.warning("Pages load their scripts as written, not the bundles at %s: %s.", path, why)
+        _missing[folder] = time.monotonic()
         return None
-    if manifest.get("scripts_version") != scripts_version():
-        log.warning("The bundles at %s were built from other scripts: publish the static files again.", path)
-        return None
+    _missing.pop(folder, None)
     _manifests[folder] = manifest
     return manifest
 

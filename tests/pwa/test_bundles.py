@@ -116,3 +116,28 @@ def test_publishing_without_minifying_leaves_no_bundles(app, published, tmp_path
     result = app.test_cli_runner().invoke(args=["assets", "publish", str(target), "--no-minify"])
     assert result.exit_code == 0, result.output
     assert not (target / BUNDLES).exists()
+
+
+def test_every_module_script_call_in_the_templates_is_found():
+    from app.pwa.bundles import PAGE_SCRIPT, TEMPLATES
+
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text()
+        assert len(PAGE_SCRIPT.findall(text)) == text.count("module_script("), path
+
+
+def test_publishing_again_keeps_the_last_releases_chunks_and_drops_older_ones(app, published, tmp_path):
+    """App servers still on the last release name its chunks until they are reloaded."""
+    target = tmp_path / "static"
+    shutil.copytree(published, target)
+    chunks = target / BUNDLES / "chunks"
+    (chunks / "chunk-LASTREL.js").write_text("export const a = 1;")
+    (chunks / "chunk-OLDER00.js").write_text("export const b = 2;")
+    manifest = manifest_of(target)
+    manifest["files"].append(f"{BUNDLES}/chunks/chunk-LASTREL.js")
+    (target / BUNDLES / MANIFEST).write_text(json.dumps(manifest))
+    result = app.test_cli_runner().invoke(args=["assets", "publish", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (chunks / "chunk-LASTREL.js").is_file()
+    assert not (chunks / "chunk-OLDER00.js").exists()
+    assert manifest_of(target)["files"] == manifest_of(published)["files"]
