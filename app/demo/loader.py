@@ -137,6 +137,10 @@ def load_demo(password: str, settings: SubmissionSettings, *, seed: int = 2026, 
     # Every demo account has the same password: hashing it once saves a second of Argon2 per account.
     for user in users[1:]:
         user.password_hash = users[0].password_hash
+    # The staff worked here through the whole history the demo writes (a pack of a past period counts
+    # the staff of its end).
+    for user in users:
+        user.created_at = now - timedelta(weeks=weeks + 1)
     reporters_by_region = {
         name: [u for u in users if u.is_dsp_only and u.regions[0].name == name]
         + [

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import User, UserRole
+from app.core.audit.models import AuditEvent
 from app.core.audit.operations import record_event
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
@@ -40,6 +41,9 @@ class CheckInvalid(InvalidInput):
     """A competency check was refused; ``errors`` says why, per field."""
 
 
+ACTIVITY_EVENTS = ("user.deactivate", "user.reactivate")
+
+
 def staff_query():
     """Active people in a role that has a cue guide (DSPs, supervisors, nurses, schedulers...)."""
     return (
@@ -60,6 +64,42 @@ def staff_in(region_ids: frozenset[int] | None) -> list[User]:
     if region_ids is None:
         return list(people)
     return [person for person in people if person.region_ids & region_ids]
+
+
+def staff_at(region_ids: frozenset[int] | None, moment: datetime) -> list[User]:
+    """Staff as they were at ``moment`` (a pack of a past period): accounts made by then and active
+    then, by the audit trail's ``user.deactivate`` / ``user.reactivate``, so a leaver still counts for
+    the months they worked and a later hire does not. Roles and regions are as they are now: their
+    changes are not kept by date."""
+    people = db.session.scalars(
+        select(User)
+        .where(
+            User.created_at <= moment,
+            User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(STAFF_ROLES))),
+        )
+        .order_by(User.name)
+    ).all()
+    switches: dict[str, list[tuple[datetime, str]]] = {}
+    for object_id, occurred_at, action in db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.occurred_at, AuditEvent.action)
+        .where(AuditEvent.object_type == "user", AuditEvent.action.in_(ACTIVITY_EVENTS))
+        .order_by(AuditEvent.seq)
+    ):
+        switches.setdefault(object_id, []).append((occurred_at, action))
+
+    def active_then(person: User) -> bool:
+        history = switches.get(str(person.id))
+        if not history:
+            return person.active  # never switched: as the account is
+        before = [action for occurred_at, action in history if occurred_at <= moment]
+        if before:
+            return before[-1] == "user.reactivate"
+        return history[0][1] == "user.deactivate"  # first switched after: it was active until then
+
+    found = [person for person in people if active_then(person)]
+    if region_ids is None:
+        return found
+    return [person for person in found if person.region_ids & region_ids]
 
 
 def checks_of(person: User) -> list[CompetencyCheck]:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.core.roles import COVERAGE_ROLES, Role
 from app.extensions import db
-from app.guides.competency import COMPETENT, STAFF_ROLES, staff_in
+from app.guides.competency import COMPETENT, STAFF_ROLES, staff_at, staff_in
 from app.guides.defaults import ROLE_TO_GUIDE
 from app.guides.models import CompetencyCheck
 from app.guides.reads import GuidesAsOf, guide_role_of, guides_at, guides_now, readers_of_current
@@ -84,8 +84,8 @@ def coverage(
 ) -> Coverage:
     """Coverage of the staff of ``region_ids`` (None: every region, and staff of no region), with the
     checks dated from ``first_day`` to ``last_day`` inclusive. Confirmations of the guides printed now,
-    or with ``as_of``, of those printed at that moment and read before it."""
-    people = staff_in(region_ids)
+    or with ``as_of``, of those printed at that moment and read before it, by the staff of that moment."""
+    people = staff_in(region_ids) if as_of is None else staff_at(region_ids, as_of)
     guides = guides_now() if as_of is None else guides_at(as_of)
     ids = [person.id for person in people]
     confirmed_by_guide = {

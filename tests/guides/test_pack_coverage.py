@@ -5,16 +5,18 @@ import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import time_machine
 from flask import render_template
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.auth.operations import set_user_active
 from app.core.dates import monday, short_date
 from app.core.models import now_utc
 from app.core.roles import Role
 from app.dashboard.queries import Scope
 from app.extensions import db
-from app.guides.competency import record_check
+from app.guides.competency import record_check, staff_at, staff_in
 from app.guides.coverage import coverage
 from app.guides.defaults import DEFAULT_GUIDES
 from app.guides.models import CueGuideVersion
@@ -123,6 +125,8 @@ def test_read_the_current_guide_is_as_of_the_end_of_the_packs_period(app, make, 
     first_week = monday(org_day) - timedelta(weeks=8)
     last_week = monday(org_day) - timedelta(weeks=4)
     end = datetime.combine(last_week + timedelta(days=7), time(), tzinfo=TZ)
+    for user in users.values():
+        user.created_at = end - timedelta(days=90)  # staff through the period
     _published(
         "dsp", "en", 1, created=end - timedelta(days=21), published=end - timedelta(days=20), current=False
     )
@@ -213,3 +217,34 @@ def test_a_pack_of_a_period_still_running_counts_as_of_now(app, make, ctx, org_d
     ended = Scope(this_week - timedelta(weeks=4), this_week - timedelta(weeks=1), None)
     pack = build_pack(ended, users["quality@x.test"], tz=TZ, today=org_day, now=now, region_name="All")
     assert not pack["coverage"]["running"] and pack["coverage"]["as_of"] == this_week - timedelta(days=1)
+
+
+def test_a_past_periods_staff_are_those_of_its_end(app, make, ctx, org_day):
+    """A leaver still counts for the period they worked in; a later hire, or someone deactivated before
+    the period ended, does not."""
+
+    for name in ("stayed", "left_after", "left_before", "hired_after", "back_before"):
+        make.user(f"{name}@x.test", regions=["North"])
+    make.user("admin@x.test", roles=[Role.ADMIN], regions=[])
+    make.user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    first_week = monday(org_day) - timedelta(weeks=8)
+    last_week = monday(org_day) - timedelta(weeks=4)
+    end = datetime.combine(last_week + timedelta(days=7), time(), tzinfo=TZ)
+    for user in users.values():
+        user.created_at = end - timedelta(days=90)
+    users["hired_after@x.test"].created_at = end + timedelta(days=3)
+    admin = users["admin@x.test"]
+    with time_machine.travel(end - timedelta(days=20), tick=False):
+        set_user_active(users["left_before@x.test"], False, actor=admin)
+        set_user_active(users["back_before@x.test"], False, actor=admin)
+    with time_machine.travel(end - timedelta(days=10), tick=False):
+        set_user_active(users["back_before@x.test"], True, actor=admin)
+    with time_machine.travel(end + timedelta(days=5), tick=False):
+        set_user_active(users["left_after@x.test"], False, actor=admin)
+    db.session.commit()
+
+    then = {p.email.split("@")[0] for p in staff_at(None, end)}
+    assert then == {"stayed", "left_after", "back_before"}
+    assert {p.email.split("@")[0] for p in staff_in(None)} == {"stayed", "hired_after", "back_before"}
+    assert coverage(None, first_week, last_week, as_of=end).total.staff == 3
