@@ -61,7 +61,8 @@ class GuideRead(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # No cascade: people are deactivated, never deleted, and a confirmation is evidence (migration 0035).
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(30))
     language: Mapped[str] = mapped_column(String(5))
     version: Mapped[int] = mapped_column(Integer)

@@ -310,3 +310,11 @@ def test_a_persons_check_history_does_not_go_with_their_account(staff, ctx):
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.execute(delete(User).where(User.id == dsp.id))
     assert db.session.scalar(select(db.func.count(CompetencyCheck.id))) == 1
+
+
+def test_a_persons_guide_confirmations_do_not_go_with_their_account(staff, ctx):
+    dsp = person("dsp-north@x.test")
+    assert confirm(dsp, role="dsp")[1]
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(delete(User).where(User.id == dsp.id))
+    assert db.session.scalar(select(db.func.count(GuideRead.id))) == 1
