@@ -23,12 +23,17 @@ WORKER_STATE = """navigator.serviceWorker.getRegistration().then((r) => r
     : 'not registered')"""
 
 
+UNREGISTER = "navigator.serviceWorker.getRegistration().then((r) => r && r.unregister())"
+
+
 def wait_for_service_worker(page):
     """Until the worker controls a page that was loaded through it, with the signed-in pages kept.
 
     - A worker whose install failed (one file of the app shell not answering on a busy machine) is
       registered again by the page's next load, as on a phone; ``serviceWorker.ready`` alone would wait
       for ever.
+    - A worker still installing after 30 s waits on a request that will not answer (seen once in CI,
+      on a loaded machine): it is unregistered, so that the next load installs a new one.
     - A page opened before the first worker took over started its scripts uncontrolled; it is loaded
       once more, through the worker, as a phone's next page would be.
     - The worker keeps the report form (``CACHE_PAGES``) after sign-in, a moment after the form shows:
@@ -44,6 +49,8 @@ def wait_for_service_worker(page):
                 raise AssertionError(
                     f"no active service worker after three loads of {page.url}: {state}"
                 ) from None
+            if '"installing"' in page.evaluate(WORKER_STATE):
+                page.evaluate(UNREGISTER)
             page.reload()
     loaded_through_worker = "(performance.getEntriesByType('navigation')[0]?.workerStart || 0) > 0"
     if not page.evaluate(loaded_through_worker):
