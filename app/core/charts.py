@@ -10,6 +10,7 @@ from html import escape
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 720, 260
+NARROW_WIDTH = 360  # a phone's screen (390 px) less the page's margins
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 40
 BEFORE_COLOUR, AFTER_COLOUR, MARK_COLOUR = "#8aa4c0", "#174a7c", "#b42318"
 
@@ -152,16 +153,19 @@ def line_chart(
     y_max: float | None = None,
     gaps: tuple[int, ...] = (),
     gap_label: str = "",
+    width: int = WIDTH,
 ) -> Markup:
     """Lines over weeks; ``None`` breaks a line. Highlighted points (signals) are ringed in red.
     ``gaps`` are weeks with no data at all (not zeros): each run of them is shaded and named by
-    ``gap_label``, so a missing week cannot be read as a low one."""
+    ``gap_label``, so a missing week cannot be read as a low one. ``width`` is the drawing's own width:
+    a chart drawn at ``NARROW_WIDTH`` shows on a phone at about its size, so its 11 px text stays
+    11 px instead of being scaled down with the whole picture."""
     right = RIGHT + (END_LABEL_ROOM if any(s.end_label for s in series) else 0)
-    plot_w, plot_h = WIDTH - LEFT - right, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = width - LEFT - right, HEIGHT - TOP - BOTTOM
     values = [v for s in series for v in s.values if v is not None]
     top = y_max or max(values + ([reference[0]] if reference else []) + [1]) * 1.1
     step = plot_w / max(len(labels), 1)
-    legend = legend_layout(series)
+    legend = legend_layout(series, width)
     height = HEIGHT + LEGEND_ROW * max((row for _s, _x, row in legend), default=0)
 
     def x(i):
@@ -170,11 +174,13 @@ def line_chart(
     def y(v):
         return TOP + plot_h - v / top * plot_h
 
+    chart_id = _id(title if width == WIDTH else f"{title} {width}")
+    size_class = "" if width == WIDTH else " chart-narrow"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" class="chart" '
-        f'aria-labelledby="{_id(title)}-t {_id(title)}-d">',
-        f'<title id="{_id(title)}-t">{escape(title)}</title>',
-        f'<desc id="{_id(title)}-d">{escape(description)}</desc>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'class="chart{size_class}" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(description)}</desc>',
         *_gap_bands(gaps, gap_label, labels, step, plot_h),  # first, so axes and lines draw over them
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="#59636e"/>',
         f'<text x="4" y="{TOP + 10}" font-size="11" fill="#59636e">{escape(y_label)}</text>',
@@ -276,13 +282,13 @@ def _end_labels(series, at_x: float, y) -> list[str]:
     ]
 
 
-def legend_layout(series) -> list[tuple]:
+def legend_layout(series, chart_width: int = WIDTH) -> list[tuple]:
     """(series, x, row) for each named series: side by side, on a new row when the next would run past
     the chart's right edge (so seven measures never draw off the picture)."""
     placed, legend_x, row = [], LEFT, 0
     for s in (s for s in series if s.name):
         width = 30 + 7 * len(s.name)
-        if legend_x > LEFT and legend_x + width - 10 > WIDTH - RIGHT:
+        if legend_x > LEFT and legend_x + width - 10 > chart_width - RIGHT:
             legend_x, row = LEFT, row + 1
         placed.append((s, legend_x, row))
         legend_x += width

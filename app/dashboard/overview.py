@@ -14,7 +14,7 @@ from app.actions.measure import MeasureFilter, WeekCount, weekly_counts
 from app.actions.models import Action
 from app.actions.queries import can_view_action, windows_for
 from app.actions.vocabulary import verdict_words
-from app.core.charts import Series, line_chart
+from app.core.charts import NARROW_WIDTH, Series, line_chart
 from app.core.dates import short_date
 from app.core.settings import get_setting
 from app.dashboard import queries
@@ -48,6 +48,7 @@ class ControlChart:
     rows: list[tuple]  # (label, count, exposure, value, centre, lower, upper, note)
     centre: float
     gap_notes: list[str] = field(default_factory=list)
+    narrow_svg: object = None  # the same chart drawn for a phone's width (pages show one by screen size)
 
 
 @dataclass
@@ -219,6 +220,12 @@ def _note(week: ExposedWeek, region_names: dict) -> str:
     return _("left out: %(regions)s", regions=", ".join(left_out)) if left_out else ""
 
 
+def wide_and_narrow(labels: list[str], series: list[Series], **chart) -> tuple:
+    """A chart drawn at the page's width and again at a phone's: scaled to a 390 px screen, the wide
+    drawing's words would shrink to about 6 px."""
+    return line_chart(labels, series, **chart), line_chart(labels, series, width=NARROW_WIDTH, **chart)
+
+
 def control_chart(
     counts: list[int],
     weeks: list[ExposedWeek],
@@ -240,7 +247,7 @@ def control_chart(
             if gaps
             else ""
         )
-        svg = line_chart(
+        svg, narrow_svg = wide_and_narrow(
             labels,
             [
                 Series(_("reports per 1,000 visits"), chart.rates),
@@ -297,10 +304,10 @@ def control_chart(
             )
             for i in range(len(labels))
         ]
-        return ControlChart("u", svg, chart.signals, rows, chart.centre, notes)
+        return ControlChart("u", svg, chart.signals, rows, chart.centre, notes, narrow_svg)
     chart = run_chart(counts, labels)
     signal_points = tuple(i for s in chart.signals for i in s.indexes)
-    svg = line_chart(
+    svg, narrow_svg = wide_and_narrow(
         labels,
         [
             Series(_("reports"), [float(c) for c in counts]),
@@ -323,7 +330,7 @@ def control_chart(
         ),
     )
     rows = [(labels[i], counts[i], None, counts[i], chart.centre, None, None, "") for i in range(len(labels))]
-    return ControlChart("run", svg, chart.signals, rows, chart.centre)
+    return ControlChart("run", svg, chart.signals, rows, chart.centre, narrow_svg=narrow_svg)
 
 
 def days_so_far(weeks: list[date], today: date) -> dict[int, int]:

@@ -109,3 +109,31 @@ def test_a_long_legend_wraps_inside_the_picture():
     texts = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>(Measure number[^<]*)</text>', svg)
     for x_, y_, name in texts:
         assert float(x_) + 7 * len(name) <= WIDTH + 10 and float(y_) <= height, name
+
+
+def test_a_chart_drawn_for_a_phone_keeps_its_words_inside_and_its_own_ids():
+    """At ``NARROW_WIDTH`` the drawing is that wide (a 390 px screen shows it near full size, 11 px
+    text stays 11 px): labels, legend and end labels stay inside it, and its ids differ from the wide
+    drawing's, so a page can hold both."""
+    from app.core.charts import NARROW_WIDTH, WIDTH
+
+    labels = [f"{d} Jan" for d in range(1, 27)]
+    series = [
+        Series("reports per 1,000 visits", [float(i % 7 + 3) for i in range(26)]),
+        Series("centre (ū)", [6.0] * 26, "#59636e", dashed=True, show_points=False, end_label="centre"),
+        Series("3-sigma limits", [12.5] * 26, "#b42318", dashed=True, step=True, end_label="upper"),
+    ]
+    wide = str(line_chart(labels, series, title="u", description="d"))
+    narrow = str(line_chart(labels, series, title="u", description="d", width=NARROW_WIDTH))
+    assert f'viewBox="0 0 {NARROW_WIDTH} ' in narrow and f'viewBox="0 0 {WIDTH} ' in wide
+    assert 'class="chart chart-narrow"' in narrow and 'class="chart"' in wide
+    ids = set(re.findall(r' id="([^"]+)"', narrow))
+    assert ids and not ids & set(re.findall(r' id="([^"]+)"', wide))
+    for x, attributes, text in re.findall(r'<text x="([\d.]+)"([^>]*)>([^<]*)</text>', narrow):
+        if 'text-anchor="end"' in attributes:
+            continue  # ends at x, inside the plot
+        share = 0.5 if 'text-anchor="middle"' in attributes else 1.0
+        assert float(x) + 6.2 * len(text) * share <= NARROW_WIDTH + 4, text
+    axis = r'<text x="([\d.]+)" y="\d+" font-size="11" text-anchor="middle"[^>]*>([^<]*)</text>'
+    xs = [float(x) for x, _ in re.findall(axis, narrow)]
+    assert len(xs) >= 3 and all(b - a >= 6 * 6.2 for a, b in itertools.pairwise(xs))

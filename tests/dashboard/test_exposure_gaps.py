@@ -138,7 +138,11 @@ def test_the_dashboard_shows_the_gap_and_says_why(app, org, org_day):
         f"No visit figure for South for the week of {weeks[-1]:%d %b %Y}: its 1 report left out of the rate"
         in html
     )
-    assert html.count('<rect class="gap"') == 2  # the weeks before the first figure, and the missing week
+    drawings = html.split("<svg ")[1:]
+    narrow = [svg for svg in drawings if "chart-narrow" in svg.split(">", 1)[0]]
+    assert len(narrow) == 1, "the u-chart is drawn once more for phones"
+    for svg in (drawings[0], narrow[0]):
+        assert svg.count('<rect class="gap"') == 2  # the weeks before the first figure, and the missing week
     assert "<td>left out: South (1 report)</td>" in html
 
 
