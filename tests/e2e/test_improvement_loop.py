@@ -5,15 +5,23 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from app.core.roles import Role
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD
 
 TZ = ZoneInfo("America/New_York")
-NOW = date.today()
+NOW = date(2026, 6, 17)  # a fixed day, the clock pinned to it below: no date here is the machine's
 CREATED = NOW - timedelta(days=85)
 START, END = CREATED + timedelta(days=7), CREATED + timedelta(days=34)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    """The server's clock at NOW (the loop's dates are relative to it), whatever the machine's date."""
+    with time_machine.travel(datetime.combine(NOW, time(14), tzinfo=TZ), tick=True):
+        yield
 
 
 @pytest.fixture
