@@ -17,6 +17,7 @@ _CHAIN_LOCK_KEY = 727_100_2
 _events = AuditEvent.__table__
 _TAIL = select(_events.c.seq, _events.c.hash).order_by(_events.c.seq.desc()).limit(1)
 _APPEND = insert(_events)
+_TAKE_WRITE_LOCK = text("UPDATE audit_events SET seq = seq WHERE seq < 0")
 # PostgreSQL: lock, read the tail, link, hash and insert in one round trip (migration 0013 explains).
 _APPEND_UNDER_LOCK = text(
     "SELECT audit_chain_append(CAST(:key AS bigint), :occurred_at, CAST(:actor_id AS integer), "
@@ -71,6 +72,10 @@ def record_event(
     body = event_body(**fields)
     if connection.dialect.name == "postgresql":
         return connection.execute(_APPEND_UNDER_LOCK, {**fields, "body": body}).scalar_one()
+    # The driver opens SQLite's transaction at the first write, so a request that has only read so far
+    # would read the tail outside it, and two could link to the same tail. A write that changes nothing
+    # takes the database's one write lock (waiting its turn) before the tail is read.
+    connection.execute(_TAKE_WRITE_LOCK)
     tail = connection.execute(_TAIL).first()
     seq, prev_hash = (tail.seq + 1, tail.hash) if tail else (1, GENESIS_HASH)
     connection.execute(
