@@ -10,7 +10,7 @@ from sqlalchemy import or_, select, update
 
 from app.anonymous.models import AnonymousReport, ReportingLink
 from app.anonymous.receipts import new_receipt_code, receipt_hash
-from app.auth.models import User
+from app.auth.models import LINK_ACCOUNT_DOMAIN, User
 from app.core.audit.operations import record_event
 from app.core.concurrency import EditConflict
 from app.core.models import now_utc
@@ -26,8 +26,6 @@ from app.taxonomy.reference import taxonomy_reference
 ALERT_SPACING = timedelta(minutes=1)
 """At most one stop-the-line alert from a link's anonymous reports in this time; the others stay at the
 top of triage (``AnonymousReport.alert_held``)."""
-
-_LINK_ACCOUNT_DOMAIN = "reporting-link.invalid"
 
 
 class LinkError(InvalidInput):
@@ -104,7 +102,7 @@ def _new_link(
     # The link's own account: never signed in to (inactive, no password, no role), so notifications to
     # "the reporter" go nowhere and the audit trail names the link, not a person.
     account = User(
-        email=f"anonymous-{secrets.token_hex(8)}@{_LINK_ACCOUNT_DOMAIN}",
+        email=f"anonymous-{secrets.token_hex(8)}@{LINK_ACCOUNT_DOMAIN}",
         name="Anonymous via link",
         active=False,
     )

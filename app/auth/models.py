@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
@@ -30,6 +31,10 @@ user_regions = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+# A public reporting link's own account (app.anonymous): never signed in to, named by the app.
+LINK_ACCOUNT_DOMAIN = "reporting-link.invalid"
 
 
 class UserRole(db.Model):
@@ -67,6 +72,14 @@ class User(UserMixin, db.Model):
     # flag app.emergency adds to the session query); when it did not, the grant lookup is skipped.
     has_open_emergency_grant = True
     current_session = None
+
+    @property
+    def shown_name(self) -> str:
+        """The name as people read it: a public reporting link's own account ("Anonymous via link 3",
+        made by the app) in the reader's language, anyone else's name as they gave it."""
+        if self.email.endswith(f"@{LINK_ACCOUNT_DOMAIN}"):
+            return _("Anonymous via link %(number)s", number=self.name.rsplit(" ", 1)[-1])
+        return self.name
 
     @property
     def is_active(self) -> bool:

@@ -29,6 +29,28 @@ _DEFAULT_DESCRIPTIONS = {
     413: _l("The data value transmitted exceeds the capacity limit."),
     415: _l("The server does not support the media type transmitted in the request."),
     429: _l("This user has exceeded an allotted request count. Try again later."),
+    401: _l(
+        "The server could not verify that you are authorized to access the URL requested. You either supplied"
+        " the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the"
+        " credentials required."
+    ),
+    409: _l(
+        "A conflict happened while processing the request. The resource might have been modified while the"
+        " request was being processed."
+    ),
+    410: _l(
+        "The requested URL is no longer available on this server and there is no forwarding address. If you"
+        " followed a link from a foreign page, please contact the author of this page."
+    ),
+    422: _l("The request was well-formed but was unable to be followed due to semantic errors."),
+    500: _l(
+        "The server encountered an internal error and was unable to complete your request. Either the server"
+        " is overloaded or there is an error in the application."
+    ),
+    503: _l(
+        "The server is temporarily unable to service your request due to maintenance downtime or capacity"
+        " problems. Please try again later."
+    ),
 }
 
 

@@ -67,16 +67,52 @@ def reports_visible_to(user, *, limit: int = 100, filters: dict | None = None) -
     return list(db.session.scalars(scope_to_viewer(statement, Report, user)))
 
 
+# What each event of a report's audit trail says in its history panel. An event missing here (one added
+# later) shows its code in plain words rather than nothing.
+HISTORY_WORDS = {
+    "report.submit": N_("Report sent"),
+    "report.view": N_("Report opened"),
+    "triage.record": N_("Triaged"),
+    "review.link": N_("Added to a review"),
+    "review.complete": N_("Review completed"),
+    "action.link": N_("Linked to an action"),
+    "nurse_review.request": N_("Nurse review asked for"),
+    "nurse_review.take": N_("Nurse review taken on"),
+    "nurse_review.outcome": N_("Nurse review outcome recorded"),
+    "stop_the_line.raise": N_("Stop the line raised"),
+    "stop_the_line.acknowledge": N_("Stop the line acknowledged"),
+    "stop_the_line.safeguards": N_("Stop the line: safeguards recorded"),
+    "stop_the_line.escalate": N_("Stop the line escalated"),
+    "safeguarding.triggers": N_("Safeguarding signals recorded"),
+    "safeguarding.route": N_("Sent to the safeguarding lead"),
+    "safeguarding.view": N_("Safeguarding case opened"),
+    "safeguarding.decide": N_("Safeguarding decision recorded"),
+    "external_duty.add": N_("External report due"),
+    "external_duty.done": N_("External report made"),
+    "incident.record": N_("Recorded as an incident"),
+    "incident.reclassify": N_("Incident classification changed"),
+    "incident.recategorise": N_("Incident category changed"),
+    "warning_link.add": N_("Linked as a warning of an incident"),
+    "warning_link.remove": N_("Warning link removed"),
+}
+
+
+def history_words(action: str) -> str:
+    """An audit event's action as its history line says it, in the reader's language."""
+    words = HISTORY_WORDS.get(action)
+    return _(words) if words else action.replace("_", " ").replace(".", ": ")
+
+
 def report_history(report: Report, viewer) -> list[dict]:
     """The report's audit trail (``at``, ``action``, ``actor``), naming each actor except the
     reporter of a report whose reporter ``viewer`` may not see."""
     events = events_for("report", report.id)
     actor_ids = {e.actor_id for e in events if e.actor_id}
-    names = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+    names = {u.id: u.shown_name for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
     show_reporter = reporter_is_visible(viewer, report)
     rows = []
     for event in events:
         hidden = event.actor_id == report.reporter_id and not show_reporter
         actor = _("The reporter (confidential)") if hidden else names.get(event.actor_id, _("The system"))
-        rows.append({"at": event.occurred_at, "action": event.action, "actor": actor})
+        rows.append({"at": event.occurred_at, "action": history_words(event.action), "actor": actor})
     return rows

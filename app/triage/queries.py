@@ -186,7 +186,7 @@ def triage_queue(user, filters: QueueFilters, now: datetime) -> list[QueueItem]:
         items.append(
             QueueItem(
                 report,
-                clock("Triage", report.received_at, report.received_at + target, triaged_at, now),
+                clock(_("Triage"), report.received_at, report.received_at + target, triaged_at, now),
                 _risk_rank(report) < 2,
             )
         )

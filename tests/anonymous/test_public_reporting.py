@@ -97,7 +97,10 @@ def test_anyone_with_the_link_sends_a_report_and_nothing_about_them_is_stored_or
         submit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.submit"))
         assert submit.actor_id == link.reporter_id
         assert json.loads(submit.after)["via"] == f"anonymous via link {link.id}"
-        assert db.session.get(User, link.reporter_id).name == f"Anonymous via link {link.id}"
+        account = db.session.get(User, link.reporter_id)
+        assert account.name == f"Anonymous via link {link.id}"
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert account.shown_name == f"Anónimo por el enlace {link.id}", "the history names it in Spanish"
 
     stored = _every_stored_value(app)
     assert SENDER["REMOTE_ADDR"] not in stored

@@ -88,11 +88,11 @@ def test_stop_the_line_to_triage_on_a_tablet(app, make, live_server, phone, tabl
     tablet.goto(f"{live_server}/reports/{report_id}")
     history = tablet.inner_text(".history")
     steps = [
-        "report: submit",
-        "stop the line: raise",
-        "stop the line: acknowledge",
-        "stop the line: safeguards",
-        "triage: record",
+        "Report sent",
+        "Stop the line raised",
+        "Stop the line acknowledged",
+        "Stop the line: safeguards recorded",
+        "Triaged",
     ]
     positions = [history.index(step) for step in steps]
     assert positions == sorted(positions), history

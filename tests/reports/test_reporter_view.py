@@ -410,3 +410,21 @@ def test_a_new_section_or_event_kind_is_hidden_from_the_reporter_until_declared(
     assert "Wombat" not in reporter and "case conference" not in reporter.lower()
     assert "Closed" not in reporter and "Received" in reporter
     assert "Wombat staff section" in staff
+
+
+def test_the_history_reads_in_the_readers_language(app, make):
+    """Each line of a report's history in words (Spanish for a Spanish reader), not the audit code; an
+    event not named yet still reads as plain words."""
+    from app.reports.queries import HISTORY_WORDS, history_words
+
+    make.user("dsp@x.test", regions=["North"])
+    make.user("sup@x.test", roles=[Role.SUPERVISOR], regions=["North"])
+    report_id = make.report("dsp@x.test")
+    client = app.test_client()
+    login(client, "sup@x.test")
+    html = client.get(f"/reports/{report_id}", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Reporte enviado" in html and "report: submit" not in html
+    with app.test_request_context():
+        assert history_words("report.submit") == "Report sent"
+        assert history_words("something_new.happened") == "something new: happened"
+        assert all(code.count(".") == 1 for code in HISTORY_WORDS)

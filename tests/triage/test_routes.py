@@ -176,7 +176,7 @@ def test_report_page_shows_clocks_and_history(app, org):
     triage_form(supervisor, report_id)
     html = supervisor.get(f"/reports/{report_id}").get_data(as_text=True)
     assert "Clocks" in html and "Triaged ✓" in html and "Stop-the-line acknowledged" in html
-    assert "report: submit" in html and "triage: record" in html and "stop the line: raise" in html
+    assert "Report sent" in html and "Triaged" in html and "Stop the line raised" in html
 
 
 def test_admin_edits_the_matrix_and_settings(app, org):
