@@ -9,7 +9,7 @@ from app.actions.measure import MeasureFilter, WeekCount, Windows, observed_week
 from app.actions.models import Action
 from app.actions.queries import matching_report_days, windows_for
 from app.core.charts import Bar, Level, bar_chart
-from app.core.i18n import local_datetime
+from app.core.i18n import local_datetime, number
 
 
 def measure_weeks(action: Action, tz: ZoneInfo) -> list[WeekCount]:
@@ -78,13 +78,13 @@ def measure_chart(action: Action, tz: ZoneInfo, today: date, weeks: list[WeekCou
                 baseline[0][0],
                 baseline[-1][0],
                 before_rate,
-                _("baseline: %(rate)s/wk", rate=f"{before_rate:.1f}"),
+                _("baseline: %(rate)s/wk", rate=number(before_rate)),
             )
         )
     after_rate = per_week(after)
     if after_rate is not None:
         levels.append(
-            Level(first_after, len(weeks) - 1, after_rate, _("after: %(rate)s/wk", rate=f"{after_rate:.1f}"))
+            Level(first_after, len(weeks) - 1, after_rate, _("after: %(rate)s/wk", rate=number(after_rate)))
         )
     description = _(
         "Reports per week matching the measure: %(count)s in the %(weeks)s baseline weeks before %(day)s",

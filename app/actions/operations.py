@@ -18,7 +18,7 @@ from app.auth.models import User
 from app.auth.queries import users_with_role
 from app.core.audit.operations import record_event
 from app.core.concurrency import UNCHECKED, check_version
-from app.core.i18n import lazy, local_datetime
+from app.core.i18n import lazy, local_datetime, number
 from app.core.ids import is_db_id
 from app.core.models import now_utc
 from app.core.permissions import can_view_report
@@ -51,8 +51,8 @@ def unshown_effect_message(comparison, process=None) -> str:
         evidence.append(
             _(
                 "The 95%% interval (%(low)s to %(high)s) includes 1: the data do not show a reduction",
-                low=f"{comparison.ci_low:.2f}",
-                high=f"{comparison.ci_high:.2f}",
+                low=number(comparison.ci_low, ".2f"),
+                high=number(comparison.ci_high, ".2f"),
             )
         )
     if process is not None and not process.improvement_shown:

@@ -33,7 +33,7 @@ from app.actions.proportions import (
 from app.actions.queries import windows_for
 from app.core.audit.operations import record_event
 from app.core.concurrency import UNCHECKED, check_version
-from app.core.i18n import local_datetime
+from app.core.i18n import local_datetime, number
 from app.core.validation import InvalidInput, Problems
 from app.extensions import db
 
@@ -365,8 +365,10 @@ def unshown_process_message(comparison: ProportionComparison) -> str:
     """Why the process measure does not support "effective": what its interval says."""
     if comparison.difference is None:
         return _("The process measure has no counts before and after to compare")
-    return (
-        f"The process measure's difference ({comparison.difference * 100:+.1f} points, 95% interval "
-        f"{comparison.ci_low * 100:+.1f} to {comparison.ci_high * 100:+.1f}) does not exclude 0 on the good "
-        "side: the data do not show an improvement"
+    return _(
+        "The process measure's difference (%(difference)s points, 95%% interval %(low)s to %(high)s) does "
+        "not exclude 0 on the good side: the data do not show an improvement",
+        difference=number(comparison.difference * 100, "+.1f"),
+        low=number(comparison.ci_low * 100, "+.1f"),
+        high=number(comparison.ci_high * 100, "+.1f"),
     )

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from app.actions.proportions import BASELINE, TEST, PChart
 from app.core.charts import AFTER_COLOUR, BEFORE_COLOUR, MARK_COLOUR, Series, line_chart
+from app.core.i18n import number
 
 OTHER_COLOUR = "#59636e"
 TOP_PERCENT = 110  # room above 100% for the limits' labels
@@ -55,7 +56,7 @@ def process_chart(action, rows, chart: PChart, note: str = ""):
         description += _(
             "; baseline centre %(centre)s%% with limits from each week's denominator; "
             "%(signals)s week(s) outside their limits",
-            centre=f"{chart.centre * 100:.1f}",
+            centre=number(chart.centre * 100),
             signals=len(chart.signals),
         )
     description += "." + (" " + note.removeprefix("* ") if note else "")

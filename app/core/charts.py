@@ -9,6 +9,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from app.core.i18n import number
+
 WIDTH, HEIGHT = 720, 260
 NARROW_WIDTH = 360  # a phone's screen (390 px) less the page's margins
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 40
@@ -61,7 +63,7 @@ def bar_chart(
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" stroke="#eef1f4"/>')
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="#59636e">{tick:g}</text>'
+            f'fill="#59636e">{number(tick, "g")}</text>'
         )
     label_every = label_spacing([b.label for b in bars], plot_w)
     for index, bar in enumerate(bars):
@@ -70,7 +72,8 @@ def bar_chart(
         colour = AFTER_COLOUR if bar.highlighted else BEFORE_COLOUR
         parts.append(
             f'<rect x="{x + step * 0.15:.1f}" y="{TOP + plot_h - height:.1f}" width="{step * 0.7:.1f}" '
-            f'height="{height:.1f}" fill="{colour}"><title>{escape(bar.label)}: {bar.value:g}</title></rect>'
+            f'height="{height:.1f}" fill="{colour}">'
+            f"<title>{escape(bar.label)}: {number(bar.value, 'g')}</title></rect>"
         )
         if index % label_every == 0:
             parts.append(
@@ -191,7 +194,7 @@ def line_chart(
         )
         parts.append(
             f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="#59636e">{tick:g}</text>'
+            f'fill="#59636e">{number(tick, "g")}</text>'
         )
     if reference:
         value, label = reference
@@ -230,7 +233,7 @@ def line_chart(
                 elif v is not None:
                     parts.append(
                         f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{s.colour}">'
-                        f"<title>{escape(labels[i])}: {v:.4g}</title></circle>"
+                        f"<title>{escape(labels[i])}: {number(v, '.4g')}</title></circle>"
                     )
     parts += _end_labels(series, LEFT + plot_w + 4, y)
     main = series[0] if series else None
@@ -272,7 +275,7 @@ def _end_labels(series, at_x: float, y) -> list[str]:
     for s in series:
         last = next((v for v in reversed(s.values) if v is not None), None)
         if s.end_label and last is not None:
-            placed.append([y(last) + 4, f"{s.end_label} {last:.1f}", s.colour])
+            placed.append([y(last) + 4, f"{s.end_label} {number(last)}", s.colour])
     placed.sort()
     for above, below in itertools.pairwise(placed):
         below[0] = max(below[0], above[0] + 12)
@@ -303,7 +306,7 @@ def _sparse_point(
     shown = f"n={count}" if step >= 20 else str(count)
     return [
         f'<circle class="sparse" cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="#ffffff" stroke="{colour}" '
-        f'stroke-width="1.5"><title>{escape(label)}: {value:.4g} (n={count})</title></circle>',
+        f'stroke-width="1.5"><title>{escape(label)}: {number(value, ".4g")} (n={count})</title></circle>',
         f'<text x="{cx:.1f}" y="{cy - 6:.1f}" font-size="9" text-anchor="middle" '
         f'fill="{colour}">{shown}</text>',
     ]

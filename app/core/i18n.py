@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, LazyString, force_locale, format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
@@ -83,6 +84,28 @@ def current_language() -> str:
     """The two-letter language this request is answered in (``"en"`` outside a request)."""
     locale = get_locale()
     return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def number(value: float, spec: str = ".1f") -> str:
+    """``value`` written with the format ``spec`` (".1f", "g", ".4g", "," to group thousands) in the
+    reader's notation: English exactly as Python writes it; Spanish with its decimal comma and point
+    between thousands ("12,5", "1.000"): written the English way, "6.048" reads as six thousand."""
+    written = format(value, spec)
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return written
+    symbols = {".": get_decimal_symbol(language), ",": get_group_symbol(language)}
+    return written.translate(str.maketrans(symbols))
+
+
+def decimal(digits: int, value: float) -> str:
+    """For templates: ``decimal(1, x)`` where ``'%.1f'|format(x)`` was."""
+    return number(value, f".{digits}f")
+
+
+def signed_decimal(digits: int, value: float) -> str:
+    """For templates: a difference with its sign, ``signed_decimal(1, x)`` where ``'%+.1f'|format(x)`` was."""
+    return number(value, f"+.{digits}f")
 
 
 # strftime's codes the templates use, as Unicode date patterns (Babel names months in the language).

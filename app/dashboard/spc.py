@@ -18,6 +18,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from statistics import median
 
+from app.core.i18n import number
 from app.dashboard.words import _, ngettext
 
 
@@ -175,17 +176,17 @@ def u_chart(counts: list[int], exposures: list[float | None], labels: list[str],
             _(
                 "%(week)s: %(rate)s per %(per)s visits is above the upper 3-sigma limit (%(limit)s).",
                 week=labels[i],
-                rate=f"{rates[i]:.1f}",
-                per=f"{per:,}",
-                limit=f"{upper[i]:.1f}",
+                rate=number(rates[i]),
+                per=number(per, ","),
+                limit=number(upper[i]),
             )
             if rates[i] > upper[i]
             else _(
                 "%(week)s: %(rate)s per %(per)s visits is below the lower 3-sigma limit (%(limit)s).",
                 week=labels[i],
-                rate=f"{rates[i]:.1f}",
-                per=f"{per:,}",
-                limit=f"{lower[i]:.1f}",
+                rate=number(rates[i]),
+                per=number(per, ","),
+                limit=number(lower[i]),
             ),
         )
         for i in beyond

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.core.audit.operations import record_event
 from app.core.clusters import Cell, cell_exceedance
 from app.core.concurrency import UNCHECKED, check_version
+from app.core.i18n import number
 from app.core.models import now_utc
 from app.core.settings import get_setting
 from app.core.validation import InvalidInput, Problems
@@ -124,9 +125,9 @@ def unusual_theme(report: Report) -> str | None:
         region=report.region.name,
         observed=result.observed,
         category=report.category.label,
-        expected=f"{result.expected:.1f}",
-        p=f"{result.p_value:.2g}",
-        q=f"{result.q_value:.2g}",
+        expected=number(result.expected),
+        p=number(result.p_value, ".2g"),
+        q=number(result.q_value, ".2g"),
     )
 
 

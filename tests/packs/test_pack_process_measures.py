@@ -99,7 +99,7 @@ def test_the_pack_draws_the_process_measure_and_its_recorded_difference(app, mak
         pack = build_pack(scope, quality, tz=TZ, today=org_day, now=now_utc(), region_name="All")
         spanish = " ".join(render_template("pdf/pack.html", pack=pack, page_size="Letter").split())
     assert (
-        "Al dar el veredicto: 224 de 320 (70.0%) antes, 148 de 160 (92.5%) en el período de prueba: "
-        "diferencia de +22.5 puntos (IC del 95% +16.2 a +27.6), mejora demostrada." in spanish
+        "Al dar el veredicto: 224 de 320 (70,0%) antes, 148 de 160 (92,5%) en el período de prueba: "
+        "diferencia de +22,5 puntos (IC del 95% +16,2 a +27,6), mejora demostrada." in spanish
     )
     assert "Método: la proporción semanal se dibuja en un gráfico de control p" in spanish
