@@ -24,7 +24,7 @@ from app.core.settings import SETTINGS, all_settings
 from app.emergency.policy import allowed_roles
 from app.escalations.models import ExternalBody
 from app.escalations.operations import save_external_body
-from app.escalations.vocabulary import default_external_bodies
+from app.escalations.vocabulary import default_external_bodies, shown_body_name
 from app.triage.matrix import Recurrence, ReviewLevel, Severity
 from app.triage.operations import current_matrix, save_matrix
 
@@ -189,7 +189,10 @@ def _jurisdiction_page(values, errors=None):
         errors=errors or {},
         kinds=KINDS,
         states=US_STATES,
-        defaults=default_external_bodies(chosen),
+        defaults=[
+            {**spec, "label": shown_body_name(spec["code"], spec["name"])}
+            for spec in default_external_bodies(chosen)
+        ],
         present={body.code for body in all_external_bodies()},
         emergency_number=chosen.emergency_number,
     )

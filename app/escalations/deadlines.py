@@ -121,7 +121,8 @@ def warn_of_deadlines(*, now: datetime | None = None) -> int:
                 breached,
                 owners=duty_owners(duty),
                 report=duty.report,
-                what=_l("the report to %(body)s", body=duty.body.name),
+                # The body's name too in each recipient's language (a default body's is translated).
+                what=lazy(lambda body=duty.body: _("the report to %(body)s", body=body.label)),
                 due=duty.due_at,
                 link=duty_link(duty),
                 event="external_duty",

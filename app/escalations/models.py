@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.models import UTCDateTime, now_utc
+from app.escalations.vocabulary import shown_body_name
 from app.extensions import db
 from app.reports.models import Report
 
@@ -73,6 +74,11 @@ class ExternalBody(db.Model):
     due_in_business_days: Mapped[bool] = mapped_column(Boolean, default=False)
     for_incidents: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def label(self) -> str:
+        """The name as the reader sees it: a default one in their language, a typed one as typed."""
+        return shown_body_name(self.code, self.name)
 
 
 class ExternalDuty(db.Model):

@@ -112,7 +112,7 @@ def report_clocks(report, now: datetime) -> list[Clock]:
     for duty in report.external_duties:
         clocks.append(
             clock(
-                _("Reported to %(body)s", body=duty.body.name),
+                _("Reported to %(body)s", body=duty.body.label),
                 report.received_at,
                 duty.due_at,
                 duty.done_at,

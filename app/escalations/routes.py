@@ -191,7 +191,7 @@ def duty_done(duty_id: int):
         abort(403, _("Recording an external report is for the region's supervisors and the leads."))
     return save_and_flash(
         lambda: complete_external_duty(duty, current_user, **duty_completion_from_form(request.form)),
-        message=_("Recorded: reported to %(body)s.", body=duty.body.name),
+        message=_("Recorded: reported to %(body)s.", body=duty.body.label),
         then=lambda: redirect(url_for("reports.report_detail", report_id=duty.report_id)),
     )
 

@@ -230,7 +230,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
         "safeguarding_cases": cases or 0,
         "duties": [
             {
-                "body": d.body.name,
+                "body": d.body.label,
                 "due": d.due_at.astimezone(tz),
                 "done": d.done_at.astimezone(tz) if d.done_at else None,
                 "on_time": duty_standing(d.due_at, d.done_at, now, tz),

@@ -36,7 +36,7 @@ def _label(vocabulary, value: str) -> str:
 
 def _readable(values: dict) -> dict:
     """Triage answers as a person reads them, for the side-by-side of a conflict."""
-    bodies = {str(b.id): b.name for b in active_external_bodies()}
+    bodies = {str(b.id): b.label for b in active_external_bodies()}
     return {
         "still_at_risk_now": {"yes": "Yes", "no": "No"}.get(values.get("still_at_risk_now", ""), ""),
         "safeguarding_triggers": "; ".join(

@@ -209,7 +209,7 @@ def _duties(user, now: datetime) -> list[WorkItem]:
     return [
         WorkItem(
             _("External reports due"),
-            _("NM-%(id)s: report to %(body)s", id=duty.report_id, body=duty.body.name),
+            _("NM-%(id)s: report to %(body)s", id=duty.report_id, body=duty.body.label),
             f"/reports/{duty.report_id}#duty-{duty.id}",
             clock(_("Report"), duty.identified_at, duty.due_at, None, now),
         )

@@ -120,3 +120,23 @@ def test_the_safeguarding_decision_names_the_care_act_only_in_the_uk(app, make, 
     save(admin, kind="uk", state="")
     british = lead.get(f"/safeguarding/{case_id}").get_data(as_text=True)
     assert "Care Act s42: make safeguarding personal" in british
+
+
+def test_a_spanish_administrator_reads_the_default_bodies_and_states_in_spanish(app, admin):
+    save(admin, kind="us", state="NY")
+    page = admin.get("/admin/jurisdiction?lang=es").get_data(as_text=True)
+    assert "<li>Agencia de licencias de Nueva York — ya existe</li>" in page
+    assert "Sistema de incidentes críticos de Nueva York" in page and "Nueva York (NY)" in page
+    assert "licensing agency" not in page
+
+    with app.app_context():
+        typed = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "emergency_911"))
+        typed.name = "911 (call first)"
+        db.session.commit()
+    bodies = admin.get("/admin/external-bodies?lang=es").get_data(as_text=True)
+    # The field keeps the stored English default (saving the row leaves it a default); beside it,
+    # what readers see. A typed name has no such note.
+    assert 'value="Adult protective services"' in bodies
+    assert "Se muestra como: Servicios de Protección de Adultos (APS)" in bodies
+    assert 'value="911 (call first)"' in bodies and "Se muestra como: 911" not in bodies
+    assert "Se muestra como" not in admin.get("/admin/external-bodies").get_data(as_text=True)

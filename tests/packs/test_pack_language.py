@@ -72,3 +72,29 @@ def test_the_spanish_pack_names_months_matrix_categories_and_charts_in_spanish(a
     flat = " ".join(text.split())
     assert format_date(last_day, "dd MMMM y", locale="en") in flat
     assert "Severity potential Single Repeat Cluster" in flat and "Falls and mobility" in flat
+
+
+def test_the_spanish_pack_names_a_default_external_body_in_spanish(app, make, org_day):
+    """The pack's external reports table: a default body's name in the pack's language (issue 19)."""
+    from datetime import UTC
+
+    from app.core.roles import Role
+    from app.escalations.models import ExternalBody
+    from app.escalations.operations import add_external_duty
+    from app.reports.models import Report
+    from tests.packs.test_packs import as_user as signed_in
+
+    make.user("dsp@x.test", regions=["North"])
+    make.user("manager@x.test", roles=[Role.MANAGER], regions=[])
+    report_id = make.report("dsp@x.test")
+    with app.app_context():
+        aps = db.session.scalar(select(ExternalBody).where(ExternalBody.code == "adult_protective_services"))
+        add_external_duty(db.session.get(Report, report_id), aps, tz=UTC)
+        db.session.commit()
+    period = f"from={org_day - timedelta(days=6)}&to={org_day}"
+    manager = signed_in(app, "manager@x.test")
+    _reader, text = read(manager.get(f"/packs/oversight.pdf?{period}&lang=es").data)
+    flat = " ".join(text.split())
+    assert "Servicios de Protección de Adultos (APS)" in flat and "Adult protective services" not in flat
+    _reader, text = read(manager.get(f"/packs/oversight.pdf?{period}").data)
+    assert "Adult protective services" in " ".join(text.split())
