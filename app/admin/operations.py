@@ -76,5 +76,5 @@ def save_jurisdiction(kind: str, state: str, *, actor) -> Jurisdiction:
     there (another jurisdiction's included) stay as they are: an administrator deactivates them on
     the external bodies page, and duties already recorded keep their body."""
     chosen = set_jurisdiction(kind, state, actor=actor)
-    ensure_default_external_bodies()
+    ensure_default_external_bodies(actor=actor)
     return chosen

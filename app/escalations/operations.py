@@ -391,14 +391,35 @@ def decision_conflict(case: SafeguardingCase, submitted: dict) -> ConflictView:
     return conflict_view(case.decided_by, case.decided_at, _DECISION_QUESTIONS, theirs, yours)
 
 
-def ensure_default_external_bodies(retire_others: bool = False) -> list[ExternalBody]:
+def ensure_default_external_bodies(retire_others: bool = False, *, actor=None) -> list[ExternalBody]:
     """Add the jurisdiction's default external bodies that are missing (by code); the ones present
     are left as an administrator set them. ``retire_others`` (the demo's fresh install) also
-    deactivates every body that is not one of the jurisdiction's defaults and no duty uses."""
-    wanted = default_external_bodies(jurisdiction())
+    deactivates every body that is not one of the jurisdiction's defaults and no duty uses.
+
+    With an ``actor`` (an administrator who changed the jurisdiction) each body added is audited as
+    an added body is on the external bodies page; an install's seeding (no actor) is not, as the
+    default categories' is not."""
+    chosen = jurisdiction()
+    wanted = default_external_bodies(chosen)
     existing = set(db.session.scalars(select(ExternalBody.code)))
     added = [ExternalBody(**spec) for spec in wanted if spec["code"] not in existing]
     db.session.add_all(added)
+    if actor is not None:
+        db.session.flush()
+        for body in added:
+            record_event(
+                "external_body.save",
+                actor=actor,
+                object_type="external_body",
+                object_id=body.id,
+                after={
+                    "code": body.code,
+                    "due": body.due_amount,
+                    "business_days": body.due_in_business_days,
+                    "active": body.active,
+                    "default_for": chosen.kind,
+                },
+            )
     if retire_others:
         used = select(ExternalDuty.body_id)
         db.session.execute(

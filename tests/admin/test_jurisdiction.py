@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.core.audit.models import AuditEvent
 from app.core.jurisdiction import DEFAULT_JURISDICTION, Jurisdiction, jurisdiction
 from app.core.roles import Role
@@ -120,6 +121,32 @@ def test_the_safeguarding_decision_names_the_care_act_only_in_the_uk(app, make, 
     save(admin, kind="uk", state="")
     british = lead.get(f"/safeguarding/{case_id}").get_data(as_text=True)
     assert "Care Act s42: make safeguarding personal" in british
+
+
+def test_the_bodies_a_change_of_jurisdiction_adds_are_audited_as_the_administrators(app, admin):
+    with app.app_context():
+        present = set(db.session.scalars(select(ExternalBody.code)))
+        admin_id = db.session.scalar(select(User.id).where(User.email == "admin@x.test"))
+    assert save(admin, kind="uk", state="").status_code == 302
+    with app.app_context():
+        events = list(
+            db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "external_body.save").order_by(AuditEvent.seq)
+            )
+        )
+        added = {b.id: b.code for b in db.session.scalars(select(ExternalBody)) if b.code not in present}
+        assert set(added.values()) == {"local_authority_safeguarding", "cqc", "riddor", "emergency_999"}
+        assert {int(e.object_id): json.loads(e.after)["code"] for e in events} == added
+        assert all(e.object_type == "external_body" and e.before is None for e in events)
+        assert {json.loads(e.after)["default_for"] for e in events} == {"uk"}
+        assert {e.actor_id for e in events} == {admin_id}
+    # Saving the same choice again adds nothing, so audits no body.
+    save(admin, kind="uk", state="")
+    with app.app_context():
+        count = db.session.scalar(
+            select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "external_body.save")
+        )
+        assert count == 4
 
 
 def test_a_spanish_administrator_reads_the_default_bodies_and_states_in_spanish(app, admin):
