@@ -60,6 +60,10 @@ class User(UserMixin, db.Model):
     webauthn_user_handle: Mapped[str | None] = mapped_column(String(64), unique=True)
     # "en" or "es" when the person chose a language; None follows the browser (app.core.i18n).
     language: Mapped[str | None] = mapped_column(String(5))
+    # The language this person's browser last asked for while they had chosen none, kept at sign-in
+    # and when it changes (auth.operations), so what is written to them outside their own request
+    # (a notification, an e-mail, a push) is in the language their pages are in (i18n.language_of).
+    browser_language: Mapped[str | None] = mapped_column(String(5))
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     regions: Mapped[list[Region]] = relationship(secondary=user_regions, lazy="selectin")

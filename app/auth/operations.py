@@ -122,10 +122,13 @@ def start_session(
     method: str = "password",
     shared_device: bool = False,
     must_enrol_passkey: bool = False,
+    browser_language: str | None = None,
 ) -> str:
     """Open a server-side session for ``user`` and return the token the cookie will carry.
 
-    Every sign-in gets a fresh random token (a new session identifier), whatever the browser held."""
+    Every sign-in gets a fresh random token (a new session identifier), whatever the browser held.
+    ``browser_language`` is the language the signing-in browser asks for (kept when it changed, see
+    ``remember_browser_language``)."""
     token = secrets.token_urlsafe(32)
     row = UserSession(
         user_id=user.id,
@@ -145,7 +148,19 @@ def start_session(
     )
     user.session_token = token
     user.current_session = row
+    remember_browser_language(user, browser_language)
     return token
+
+
+def remember_browser_language(user: User, language: str | None) -> bool:
+    """Keep the language ``user``'s browser asks for (``app.core.i18n.browser_language``) while they
+    have chosen none, so what is written to them later is in the language they read the pages in
+    (``language_of``). Writes only when it changed (never on every request); not audited, as the
+    browser's setting is not the person's choice. Returns whether it wrote."""
+    if language is None or user.language is not None or user.browser_language == language:
+        return False
+    user.browser_language = language
+    return True
 
 
 @dataclass(frozen=True)
@@ -202,9 +217,12 @@ def _split_ids(joined: str | None) -> frozenset[int]:
     return frozenset(int(part) for part in joined.split(",")) if joined else frozenset()
 
 
-def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, bool]:
+def load_session_user(
+    token: str, limits: SessionLimits, *, browser_language: str | None = None
+) -> tuple[User | None, bool]:
     """The user behind a live session token (None if unknown, ended, expired or deactivated), and
-    whether the lookup wrote something the caller must commit (an expiry, a last-seen time).
+    whether the lookup wrote something the caller must commit (an expiry, a last-seen time, the
+    language the browser asks for when it changed: ``remember_browser_language``).
 
     One query (``_session_query``)."""
     found = db.session.execute(_session_query(), {"token_hash": _token_hash(token)}).one_or_none()
@@ -227,6 +245,7 @@ def load_session_user(token: str, limits: SessionLimits) -> tuple[User | None, b
     if now - session_row.last_seen_at > _LAST_SEEN_GRANULARITY:
         session_row.last_seen_at = now
         wrote = True
+    wrote = remember_browser_language(user, browser_language) or wrote
     user.session_token = token
     user.current_session = session_row
     for attribute, value in zip(_session_flags, flags, strict=True):

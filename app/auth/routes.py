@@ -41,7 +41,7 @@ from app.auth.queries import active_sessions, open_passkey
 from app.auth.sessions import require_passkey_enrolment, safe_next_url
 from app.auth.signals import account_page_sections
 from app.core.form_flow import back_to, save_form
-from app.core.i18n import N_
+from app.core.i18n import N_, browser_language
 from app.core.json_errors import json_error, json_field_errors
 from app.extensions import db, limiter
 
@@ -69,6 +69,7 @@ def _sign_in(user, *, method: str, shared_device: bool, must_enrol_passkey: bool
         method=method,
         shared_device=shared_device or works_on_shared_devices(user),
         must_enrol_passkey=must_enrol_passkey,
+        browser_language=browser_language(),
     )
     login_user(user)
 

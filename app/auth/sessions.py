@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.operations import SessionLimits, load_session_user
+from app.core.i18n import browser_language
 from app.core.json_errors import json_error
 from app.core.settings import all_settings
 from app.extensions import db, login_manager
@@ -28,7 +29,7 @@ def session_limits() -> SessionLimits:
 
 @login_manager.user_loader
 def _load_user(token: str):
-    user, wrote = load_session_user(token, session_limits())
+    user, wrote = load_session_user(token, session_limits(), browser_language=browser_language())
     if wrote:
         db.session.commit()
     return user

@@ -6,7 +6,11 @@ Which language a request is answered in, first that applies:
    cue guide ``/guides/<role>.pdf?lang=es``, SPEC §5) and the form's one-tap switch;
 2. the signed-in person's own choice (``users.language``), when they made one;
 3. the browser's ``Accept-Language``;
-4. English.
+4. the organisation's default language (``BABEL_DEFAULT_LOCALE``, English).
+
+What is written to a person outside their own request (a notification, its e-mail and push, a
+reminder a job sends) follows ``language_of``: their choice, else the language their browser last
+asked for (``users.browser_language``, kept by app.auth when it changes), else the default.
 
 English is the source language: the English text is the message id, so an untranslated message shows
 in English rather than as a key. ``tests/core/test_translations.py`` fails on a message without a
@@ -18,7 +22,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, LazyString, force_locale, format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,10 +47,26 @@ def requested_language() -> str | None:
     return wanted if wanted in LANGUAGES else None
 
 
+def default_language() -> str:
+    """The organisation's language for anyone who neither chose one nor has a browser asking."""
+    configured = current_app.config.get("BABEL_DEFAULT_LOCALE") if has_app_context() else None
+    return configured if configured in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def browser_language() -> str | None:
+    """The language this request's browser asks for (its ``Accept-Language`` against the languages
+    the app speaks, the default when it names none of them); None outside a request or when the
+    browser sends no ``Accept-Language`` (a script, a health check), which then says nothing."""
+    if not has_request_context() or not request.headers.get("Accept-Language"):
+        return None
+    return request.accept_languages.best_match(LANGUAGES, default=default_language())
+
+
 def select_language() -> str:
     if not has_request_context():
-        # Jobs, the command line and domain code run in an app context only: messages in English.
-        return DEFAULT_LANGUAGE
+        # Jobs, the command line and domain code run in an app context only: messages in the default
+        # language (what is written to a person goes through ``in_language_of``).
+        return default_language()
     explicit = requested_language()
     if explicit:
         return explicit
@@ -54,7 +74,7 @@ def select_language() -> str:
     if chosen in LANGUAGES:
         return chosen
     g.language_from_browser = True
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    return browser_language() or default_language()
 
 
 def _signed_in_persons_choice() -> str | None:
@@ -69,10 +89,14 @@ def _signed_in_persons_choice() -> str | None:
 
 
 def language_of(user) -> str:
-    """The language to write to ``user`` in when they are not the one asking (an e-mail, a push, an
-    in-app notification): their own choice, else English."""
-    chosen = getattr(user, "language", None)
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    """The language to write to ``user`` in when they are not the one asking (an in-app notification,
+    its e-mail and push, a reminder): their own choice, else the language their browser last asked
+    for (so a person who never chose one reads these in the language their pages are in), else the
+    organisation's default."""
+    for language in (getattr(user, "language", None), getattr(user, "browser_language", None)):
+        if language in LANGUAGES:
+            return language
+    return default_language()
 
 
 def in_language_of(user):
