@@ -35,13 +35,6 @@ class Target:
     amount: float
     business_days: bool = False
 
-    def describe(self) -> str:
-        if self.business_days:
-            return f"{self.amount:g} business day{'s' if self.amount != 1 else ''}"
-        if self.amount < 1:
-            return f"{round(self.amount * 60)} minutes"
-        return f"{self.amount:g} hour{'s' if self.amount != 1 else ''}"
-
 
 @lru_cache(maxsize=64)
 def public_holidays(country: str, subdivision: str, year: int) -> Mapping[date, str]:

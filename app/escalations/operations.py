@@ -379,12 +379,12 @@ _DECISION_QUESTIONS = [
 def decision_conflict(case: SafeguardingCase, submitted: dict) -> ConflictView:
     """The stored decision beside the one that was refused, for the conflict partial."""
     theirs = {
-        "decision": SAFEGUARDING_DECISIONS.get(case.decision or "", ""),
+        "decision": str(SAFEGUARDING_DECISIONS.get(case.decision or "", "")),
         "rationale": case.rationale or "",
         "persons_views": case.persons_views or "",
     }
     yours = {
-        "decision": SAFEGUARDING_DECISIONS.get(submitted.get("decision", ""), ""),
+        "decision": str(SAFEGUARDING_DECISIONS.get(submitted.get("decision", ""), "")),
         "rationale": submitted.get("rationale", "").strip(),
         "persons_views": submitted.get("persons_views", "").strip(),
     }

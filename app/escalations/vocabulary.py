@@ -1,25 +1,27 @@
 """Safeguarding and rights triggers, decisions, and the default external bodies per jurisdiction."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.core.i18n import N_
 from app.core.jurisdiction import US_STATES
 
+# Shown in the reader's language (lazy: each use reads the language of the request it is shown in).
 SAFEGUARDING_TRIGGERS = {
-    "boundary_issue": "Boundary issue (staff, family or visitor)",
-    "financial_exploitation": "Attempted financial exploitation",
-    "restrictive_practice": "Restraint, seclusion or a restriction without a plan",
-    "neglect": "Neglect signal",
-    "abuse": "Possible abuse (verbal, physical, sexual, psychological, emotional)",
-    "rights_restriction": "Rights restriction",
-    "other": "Other safeguarding concern",
+    "boundary_issue": _l("Boundary issue (staff, family or visitor)"),
+    "financial_exploitation": _l("Attempted financial exploitation"),
+    "restrictive_practice": _l("Restraint, seclusion or a restriction without a plan"),
+    "neglect": _l("Neglect signal"),
+    "abuse": _l("Possible abuse (verbal, physical, sexual, psychological, emotional)"),
+    "rights_restriction": _l("Rights restriction"),
+    "other": _l("Other safeguarding concern"),
 }
 
 SAFEGUARDING_DECISIONS = {
-    "raise_concern": "Raise a formal safeguarding concern",
-    "refer_external": "Refer to an external body",
-    "monitor": "No formal concern: monitor and review",
-    "no_further_action": "No further action",
+    "raise_concern": _l("Raise a formal safeguarding concern"),
+    "refer_external": _l("Refer to an external body"),
+    "monitor": _l("No formal concern: monitor and review"),
+    "no_further_action": _l("No further action"),
 }
 
 # The bodies a jurisdiction's providers usually report to, added (by code, never overwriting one an

@@ -8,7 +8,7 @@ from app.escalations.operations import active_external_bodies
 from app.escalations.vocabulary import SAFEGUARDING_TRIGGERS
 from app.reports.models import Report
 from app.taxonomy.vocabulary import EventClass, InterfaceType
-from app.triage.matrix import ReviewLevel
+from app.triage.matrix import Recurrence, ReviewLevel, Severity
 from app.triage.vocabulary import DowngradeReason
 
 _QUESTIONS = [
@@ -38,13 +38,13 @@ def _readable(values: dict) -> dict:
     """Triage answers as a person reads them, for the side-by-side of a conflict."""
     bodies = {str(b.id): b.label for b in active_external_bodies()}
     return {
-        "still_at_risk_now": {"yes": "Yes", "no": "No"}.get(values.get("still_at_risk_now", ""), ""),
+        "still_at_risk_now": {"yes": _("Yes"), "no": _("No")}.get(values.get("still_at_risk_now", ""), ""),
         "safeguarding_triggers": "; ".join(
-            SAFEGUARDING_TRIGGERS.get(t, t) for t in sorted(values.get("safeguarding_triggers", []))
+            str(SAFEGUARDING_TRIGGERS.get(t, t)) for t in sorted(values.get("safeguarding_triggers", []))
         ),
         "external_body_ids": "; ".join(sorted(bodies.get(i, i) for i in values.get("external_body_ids", []))),
-        "recurrence": (values.get("recurrence") or "").capitalize(),
-        "severity": (values.get("severity") or "").capitalize(),
+        "recurrence": _label(Recurrence, values.get("recurrence") or ""),
+        "severity": _label(Severity, values.get("severity") or ""),
         "minimum_investigation": (values.get("minimum_investigation") or "").strip(),
         "interface": _label(InterfaceType, values.get("interface_type", ""))
         if values.get("interface_flag")

@@ -155,3 +155,13 @@ def test_a_deadline_warning_names_the_body_in_each_readers_language(app, org, ct
 
     assert "Servicios de Protección de Adultos (APS)" in title("sup-es@x.test")
     assert "the report to Adult protective services" in title("sup@x.test")
+
+
+def test_safeguarding_triggers_and_decisions_read_in_the_readers_language(app):
+    from app.escalations.vocabulary import SAFEGUARDING_DECISIONS, SAFEGUARDING_TRIGGERS
+
+    with app.test_request_context("/?lang=es"):
+        assert str(SAFEGUARDING_TRIGGERS["neglect"]) == "Señal de negligencia"
+        assert str(SAFEGUARDING_DECISIONS["refer_external"]) == "Remitir a un organismo externo"
+    with app.test_request_context("/?lang=en"):
+        assert str(SAFEGUARDING_TRIGGERS["neglect"]) == "Neglect signal"

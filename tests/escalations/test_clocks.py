@@ -79,8 +79,6 @@ def test_formatting():
     assert format_duration(timedelta(minutes=45)) == "45 min"
     assert format_duration(timedelta(hours=2, minutes=5)) == "2 h 05 min"
     assert format_duration(timedelta(days=3, hours=4, minutes=10)) == "3 d 4 h"
-    assert Target(0.25).describe() == "15 minutes"
-    assert Target(2, business_days=True).describe() == "2 business days"
 
 
 def test_a_duty_reads_yes_late_overdue_or_due_with_its_local_date():
