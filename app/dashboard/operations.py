@@ -23,6 +23,7 @@ from app.extensions import db
 from app.notifications.operations import notify
 from app.reports.models import Report
 from app.reviews.operations import ReviewInput, save_review
+from app.reviews.titles import cluster_title, english_title
 from app.taxonomy.queries import regions_by_name
 from app.triage.queries import interface_type_counted
 
@@ -264,12 +265,19 @@ def handle_cluster(cluster: Cluster, user, *, action: str, reason: str = "", lin
     elif action == "review":
         if not cluster.reports:
             raise ClusterError(_("This cluster has no reports to review."))
-        where = cluster.region.name if cluster.region else f"person {pseudonym(cluster.person_ref)}"
-        what = cluster.category.name if cluster.category else (cluster.interface_type or "").replace("_", " ")
+        title = cluster_title(
+            category=cluster.category.name if cluster.category else None,
+            interface=cluster.interface_type,
+            region=cluster.region.name if cluster.region else None,
+            person=pseudonym(cluster.person_ref),
+        )
         review = save_review(
             user,
             ReviewInput(
-                kind="barrier_review", title=f"Cluster: {what} in {where}", reports=list(cluster.reports)
+                kind="barrier_review",
+                title=english_title(title),
+                title_parts=title,
+                reports=list(cluster.reports),
             ),
         )
         cluster.review_id = review.id

@@ -70,7 +70,7 @@ def timeline(viewer, reports: list[Report]) -> list[Moment]:
                 Moment(
                     review.created_at,
                     "review",
-                    review.title,
+                    review.shown_title,
                     review.status,
                     "reviews.show",
                     {"review_id": review.id},

@@ -76,7 +76,7 @@ def review_values(review: Review) -> dict:
     values = {
         "version": str(review.version),
         "kind": review.kind,
-        "title": review.title,
+        "title": review.shown_title,
         "report_ids": ", ".join(f"NM-{r.id}" for r in review.reports),
         "held_on": review.held_on.isoformat() if review.held_on else "",
         "duration_minutes": review.duration_minutes or "",

@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.core.models import UTCDateTime, now_utc
 from app.extensions import db
 from app.reports.models import Report
+from app.reviews.titles import shown_title
 
 
 def _days(n: int) -> str:
@@ -38,6 +39,9 @@ class Review(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     title: Mapped[str] = mapped_column(String(200))
+    # An automatic title's parts (app.reviews.titles): shown in the reader's language; None for a
+    # title a person typed. ``title`` keeps the English text either way.
+    title_parts: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="open")
     held_on: Mapped[date | None] = mapped_column(Date)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
@@ -65,6 +69,11 @@ class Review(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language when the app made it, as typed when a person did."""
+        return shown_title(self.title, self.title_parts)
 
     def clock(self, today: date, tz) -> str:
         """The review's clock in words: due, overdue or completed, against its first due date."""

@@ -26,6 +26,7 @@ from app.reports.models import Report, ReportStatus
 from app.reports.operations import advance_status
 from app.reports.queries import UNSEEN_REPORT
 from app.reviews.models import Review, review_reports
+from app.reviews.titles import BRIEF, FULL, PATHWAY, english_title, report_title, theme_title
 from app.triage.models import Triage
 
 REVIEW_KINDS = {
@@ -47,6 +48,9 @@ class ReviewInput:
     kind: str
     title: str
     reports: list[Report]
+    # An automatic title's parts (app.reviews.titles), when the app names the review: ``title`` is
+    # then its English text.
+    title_parts: dict | None = None
     held_on: date | None = None
     duration_minutes: int | None = None
     participants: list[dict] = field(default_factory=list)
@@ -106,9 +110,19 @@ def _check(data: ReviewInput) -> dict[str, list[str]]:
     return errors
 
 
+def _apply_title(review: Review, data: ReviewInput) -> None:
+    """An automatic title stays automatic (shown in each reader's language) while it comes back as
+    it was shown or stored; any other text is the person's own, kept as typed."""
+    typed = data.title.strip()
+    if data.title_parts is not None:
+        review.title, review.title_parts = typed, data.title_parts
+    elif not (review.title_parts and typed in (review.title, review.shown_title)):
+        review.title, review.title_parts = typed, None
+
+
 def _apply(review: Review, data: ReviewInput) -> None:
     review.kind = data.kind
-    review.title = data.title.strip()
+    _apply_title(review, data)
     review.held_on = data.held_on
     review.duration_minutes = data.duration_minutes
     review.participants = data.participants
@@ -270,13 +284,15 @@ def _join(review: Review, report: Report, actor) -> Review:
 
 
 def _open_review(
-    report: Report, kind: str, title: str, *, owner: User, due: date, actor, because: str, now=None
+    report: Report, kind: str, title_parts: dict, *, owner: User, due: date, actor, because: str, now=None
 ):
     """A review of ``report`` opened for ``owner`` (by triage, or by an interface tag), audited; the
-    report is being reviewed from then on."""
+    report is being reviewed from then on. Its title is the app's (``title_parts``), so it reads in
+    each reader's language."""
     review = Review(
         kind=kind,
-        title=title,
+        title=english_title(title_parts),
+        title_parts=title_parts,
         created_by_id=(actor or owner).id,
         owner_id=owner.id,
         due_date=due,
@@ -338,9 +354,6 @@ def _open_theme_review(report: Report) -> Review | None:
     )
 
 
-BARRIER_TITLE_PREFIX = "Barrier review: "
-
-
 def open_owed_review(report: Report, *, actor, now: datetime | None = None) -> Review | None:
     """The review triage decided becomes a review with an owner and a due date (by its kind's
     setting), so it cannot be forgotten: a brief review per report, a barrier review per theme (a new
@@ -362,9 +375,9 @@ def open_owed_review(report: Report, *, actor, now: datetime | None = None) -> R
     now = now or now_utc()
     due = default_due_date(level, now.astimezone(org_tz()).date())
     title = {
-        "brief_structured_review": f"Brief review of NM-{report.id}",
-        "barrier_review": f"{BARRIER_TITLE_PREFIX}{report.category.name} in {report.region.name}",
-        "full_systems_review": f"Full systems review of NM-{report.id}",
+        "brief_structured_review": report_title(BRIEF, report.id),
+        "barrier_review": theme_title(report.category.name, report.region.name),
+        "full_systems_review": report_title(FULL, report.id),
     }[level]
     review = _open_review(report, level, title, owner=owner, due=due, actor=actor, because="triage", now=now)
     if owner.id != actor.id:
@@ -513,7 +526,7 @@ def open_pathway_task(
     review = _open_review(
         report,
         "pathway_map",
-        f"Information pathway of NM-{report.id}",
+        report_title(PATHWAY, report.id),
         owner=owner,
         due=due,
         actor=actor,

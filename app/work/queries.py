@@ -131,7 +131,7 @@ def _reviews(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
     return [
         WorkItem(
             _("Reviews you own"),
-            f"R-{review.id} · {review.title}",
+            f"R-{review.id} · {review.shown_title}",
             f"/reviews/{review.id}",
             clock(
                 _("Review due"),
@@ -163,7 +163,7 @@ def _interface_failures(user, now: datetime, tz: ZoneInfo) -> list[WorkItem]:
     return [
         WorkItem(
             _("Interface failures in your regions"),
-            f"R-{review.id} · {review.title}"
+            f"R-{review.id} · {review.shown_title}"
             + (" · " + _("%(name)s has it", name=review.owner.name) if review.owner else ""),
             f"/reviews/{review.id}",
             clock(_("Map"), review.created_at, _end_of(review.due_date, tz), None, now),
