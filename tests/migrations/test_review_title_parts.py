@@ -1,4 +1,4 @@
-"""0036 gives the reviews whose English title is one of the app's automatic ones the parts of it, so
+"""0037 gives the reviews whose English title is one of the app's automatic ones the parts of it, so
 they read in each reader's language; a typed title (or one of another kind's pattern) keeps none, and
 no title's text changes."""
 
@@ -23,7 +23,7 @@ REVIEW = (
     "VALUES (:kind, :title, 'open', '[]', '', '', '', '', '[]', :by, :at, 1)"
 )
 
-# kind, stored title, the parts 0036 finds (None: a typed title)
+# kind, stored title, the parts 0037 finds (None: a typed title)
 REVIEWS = [
     ("brief_structured_review", "Brief review of NM-12", {"template": "brief", "report": 12}),
     ("full_systems_review", "Full systems review of NM-40", {"template": "full", "report": 40}),
@@ -72,7 +72,7 @@ def test_automatic_titles_get_their_parts_and_typed_ones_stay_typed(tmp_path):
     with database_of_its_own(tmp_path) as url:
         app = app_on(url)
         with app.app_context():
-            migrate("upgrade", "0035_guide_reads_kept")
+            migrate("upgrade", "0036_browser_language")
             author = Factory(app).user("quality@x.test", roles=[Role.QUALITY_LEAD], regions=[])
             with db.engine.begin() as connection:
                 connection.execute(text(CATEGORY), {"code": "falls_home", "name": "Falls in the home"})
@@ -80,7 +80,7 @@ def test_automatic_titles_get_their_parts_and_typed_ones_stay_typed(tmp_path):
                 for kind, title, _parts in REVIEWS:
                     at = datetime(2026, 3, 2, 9)
                     connection.execute(text(REVIEW), {"kind": kind, "title": title, "by": author, "at": at})
-            migrate("upgrade", "0036_review_title_parts")
+            migrate("upgrade", "0037_review_title_parts")
             stored = db.session.scalars(select(Review).order_by(Review.id)).all()
             assert [(r.kind, r.title, r.title_parts) for r in stored] == REVIEWS
             assert [r.version for r in stored] == [1] * len(REVIEWS), "nobody's form goes stale"
@@ -94,7 +94,7 @@ def test_automatic_titles_get_their_parts_and_typed_ones_stay_typed(tmp_path):
                 assert stored[6].shown_title == "Grupo de casos: Cambio de horario en persona P-0A1B2C3D4E"
                 assert stored[-1].shown_title == "Riverside medication cluster"
             db.session.remove()
-            migrate("downgrade", "0035_guide_reads_kept")
+            migrate("downgrade", "0036_browser_language")
             with db.engine.connect() as connection:
                 titles = connection.execute(text("SELECT title FROM reviews ORDER BY id")).scalars().all()
             assert titles == [title for _kind, title, _parts in REVIEWS]

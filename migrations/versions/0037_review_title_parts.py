@@ -1,7 +1,7 @@
 """the parts of a review's automatic title, so it reads in each reader's language
 
-Revision ID: 0036_review_title_parts
-Revises: 0035_guide_reads_kept
+Revision ID: 0037_review_title_parts
+Revises: 0036_browser_language
 Create Date: 2026-12-01 04:30:00
 
 ``reviews.title_parts`` holds which automatic title a review has and what fills it (app.reviews.titles);
@@ -23,8 +23,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0036_review_title_parts"
-down_revision = "0035_guide_reads_kept"
+revision = "0037_review_title_parts"
+down_revision = "0036_browser_language"
 branch_labels = None
 depends_on = None
 
