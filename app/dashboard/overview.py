@@ -3,10 +3,9 @@ dashboard page and the evidence pack. Each kind of data is read once for the who
 actions' before/after charts come from one read of the reports), never once per action."""
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property, partial
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from app.actions.charts import measure_chart, shown_weeks
@@ -51,34 +50,167 @@ class ControlChart:
     narrow_svg: object = None  # the same chart drawn for a phone's width (pages show one by screen size)
 
 
-@dataclass
 class Dashboard:
-    scope: queries.Scope
-    labels: list[str]
-    counts: list[int]
-    control: ControlChart
-    breakdowns: dict[str, list[tuple]]
-    by_region: list[tuple[str, list[int]]]
-    timeliness: list[queries.WeeklyShare]
-    timeliness_svg: object
-    target_percent: float
-    culture: dict
-    clusters: list[Cluster]
-    actions: list[tuple] = field(default_factory=list)
-    # Read only when a page shows it (the triage page): a scan of the period's reports and triages that
-    # every other page of the dashboard would pay for nothing (about a fifth of the page at 1M reports).
-    proposals_by_month: Callable[[], list[queries.ProposalMonth]] | None = field(default=None, repr=False)
-    days_so_far: dict[int, int] = field(default_factory=dict)  # week index -> its days elapsed, if partial
-    downgrades: "Downgrades | None" = None
-    warnings: list[ThemeWarnings] = field(default_factory=list)  # per theme with an incident
+    """The weekly review's board for one scope. Every part is read when a page first asks for it and
+    kept for the rest of the request: the weekly review reads what it summarises, each page behind its
+    links only its own part (the clusters page never scans the period's reports), and the evidence
+    pack, which shows everything, reads everything once."""
 
     # How the page words a recorded verdict beside its interval (the pack's words).
     verdict_words = staticmethod(verdict_words)
 
+    def __init__(self, scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime):
+        self.scope = scope
+        self.user = user
+        self.tz = tz
+        self.today = today
+        self.now = now
+        self.labels = [short_date(w) for w in scope.weeks]
+        self.days_so_far = days_so_far(scope.weeks, today)  # week index -> its days elapsed, if partial
+
+    @cached_property
+    def summary(self) -> queries.PeriodSummary:
+        """Weekly counts, breakdowns, barrier share and triage timeliness: one scan of the period."""
+        triage_target = timedelta(hours=get_setting("triage_target_hours"))
+        return queries.period_summary(self.scope, self.tz, triage_target=triage_target, now=self.now)
+
+    @cached_property
+    def names(self) -> tuple[dict, dict, dict]:
+        """``{id: name}`` of the regions, categories and programs."""
+        return tuple(queries.names_by_id(model) for model in (Region, Category, Program))
+
+    @property
+    def counts(self) -> list[int]:
+        return self.summary.weekly
+
+    @cached_property
+    def control(self) -> ControlChart:
+        weeks_with_visits = exposed_weeks(
+            self.summary.weekly_by_region, queries.weekly_visits_by_region(self.scope), len(self.scope.weeks)
+        )
+        return control_chart(self.counts, weeks_with_visits, self.labels, self.scope.weeks, self.names[0])
+
+    @cached_property
+    def breakdowns(self) -> dict[str, list[tuple]]:
+        summary = self.summary
+        regions, categories, programs = self.names
+        return {
+            _("Region"): [(regions.get(k, "—"), n, ("region", k)) for k, n in summary.by_region],
+            _("Category"): [(categories.get(k, "—"), n, ("category", k)) for k, n in summary.by_category],
+            _("Program"): [
+                (programs.get(k, _("No program")), n, ("program", k or "")) for k, n in summary.by_program
+            ],
+            _("Interface type"): [
+                (interface_label(k) or _("none recorded"), n, ("interface", k or ""))
+                for k, n in summary.by_interface
+            ],
+        }
+
+    @cached_property
+    def by_region(self) -> list[tuple[str, list[int]]]:
+        regions = self.names[0]
+        return sorted(
+            ((regions.get(k, "—"), series) for k, series in self.summary.weekly_by_region.items()),
+            key=lambda r: r[0],
+        )
+
+    @cached_property
+    def timeliness(self) -> list[queries.WeeklyShare]:
+        scope, tz, now = self.scope, self.tz, self.now
+        decision_target = timedelta(hours=get_setting("safeguarding_decision_hours"))
+        acknowledged, safeguards_confirmed = queries.alert_timeliness(
+            scope,
+            tz,
+            now,
+            acknowledge=timedelta(minutes=get_setting("stop_the_line_ack_minutes")),
+            safeguards=timedelta(minutes=get_setting("safeguards_confirm_minutes")),
+        )
+        return [
+            acknowledged,
+            safeguards_confirmed,
+            queries.nurse_review_timeliness(scope, tz, now),
+            self.summary.triage,
+            queries.safeguarding_timeliness(scope, tz, decision_target, now),
+            queries.duty_timeliness(scope, tz, now),
+            queries.review_timeliness(scope, tz, now.astimezone(tz).date()),
+            queries.action_timeliness(scope, tz, now.astimezone(tz).date()),
+        ]
+
+    @cached_property
+    def target_percent(self) -> float:
+        return get_setting("timeliness_target_percent")
+
+    @cached_property
+    def timeliness_svg(self):
+        target = self.target_percent
+        colours = ("#b3261e", "#d0641a", "#5c6b00", "#174a7c", "#6b3fa0", "#0f6e6e", "#9a4d00", "#1a7f37")
+        return line_chart(
+            self.labels,
+            [
+                Series(t.label, t.shares, colour, counts=t.total, min_count=FEWEST_FOR_A_SHARE)
+                for t, colour in zip(self.timeliness, colours, strict=True)
+            ],
+            title=_("Timeliness by week"),
+            reference=(target, _("%(target)s%% floor", target=f"{target:g}")),
+            y_max=105,
+            y_label="%",
+            description=_(
+                "Share of reports triaged within target, safeguarding decisions within target and actions in "
+                "place by their due date, each week, against the %(target)s%% floor.",
+                target=f"{target:g}",
+            )
+            + f" {sparse_note()}",
+        )
+
+    @cached_property
+    def culture(self) -> dict:
+        verified, ended = queries.verified_share(self.today)
+        weeks = len(self.scope.weeks)
+        return {
+            "reports_per_week": sum(self.counts) / weeks if weeks else 0,
+            "barrier_share": self.summary.barrier_share,
+            "median_days_to_feedback": median_days_to_feedback(),
+            "verified": verified,
+            "ended": ended,
+        }
+
+    @cached_property
+    def clusters(self) -> list[Cluster]:
+        return queries.open_clusters(self.scope.region_ids)
+
+    @cached_property
+    def action_list(self) -> list[Action]:
+        """The actions the viewer may see whose test window starts in the period or the eight weeks
+        before it, oldest first (the weekly review lists them; their charts are the actions page's)."""
+        earliest = self.scope.first_week - timedelta(weeks=8)
+        return [
+            a
+            for a in queries.actions_starting_between(earliest, self.scope.last_week)
+            if can_view_action(self.user, a)
+        ]
+
+    @cached_property
+    def actions(self) -> list[tuple]:
+        """``(action, before/after chart, its weeks)`` for each action of ``action_list``."""
+        viewable, tz, today = self.action_list, self.tz, self.today
+        return [
+            (action, measure_chart(action, tz, today, weeks), shown_weeks(action, weeks, today))
+            for action, weeks in zip(viewable, before_after_weeks(viewable, self.tz), strict=True)
+        ]
+
     @cached_property
     def proposal_months(self) -> list[queries.ProposalMonth]:
         """The recurrence proposed at triage (single / repeat / cluster), per month of the period."""
-        return self.proposals_by_month() if self.proposals_by_month else []
+        return queries.recurrence_proposals_by_month(self.scope, self.tz)
+
+    @cached_property
+    def downgrades(self) -> "Downgrades":
+        return triage_downgrades(self.scope, self.tz)
+
+    @cached_property
+    def warnings(self) -> list[ThemeWarnings]:
+        """Per theme with an incident in the period: near misses, incidents, warned incidents."""
+        return theme_warnings(*self.scope.bounds(self.tz), self.scope.region_ids)
 
     @property
     def below_floor(self) -> list[queries.WeeklyShare]:
@@ -358,98 +490,5 @@ def before_after_weeks(actions: list[Action], tz: ZoneInfo) -> list[list[WeekCou
 
 
 def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime) -> Dashboard:
-    labels = [short_date(w) for w in scope.weeks]
-    triage_target = timedelta(hours=get_setting("triage_target_hours"))
-    summary = queries.period_summary(scope, tz, triage_target=triage_target, now=now)
-    counts = summary.weekly
-    weeks_with_visits = exposed_weeks(
-        summary.weekly_by_region, queries.weekly_visits_by_region(scope), len(scope.weeks)
-    )
-    regions, categories, programs = (queries.names_by_id(model) for model in (Region, Category, Program))
-    breakdowns = {
-        _("Region"): [(regions.get(k, "—"), n, ("region", k)) for k, n in summary.by_region],
-        _("Category"): [(categories.get(k, "—"), n, ("category", k)) for k, n in summary.by_category],
-        _("Program"): [
-            (programs.get(k, _("No program")), n, ("program", k or "")) for k, n in summary.by_program
-        ],
-        _("Interface type"): [
-            (interface_label(k) or _("none recorded"), n, ("interface", k or ""))
-            for k, n in summary.by_interface
-        ],
-    }
-    by_region = sorted(
-        ((regions.get(k, "—"), series) for k, series in summary.weekly_by_region.items()), key=lambda r: r[0]
-    )
-    decision_target = timedelta(hours=get_setting("safeguarding_decision_hours"))
-    acknowledged, safeguards_confirmed = queries.alert_timeliness(
-        scope,
-        tz,
-        now,
-        acknowledge=timedelta(minutes=get_setting("stop_the_line_ack_minutes")),
-        safeguards=timedelta(minutes=get_setting("safeguards_confirm_minutes")),
-    )
-    timeliness = [
-        acknowledged,
-        safeguards_confirmed,
-        queries.nurse_review_timeliness(scope, tz, now),
-        summary.triage,
-        queries.safeguarding_timeliness(scope, tz, decision_target, now),
-        queries.duty_timeliness(scope, tz, now),
-        queries.review_timeliness(scope, tz, now.astimezone(tz).date()),
-        queries.action_timeliness(scope, tz, now.astimezone(tz).date()),
-    ]
-    target = get_setting("timeliness_target_percent")
-    colours = ("#b3261e", "#d0641a", "#5c6b00", "#174a7c", "#6b3fa0", "#0f6e6e", "#9a4d00", "#1a7f37")
-    timeliness_svg = line_chart(
-        labels,
-        [
-            Series(t.label, t.shares, colour, counts=t.total, min_count=FEWEST_FOR_A_SHARE)
-            for t, colour in zip(timeliness, colours, strict=True)
-        ],
-        title=_("Timeliness by week"),
-        reference=(target, _("%(target)s%% floor", target=f"{target:g}")),
-        y_max=105,
-        y_label="%",
-        description=_(
-            "Share of reports triaged within target, safeguarding decisions within target and actions in "
-            "place by their due date, each week, against the %(target)s%% floor.",
-            target=f"{target:g}",
-        )
-        + f" {sparse_note()}",
-    )
-    verified, ended = queries.verified_share(today)
-    weeks = len(scope.weeks)
-    culture = {
-        "reports_per_week": sum(counts) / weeks if weeks else 0,
-        "barrier_share": summary.barrier_share,
-        "median_days_to_feedback": median_days_to_feedback(),
-        "verified": verified,
-        "ended": ended,
-    }
-    clusters = queries.open_clusters(scope.region_ids)
-    earliest = scope.first_week - timedelta(weeks=8)
-    viewable = [
-        a for a in queries.actions_starting_between(earliest, scope.last_week) if can_view_action(user, a)
-    ]
-    actions = [
-        (action, measure_chart(action, tz, today, weeks), shown_weeks(action, weeks, today))
-        for action, weeks in zip(viewable, before_after_weeks(viewable, tz), strict=True)
-    ]
-    return Dashboard(
-        scope,
-        labels,
-        counts,
-        control_chart(counts, weeks_with_visits, labels, scope.weeks, regions),
-        breakdowns,
-        by_region,
-        timeliness,
-        timeliness_svg,
-        target,
-        culture,
-        clusters,
-        actions,
-        proposals_by_month=partial(queries.recurrence_proposals_by_month, scope, tz),
-        days_so_far=days_so_far(scope.weeks, today),
-        downgrades=triage_downgrades(scope, tz),
-        warnings=theme_warnings(*scope.bounds(tz), scope.region_ids),
-    )
+    """The board for ``scope``, as ``user`` sees it; nothing is read until a page asks for a part."""
+    return Dashboard(scope, user, tz=tz, today=today, now=now)
