@@ -3,9 +3,10 @@ dashboard page and the evidence pack. Each kind of data is read once for the who
 actions' before/after charts come from one read of the reports), never once per action."""
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from zoneinfo import ZoneInfo
 
 from app.actions.charts import measure_chart, shown_weeks
@@ -21,7 +22,7 @@ from app.dashboard.models import Cluster
 from app.dashboard.spc import ExposedWeek, Signal, exposed_weeks, run_chart, u_chart
 from app.dashboard.words import _, format_date, ngettext
 from app.feedback.queries import median_days_to_feedback
-from app.incidents.queries import ThemeWarnings, theme_warnings
+from app.incidents.queries import ThemeWarnings, incident_totals, theme_warnings
 from app.taxonomy.models import Category, Program, Region
 from app.taxonomy.vocabulary import interface_label
 from app.triage.matrix import ReviewLevel
@@ -59,8 +60,13 @@ class Dashboard:
     # How the page words a recorded verdict beside its interval (the pack's words).
     verdict_words = staticmethod(verdict_words)
 
-    def __init__(self, scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime):
+    def __init__(
+        self, scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime, breakdowns: bool = True
+    ):
         self.scope = scope
+        # Whether the page shows the totals per region, category, program and interface type: then the
+        # one scan of the period counts them too (a page without them scans for less).
+        self.with_breakdowns = breakdowns
         self.user = user
         self.tz = tz
         self.today = today
@@ -70,9 +76,15 @@ class Dashboard:
 
     @cached_property
     def summary(self) -> queries.PeriodSummary:
-        """Weekly counts, breakdowns, barrier share and triage timeliness: one scan of the period."""
+        """Weekly counts, barrier share, triage timeliness and (``with_breakdowns``) the breakdowns:
+        one scan of the period."""
+        return self._summary(self.with_breakdowns)
+
+    def _summary(self, breakdowns: bool) -> queries.PeriodSummary:
         triage_target = timedelta(hours=get_setting("triage_target_hours"))
-        return queries.period_summary(self.scope, self.tz, triage_target=triage_target, now=self.now)
+        return queries.period_summary(
+            self.scope, self.tz, triage_target=triage_target, now=self.now, breakdowns=breakdowns
+        )
 
     @cached_property
     def names(self) -> tuple[dict, dict, dict]:
@@ -92,7 +104,7 @@ class Dashboard:
 
     @cached_property
     def breakdowns(self) -> dict[str, list[tuple]]:
-        summary = self.summary
+        summary = self.summary if self.with_breakdowns else self._summary(True)
         regions, categories, programs = self.names
         return {
             _("Region"): [(regions.get(k, "—"), n, ("region", k)) for k, n in summary.by_region],
@@ -212,6 +224,13 @@ class Dashboard:
         """Per theme with an incident in the period: near misses, incidents, warned incidents."""
         return theme_warnings(*self.scope.bounds(self.tz), self.scope.region_ids)
 
+    @cached_property
+    def incident_totals(self) -> tuple[int, int]:
+        """``(incidents, warned)`` over the period: what ``warnings`` adds up to."""
+        if "warnings" in self.__dict__:
+            return sum(t.incidents for t in self.warnings), sum(t.warned for t in self.warnings)
+        return incident_totals(*self.scope.bounds(self.tz), self.scope.region_ids)
+
     @property
     def below_floor(self) -> list[queries.WeeklyShare]:
         """The timeliness measures whose share over the period is under the target floor."""
@@ -245,7 +264,13 @@ class Downgrades:
     period: each with its region, levels and listed reason (never the explanation's free text)."""
 
     rows: list[DowngradeRow]
-    floor_triages: int
+    # Read when a page shows it (the triage page, the pack), not for the weekly review's count.
+    floor_count: Callable[[], int] = field(repr=False)
+
+    @cached_property
+    def floor_triages(self) -> int:
+        """How many triages of the period had the floor's minimum: the downgrades' denominator."""
+        return self.floor_count()
 
     @property
     def by_reason(self) -> list[tuple[str, int]]:
@@ -269,7 +294,7 @@ def triage_downgrades(scope: queries.Scope, tz: ZoneInfo) -> Downgrades:
         )
         for d in downgrades_between(start, end, scope.region_ids)
     ]
-    return Downgrades(rows, floor_triages_count(start, end, scope.region_ids))
+    return Downgrades(rows, partial(floor_triages_count, start, end, scope.region_ids))
 
 
 def _week_span(first: date, last: date) -> str:
@@ -489,6 +514,9 @@ def before_after_weeks(actions: list[Action], tz: ZoneInfo) -> list[list[WeekCou
     return weeks
 
 
-def build(scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime) -> Dashboard:
-    """The board for ``scope``, as ``user`` sees it; nothing is read until a page asks for a part."""
-    return Dashboard(scope, user, tz=tz, today=today, now=now)
+def build(
+    scope: queries.Scope, user, *, tz: ZoneInfo, today: date, now: datetime, breakdowns: bool = True
+) -> Dashboard:
+    """The board for ``scope``, as ``user`` sees it; nothing is read until a page asks for a part.
+    ``breakdowns``: whether the page shows the totals per region, category, program and interface."""
+    return Dashboard(scope, user, tz=tz, today=today, now=now, breakdowns=breakdowns)

@@ -411,24 +411,30 @@ def _ranked(counter: dict) -> list[tuple]:
     return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
 
 
-def period_summary(scope: Scope, tz: ZoneInfo, *, triage_target: timedelta, now: datetime) -> PeriodSummary:
-    """Weekly counts, breakdowns and the barrier share. On PostgreSQL one scan with GROUPING SETS
-    answers them all (the dashboard stays fast on millions of reports); SQLite runs one query each."""
+def period_summary(
+    scope: Scope, tz: ZoneInfo, *, triage_target: timedelta, now: datetime, breakdowns: bool = True
+) -> PeriodSummary:
+    """Weekly counts (all and per region), the barrier share, triage timeliness and, with
+    ``breakdowns``, the totals per region, category, program and interface type (without, those four
+    are empty: the weekly review does not show them). On PostgreSQL one scan answers them all (the
+    dashboard stays fast on millions of reports); SQLite runs one query each."""
     if not _is_postgres():
         by_region_week = weekly_counts_by(scope, tz, Report.region_id)
         return PeriodSummary(
             weekly_counts(scope, tz),
             by_region_week,
-            breakdown(scope, tz, Report.region_id),
-            breakdown(scope, tz, Report.category_id),
-            breakdown(scope, tz, Report.program_id),
-            breakdown(scope, tz, interface_type_counted()),
+            breakdown(scope, tz, Report.region_id) if breakdowns else [],
+            breakdown(scope, tz, Report.category_id) if breakdowns else [],
+            breakdown(scope, tz, Report.program_id) if breakdowns else [],
+            breakdown(scope, tz, interface_type_counted()) if breakdowns else [],
             barrier_share(scope, tz),
             triage_timeliness(scope, tz, triage_target, now),
         )
-    week = week_bucket(Report.occurred_at, tz, scope.first_week, scope.last_week)
-    interface_type = interface_type_counted(triage_joined=True)
-    dims = (week, Report.region_id, Report.category_id, Report.program_id, interface_type)
+    # Two steps in one statement: the period's reports (with their triage, if any) are first counted
+    # per week, region, category, program and interface type, a few thousand groups, with one hash
+    # table; GROUPING SETS then add those groups up per week, per week and region, per dimension and
+    # in all. Grouping sets straight over the reports sorted and spilled every row to disk.
+    week = week_bucket(Report.occurred_at, tz, scope.first_week, scope.last_week).label("week")
     named = func.sum(case((func.lower(func.trim(Report.barrier)).in_(NON_ANSWERS), 0), else_=1))
     # Triage timeliness rides along: by the week the near miss occurred, counted once triaged or
     # once its time has run out.
@@ -436,54 +442,71 @@ def period_summary(scope: Scope, tz: ZoneInfo, *, triage_target: timedelta, now:
     counted = func.sum(
         case((Triage.id.is_not(None), 1), (Report.received_at < now - triage_target, 1), else_=0)
     )
-    statement = select(*dims, func.grouping(*dims), func.count(), named, on_time, counted)
-    statement = (
-        statement.select_from(Report)
-        .outerjoin(Triage, Triage.report_id == Report.id)
-        .group_by(
-            func.grouping_sets(
-                tuple_(week),
-                tuple_(week, Report.region_id),
-                tuple_(Report.category_id),
-                tuple_(Report.program_id),
-                tuple_(interface_type),
-                tuple_(),
-            )
+    keys = [week, Report.region_id.label("region_id")]
+    if breakdowns:
+        keys += [
+            Report.category_id.label("category_id"),
+            Report.program_id.label("program_id"),
+            interface_type_counted(triage_joined=True).label("interface_type"),
+        ]
+    groups = _filtered(
+        select(
+            *keys, func.count().label("n"), named.label("named"), on_time.label("ok"), counted.label("due")
         )
-    )
+        .select_from(Report)
+        .outerjoin(Triage, Triage.report_id == Report.id)
+        .group_by(*keys),
+        scope,
+        tz,
+    ).subquery("groups")
+    g = groups.c
+    sets = [tuple_(g.week), tuple_(g.week, g.region_id), tuple_()]
+    dims = [g.week, g.region_id]
+    if breakdowns:
+        sets[2:2] = [tuple_(g.category_id), tuple_(g.program_id), tuple_(g.interface_type)]
+        dims += [g.category_id, g.program_id, g.interface_type]
+    flags = func.grouping(*dims)
+    statement = select(
+        *dims, flags, func.sum(g.n), func.sum(g.named), func.sum(g.ok), func.sum(g.due)
+    ).group_by(func.grouping_sets(*sets))
+    # The grouping flags, one bit per dimension (1: added up over it), for each set.
+    bit = {dim.key: 1 << (len(dims) - 1 - i) for i, dim in enumerate(dims)}
+    every = (1 << len(dims)) - 1
+    only = {key: every & ~flag for key, flag in bit.items()}  # only that dimension kept
+    by_week_region = every & ~bit["week"] & ~bit["region_id"]
     index = {w: i for i, w in enumerate(scope.weeks)}
     weekly = [0] * len(scope.weeks)
     by_region_week: dict[int, list[int]] = {}
-    categories, programs, interfaces = {}, {}, {}
+    totals: dict[str, dict] = {"category_id": {}, "program_id": {}, "interface_type": {}}
     total = with_barrier = 0
     met, timed = [0] * len(scope.weeks), [0] * len(scope.weeks)
-    for row in db.session.execute(_filtered(statement, scope, tz)):
-        w, region, category, program, interface, grouping, count, barrier_named, ok, due = row
-        if grouping == 0b01111:
-            position = index.get(_as_date(w))
+    for row in db.session.execute(statement):
+        keys_of_row, (grouping, count, barrier_named, ok, due) = row[: len(dims)], row[len(dims) :]
+        value = dict(zip([dim.key for dim in dims], keys_of_row, strict=True))
+        count = int(count)
+        if grouping == only["week"]:
+            position = index.get(_as_date(value["week"]))
             if position is not None:
                 weekly[position] = count
                 met[position], timed[position] = int(ok or 0), int(due or 0)
-        elif grouping == 0b00111:
-            position = index.get(_as_date(w))
+        elif grouping == by_week_region:
+            position = index.get(_as_date(value["week"]))
             if position is not None:
-                by_region_week.setdefault(region, [0] * len(scope.weeks))[position] = count
-        elif grouping == 0b11011:
-            categories[category] = count
-        elif grouping == 0b11101:
-            programs[program] = count
-        elif grouping == 0b11110:
-            interfaces[interface] = count
-        elif grouping == 0b11111:
-            total, with_barrier = count, barrier_named or 0
-    regions = {region: sum(series) for region, series in by_region_week.items()}
+                by_region_week.setdefault(value["region_id"], [0] * len(scope.weeks))[position] = count
+        elif grouping == every:
+            total, with_barrier = count, int(barrier_named or 0)
+        else:
+            for key in totals:
+                if grouping == only.get(key):
+                    totals[key][value[key]] = count
+    regions = {region: sum(series) for region, series in by_region_week.items()} if breakdowns else {}
     return PeriodSummary(
         weekly,
         by_region_week,
         _ranked(regions),
-        _ranked(categories),
-        _ranked(programs),
-        _ranked(interfaces),
+        _ranked(totals["category_id"]),
+        _ranked(totals["program_id"]),
+        _ranked(totals["interface_type"]),
         with_barrier / total * 100 if total else None,
         WeeklyShare(_("Triaged within target"), met, timed),
     )

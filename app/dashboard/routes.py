@@ -37,13 +37,18 @@ def _clusters_url() -> str:
 SECTIONS = ("trends", "clusters", "timeliness", "triage", "incidents", "actions")
 
 
-def _board_page(template: str):
+def _board_page(template: str, *, breakdowns: bool = False):
+    """The page ``template`` over the board, whose parts are read as the page shows them;
+    ``breakdowns`` when it shows the totals per region, category, program and interface type."""
     _require_dashboard()
     permitted = visible_region_ids(current_user)
     scope, chosen = dashboard_scope(request.args, permitted, org_today())
+    board = overview.build(
+        scope, current_user, tz=org_tz(), today=org_today(), now=now_utc(), breakdowns=breakdowns
+    )
     return render_template(
         template,
-        board=overview.build(scope, current_user, tz=org_tz(), today=org_today(), now=now_utc()),
+        board=board,
         chosen=chosen,
         query={key: value for key, value in chosen.items() if value not in (None, "")},
         sections=SECTIONS,
@@ -68,7 +73,7 @@ def index():
 @login_required
 def trends():
     """The control chart with its data table, reporting culture per team, where the reports come from."""
-    return _board_page("dashboard/trends.html")
+    return _board_page("dashboard/trends.html", breakdowns=True)
 
 
 @bp.get("/dashboard/clusters")

@@ -122,6 +122,21 @@ class ThemeWarnings:
         return self.near_misses / self.incidents if self.incidents else None
 
 
+def incident_totals(start: datetime, end: datetime, region_ids) -> tuple[int, int]:
+    """``(incidents, warned)``: the incidents between ``start`` and ``end`` (when they occurred) in
+    the regions ``region_ids`` (None: all), and how many of them had a linked warning first; what
+    ``theme_warnings`` adds up to, without counting the period's near misses."""
+    incident = Report.event_class == EventClass.INCIDENT.value
+    warned_ids = select(WarningLink.incident_id).distinct()
+    statement = select(func.count(), func.count().filter(Report.id.in_(warned_ids))).where(
+        incident, Report.occurred_at >= start, Report.occurred_at < end
+    )
+    if region_ids is not None:
+        statement = statement.where(Report.region_id.in_(region_ids))
+    incidents, warned = db.session.execute(statement).one()
+    return incidents or 0, warned or 0
+
+
 def theme_warnings(start: datetime, end: datetime, region_ids) -> list[ThemeWarnings]:
     """Per theme with an incident between ``start`` and ``end`` (when they occurred), in the regions
     ``region_ids`` (None: all): near misses, incidents and incidents with a warning first; the themes

@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -42,6 +42,14 @@ class Report(db.Model):
         Index("ix_reports_region_occurred", "region_id", "occurred_at"),
         Index("ix_reports_category_occurred", "category_id", "occurred_at"),
         Index("ix_reports_occurred_at", "occurred_at"),
+        # The few incidents among the reports: the weekly review counts a period's without reading
+        # its near misses.
+        Index(
+            "ix_reports_incident_occurred",
+            "occurred_at",
+            postgresql_where=text("event_class = 'incident'"),
+            sqlite_where=text("event_class = 'incident'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -28,6 +28,15 @@ class Triage(db.Model):
     """The supervisor's answers to SPEC's four triage questions for one report."""
 
     __tablename__ = "triages"
+    __table_args__ = (
+        # The few downgraded triages: the weekly review lists a period's without reading every triage.
+        Index(
+            "ix_triages_downgraded_at",
+            "triaged_at",
+            postgresql_where=text("downgrade_reason IS NOT NULL"),
+            sqlite_where=text("downgrade_reason IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
