@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.orm import selectinload
 
 from app.actions.models import Action
 from app.core.dates import monday, month_bucket, week_bucket
+from app.core.models import UTCDateTime
 from app.core.settings import get_setting
 from app.dashboard.models import Cluster, Exposure
 from app.escalations.models import ExternalDuty, NurseReview, SafeguardingCase, StopTheLineAlert
@@ -434,7 +436,12 @@ def period_summary(
     # per week, region, category, program and interface type, a few thousand groups, with one hash
     # table; GROUPING SETS then add those groups up per week, per week and region, per dimension and
     # in all. Grouping sets straight over the reports sorted and spilled every row to disk.
-    week = week_bucket(Report.occurred_at, tz, scope.first_week, scope.last_week).label("week")
+    # Each report's week by where it falls among the weeks' first instants (local Monday midnight, as
+    # ``Scope.bounds``): 1 for the first week, 2 for the second... Exact as ``week_bucket``, without
+    # turning every report's time into local time.
+    starts = [datetime.combine(w, time(), tzinfo=tz) for w in scope.weeks] + [scope.bounds(tz)[1]]
+    week = func.width_bucket(Report.occurred_at, pg_array([literal(t, UTCDateTime()) for t in starts]))
+    week = week.label("week")
     named = func.sum(case((func.lower(func.trim(Report.barrier)).in_(NON_ANSWERS), 0), else_=1))
     # Triage timeliness rides along: by the week the near miss occurred, counted once triaged or
     # once its time has run out.
@@ -474,7 +481,6 @@ def period_summary(
     every = (1 << len(dims)) - 1
     only = {key: every & ~flag for key, flag in bit.items()}  # only that dimension kept
     by_week_region = every & ~bit["week"] & ~bit["region_id"]
-    index = {w: i for i, w in enumerate(scope.weeks)}
     weekly = [0] * len(scope.weeks)
     by_region_week: dict[int, list[int]] = {}
     totals: dict[str, dict] = {"category_id": {}, "program_id": {}, "interface_type": {}}
@@ -483,16 +489,14 @@ def period_summary(
     for row in db.session.execute(statement):
         keys_of_row, (grouping, count, barrier_named, ok, due) = row[: len(dims)], row[len(dims) :]
         value = dict(zip([dim.key for dim in dims], keys_of_row, strict=True))
-        count = int(count)
+        count = int(count or 0)  # the empty set's sum is NULL where count(*) was 0
         if grouping == only["week"]:
-            position = index.get(_as_date(value["week"]))
-            if position is not None:
-                weekly[position] = count
-                met[position], timed[position] = int(ok or 0), int(due or 0)
+            position = value["week"] - 1
+            weekly[position] = count
+            met[position], timed[position] = int(ok or 0), int(due or 0)
         elif grouping == by_week_region:
-            position = index.get(_as_date(value["week"]))
-            if position is not None:
-                by_region_week.setdefault(value["region_id"], [0] * len(scope.weeks))[position] = count
+            position = value["week"] - 1
+            by_region_week.setdefault(value["region_id"], [0] * len(scope.weeks))[position] = count
         elif grouping == every:
             total, with_barrier = count, int(barrier_named or 0)
         else:
