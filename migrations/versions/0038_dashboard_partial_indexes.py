@@ -1,7 +1,7 @@
 """the weekly review's incidents and triage downgrades found by partial indexes
 
-Revision ID: 0036_dashboard_partial_indexes
-Revises: 0035_guide_reads_kept
+Revision ID: 0038_dashboard_partial_indexes
+Revises: 0037_review_title_parts
 Create Date: 2026-12-01 04:10:00
 
 The weekly review (``/dashboard``) says how many incidents of the period had no near miss as their
@@ -13,8 +13,8 @@ where the statements read every report of the period (100-250 ms) and every tria
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0036_dashboard_partial_indexes"
-down_revision = "0035_guide_reads_kept"
+revision = "0038_dashboard_partial_indexes"
+down_revision = "0037_review_title_parts"
 branch_labels = None
 depends_on = None
 
