@@ -9,8 +9,10 @@ from app.actions.queries import can_view_action
 from app.core.permissions import scope_to_viewer
 from app.core.pseudonyms import pseudonym
 from app.core.roles import PERSON_VIEW_ROLES
+from app.dashboard.vocabulary import cluster_status_label
 from app.extensions import db
 from app.reports.models import Report
+from app.reviews.operations import REVIEW_STATUSES
 from app.reviews.queries import can_view_review
 from app.taxonomy.vocabulary import interface_label
 
@@ -71,7 +73,7 @@ def timeline(viewer, reports: list[Report]) -> list[Moment]:
                     review.created_at,
                     "review",
                     review.shown_title,
-                    review.status,
+                    str(REVIEW_STATUSES.get(review.status, review.status)),
                     "reviews.show",
                     {"review_id": review.id},
                 ),
@@ -80,7 +82,14 @@ def timeline(viewer, reports: list[Report]) -> list[Moment]:
             what = cluster.category.label if cluster.category else interface_label(cluster.interface_type)
             moments.setdefault(
                 ("cluster", cluster.id),
-                Moment(cluster.detected_at, "cluster", what, cluster.status, "dashboard.clusters", {}),
+                Moment(
+                    cluster.detected_at,
+                    "cluster",
+                    what,
+                    cluster_status_label(cluster.status),
+                    "dashboard.clusters",
+                    {},
+                ),
             )
         for action in (a for a in getattr(report, "actions", []) if can_view_action(viewer, a)):
             moments.setdefault(

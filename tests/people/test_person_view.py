@@ -145,3 +145,23 @@ def test_a_correction_moves_the_persons_clusters_once_no_other_spelling_names_th
     client.post("/admin/people", data={"old": "K L", "new": "K M", "csrf_token": token})
     with app.app_context():
         assert db.session.scalars(select(Cluster.person_ref)).all() == ["km"]
+
+
+def test_the_timeline_names_a_reviews_status_in_the_readers_language(app, client, org):
+    from app.auth.models import User
+    from app.reviews.operations import ReviewInput, save_review
+
+    with app.app_context():
+        quality = db.session.scalar(select(User).where(User.email == "quality@x.test"))
+        report = db.session.get(Report, org["north"][0])
+        save_review(
+            quality,
+            ReviewInput(kind="brief_structured_review", title="Huddle on the hoist", reports=[report]),
+        )
+        db.session.commit()
+    login(client, "quality@x.test")
+    spanish = client.get(f"/people/{person_of(app, 'J S')}", headers={"Accept-Language": "es"})
+    english = client.get(f"/people/{person_of(app, 'J S')}", headers={"Accept-Language": "en"})
+    assert "Huddle on the hoist" in spanish.get_data(as_text=True)
+    assert ">open<" not in spanish.get_data(as_text=True).replace(" ", "")
+    assert "Open" in english.get_data(as_text=True) or "open" in english.get_data(as_text=True)
