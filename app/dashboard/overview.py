@@ -14,8 +14,9 @@ from app.actions.measure import MeasureFilter, WeekCount, weekly_counts
 from app.actions.models import Action
 from app.actions.queries import can_view_action, windows_for
 from app.actions.vocabulary import verdict_words
-from app.core.charts import NARROW_WIDTH, Series, line_chart
+from app.core.charts import NARROW_WIDTH, WIDTH, Series, line_chart
 from app.core.dates import short_date
+from app.core.i18n import number
 from app.core.settings import get_setting
 from app.dashboard import queries
 from app.dashboard.models import Cluster
@@ -154,6 +155,14 @@ class Dashboard:
 
     @cached_property
     def timeliness_svg(self):
+        return self._timeliness_chart(WIDTH)
+
+    @cached_property
+    def timeliness_narrow_svg(self):
+        """The same chart drawn for a phone (see ``wide_and_narrow``)."""
+        return self._timeliness_chart(NARROW_WIDTH)
+
+    def _timeliness_chart(self, width: int):
         target = self.target_percent
         colours = ("#b3261e", "#d0641a", "#5c6b00", "#174a7c", "#6b3fa0", "#0f6e6e", "#9a4d00", "#1a7f37")
         return line_chart(
@@ -163,15 +172,16 @@ class Dashboard:
                 for t, colour in zip(self.timeliness, colours, strict=True)
             ],
             title=_("Timeliness by week"),
-            reference=(target, _("%(target)s%% floor", target=f"{target:g}")),
+            reference=(target, _("%(target)s%% floor", target=number(target, "g"))),
             y_max=105,
             y_label="%",
             description=_(
                 "Share of reports triaged within target, safeguarding decisions within target and actions in "
                 "place by their due date, each week, against the %(target)s%% floor.",
-                target=f"{target:g}",
+                target=number(target, "g"),
             )
             + f" {sparse_note()}",
+            width=width,
         )
 
     @cached_property
@@ -441,7 +451,7 @@ def control_chart(
             description=_(
                 "Weekly reports per 1,000 visits, centre line %(centre)s, limits that vary with each week's "
                 "visits. %(signals)s signal(s).",
-                centre=f"{chart.centre:.1f}",
+                centre=number(chart.centre),
                 signals=len(chart.signals),
             )
             + gap_words,
@@ -482,7 +492,7 @@ def control_chart(
         y_label=_("reports"),
         description=_(
             "Weekly reports with the median %(median)s. %(signals)s signal(s) by Anhøj's rules.",
-            median=f"{chart.centre:g}",
+            median=number(chart.centre, "g"),
             signals=len(chart.signals),
         ),
     )

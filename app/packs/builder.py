@@ -17,6 +17,7 @@ from app.actions.queries import action_region_ids, windows_for
 from app.actions.vocabulary import STRENGTHS, verdict_words
 from app.core.audit.models import AuditEvent
 from app.core.audit.operations import first_chain_problem
+from app.core.i18n import number
 from app.core.pseudonyms import pseudonym
 from app.core.settings import get_setting
 from app.dashboard import overview
@@ -137,7 +138,7 @@ def build_pack(scope: Scope, user, *, tz: ZoneInfo, today, now: datetime, region
             {"label": _("Near misses reported"), "value": str(total), "target": None},
             {
                 "label": _("Reports per week"),
-                "value": f"{board.culture['reports_per_week']:.1f}",
+                "value": number(board.culture["reports_per_week"]),
                 "target": None,
             },
             *[
@@ -283,7 +284,7 @@ def _warnings(themes, threshold: int) -> dict:
                 "category": t.category,
                 "near_misses": suppressed(t.near_misses, threshold),
                 "incidents": suppressed(t.incidents, threshold),
-                "per_incident": "—" if hidden else f"{t.per_incident:.1f}",
+                "per_incident": "—" if hidden else number(t.per_incident),
                 "warned": suppressed(t.warned, threshold),
             }
         )
