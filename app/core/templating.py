@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from app.core.dates import short_date
 from app.core.durations import format_duration
-from app.core.i18n import decimal, local_datetime, signed_decimal
+from app.core.i18n import decimal, local_datetime, number, signed_decimal
 from app.core.jurisdiction import jurisdiction
 from app.core.pdf import chart_image
 from app.core.pseudonyms import pseudonym
@@ -57,6 +57,7 @@ def register(app) -> None:
     app.add_template_global(emergency_number, "emergency_number")
     app.add_template_global(decimal, "decimal")
     app.add_template_global(signed_decimal, "signed_decimal")
+    app.add_template_global(number, "number")
 
     @app.context_processor
     def _globals():

@@ -1,9 +1,11 @@
 from datetime import datetime
 
+from flask_babel import ngettext
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.core.i18n import number
 from app.core.models import UTCDateTime, now_utc
 from app.escalations.vocabulary import shown_body_name
 from app.extensions import db
@@ -79,6 +81,33 @@ class ExternalBody(db.Model):
     def label(self) -> str:
         """The name as the reader sees it: a default one in their language, a typed one as typed."""
         return shown_body_name(self.code, self.name)
+
+    @property
+    def due_words(self) -> str:
+        """How soon it must be told, in the reader's words and numbers: "within 2 business days",
+        "within 24 hours", "within 15 minutes" (911 is told at once: a quarter of an hour)."""
+        amount = self.due_amount
+        if self.due_in_business_days:
+            return ngettext(
+                "within %(amount)s business day",
+                "within %(amount)s business days",
+                _plural_count(amount),
+                amount=number(amount, "g"),
+            )
+        if amount < 1:
+            minutes = round(amount * 60)
+            return ngettext("within %(amount)s minute", "within %(amount)s minutes", minutes, amount=minutes)
+        return ngettext(
+            "within %(amount)s hour",
+            "within %(amount)s hours",
+            _plural_count(amount),
+            amount=number(amount, "g"),
+        )
+
+
+def _plural_count(amount: float) -> int:
+    """The count that picks a plural form: a whole number as it is, a fraction (1.5 days) as plural."""
+    return int(amount) if float(amount).is_integer() else 2
 
 
 class ExternalDuty(db.Model):

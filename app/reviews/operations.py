@@ -26,7 +26,7 @@ from app.reports.models import Report, ReportStatus
 from app.reports.operations import advance_status
 from app.reports.queries import UNSEEN_REPORT
 from app.reviews.models import Review, review_reports
-from app.reviews.titles import BRIEF, FULL, PATHWAY, english_title, report_title, theme_title
+from app.reviews.titles import BRIEF, FULL, PATHWAY, TITLE_LENGTH, english_title, report_title, theme_title
 from app.triage.models import Triage
 
 REVIEW_KINDS = {
@@ -79,12 +79,16 @@ def can_own_review(user, reports) -> bool:
     )
 
 
-def _check(data: ReviewInput) -> dict[str, list[str]]:
+def _check(data: ReviewInput, review: Review | None = None) -> dict[str, list[str]]:
     errors = Problems()
     need = errors.need
 
     need("kind", data.kind in REVIEW_KINDS, _("Choose the kind of review."))
-    need("title", 3 <= len(data.title.strip()) <= 200, _("Give the review a short title."))
+    need(
+        "title",
+        _keeps_automatic_title(review, data) or 3 <= len(data.title.strip()) <= TITLE_LENGTH,
+        _("Give the review a short title."),
+    )
     need("reports", bool(data.reports), _("Link at least one report."))
     need(
         "duration_minutes",
@@ -110,13 +114,24 @@ def _check(data: ReviewInput) -> dict[str, list[str]]:
     return errors
 
 
+def _keeps_automatic_title(review: Review | None, data: ReviewInput) -> bool:
+    """The form sent back an automatic title as it was shown or stored (a Spanish one may be longer
+    than the column: the English is what is stored)."""
+    return bool(
+        review is not None
+        and data.title_parts is None
+        and review.title_parts
+        and data.title.strip() in (review.title, review.shown_title)
+    )
+
+
 def _apply_title(review: Review, data: ReviewInput) -> None:
     """An automatic title stays automatic (shown in each reader's language) while it comes back as
     it was shown or stored; any other text is the person's own, kept as typed."""
     typed = data.title.strip()
     if data.title_parts is not None:
         review.title, review.title_parts = typed, data.title_parts
-    elif not (review.title_parts and typed in (review.title, review.shown_title)):
+    elif not _keeps_automatic_title(review, data):
         review.title, review.title_parts = typed, None
 
 
@@ -158,7 +173,7 @@ def save_review(
     named, and is due by its kind's setting unless a date is given; a moved due date keeps the first.
     """
     today = today or org_today()
-    errors = _check(data)
+    errors = _check(data, review)
     already = set(review.reports) if review is not None else set()
     if any(r not in already and not can_view_report(actor, r) for r in data.reports):
         errors.setdefault("reports", []).append(UNSEEN_REPORT)

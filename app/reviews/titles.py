@@ -79,7 +79,12 @@ def shown_title(title: str, parts) -> str:
     return title
 
 
+TITLE_LENGTH = 200  # reviews.title
+
+
 def english_title(parts: dict) -> str:
-    """The automatic title in English: the text stored in ``Review.title``."""
+    """The automatic title in English: the text stored in ``Review.title``, shortened to fit it (a
+    category and a region may each be 120 characters long)."""
     with force_locale("en"):
-        return _written(parts)
+        written = _written(parts)
+    return written if len(written) <= TITLE_LENGTH else written[: TITLE_LENGTH - 1] + "…"

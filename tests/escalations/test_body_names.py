@@ -165,3 +165,20 @@ def test_safeguarding_triggers_and_decisions_read_in_the_readers_language(app):
         assert str(SAFEGUARDING_DECISIONS["refer_external"]) == "Remitir a un organismo externo"
     with app.test_request_context("/?lang=en"):
         assert str(SAFEGUARDING_TRIGGERS["neglect"]) == "Neglect signal"
+
+
+def test_how_soon_a_body_must_be_told_reads_in_words_and_the_readers_numbers(app):
+    """A quarter of an hour is 15 minutes, not "0 hours"; half a day's business in Spanish has a comma."""
+    from app.escalations.models import ExternalBody
+
+    def body(amount, business_days=False):
+        return ExternalBody(code="x", name="X", due_amount=amount, due_in_business_days=business_days)
+
+    with app.test_request_context("/?lang=en"):
+        assert body(0.25).due_words == "within 15 minutes"
+        assert body(24).due_words == "within 24 hours"
+        assert body(1).due_words == "within 1 hour"
+        assert body(2, True).due_words == "within 2 business days"
+    with app.test_request_context("/?lang=es"):
+        assert body(0.25).due_words == "en 15 minutos"
+        assert body(1.5, True).due_words == "en 1,5 días hábiles"

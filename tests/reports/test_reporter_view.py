@@ -428,3 +428,7 @@ def test_the_history_reads_in_the_readers_language(app, make):
         assert history_words("report.submit") == "Report sent"
         assert history_words("something_new.happened") == "something new: happened"
         assert all(code.count(".") == 1 for code in HISTORY_WORDS)
+    deadline_events = {
+        f"{event}.{stage}" for event in ("external_duty", "safeguarding") for stage in ("warn", "escalate")
+    }
+    assert deadline_events <= set(HISTORY_WORDS), "the deadline reminders recorded against a report"

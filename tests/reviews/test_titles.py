@@ -216,3 +216,19 @@ def test_the_edit_form_in_spanish_saved_unchanged_keeps_the_title_automatic(app,
         review = db.session.get(Review, review_id)
         assert review.title == f"Brief review of NM-{report_id}"
         assert review.title_parts == {"template": "brief", "report": report_id}
+
+
+def test_a_long_automatic_title_fits_its_column_and_its_longer_spanish_form_saves_unchanged(org, ctx):  # noqa: F811
+    """A 120-character category in a 120-character region: the stored English is shortened to the
+    column's 200 characters; the Spanish shown on the form is longer still, and saving the form
+    unchanged keeps the automatic title rather than refusing it as too long."""
+    report = triage(org.report("dsp@x.test"), "brief_structured_review")
+    [review] = report.reviews
+    parts = theme_title("C" * 120, "R" * 120)
+    review.title, review.title_parts = english_title(parts), parts
+    assert len(review.title) == 200 and review.title.endswith("…")
+    with force_locale("es"):
+        shown = review_values(review)["title"]
+        assert len(shown) > 200
+        saved = _edit(review, shown)
+    assert saved.title_parts == parts and saved.title == english_title(parts)
