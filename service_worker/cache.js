@@ -3,6 +3,15 @@
 
 export const PREFIX = 'nearmiss-';
 const NETWORK_TIMEOUT_MS = 4000;
+// A request of the install (or of keeping the pages) that has had no answer in this time is given up:
+// the install fails and the next page registers the worker again. Waiting for ever (a server that
+// dropped the request, a signal lost mid-answer) would leave the phone without its offline pages.
+const INSTALL_REQUEST_TIMEOUT_MS = 20000;
+
+/** A request for the install, given up after INSTALL_REQUEST_TIMEOUT_MS. */
+export function installRequest(path, init = {}) {
+  return new Request(path, { ...init, signal: AbortSignal.timeout(INSTALL_REQUEST_TIMEOUT_MS) });
+}
 
 export function cacheNames(version) {
   return { static: `${PREFIX}static-${version}`, pages: `${PREFIX}pages-${version}` };
@@ -90,7 +99,7 @@ export async function refreshPages(paths, cacheName) {
   const cache = await caches.open(cacheName);
   await Promise.all(paths.map(async (path) => {
     try {
-      const response = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+      const response = await fetch(installRequest(path, { credentials: 'same-origin', cache: 'no-store' }));
       if (cacheablePage(response)) await cache.put(path, response);
     } catch {
       // Offline during install: the page is cached the next time it is visited online.

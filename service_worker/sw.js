@@ -3,8 +3,8 @@
 // The server stamps CONFIG (version, app shell, offline pages) when it serves /sw.js.
 
 import {
-  cacheFirst, cacheNames, deleteOldCaches, deletePageCaches, networkFirstPage, offlineLanguage, refreshPages,
-  rememberLanguage,
+  cacheFirst, cacheNames, deleteOldCaches, deletePageCaches, installRequest, networkFirstPage, offlineLanguage,
+  refreshPages, rememberLanguage,
 } from '/sw/cache.js';
 import { CACHE_PAGES, CLEAR_USER_DATA, LANGUAGE, SKIP_WAITING } from '/sw/messages.js';
 import { notificationFromPush, readPush, windowFor } from '/sw/push.js';
@@ -25,10 +25,10 @@ async function offlinePage(url) {
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHES.static);
-    await cache.addAll(CONFIG.shell);
-    await cache.add(new Request(CONFIG.offline, { credentials: 'omit' }));
+    await cache.addAll(CONFIG.shell.map((path) => installRequest(path)));
+    await cache.add(installRequest(CONFIG.offline, { credentials: 'omit' }));
     await Promise.all([...Object.values(CONFIG.offlineByLanguage), ...CONFIG.manifests]
-      .map((path) => cache.add(new Request(path, { credentials: 'omit' })).catch(() => {})));
+      .map((path) => cache.add(installRequest(path, { credentials: 'omit' })).catch(() => {})));
     await refreshPages(CONFIG.pages, CACHES.pages);
   })());
   // No skipWaiting here: a page with a half-typed report decides when the new version takes over.

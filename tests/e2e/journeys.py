@@ -23,7 +23,11 @@ WORKER_STATE = """navigator.serviceWorker.getRegistration().then((r) => r
     : 'not registered')"""
 
 
-UNREGISTER = "navigator.serviceWorker.getRegistration().then((r) => r && r.unregister())"
+# Bounded: Chromium may hold the answer until the stuck install ends.
+UNREGISTER = """Promise.race([
+    navigator.serviceWorker.getRegistration().then((r) => r && r.unregister()),
+    new Promise((resolve) => setTimeout(() => resolve(false), 5000)),
+])"""
 
 
 def wait_for_service_worker(page):
@@ -32,8 +36,9 @@ def wait_for_service_worker(page):
     - A worker whose install failed (one file of the app shell not answering on a busy machine) is
       registered again by the page's next load, as on a phone; ``serviceWorker.ready`` alone would wait
       for ever.
-    - A worker still installing after 30 s waits on a request that will not answer (seen once in CI,
-      on a loaded machine): it is unregistered, so that the next load installs a new one.
+    - A worker still installing after 30 s waits on a request that will not answer (seen in CI, on a
+      loaded machine; the worker gives such a request up after 20 s): it is unregistered, so that the
+      next load installs a new one.
     - A page opened before the first worker took over started its scripts uncontrolled; it is loaded
       once more, through the worker, as a phone's next page would be.
     - The worker keeps the report form (``CACHE_PAGES``) after sign-in, a moment after the form shows:
